@@ -1,0 +1,48 @@
+"""The application factory: wiring only (routes, lifespan, templates, error handlers)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from events_app import __version__, db
+from events_app.settings import ROOT, Settings, get_settings
+from events_app.web.errors import EXCEPTION_HANDLERS
+from events_app.web.routes import route_handlers
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await db.start()
+        try:
+            yield
+        finally:
+            await db.stop()
+
+    return Litestar(
+        route_handlers=route_handlers(),
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="events_app",
+            version=__version__,
+            description="Series, dates, registrations and calendar feeds.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        debug=False,
+    )

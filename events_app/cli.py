@@ -1,0 +1,137 @@
+"""The ``events-app`` console command: serve, migrate, worker, demo, accounts, and ``dev``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import sys
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
+
+from events_app.settings import get_settings
+
+__all__ = ["main"]
+
+T = TypeVar("T")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    if args.workers > 1 and settings.is_sqlite:
+        print(
+            "events-app: several app processes need PostgreSQL; SQLite allows one process. "
+            "Set DATABASE_URL=postgresql://… or use --workers 1.",
+            file=sys.stderr,
+        )
+        return 2
+    uvicorn.run(
+        "events_app.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_level="info",
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    from events_app import db
+
+    asyncio.run(db.migrate())
+    print("events-app: migrations are current")
+    return 0
+
+
+def _worker(_: argparse.Namespace) -> int:
+    from events_app.worker import run_worker
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_worker())
+    return 0
+
+
+def _demo(_: argparse.Namespace) -> int:
+    from events_app.demo import load_demo
+
+    created = asyncio.run(_with_db(load_demo()))
+    print("events-app: demo data loaded" if created else "events-app: demo data already present")
+    return 0
+
+
+def _create_organiser(args: argparse.Namespace) -> int:
+    from events_app.domain.errors import DomainError
+    from events_app.services.accounts import create_organiser
+
+    password = args.password or getpass.getpass("Password (at least 10 characters): ")
+    try:
+        asyncio.run(
+            _with_db(create_organiser(args.email, args.name, password, args.organisation))
+        )
+    except DomainError as exc:
+        print(f"events-app: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"events-app: organiser {args.email} can now log in")
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from events_app.devserver import run_dev
+
+    return run_dev(demo=not args.no_demo)
+
+
+async def _with_db(work: Coroutine[Any, Any, T]) -> T:
+    """Run one piece of work with a migrated, open database."""
+    from events_app import db
+
+    await db.migrate()
+    await db.start()
+    try:
+        return await work
+    finally:
+        await db.stop()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="events-app", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the app with uvicorn")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1, help="app processes (PostgreSQL only)")
+    serve.set_defaults(func=_serve)
+
+    sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=_migrate)
+    sub.add_parser("worker", help="run the background worker").set_defaults(func=_worker)
+    sub.add_parser("demo", help="load the demo data (once)").set_defaults(func=_demo)
+
+    organiser = sub.add_parser("create-organiser", help="create an organiser account")
+    organiser.add_argument("--email", required=True)
+    organiser.add_argument("--name", required=True)
+    organiser.add_argument("--organisation", required=True, help="the organisation's slug")
+    organiser.add_argument("--password", default=None, help="asked for when left out")
+    organiser.set_defaults(func=_create_organiser)
+
+    dev = sub.add_parser(
+        "dev", help="migrate, load demo data, start a mail catcher, serve on 127.0.0.1:8000"
+    )
+    dev.add_argument("--no-demo", action="store_true")
+    dev.set_defaults(func=_dev)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""Database plumbing: the engine, transactions, migrations and the health probe.
+
+Every write goes through :func:`transaction`: on SQLite it is ``BEGIN IMMEDIATE`` (writers queue
+on the lock instead of failing half-way), on PostgreSQL an ordinary transaction in which the
+services take row locks or use conditional updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
+from piccolo.engine import engine_finder
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from events_app.settings import ROOT
+
+__all__ = [
+    "engine",
+    "is_postgres",
+    "migrate",
+    "pending_migrations",
+    "ping",
+    "start",
+    "stop",
+    "transaction",
+]
+
+MIGRATIONS = ROOT / "migrations"
+# An arbitrary constant: the PostgreSQL advisory lock that serialises concurrent migrations.
+MIGRATION_LOCK_KEY = 7_402_113
+
+
+def engine() -> Engine[Any]:
+    found = engine_finder()
+    if found is None:  # pragma: no cover - piccolo_conf.py always defines DB
+        raise RuntimeError("piccolo_conf.py defines no DB")
+    return found
+
+
+def is_postgres() -> bool:
+    return isinstance(engine(), PostgresEngine)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """One transaction for one write (nested calls join the outer one)."""
+    db = engine()
+    if db.current_transaction.get() is not None:
+        yield
+        return
+    if isinstance(db, SQLiteEngine):
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def start() -> None:
+    """Open the pool (PostgreSQL) or switch SQLite to WAL so readers do not block the writer."""
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        if db.pool is None:
+            await db.start_connection_pool(min_size=1, max_size=10)
+    else:
+        await db.run_ddl("PRAGMA journal_mode=WAL", in_pool=False)
+
+
+async def stop() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine) and db.pool is not None:
+        await db.close_connection_pool()
+        db.pool = None
+
+
+async def ping() -> bool:
+    try:
+        await engine().run_ddl("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+@cache
+def migration_ids() -> frozenset[str]:
+    """The IDs of the migration files in ``migrations/``."""
+    ids = set()
+    for path in MIGRATIONS.glob("*.py"):
+        match = re.search(r'^ID = "([^"]+)"', path.read_text(), re.MULTILINE)
+        if match:
+            ids.add(match.group(1))
+    return frozenset(ids)
+
+
+async def pending_migrations() -> set[str]:
+    """Migration IDs that exist as files but have not been applied."""
+    try:
+        if not await Migration.table_exists():
+            return set(migration_ids())
+        ran = await Migration.get_migrations_which_ran(app_name="events")
+    except Exception:
+        return set(migration_ids())
+    return set(migration_ids()) - set(ran)
+
+
+async def migrate() -> None:
+    """Apply every pending migration; safe when two processes start at once."""
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        import asyncpg
+
+        conn = await asyncpg.connect(dsn=db.config["dsn"])
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            try:
+                await _forwards()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+        finally:
+            await conn.close()
+    else:
+        lock_path = Path(str(db.path) + ".migrate.lock")  # type: ignore[attr-defined]
+        with lock_path.open("w") as lock:
+            await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+            try:
+                await _forwards()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+async def _forwards() -> None:
+    if not await pending_migrations():
+        return
+    response = await run_forwards(app_name="all", migration_id="all", fake=False)
+    if not response.success:
+        raise RuntimeError(f"migrations failed: {response.message}")

@@ -1,0 +1,1 @@
+"""Pure domain rules: no Litestar, no Piccolo, no I/O."""

@@ -1,0 +1,46 @@
+"""One error type for every rule a user can break.
+
+Services raise :class:`DomainError` with a stable ``code`` (for API clients and tests) and a
+plain-language message; the web layer maps it to a 4xx answer (JSON for the API, the form shown
+again for pages).  ``field`` names the input that caused it, when there is one.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Conflict", "DomainError", "Forbidden", "NotFound"]
+
+
+class DomainError(Exception):
+    """A rule was broken by the caller's input (HTTP 400 unless a subclass says otherwise)."""
+
+    status_code = 400
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict[str, str]:
+        body = {"code": self.code, "detail": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        return body
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist, or the caller may not know that it does."""
+
+    status_code = 404
+
+
+class Conflict(DomainError):
+    """The request is valid but clashes with the current state (a full date, a duplicate)."""
+
+    status_code = 409
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this."""
+
+    status_code = 403

@@ -1,0 +1,391 @@
+"""Piccolo tables: the data model, and nothing else (no queries here).
+
+Instants are ``Timestamptz`` (aware UTC).  A date's wall-clock time is kept beside it as a naive
+``Timestamp`` plus the IANA zone, so a DST change never moves a meeting and feeds can say
+``DTSTART;TZID=Europe/Amsterdam:…``.  Composite unique indexes live in the migrations.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamp,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "Attendee",
+    "AuditLog",
+    "JobLock",
+    "Material",
+    "Membership",
+    "Occurrence",
+    "Organisation",
+    "OutboxMail",
+    "Programme",
+    "Question",
+    "Registration",
+    "Series",
+    "SeriesHost",
+    "SeriesSubscription",
+    "Speaker",
+]
+
+
+class Organisation(Table):
+    """A tenant: a network, federation or training centre that runs events."""
+
+    slug = Varchar(length=80, unique=True, index=True)
+    name = Varchar(length=200)
+    contact_email = Varchar(length=254)
+    timezone = Varchar(length=64, default="Europe/Amsterdam")
+    language = Varchar(length=2, default="nl")
+    retention_days = Integer(default=90)
+    consent_text = Text(default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Account(Table):
+    """An organiser or host who logs in.  Attendees never need one."""
+
+    email = Varchar(length=254, unique=True, index=True)
+    name = Varchar(length=200)
+    password_hash = Varchar(length=255)
+    language = Varchar(length=2, default="nl")
+    active = Boolean(default=True)
+    host_feed_token = Varchar(length=64, unique=True, null=True, default=None)
+    created_at = Timestamptz()
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class Membership(Table):
+    """An account's role in one organisation."""
+
+    class Role(StrEnum):
+        organiser = "organiser"
+        host = "host"
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    role = Varchar(length=16, choices=Role, default=Role.host)
+    created_at = Timestamptz()
+
+
+class ApiToken(Table):
+    """A revocable API token; only its SHA-256 is stored."""
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=100)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz()
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class Programme(Table):
+    """Occurrences that people pick from (a workshop week) or register for together (a course)."""
+
+    class Selection(StrEnum):
+        pick = "pick"
+        whole = "whole"
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    slug = Varchar(length=120, unique=True, index=True)
+    title = Varchar(length=200)
+    summary = Varchar(length=500, default="")
+    description = Text(default="")
+    selection = Varchar(length=8, choices=Selection, default=Selection.pick)
+    language = Varchar(length=2, default="nl")
+    published = Boolean(default=False)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Series(Table):
+    """What an organiser plans: a recurring meet-up, or a one-off event (a series of one date)."""
+
+    class Kind(StrEnum):
+        meetup = "meetup"
+        lecture = "lecture"
+        workshop = "workshop"
+        training = "training"
+        course = "course"
+        network_evening = "network_evening"
+        guest_lesson = "guest_lesson"
+        meeting = "meeting"
+
+    class Format(StrEnum):
+        online = "online"
+        in_person = "in_person"
+        hybrid = "hybrid"
+
+    class LinkVisibility(StrEnum):
+        everyone = "everyone"
+        registered = "registered"
+
+    class RegistrationMode(StrEnum):
+        required = "required"
+        optional = "optional"
+        none = "none"
+
+    class Status(StrEnum):
+        active = "active"
+        cancelled = "cancelled"
+        ended = "ended"
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    programme = ForeignKey(
+        references=Programme, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    kind = Varchar(length=24, choices=Kind, default=Kind.meetup)
+    slug = Varchar(length=120, unique=True, index=True)
+    title = Varchar(length=200)
+    summary = Varchar(length=500, default="")
+    description = Text(default="")
+    format = Varchar(length=16, choices=Format, default=Format.online)
+    location = Text(default="")
+    meeting_url = Varchar(length=500, default="")
+    meeting_details = Text(default="")
+    link_visibility = Varchar(length=16, choices=LinkVisibility, default=LinkVisibility.registered)
+    registration_mode = Varchar(
+        length=16, choices=RegistrationMode, default=RegistrationMode.required
+    )
+    capacity = Integer(null=True, default=None)
+    waitlist = Boolean(default=True)
+    registration_opens_at = Timestamptz(null=True, default=None)
+    registration_closes_at = Timestamptz(null=True, default=None)
+    rrule = Text(null=True, default=None)
+    timezone = Varchar(length=64, default="Europe/Amsterdam")
+    first_start = Timestamp()
+    duration_minutes = Integer(default=60)
+    materialised_until = Timestamptz(null=True, default=None)
+    language = Varchar(length=2, default="nl")
+    tags = JSON(default=[])
+    contact_email = Varchar(length=254, default="")
+    reminder_hours = Integer(default=24)
+    published = Boolean(default=False)
+    status = Varchar(length=16, choices=Status, default=Status.active)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Occurrence(Table):
+    """One concrete date of a series: it carries registrations, overrides and a calendar UID."""
+
+    class Status(StrEnum):
+        scheduled = "scheduled"
+        cancelled = "cancelled"
+        skipped = "skipped"
+
+    series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
+    uid = Varchar(length=80, unique=True)
+    rule_start = Timestamp(null=True, default=None)
+    local_start = Timestamp()
+    local_end = Timestamp()
+    timezone = Varchar(length=64)
+    starts_at = Timestamptz(index=True)
+    ends_at = Timestamptz()
+    status = Varchar(length=16, choices=Status, default=Status.scheduled)
+    status_reason = Text(default="")
+    topic = Varchar(length=300, default="")
+    note = Text(default="")
+    capacity = Integer(null=True, default=None)
+    location = Text(null=True, default=None)
+    meeting_url = Varchar(length=500, null=True, default=None)
+    meeting_details = Text(null=True, default=None)
+    confirmed_count = Integer(default=0)
+    waiting_count = Integer(default=0)
+    sequence = Integer(default=0)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Speaker(Table):
+    """A speaker or moderator of a whole series (occurrence empty) or of one date."""
+
+    class Role(StrEnum):
+        speaker = "speaker"
+        moderator = "moderator"
+
+    series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
+    occurrence = ForeignKey(
+        references=Occurrence, on_delete=OnDelete.cascade, null=True, default=None, index=True
+    )
+    name = Varchar(length=200)
+    bio = Text(default="")
+    url = Varchar(length=500, default="")
+    role = Varchar(length=16, choices=Role, default=Role.speaker)
+    position = Integer(default=0)
+
+
+class SeriesHost(Table):
+    """A host of a whole series (occurrence empty) or of one date."""
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
+    occurrence = ForeignKey(
+        references=Occurrence, on_delete=OnDelete.cascade, null=True, default=None, index=True
+    )
+
+
+class Material(Table):
+    """Slides, a report or a recording, added to a date after it happened."""
+
+    occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade, index=True)
+    title = Varchar(length=200)
+    url = Varchar(length=500)
+    created_at = Timestamptz()
+
+
+class Question(Table):
+    """An extra question asked at registration, for an organisation or for one series."""
+
+    class Kind(StrEnum):
+        text = "text"
+        choice = "choice"
+        yes_no = "yes_no"
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    series = ForeignKey(
+        references=Series, on_delete=OnDelete.cascade, null=True, default=None, index=True
+    )
+    label = Varchar(length=300)
+    kind = Varchar(length=8, choices=Kind, default=Kind.text)
+    choices = JSON(default=[])
+    required = Boolean(default=False)
+    position = Integer(default=0)
+
+
+class Attendee(Table):
+    """A person known by e-mail address only; the tokens replace an account."""
+
+    email = Varchar(length=254, unique=True, index=True)
+    manage_token = Varchar(length=64, unique=True, index=True)
+    feed_token = Varchar(length=64, unique=True, index=True)
+    language = Varchar(length=2, default="nl")
+    created_at = Timestamptz()
+
+
+class Registration(Table):
+    """One person on one date: confirmed, waiting (ordered by ``waiting_since``) or cancelled.
+
+    Name, e-mail, answers and needs are copied here so that retention can anonymise them per
+    date while counts and attendance survive.
+    """
+
+    class Status(StrEnum):
+        confirmed = "confirmed"
+        waiting = "waiting"
+        cancelled = "cancelled"
+
+    class Role(StrEnum):
+        expert = "expert"
+        professional = "professional"
+        relative = "relative"
+        student = "student"
+        other = "other"
+
+    occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade, index=True)
+    attendee = ForeignKey(
+        references=Attendee, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    name = Varchar(length=200)
+    email = Varchar(length=254)
+    role = Varchar(length=16, null=True, default=None)
+    needs = Text(default="")
+    answers = JSON(default={})
+    language = Varchar(length=2, default="nl")
+    status = Varchar(length=16, choices=Status, index=True)
+    waiting_since = Timestamptz(null=True, default=None)
+    attended = Boolean(null=True, default=None)
+    source = Varchar(length=16, default="self")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    cancelled_at = Timestamptz(null=True, default=None)
+    anonymised_at = Timestamptz(null=True, default=None)
+
+
+class SeriesSubscription(Table):
+    """Registered for a whole series: every future date, and new dates as they are added."""
+
+    series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
+    attendee = ForeignKey(references=Attendee, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=200)
+    role = Varchar(length=16, null=True, default=None)
+    needs = Text(default="")
+    answers = JSON(default={})
+    language = Varchar(length=2, default="nl")
+    created_at = Timestamptz()
+    cancelled_at = Timestamptz(null=True, default=None)
+
+
+class OutboxMail(Table):
+    """A mail to send, written in the same transaction as the change that causes it.
+
+    ``message_id`` is fixed when the row is written, so a mail repeated after a crash can be
+    recognised; ``dedupe_key`` stops the same logical mail from being queued twice.
+    """
+
+    class Status(StrEnum):
+        pending = "pending"
+        sent = "sent"
+        failed = "failed"
+
+    message_id = Varchar(length=200, unique=True)
+    dedupe_key = Varchar(length=200, unique=True, null=True, default=None)
+    kind = Varchar(length=32)
+    organisation = ForeignKey(
+        references=Organisation, on_delete=OnDelete.set_null, null=True, default=None
+    )
+    occurrence = ForeignKey(
+        references=Occurrence, on_delete=OnDelete.set_null, null=True, default=None
+    )
+    registration = ForeignKey(
+        references=Registration, on_delete=OnDelete.set_null, null=True, default=None
+    )
+    to_email = Varchar(length=254)
+    to_name = Varchar(length=200, default="")
+    language = Varchar(length=2, default="nl")
+    context = JSON(default={})
+    status = Varchar(length=16, choices=Status, default=Status.pending, index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    locked_until = Timestamptz(null=True, default=None)
+    last_error = Text(default="")
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class AuditLog(Table):
+    """Who changed what, when: every organiser action writes a row."""
+
+    organisation = ForeignKey(
+        references=Organisation, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    account = ForeignKey(references=Account, on_delete=OnDelete.set_null, null=True, default=None)
+    action = Varchar(length=64)
+    entity = Varchar(length=32)
+    entity_id = BigInt(null=True, default=None)
+    detail = JSON(default={})
+    created_at = Timestamptz(index=True)
+
+
+class JobLock(Table):
+    """A scheduled job's lease, so that one worker among many runs it at a time."""
+
+    name = Varchar(length=64, unique=True)
+    locked_until = Timestamptz(null=True, default=None)
+    last_run_at = Timestamptz(null=True, default=None)

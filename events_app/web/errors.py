@@ -1,0 +1,38 @@
+"""Map domain errors to HTTP answers with plain messages and no internals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from events_app.domain.errors import DomainError
+
+__all__ = ["EXCEPTION_HANDLERS"]
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return Response(exc.as_dict(), status_code=exc.status_code)
+
+
+def validation_error_handler(
+    _: Request[Any, Any, Any], exc: ValidationException
+) -> Response[Any]:
+    """Litestar's 400 for malformed bodies, reshaped to our ``{code, detail, errors}`` form."""
+    return Response(
+        {"code": "invalid_input", "detail": exc.detail, "errors": exc.extra or []},
+        status_code=400,
+    )
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    code = "not_found" if exc.status_code == 404 else "http_error"
+    return Response({"code": code, "detail": exc.detail}, status_code=exc.status_code)
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+}

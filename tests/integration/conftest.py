@@ -1,0 +1,23 @@
+"""HTTP fixtures: the app driven in the test's own event loop (no server thread)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from litestar import Litestar
+
+
+@pytest.fixture(scope="session")
+def app() -> Litestar:
+    from events_app.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+async def client(app: Litestar, database: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
+        yield client
