@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 
 from events_app import __version__, db
 from events_app.settings import ROOT, Settings, get_settings
+from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
 from events_app.web.routes import route_handlers
 
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=route_handlers(),
         lifespan=[lifespan],
+        middleware=[session_config(settings).middleware],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="events_app",

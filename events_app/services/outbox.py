@@ -1,0 +1,66 @@
+"""Queue a mail in the outbox, inside the caller's transaction.
+
+The row holds what to render (``kind`` plus ids and small facts in ``context``), not the
+rendered message: the mail module renders it in the recipient's language when it delivers.
+The Message-ID is fixed now, so a mail repeated after a crash can be recognised.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from events_app import clock, db
+from events_app.settings import get_settings
+from events_app.tables import OutboxMail
+
+__all__ = ["enqueue", "new_message_id"]
+
+
+def new_message_id() -> str:
+    domain = get_settings().mail_from.rpartition("@")[2] or "events-app.invalid"
+    return f"<{secrets.token_hex(16)}@{domain}>"
+
+
+async def enqueue(
+    kind: str,
+    *,
+    to_email: str,
+    to_name: str = "",
+    language: str = "nl",
+    context: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+    occurrence_id: int | None = None,
+    registration_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> int | None:
+    """Add one mail to the outbox; returns its id, or None when ``dedupe_key`` was queued before.
+
+    Must run inside :func:`events_app.db.transaction` so the mail commits with its cause.
+    """
+    if db.engine().current_transaction.get() is None:
+        raise RuntimeError("outbox.enqueue() must run inside a transaction")
+    if dedupe_key is not None:
+        exists = await OutboxMail.exists().where(OutboxMail.dedupe_key == dedupe_key)
+        if exists:
+            return None
+    now = clock.now()
+    rows = await OutboxMail.insert(
+        OutboxMail(
+            message_id=new_message_id(),
+            dedupe_key=dedupe_key,
+            kind=kind,
+            organisation=organisation_id,
+            occurrence=occurrence_id,
+            registration=registration_id,
+            to_email=to_email,
+            to_name=to_name,
+            language=language,
+            context=context or {},
+            status=OutboxMail.Status.pending,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    ).returning(OutboxMail.id)
+    return int(rows[0]["id"])

@@ -1,0 +1,59 @@
+"""Who is calling: an API token (``Authorization: Bearer …``) or a session cookie.
+
+Cookie-authenticated writes to the API must carry ``X-Requested-With``: a cross-site form cannot
+set that header, so the cookie alone never suffices for a write (CSRF protection for the API).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from litestar import Request
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.middleware.session.client_side import CookieBackendConfig
+
+from events_app.services.accounts import Actor, actor_for_account, actor_for_token
+from events_app.settings import Settings
+
+__all__ = ["SESSION_KEY", "current_actor", "provide_actor", "session_config"]
+
+SESSION_KEY = "account_id"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def session_config(settings: Settings) -> CookieBackendConfig:
+    secret = hashlib.sha256(("session:" + settings.secret_key).encode()).digest()
+    return CookieBackendConfig(
+        secret=secret,
+        key="events_session",
+        max_age=14 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.production,
+    )
+
+
+async def current_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The caller, or 401 when there is none."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = await actor_for_token(header[7:].strip())
+        if actor is None:
+            raise NotAuthorizedException("This API token is unknown or revoked.")
+        return actor
+    session = request.scope.get("session") or {}
+    account_id = session.get(SESSION_KEY) if isinstance(session, dict) else None
+    if isinstance(account_id, int):
+        actor = await actor_for_account(account_id)
+        if actor is not None:
+            if request.method not in SAFE_METHODS and not request.headers.get("x-requested-with"):
+                raise PermissionDeniedException(
+                    "Send the header X-Requested-With with writes made with a session cookie."
+                )
+            return actor
+    raise NotAuthorizedException("Log in, or send an API token as 'Authorization: Bearer …'.")
+
+
+provide_actor = Provide(current_actor)
