@@ -70,9 +70,7 @@ def _create_organiser(args: argparse.Namespace) -> int:
 
     password = args.password or getpass.getpass("Password (at least 10 characters): ")
     try:
-        asyncio.run(
-            _with_db(create_organiser(args.email, args.name, password, args.organisation))
-        )
+        asyncio.run(_with_db(create_organiser(args.email, args.name, password, args.organisation)))
     except DomainError as exc:
         print(f"events-app: {exc.message}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamp,
     Timestamptz,
@@ -47,6 +48,8 @@ __all__ = [
 class Organisation(Table):
     """A tenant: a network, federation or training centre that runs events."""
 
+    id = Serial(primary_key=True)
+
     slug = Varchar(length=80, unique=True, index=True)
     name = Varchar(length=200)
     contact_email = Varchar(length=254)
@@ -61,6 +64,8 @@ class Organisation(Table):
 class Account(Table):
     """An organiser or host who logs in.  Attendees never need one."""
 
+    id = Serial(primary_key=True)
+
     email = Varchar(length=254, unique=True, index=True)
     name = Varchar(length=200)
     password_hash = Varchar(length=255)
@@ -73,6 +78,8 @@ class Account(Table):
 
 class Membership(Table):
     """An account's role in one organisation."""
+
+    id = Serial(primary_key=True)
 
     class Role(StrEnum):
         organiser = "organiser"
@@ -87,6 +94,8 @@ class Membership(Table):
 class ApiToken(Table):
     """A revocable API token; only its SHA-256 is stored."""
 
+    id = Serial(primary_key=True)
+
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=100)
     token_hash = Varchar(length=64, unique=True, index=True)
@@ -97,6 +106,8 @@ class ApiToken(Table):
 
 class Programme(Table):
     """Occurrences that people pick from (a workshop week) or register for together (a course)."""
+
+    id = Serial(primary_key=True)
 
     class Selection(StrEnum):
         pick = "pick"
@@ -116,6 +127,8 @@ class Programme(Table):
 
 class Series(Table):
     """What an organiser plans: a recurring meet-up, or a one-off event (a series of one date)."""
+
+    id = Serial(primary_key=True)
 
     class Kind(StrEnum):
         meetup = "meetup"
@@ -185,6 +198,8 @@ class Series(Table):
 class Occurrence(Table):
     """One concrete date of a series: it carries registrations, overrides and a calendar UID."""
 
+    id = Serial(primary_key=True)
+
     class Status(StrEnum):
         scheduled = "scheduled"
         cancelled = "cancelled"
@@ -216,6 +231,8 @@ class Occurrence(Table):
 class Speaker(Table):
     """A speaker or moderator of a whole series (occurrence empty) or of one date."""
 
+    id = Serial(primary_key=True)
+
     class Role(StrEnum):
         speaker = "speaker"
         moderator = "moderator"
@@ -234,6 +251,8 @@ class Speaker(Table):
 class SeriesHost(Table):
     """A host of a whole series (occurrence empty) or of one date."""
 
+    id = Serial(primary_key=True)
+
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
     occurrence = ForeignKey(
@@ -244,6 +263,8 @@ class SeriesHost(Table):
 class Material(Table):
     """Slides, a report or a recording, added to a date after it happened."""
 
+    id = Serial(primary_key=True)
+
     occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade, index=True)
     title = Varchar(length=200)
     url = Varchar(length=500)
@@ -252,6 +273,8 @@ class Material(Table):
 
 class Question(Table):
     """An extra question asked at registration, for an organisation or for one series."""
+
+    id = Serial(primary_key=True)
 
     class Kind(StrEnum):
         text = "text"
@@ -272,6 +295,8 @@ class Question(Table):
 class Attendee(Table):
     """A person known by e-mail address only; the tokens replace an account."""
 
+    id = Serial(primary_key=True)
+
     email = Varchar(length=254, unique=True, index=True)
     manage_token = Varchar(length=64, unique=True, index=True)
     feed_token = Varchar(length=64, unique=True, index=True)
@@ -285,6 +310,8 @@ class Registration(Table):
     Name, e-mail, answers and needs are copied here so that retention can anonymise them per
     date while counts and attendance survive.
     """
+
+    id = Serial(primary_key=True)
 
     class Status(StrEnum):
         confirmed = "confirmed"
@@ -321,6 +348,8 @@ class Registration(Table):
 class SeriesSubscription(Table):
     """Registered for a whole series: every future date, and new dates as they are added."""
 
+    id = Serial(primary_key=True)
+
     series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
     attendee = ForeignKey(references=Attendee, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=200)
@@ -338,6 +367,8 @@ class OutboxMail(Table):
     ``message_id`` is fixed when the row is written, so a mail repeated after a crash can be
     recognised; ``dedupe_key`` stops the same logical mail from being queued twice.
     """
+
+    id = Serial(primary_key=True)
 
     class Status(StrEnum):
         pending = "pending"
@@ -372,6 +403,8 @@ class OutboxMail(Table):
 class AuditLog(Table):
     """Who changed what, when: every organiser action writes a row."""
 
+    id = Serial(primary_key=True)
+
     organisation = ForeignKey(
         references=Organisation, on_delete=OnDelete.set_null, null=True, default=None, index=True
     )
@@ -385,6 +418,8 @@ class AuditLog(Table):
 
 class JobLock(Table):
     """A scheduled job's lease, so that one worker among many runs it at a time."""
+
+    id = Serial(primary_key=True)
 
     name = Varchar(length=64, unique=True)
     locked_until = Timestamptz(null=True, default=None)

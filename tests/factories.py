@@ -40,11 +40,15 @@ async def make_organiser(
     organisation_slug: str = "stadsnetwerk", email: str = "organiser@example.org"
 ) -> Organiser:
     """An organisation (made if missing), an organiser of it, and an API token."""
-    org = await Organisation.select(Organisation.id).where(
-        Organisation.slug == organisation_slug
-    ).first()
+    org = (
+        await Organisation.select(Organisation.id)
+        .where(Organisation.slug == organisation_slug)
+        .first()
+    )
     org_id = int(org["id"]) if org else await make_organisation(organisation_slug)
-    account_id = await accounts.create_organiser(email, "Olga Organiser", PASSWORD, organisation_slug)
+    account_id = await accounts.create_organiser(
+        email, "Olga Organiser", PASSWORD, organisation_slug
+    )
     actor = await accounts.actor_for_account(account_id)
     assert actor is not None
     _, token = await accounts.create_api_token(actor, "tests")

@@ -92,20 +92,24 @@ async def create_account(email: str, name: str, password: str, language: str = "
 
 async def create_organiser(email: str, name: str, password: str, organisation_slug: str) -> int:
     """Create an account (or reuse one) and make it organiser of the organisation."""
-    organisation = await Organisation.select(Organisation.id).where(
-        Organisation.slug == organisation_slug
-    ).first()
+    organisation = (
+        await Organisation.select(Organisation.id)
+        .where(Organisation.slug == organisation_slug)
+        .first()
+    )
     if organisation is None:
         raise NotFound("organisation_unknown", f"There is no organisation '{organisation_slug}'.")
     address = normalise_email(email)
     existing = await Account.select(Account.id).where(Account.email == address).first()
-    account_id = (
-        int(existing["id"]) if existing else await create_account(address, name, password)
-    )
+    account_id = int(existing["id"]) if existing else await create_account(address, name, password)
     async with db.transaction():
-        membership = await Membership.select(Membership.id).where(
-            (Membership.account == account_id) & (Membership.organisation == organisation["id"])
-        ).first()
+        membership = (
+            await Membership.select(Membership.id)
+            .where(
+                (Membership.account == account_id) & (Membership.organisation == organisation["id"])
+            )
+            .first()
+        )
         if membership:
             await Membership.update({Membership.role: Membership.Role.organiser}).where(
                 Membership.id == membership["id"]
@@ -130,9 +134,11 @@ async def create_organiser(email: str, name: str, password: str, organisation_sl
 
 
 async def actor_for_account(account_id: int) -> Actor | None:
-    account = await Account.select(Account.id, Account.email, Account.name).where(
-        (Account.id == account_id) & (Account.active.eq(True))
-    ).first()
+    account = (
+        await Account.select(Account.id, Account.email, Account.name)
+        .where((Account.id == account_id) & (Account.active.eq(True)))
+        .first()
+    )
     if account is None:
         return None
     memberships = await Membership.select(Membership.organisation, Membership.role).where(
@@ -152,9 +158,11 @@ async def authenticate(email: str, password: str) -> Actor | None:
         address = normalise_email(email)
     except DomainError:
         return None
-    account = await Account.select(Account.id, Account.password_hash).where(
-        (Account.email == address) & (Account.active.eq(True))
-    ).first()
+    account = (
+        await Account.select(Account.id, Account.password_hash)
+        .where((Account.email == address) & (Account.active.eq(True)))
+        .first()
+    )
     stored = account["password_hash"] if account else _DUMMY_HASH
     try:
         await asyncio.to_thread(_hasher.verify, stored, password)
@@ -174,7 +182,9 @@ async def create_api_token(actor: Actor, name: str) -> tuple[int, str]:
     """A new token for the actor; the plain token is returned once and never stored."""
     label = name.strip()
     if not label or len(label) > 100:
-        raise DomainError("token_name", "Give the token a name of 1 to 100 characters.", field="name")
+        raise DomainError(
+            "token_name", "Give the token a name of 1 to 100 characters.", field="name"
+        )
     token = "ea_" + secrets.token_urlsafe(32)
     async with db.transaction():
         rows = await ApiToken.insert(
@@ -187,37 +197,57 @@ async def create_api_token(actor: Actor, name: str) -> tuple[int, str]:
         ).returning(ApiToken.id)
         token_id = int(rows[0]["id"])
         await audit.record(
-            "api_token_created", "api_token", token_id, organisation_id=None,
+            "api_token_created",
+            "api_token",
+            token_id,
+            organisation_id=None,
             account_id=actor.account_id,
         )
     return token_id, token
 
 
 async def list_api_tokens(actor: Actor) -> list[dict[str, object]]:
-    return await ApiToken.select(
-        ApiToken.id, ApiToken.name, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at
-    ).where(ApiToken.account == actor.account_id).order_by(ApiToken.id)
+    return (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.created_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        )
+        .where(ApiToken.account == actor.account_id)
+        .order_by(ApiToken.id)
+    )
 
 
 async def revoke_api_token(actor: Actor, token_id: int) -> None:
     async with db.transaction():
-        rows = await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
-            (ApiToken.id == token_id)
-            & (ApiToken.account == actor.account_id)
-            & ApiToken.revoked_at.is_null()
-        ).returning(ApiToken.id)
+        rows = (
+            await ApiToken.update({ApiToken.revoked_at: clock.now()})
+            .where(
+                (ApiToken.id == token_id)
+                & (ApiToken.account == actor.account_id)
+                & ApiToken.revoked_at.is_null()
+            )
+            .returning(ApiToken.id)
+        )
         if not rows:
             raise NotFound("token_unknown", "There is no active token with this number.")
         await audit.record(
-            "api_token_revoked", "api_token", token_id, organisation_id=None,
+            "api_token_revoked",
+            "api_token",
+            token_id,
+            organisation_id=None,
             account_id=actor.account_id,
         )
 
 
 async def actor_for_token(token: str) -> Actor | None:
-    row = await ApiToken.select(ApiToken.id, ApiToken.account).where(
-        (ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null()
-    ).first()
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.account)
+        .where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null())
+        .first()
+    )
     if row is None:
         return None
     await ApiToken.update({ApiToken.last_used_at: clock.now()}).where(ApiToken.id == row["id"])

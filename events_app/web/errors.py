@@ -16,9 +16,7 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
     return Response(exc.as_dict(), status_code=exc.status_code)
 
 
-def validation_error_handler(
-    _: Request[Any, Any, Any], exc: ValidationException
-) -> Response[Any]:
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """Litestar's 400 for malformed bodies, reshaped to our ``{code, detail, errors}`` form."""
     return Response(
         {"code": "invalid_input", "detail": exc.detail, "errors": exc.extra or []},

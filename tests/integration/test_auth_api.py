@@ -40,14 +40,18 @@ async def test_cookie_writes_need_the_requested_with_header(client: httpx.AsyncC
 
 async def test_api_tokens_can_be_created_used_and_revoked(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
-    created = await client.post("/api/v1/tokens", json={"name": "script"}, headers=organiser.headers)
+    created = await client.post(
+        "/api/v1/tokens", json={"name": "script"}, headers=organiser.headers
+    )
     assert created.status_code == 201
     token = created.json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert (await client.get("/api/v1/session", headers=headers)).status_code == 200
     listed = await client.get("/api/v1/tokens", headers=headers)
     assert [t["name"] for t in listed.json()] == ["tests", "script"]
-    revoked = await client.delete(f"/api/v1/tokens/{created.json()['id']}", headers=organiser.headers)
+    revoked = await client.delete(
+        f"/api/v1/tokens/{created.json()['id']}", headers=organiser.headers
+    )
     assert revoked.status_code == 204
     assert (await client.get("/api/v1/session", headers=headers)).status_code == 401
     again = await client.delete(f"/api/v1/tokens/{created.json()['id']}", headers=organiser.headers)

@@ -63,9 +63,7 @@ class SessionController(Controller):
     tags = ["accounts"]
 
     @post("/", summary="Log in (sets a session cookie)")
-    async def login(
-        self, request: Request[Any, Any, Any], data: JSONBody[Login]
-    ) -> Me:
+    async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login]) -> Me:
         actor = await accounts.authenticate(data.email, data.password)
         if actor is None:
             raise NotAuthorizedException("The e-mail address or password is not right.")
@@ -87,7 +85,9 @@ class TokenController(Controller):
     dependencies = {"actor": provide_actor}
 
     @post("/", summary="Create an API token (shown once)")
-    async def create(self, actor: NamedDependency[Actor], data: JSONBody[TokenCreate]) -> TokenCreated:
+    async def create(
+        self, actor: NamedDependency[Actor], data: JSONBody[TokenCreate]
+    ) -> TokenCreated:
         token_id, token = await accounts.create_api_token(actor, data.name)
         return TokenCreated(id=token_id, name=data.name.strip(), token=token)
 
@@ -99,5 +99,3 @@ class TokenController(Controller):
     @delete("/{token_id:int}", summary="Revoke an API token", status_code=HTTP_204_NO_CONTENT)
     async def revoke(self, actor: NamedDependency[Actor], token_id: FromPath[int]) -> None:
         await accounts.revoke_api_token(actor, token_id)
-
-
