@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await db.stop()
 
     return Litestar(
-        route_handlers=route_handlers(),
+        route_handlers=route_handlers(settings),
         lifespan=[lifespan],
         middleware=[session_config(settings).middleware],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

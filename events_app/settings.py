@@ -43,6 +43,7 @@ class Settings:
     horizon_days: int
     feed_past_days: int
     run_worker_in_app: bool
+    registration_rate_limit: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,6 +102,7 @@ def load_settings(env: dict[str, str]) -> Settings:
         horizon_days=_int(env, "EVENTS_HORIZON_DAYS", 365),
         feed_past_days=_int(env, "EVENTS_FEED_PAST_DAYS", 90),
         run_worker_in_app=env.get("EVENTS_RUN_WORKER", "1") == "1",
+        registration_rate_limit=_int(env, "EVENTS_REGISTRATION_RATE_LIMIT", 20),
     )
 
 

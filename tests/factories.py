@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from events_app import clock
 from events_app.services import accounts
 from events_app.services.accounts import Actor
-from events_app.tables import Organisation
+from events_app.tables import Occurrence, Organisation, Series
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 PASSWORD = "correct horse battery"
 
@@ -53,3 +58,56 @@ async def make_organiser(
     assert actor is not None
     _, token = await accounts.create_api_token(actor, "tests")
     return Organiser(actor=actor, token=token, organisation_id=org_id)
+
+
+async def make_date(
+    organisation_id: int,
+    *,
+    slug: str = "ontmoeting",
+    capacity: int | None = 30,
+    waitlist: bool = True,
+    starts_in: timedelta = timedelta(days=7),
+    registration_mode: str = "required",
+    published: bool = True,
+    dates: int = 1,
+) -> list[int]:
+    """A published series with ``dates`` weekly dates (rows written directly, no rule)."""
+    now = clock.now()
+    first = (now + starts_in).replace(minute=0, second=0, microsecond=0)
+    local_first = first.astimezone(AMSTERDAM).replace(tzinfo=None)
+    rows = await Series.insert(
+        Series(
+            organisation=organisation_id,
+            slug=slug,
+            title=f"Bijeenkomst {slug}",
+            capacity=capacity,
+            waitlist=waitlist,
+            registration_mode=registration_mode,
+            published=published,
+            first_start=local_first,
+            duration_minutes=60,
+            created_at=now,
+            updated_at=now,
+        )
+    ).returning(Series.id)
+    series_id = int(rows[0]["id"])
+    ids = []
+    for n in range(dates):
+        start = first + timedelta(weeks=n)
+        local = start.astimezone(AMSTERDAM).replace(tzinfo=None)
+        inserted = await Occurrence.insert(
+            Occurrence(
+                series=series_id,
+                uid=f"{uuid.uuid4().hex}@events-app",
+                rule_start=local,
+                local_start=local,
+                local_end=local + timedelta(hours=1),
+                timezone="Europe/Amsterdam",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(Occurrence.id)
+        ids.append(int(inserted[0]["id"]))
+    return ids

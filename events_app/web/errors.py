@@ -25,8 +25,16 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
 
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 429:
+        return Response(
+            {"code": "rate_limited", "detail": "Too many attempts. Wait a minute and try again."},
+            status_code=429,
+            headers=exc.headers,
+        )
     code = "not_found" if exc.status_code == 404 else "http_error"
-    return Response({"code": code, "detail": exc.detail}, status_code=exc.status_code)
+    return Response(
+        {"code": code, "detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+    )
 
 
 EXCEPTION_HANDLERS = {

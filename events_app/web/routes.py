@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from events_app.settings import Settings
+from events_app.web.api.registrations import (
+    ManageController,
+    RegistrationController,
+    registration_rate_limit,
+)
 from events_app.web.api.session import SessionController, TokenController
+from events_app.web.api.signups import SignupController
 from events_app.web.health import health
 
 __all__ = ["route_handlers"]
 
 
-def route_handlers() -> list[ControllerRouterHandler]:
-    return [health, SessionController, TokenController]
+def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
+    public_writes = Router(
+        path="/",
+        route_handlers=[RegistrationController],
+        middleware=[registration_rate_limit(settings).middleware],
+    )
+    return [
+        health,
+        SessionController,
+        TokenController,
+        public_writes,
+        ManageController,
+        SignupController,
+    ]

@@ -8,12 +8,19 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from tests.conftest import empty_all_tables
+
 
 @pytest.fixture(scope="session")
 def app() -> Litestar:
     from events_app.app import create_app
 
     return create_app()
+
+
+@pytest.fixture(autouse=True)
+async def clean_tables(database: None) -> None:
+    await empty_all_tables()
 
 
 @pytest.fixture

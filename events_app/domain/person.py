@@ -1,0 +1,120 @@
+"""What a person fills in when registering, checked without I/O.
+
+Only name and e-mail are required.  Everything else is optional unless the organiser made a
+question required; answers are checked against the questions the organiser configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from events_app.domain.emails import normalise_email
+from events_app.domain.errors import DomainError
+
+__all__ = ["ROLES", "LANGUAGES", "QuestionSpec", "PersonDetails", "clean_person"]
+
+ROLES = ("expert", "professional", "relative", "student", "other")
+LANGUAGES = ("nl", "en")
+MAX_NAME = 200
+MAX_NEEDS = 2000
+MAX_ANSWER = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    id: int
+    label: str
+    kind: str  # text | choice | yes_no
+    required: bool
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonDetails:
+    name: str
+    email: str
+    language: str = "nl"
+    role: str | None = None
+    needs: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def clean_person(
+    *,
+    name: str,
+    email: str,
+    language: str | None,
+    role: str | None,
+    needs: str | None,
+    answers: Mapping[str, Any] | None,
+    questions: Sequence[QuestionSpec],
+    consent_required: bool,
+    consent: bool,
+    default_language: str = "nl",
+) -> PersonDetails:
+    """Validate and normalise; raises DomainError naming the first field that is wrong."""
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        raise DomainError("name_missing", "Fill in your name.", field="name")
+    if len(clean_name) > MAX_NAME:
+        raise DomainError("name_too_long", f"Use at most {MAX_NAME} characters.", field="name")
+    address = normalise_email(email)
+    lang = language or default_language
+    if lang not in LANGUAGES:
+        raise DomainError(
+            "language_unknown", "Choose Dutch (nl) or English (en).", field="language"
+        )
+    if role is not None and role not in ROLES:
+        raise DomainError("role_unknown", f"Choose one of: {', '.join(ROLES)}.", field="role")
+    clean_needs = (needs or "").strip()
+    if len(clean_needs) > MAX_NEEDS:
+        raise DomainError("needs_too_long", f"Use at most {MAX_NEEDS} characters.", field="needs")
+    if consent_required and not consent:
+        raise DomainError(
+            "consent_missing", "Tick the box to agree, or you cannot register.", field="consent"
+        )
+    return PersonDetails(
+        name=clean_name,
+        email=address,
+        language=lang,
+        role=role,
+        needs=clean_needs,
+        answers=clean_answers(answers or {}, questions),
+    )
+
+
+def clean_answers(answers: Mapping[str, Any], questions: Sequence[QuestionSpec]) -> dict[str, Any]:
+    known = {str(q.id): q for q in questions}
+    for key in answers:
+        if key not in known:
+            raise DomainError(
+                "question_unknown",
+                "An answer was given to a question that is not asked.",
+                field=f"answers.{key}",
+            )
+    cleaned: dict[str, Any] = {}
+    for key, question in known.items():
+        value = answers.get(key)
+        where = f"answers.{key}"
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if question.required:
+                raise DomainError("answer_missing", f"Answer: {question.label}", field=where)
+            continue
+        if question.kind == "yes_no":
+            if not isinstance(value, bool):
+                raise DomainError("answer_invalid", "Answer yes or no.", field=where)
+            cleaned[key] = value
+        elif question.kind == "choice":
+            if value not in question.choices:
+                raise DomainError("answer_invalid", "Choose one of the options.", field=where)
+            cleaned[key] = value
+        else:
+            text = str(value).strip()
+            if len(text) > MAX_ANSWER:
+                raise DomainError(
+                    "answer_too_long", f"Use at most {MAX_ANSWER} characters.", field=where
+                )
+            cleaned[key] = text
+    return cleaned

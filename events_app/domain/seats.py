@@ -1,0 +1,49 @@
+"""Seat rules, free of I/O: what a date's capacity is, and whether it takes registrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from events_app.domain.errors import Conflict, DomainError
+
+__all__ = ["DateFacts", "effective_capacity", "check_open"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateFacts:
+    """What the registration rules need to know about one date and its series."""
+
+    status: str
+    starts_at: datetime
+    series_status: str
+    published: bool
+    registration_mode: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+def effective_capacity(occurrence_capacity: int | None, series_capacity: int | None) -> int | None:
+    """A per-date capacity overrides the series'; None means no cap."""
+    return occurrence_capacity if occurrence_capacity is not None else series_capacity
+
+
+def check_open(facts: DateFacts, now: datetime) -> None:
+    """Raise a plain-language error when this date cannot take a registration now."""
+    if not facts.published or facts.series_status == "cancelled":
+        raise DomainError("not_open", "This event is not open for registration.")
+    if facts.registration_mode == "none":
+        raise DomainError(
+            "registration_not_needed", "You do not need to register for this event: just come."
+        )
+    if facts.status in ("cancelled", "skipped"):
+        raise Conflict("date_cancelled", "This date has been cancelled.")
+    if facts.starts_at <= now:
+        raise Conflict("registration_closed", "This date has already started or is over.")
+    if facts.opens_at is not None and now < facts.opens_at:
+        raise Conflict(
+            "registration_not_open_yet",
+            "Registration for this date has not opened yet.",
+        )
+    if facts.closes_at is not None and now >= facts.closes_at:
+        raise Conflict("registration_closed", "Registration for this date is closed.")

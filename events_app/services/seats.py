@@ -1,0 +1,160 @@
+"""Taking and freeing seats, and promoting the waiting list, inside the caller's transaction.
+
+Seats are counted in ``Occurrence.confirmed_count`` and taken with one conditional UPDATE
+(``… WHERE confirmed_count < capacity``), which is atomic on both databases: PostgreSQL holds
+the row lock until commit, SQLite's ``BEGIN IMMEDIATE`` lets one writer in at a time.  A plain
+"count, then insert" oversells on PostgreSQL (see STACK-NOTES.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events_app import clock, db
+from events_app.domain.seats import effective_capacity
+from events_app.services import outbox
+from events_app.tables import Occurrence, Registration, Series
+
+__all__ = ["take_seat", "release_seat", "fill_free_seats", "capacity_of", "waiting_position"]
+
+
+async def capacity_of(occurrence_id: int) -> int | None:
+    row = (
+        await Occurrence.select(
+            Occurrence.capacity, Occurrence.series.capacity.as_alias("series_capacity")
+        )
+        .where(Occurrence.id == occurrence_id)
+        .first()
+    )
+    if row is None:
+        return None
+    return effective_capacity(row["capacity"], row["series_capacity"])
+
+
+async def take_seat(occurrence_id: int, capacity: int | None) -> bool:
+    """Take one seat if one is free; returns False when the date is full."""
+    query = Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count + 1}).where(
+        Occurrence.id == occurrence_id
+    )
+    if capacity is not None:
+        query = query.where(Occurrence.confirmed_count < capacity)
+    rows = await query.returning(Occurrence.id)
+    return bool(rows)
+
+
+async def release_seat(occurrence_id: int) -> None:
+    await Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count - 1}).where(
+        (Occurrence.id == occurrence_id) & (Occurrence.confirmed_count > 0)
+    )
+
+
+async def waiting_position(registration_id: int) -> int | None:
+    """1-based place on the waiting list, derived from the order of joining (so never gaps)."""
+    row = (
+        await Registration.select(
+            Registration.occurrence, Registration.status, Registration.waiting_since
+        )
+        .where(Registration.id == registration_id)
+        .first()
+    )
+    if row is None or row["status"] != Registration.Status.waiting:
+        return None
+    ahead = await Registration.count().where(
+        (Registration.occurrence == row["occurrence"])
+        & (Registration.status == Registration.Status.waiting)
+        & (
+            (Registration.waiting_since < row["waiting_since"])
+            | (
+                (Registration.waiting_since == row["waiting_since"])
+                & (Registration.id < registration_id)
+            )
+        )
+    )
+    return int(ahead) + 1
+
+
+async def lock_date(occurrence_id: int) -> dict[str, Any] | None:
+    """Lock the date's row first, before any registration row (PostgreSQL; on SQLite the
+    ``BEGIN IMMEDIATE`` transaction already excludes other writers).
+
+    Every write that touches a date's seats calls this first, so all of them take their locks
+    in the same order (date, then registrations) and cannot deadlock.  ``NO KEY UPDATE`` does
+    not block the key-share locks that inserts referencing the date take.
+    """
+    query = Occurrence.select(
+        Occurrence.id,
+        Occurrence.status,
+        Occurrence.starts_at,
+        Occurrence.capacity,
+        Occurrence.confirmed_count,
+        Occurrence.series,
+    ).where(Occurrence.id == occurrence_id)
+    if db.is_postgres():
+        query = query.lock_rows("NO KEY UPDATE")
+    return await query.first()
+
+
+async def fill_free_seats(occurrence_id: int) -> int:
+    """Promote people from the waiting list while seats are free; returns how many moved up.
+
+    Nobody is promoted onto a date that has started, been cancelled or skipped.  Each promoted
+    person gets a mail (queued in this transaction).
+    """
+    occurrence = await lock_date(occurrence_id)
+    if occurrence is None or occurrence["status"] != Occurrence.Status.scheduled:
+        return 0
+    if occurrence["starts_at"] <= clock.now():
+        return 0
+    series = (
+        await Series.select(Series.capacity, Series.organisation)
+        .where(Series.id == occurrence["series"])
+        .first()
+    )
+    assert series is not None
+    capacity = effective_capacity(occurrence["capacity"], series["capacity"])
+    free = None if capacity is None else capacity - occurrence["confirmed_count"]
+    if free is not None and free <= 0:
+        return 0
+    query = (
+        Registration.select(
+            Registration.id, Registration.email, Registration.name, Registration.language
+        )
+        .where(
+            (Registration.occurrence == occurrence_id)
+            & (Registration.status == Registration.Status.waiting)
+        )
+        .order_by(Registration.waiting_since)
+        .order_by(Registration.id)
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = await query
+    if not promoted:
+        return 0
+    now = clock.now()
+    ids = [row["id"] for row in promoted]
+    await Registration.update(
+        {
+            Registration.status: Registration.Status.confirmed,
+            Registration.waiting_since: None,
+            Registration.updated_at: now,
+        }
+    ).where(Registration.id.is_in(ids))
+    await Occurrence.update(
+        {
+            Occurrence.confirmed_count: Occurrence.confirmed_count + len(ids),
+            Occurrence.waiting_count: Occurrence.waiting_count - len(ids),
+        }
+    ).where(Occurrence.id == occurrence_id)
+    for row in promoted:
+        await outbox.enqueue(
+            "registration_promoted",
+            to_email=row["email"],
+            to_name=row["name"],
+            language=row["language"],
+            organisation_id=series["organisation"],
+            occurrence_id=occurrence_id,
+            registration_id=row["id"],
+            dedupe_key=f"registration_promoted:{row['id']}:{now.isoformat()}",
+        )
+    return len(ids)

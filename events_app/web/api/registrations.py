@@ -1,0 +1,206 @@
+"""Public registration API and the private manage link (no account; the token is the key)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from events_app import urls
+from events_app.services import manage, registrations
+from events_app.services.registrations import Receipt
+from events_app.settings import Settings
+
+__all__ = ["RegistrationController", "ManageController", "registration_rate_limit"]
+
+Text200 = Annotated[str, msgspec.Meta(max_length=200)]
+Text2000 = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Text200
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    occurrence_ids: Annotated[list[int], msgspec.Meta(max_length=registrations.MAX_DATES)] = []
+    language: Annotated[str, msgspec.Meta(max_length=2)] | None = None
+    role: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    needs: Text2000 | None = None
+    answers: dict[str, str | bool] = {}
+    consent: bool = False
+
+
+class RegistrationOut(msgspec.Struct):
+    occurrence_id: int
+    registration_id: int
+    status: str
+    position: int | None
+    already_registered: bool
+
+
+class ReceiptOut(msgspec.Struct):
+    email: str
+    manage_url: str
+    feed_url: str
+    registrations: list[RegistrationOut]
+
+
+def receipt_out(receipt: Receipt) -> ReceiptOut:
+    return ReceiptOut(
+        email=receipt.email,
+        manage_url=urls.manage_page(receipt.manage_token),
+        feed_url=urls.personal_feed(receipt.feed_token),
+        registrations=[
+            RegistrationOut(
+                occurrence_id=o.occurrence_id,
+                registration_id=o.registration_id,
+                status=o.status,
+                position=o.position,
+                already_registered=o.already_registered,
+            )
+            for o in receipt.outcomes
+        ],
+    )
+
+
+def registration_rate_limit(settings: Settings) -> RateLimitConfig:
+    return RateLimitConfig(rate_limit=("minute", settings.registration_rate_limit))
+
+
+class RegistrationController(Controller):
+    path = "/api/v1/registrations"
+    tags = ["registration"]
+
+    @post("/", summary="Register for one or more dates (no account needed)")
+    async def register(self, data: JSONBody[RegistrationCreate]) -> Response[ReceiptOut]:
+        receipt = await registrations.register(
+            data.occurrence_ids,
+            name=data.name,
+            email=data.email,
+            language=data.language,
+            role=data.role,
+            needs=data.needs,
+            answers=dict(data.answers),
+            consent=data.consent,
+        )
+        fresh = any(not o.already_registered for o in receipt.outcomes)
+        return Response(
+            receipt_out(receipt),
+            status_code=HTTP_201_CREATED if fresh else HTTP_200_OK,
+        )
+
+
+class ManagedOut(msgspec.Struct):
+    registration_id: int
+    occurrence_id: int
+    status: str
+    position: int | None
+    title: str
+    series_slug: str
+    local_start: datetime
+    local_end: datetime
+    timezone: str
+    starts_at: datetime
+    date_status: str
+    name: str
+    role: str | None
+    needs: str
+
+
+class ManageOut(msgspec.Struct):
+    email: str
+    language: str
+    feed_url: str
+    registrations: list[ManagedOut]
+
+
+class DetailsUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Text200 | None = None
+    needs: Text2000 | None = None
+    role: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    language: Annotated[str, msgspec.Meta(max_length=2)] | None = None
+
+
+class Count(msgspec.Struct):
+    cancelled: int
+
+
+class FeedUrl(msgspec.Struct):
+    feed_url: str
+
+
+async def _manage_out(token: str) -> ManageOut:
+    attendee, mine = await manage.my_registrations(token)
+    return ManageOut(
+        email=attendee["email"],
+        language=attendee["language"],
+        feed_url=urls.personal_feed(attendee["feed_token"]),
+        registrations=[
+            ManagedOut(
+                registration_id=m.registration_id,
+                occurrence_id=m.occurrence_id,
+                status=m.status,
+                position=m.position,
+                title=m.series_title,
+                series_slug=m.series_slug,
+                local_start=m.local_start,
+                local_end=m.local_end,
+                timezone=m.timezone,
+                starts_at=m.starts_at,
+                date_status=m.occurrence_status,
+                name=m.name,
+                role=m.role,
+                needs=m.needs,
+            )
+            for m in mine
+        ],
+    )
+
+
+class ManageController(Controller):
+    """Everything here is keyed by the person's manage token (≥ 256 bits)."""
+
+    path = "/api/v1/manage/{token:str}"
+    tags = ["registration"]
+
+    @get("/", summary="My registrations")
+    async def show(self, token: FromPath[str]) -> ManageOut:
+        return await _manage_out(token)
+
+    @patch("/", summary="Change my name, needs, role or language")
+    async def update(self, token: FromPath[str], data: JSONBody[DetailsUpdate]) -> ManageOut:
+        await manage.update_my_details(
+            token, name=data.name, needs=data.needs, role=data.role, language=data.language
+        )
+        return await _manage_out(token)
+
+    @post(
+        "/registrations/{registration_id:int}/cancel",
+        summary="Cancel one registration (or leave the waiting list)",
+        status_code=HTTP_200_OK,
+    )
+    async def cancel_one(self, token: FromPath[str], registration_id: FromPath[int]) -> Count:
+        return Count(cancelled=int(await manage.cancel_mine(token, registration_id)))
+
+    @post("/cancel-all", summary="Cancel all my registrations", status_code=HTTP_200_OK)
+    async def cancel_all(self, token: FromPath[str]) -> Count:
+        return Count(cancelled=await manage.cancel_all_mine(token))
+
+    @post("/feed-token", summary="A new personal feed address", status_code=HTTP_200_OK)
+    async def new_feed(self, token: FromPath[str]) -> FeedUrl:
+        feed_token = await manage.reissue_feed_token(token)
+        return FeedUrl(feed_url=urls.personal_feed(feed_token))
+
+    @get("/data", summary="Download everything stored about me (JSON)")
+    async def export(self, token: FromPath[str]) -> Response[dict[str, Any]]:
+        data = await manage.export_my_data(token)
+        return Response(
+            data, headers={"Content-Disposition": 'attachment; filename="my-data.json"'}
+        )
+
+    @delete("/", summary="Delete my data now", status_code=204)
+    async def erase(self, token: FromPath[str]) -> None:
+        await manage.delete_my_data(token)

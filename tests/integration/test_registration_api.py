@@ -1,0 +1,241 @@
+"""Registering through the public API: seats, waiting list, duplicates, closed dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from events_app import clock
+from events_app.tables import Occurrence, Organisation, OutboxMail, Question, Registration
+from tests.factories import make_date, make_organisation
+
+
+def person(n: int = 1, **extra: object) -> dict[str, object]:
+    return {"name": f"Deelnemer {n}", "email": f"deelnemer{n}@example.org", **extra}
+
+
+async def test_register_confirms_and_queues_the_mail_with_it(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=2)
+    response = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[date], role="expert")
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["registrations"][0]["status"] == "confirmed"
+    assert body["manage_url"].startswith("http://events.test/manage/")
+    assert len(body["manage_url"].rsplit("/", 1)[1]) >= 43  # 256 bits, url-safe
+    mails = await OutboxMail.select(OutboxMail.kind, OutboxMail.to_email)
+    assert mails == [{"kind": "registration_confirmed", "to_email": "deelnemer1@example.org"}]
+    occ = await Occurrence.select(Occurrence.confirmed_count).where(Occurrence.id == date).first()
+    assert occ == {"confirmed_count": 1}
+
+
+async def test_registering_twice_returns_the_same_seat_and_resends(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=5)
+    first = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
+    again = await client.post(
+        "/api/v1/registrations",
+        json={"name": "Deelnemer 1", "email": " DEELNEMER1@Example.org", "occurrence_ids": [date]},
+    )
+    assert again.status_code == 200
+    assert again.json()["registrations"][0]["already_registered"] is True
+    assert (
+        again.json()["registrations"][0]["registration_id"]
+        == first.json()["registrations"][0]["registration_id"]
+    )
+    assert await Registration.count() == 1
+    kinds = [m["kind"] for m in await OutboxMail.select(OutboxMail.kind).order_by(OutboxMail.id)]
+    assert kinds == ["registration_confirmed", "registration_details"]
+
+
+async def test_full_date_puts_people_on_the_waiting_list_in_order(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=1)
+    statuses = []
+    for n in range(1, 4):
+        r = await client.post("/api/v1/registrations", json=person(n, occurrence_ids=[date]))
+        statuses.append(
+            (r.json()["registrations"][0]["status"], r.json()["registrations"][0]["position"])
+        )
+    assert statuses == [("confirmed", None), ("waiting", 1), ("waiting", 2)]
+    kinds = [m["kind"] for m in await OutboxMail.select(OutboxMail.kind).order_by(OutboxMail.id)]
+    assert kinds == ["registration_confirmed", "registration_waiting", "registration_waiting"]
+
+
+async def test_cancelling_promotes_the_first_person_waiting(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=1)
+    first = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(3, occurrence_ids=[date]))
+    token = first.json()["manage_url"].rsplit("/", 1)[1]
+    reg_id = first.json()["registrations"][0]["registration_id"]
+    cancelled = await client.post(f"/api/v1/manage/{token}/registrations/{reg_id}/cancel")
+    assert cancelled.json() == {"cancelled": 1}
+    rows = await Registration.select(Registration.email, Registration.status).order_by(
+        Registration.id
+    )
+    assert [r["status"] for r in rows] == ["cancelled", "confirmed", "waiting"]
+    promoted = await OutboxMail.select(OutboxMail.to_email).where(
+        OutboxMail.kind == "registration_promoted"
+    )
+    assert promoted == [{"to_email": "deelnemer2@example.org"}]
+    occ = (
+        await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count)
+        .where(Occurrence.id == date)
+        .first()
+    )
+    assert occ == {"confirmed_count": 1, "waiting_count": 1}
+
+
+async def test_nobody_is_promoted_onto_a_date_that_started(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=1, starts_in=timedelta(hours=2))
+    first = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
+    token = first.json()["manage_url"].rsplit("/", 1)[1]
+    reg_id = first.json()["registrations"][0]["registration_id"]
+    with clock.frozen(clock.now() + timedelta(hours=3)):
+        await client.post(f"/api/v1/manage/{token}/registrations/{reg_id}/cancel")
+    statuses = [
+        r["status"]
+        for r in await Registration.select(Registration.status).order_by(Registration.id)
+    ]
+    assert statuses == ["cancelled", "waiting"]
+
+
+async def test_full_date_without_waiting_list_is_refused(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=1, waitlist=False)
+    await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
+    refused = await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "date_full"
+    assert await Registration.count() == 1
+    assert await OutboxMail.count() == 1
+
+
+async def test_closed_cancelled_and_unpublished_dates_refuse_with_clear_messages(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    [soon] = await make_date(org, slug="soon", starts_in=timedelta(hours=1))
+    [off] = await make_date(org, slug="off")
+    [hidden] = await make_date(org, slug="hidden", published=False)
+    [walk_in] = await make_date(org, slug="walkin", registration_mode="none")
+    await Occurrence.update({Occurrence.status: "cancelled"}).where(Occurrence.id == off)
+    with clock.frozen(clock.now() + timedelta(hours=2)):
+        started = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[soon]))
+    assert (started.status_code, started.json()["code"]) == (409, "registration_closed")
+    cancelled = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[off]))
+    assert (cancelled.status_code, cancelled.json()["code"]) == (409, "date_cancelled")
+    unpublished = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[hidden])
+    )
+    assert unpublished.status_code == 400
+    none = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[walk_in]))
+    assert none.json()["code"] == "registration_not_needed"
+    unknown = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[999999]))
+    assert unknown.status_code == 404
+    assert await Registration.count() == 0
+    assert await OutboxMail.count() == 0
+
+
+async def test_bad_input_is_a_400_naming_the_field(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org)
+    bad_email = await client.post(
+        "/api/v1/registrations",
+        json={"name": "A", "email": "not-an-address", "occurrence_ids": [date]},
+    )
+    assert (bad_email.status_code, bad_email.json()["field"]) == (400, "email")
+    no_name = await client.post(
+        "/api/v1/registrations",
+        json={"name": "  ", "email": "a@example.org", "occurrence_ids": [date]},
+    )
+    assert no_name.json()["field"] == "name"
+    no_dates = await client.post("/api/v1/registrations", json=person(1))
+    assert no_dates.json()["code"] == "dates_missing"
+    unknown_field = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[date], shoe_size=44)
+    )
+    assert unknown_field.status_code == 400
+    too_long = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[date], needs="x" * 2001)
+    )
+    assert too_long.status_code == 400
+    role = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[date], role="king")
+    )
+    assert role.json()["field"] == "role"
+
+
+async def test_consent_and_required_questions(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org)
+    await Organisation.update(
+        {Organisation.consent_text: "Wij bewaren je gegevens 90 dagen."}
+    ).where(Organisation.id == org)
+    rows = await Question.insert(
+        Question(organisation=org, label="Lunch?", kind="yes_no", required=True),
+        Question(organisation=org, label="Groep", kind="choice", choices=["A", "B"]),
+    ).returning(Question.id)
+    lunch, group = (str(r["id"]) for r in rows)
+    no_consent = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[date], answers={lunch: True})
+    )
+    assert no_consent.json()["field"] == "consent"
+    missing = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[date], consent=True)
+    )
+    assert missing.json()["field"] == f"answers.{lunch}"
+    wrong_choice = await client.post(
+        "/api/v1/registrations",
+        json=person(1, occurrence_ids=[date], consent=True, answers={lunch: True, group: "C"}),
+    )
+    assert wrong_choice.json()["field"] == f"answers.{group}"
+    ok = await client.post(
+        "/api/v1/registrations",
+        json=person(1, occurrence_ids=[date], consent=True, answers={lunch: False, group: "B"}),
+    )
+    assert ok.status_code == 201
+    stored = await Registration.select(Registration.answers).output(load_json=True).first()
+    assert stored == {"answers": {lunch: False, group: "B"}}
+
+
+async def test_several_dates_in_one_form(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    dates = await make_date(org, capacity=10, dates=3)
+    response = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=dates))
+    assert [r["status"] for r in response.json()["registrations"]] == ["confirmed"] * 3
+    assert await OutboxMail.count() == 3  # one invitation per date
+
+
+async def test_registration_is_rate_limited_per_client_address() -> None:
+    from events_app.app import create_app
+    from events_app.settings import load_settings
+
+    settings = load_settings({"EVENTS_SECRET_KEY": "x" * 40, "EVENTS_REGISTRATION_RATE_LIMIT": "3"})
+    app = create_app(settings)
+    org = await make_organisation()
+    [date] = await make_date(org)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
+        codes = [
+            (
+                await client.post("/api/v1/registrations", json=person(n, occurrence_ids=[date]))
+            ).status_code
+            for n in range(5)
+        ]
+        limited = await client.post("/api/v1/registrations", json=person(9, occurrence_ids=[date]))
+    assert codes[:3] == [201, 201, 201]
+    assert codes[3:] == [429, 429]
+    assert limited.json()["code"] == "rate_limited"
+    assert await Registration.count() == 3
