@@ -2,9 +2,9 @@
 
 ``EVENTS_TEST_DATABASE`` chooses the engine (``sqlite`` by default, or ``postgres``);
 ``EVENTS_TEST_POSTGRES_URL`` names the server (default: the local ``test`` database), on which
-a fresh ``events_app_test`` database is made.  Tests under ``tests/integration`` and
-``tests/browser`` are marked ``db`` automatically.  Under ``CI=true`` an unreachable
-PostgreSQL fails the run instead of skipping it.
+a fresh ``events_app_test_<pid>`` database is made (and dropped at the end).  Tests under
+``tests/integration`` and ``tests/browser`` are marked ``db`` automatically.  Under
+``CI=true`` an unreachable PostgreSQL fails the run instead of skipping it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "EVENTS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-TEST_DB_NAME = "events_app_test"
+# One database per test run, so runs side by side (several developers, one machine) never
+# drop each other's tables; it is dropped again when the run ends.
+TEST_DB_NAME = f"events_app_test_{os.getpid()}"
 _postgres_problem: str | None = None
 
 
@@ -59,6 +61,21 @@ os.environ.setdefault("EVENTS_SECRET_KEY", "test-secret-key-that-is-long-enough-
 os.environ.setdefault("EVENTS_BASE_URL", "http://events.test")
 # Tests fire many registrations from one address; the limit itself has its own test.
 os.environ.setdefault("EVENTS_REGISTRATION_RATE_LIMIT", "100000")
+
+
+async def _drop_postgres_database() -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB_NAME}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if ENGINE == "postgres" and _postgres_problem is None:
+        asyncio.run(_drop_postgres_database())
 
 
 def pytest_configure(config: pytest.Config) -> None:

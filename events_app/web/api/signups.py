@@ -90,7 +90,7 @@ class SignupController(Controller):
     @get(
         "/occurrences/{occurrence_id:int}/signups.csv",
         summary="Sign-up list as CSV (UTF-8, for Excel and LibreOffice)",
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
     )
     async def export_csv(
         self, actor: NamedDependency[Actor], occurrence_id: FromPath[int]
@@ -98,7 +98,7 @@ class SignupController(Controller):
         body = await signups.signup_csv(actor, occurrence_id)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="signups-{occurrence_id}.csv"'},
         )
 

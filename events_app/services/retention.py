@@ -1,0 +1,53 @@
+"""Retention: personal data of past registrations is wiped after the organisation's period.
+
+Counts, statuses and attendance stay (they are statistics, not personal data).  A person whose
+every registration is anonymised and who follows no series is forgotten entirely.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from events_app import clock, db
+from events_app.tables import Attendee, Occurrence, Organisation, Registration, SeriesSubscription
+
+__all__ = ["anonymise_expired"]
+
+
+async def anonymise_expired() -> int:
+    """Anonymise registrations of dates that ended more than ``retention_days`` ago."""
+    now = clock.now()
+    total = 0
+    for organisation in await Organisation.select(Organisation.id, Organisation.retention_days):
+        cutoff = now - timedelta(days=organisation["retention_days"])
+        dates = Occurrence.select(Occurrence.id).where(
+            (Occurrence.series.organisation == organisation["id"]) & (Occurrence.ends_at < cutoff)
+        )
+        async with db.transaction():
+            rows = (
+                await Registration.update(
+                    {
+                        Registration.name: "",
+                        Registration.email: "",
+                        Registration.needs: "",
+                        Registration.answers: {},
+                        Registration.attendee: None,
+                        Registration.anonymised_at: now,
+                        Registration.updated_at: now,
+                    }
+                )
+                .where(Registration.anonymised_at.is_null() & Registration.occurrence.is_in(dates))
+                .returning(Registration.id)
+            )
+            total += len(rows)
+    async with db.transaction():
+        still_needed = Registration.select(Registration.attendee).where(
+            Registration.attendee.is_not_null()
+        )
+        following = SeriesSubscription.select(SeriesSubscription.attendee).where(
+            SeriesSubscription.cancelled_at.is_null()
+        )
+        await Attendee.delete().where(
+            Attendee.id.not_in(still_needed) & Attendee.id.not_in(following)
+        )
+    return total
