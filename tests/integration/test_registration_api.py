@@ -162,7 +162,7 @@ async def test_bad_input_is_a_400_naming_the_field(client: httpx.AsyncClient) ->
     )
     assert no_name.json()["field"] == "name"
     no_dates = await client.post("/api/v1/registrations", json=person(1))
-    assert no_dates.json()["code"] == "dates_missing"
+    assert no_dates.json()["code"] == "choose_one"
     unknown_field = await client.post(
         "/api/v1/registrations", json=person(1, occurrence_ids=[date], shoe_size=44)
     )
@@ -239,3 +239,38 @@ async def test_registration_is_rate_limited_per_client_address() -> None:
     assert codes[3:] == [429, 429]
     assert limited.json()["code"] == "rate_limited"
     assert await Registration.count() == 3
+
+
+async def test_whole_series_registration_covers_new_dates_too(client: httpx.AsyncClient) -> None:
+    from events_app.services import subscriptions
+    from events_app.tables import Series, SeriesSubscription
+
+    org = await make_organisation()
+    dates = await make_date(org, dates=3, capacity=10)
+    series = await Occurrence.select(Occurrence.series).where(Occurrence.id == dates[0]).first()
+    assert series
+    response = await client.post(
+        "/api/v1/registrations", json=person(1, series_id=series["series"])
+    )
+    assert response.status_code == 201
+    assert len(response.json()["registrations"]) == 3
+    assert await SeriesSubscription.count() == 1
+    # a date added later gets the subscriber too
+    extra = await make_date(org, slug="extra", dates=1)
+    await Occurrence.update(
+        {Occurrence.series: series["series"], Occurrence.rule_start: None}
+    ).where(Occurrence.id == extra[0])
+    await Series.delete().where(Series.slug == "extra")
+    assert await subscriptions.apply_subscriptions(extra[0]) == 1
+    assert await Registration.count().where(Registration.occurrence == extra[0]) == 1
+
+
+async def test_exactly_one_way_of_choosing_dates(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org)
+    both = await client.post(
+        "/api/v1/registrations", json=person(1, occurrence_ids=[date], series_id=1)
+    )
+    assert (both.status_code, both.json()["code"]) == (400, "choose_one")
+    unknown = await client.post("/api/v1/registrations", json=person(1, programme_id=12345))
+    assert unknown.status_code == 404

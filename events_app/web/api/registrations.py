@@ -12,7 +12,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from events_app import urls
-from events_app.services import manage, registrations
+from events_app.domain.errors import DomainError
+from events_app.services import manage, registrations, subscriptions
 from events_app.services.registrations import Receipt
 from events_app.settings import Settings
 
@@ -26,6 +27,8 @@ class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Text200
     email: Annotated[str, msgspec.Meta(max_length=254)]
     occurrence_ids: Annotated[list[int], msgspec.Meta(max_length=registrations.MAX_DATES)] = []
+    series_id: int | None = None  # the whole series: every future date, and new ones
+    programme_id: int | None = None  # the whole programme: every future date of its series
     language: Annotated[str, msgspec.Meta(max_length=2)] | None = None
     role: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     needs: Text2000 | None = None
@@ -76,16 +79,37 @@ class RegistrationController(Controller):
 
     @post("/", summary="Register for one or more dates (no account needed)")
     async def register(self, data: JSONBody[RegistrationCreate]) -> Response[ReceiptOut]:
-        receipt = await registrations.register(
-            data.occurrence_ids,
-            name=data.name,
-            email=data.email,
-            language=data.language,
-            role=data.role,
-            needs=data.needs,
-            answers=dict(data.answers),
-            consent=data.consent,
-        )
+        """Give exactly one of ``occurrence_ids``, ``series_id`` or ``programme_id``."""
+        chosen = [
+            bool(data.occurrence_ids),
+            data.series_id is not None,
+            data.programme_id is not None,
+        ]
+        if sum(chosen) != 1:
+            raise DomainError(
+                "choose_one",
+                "Choose dates (occurrence_ids), a whole series (series_id) or a whole "
+                "programme (programme_id), and only one of them.",
+                field="occurrence_ids",
+            )
+        person: dict[str, Any] = {
+            "name": data.name,
+            "email": data.email,
+            "language": data.language,
+            "role": data.role,
+            "needs": data.needs,
+            "answers": dict(data.answers),
+            "consent": data.consent,
+        }
+        if data.series_id is not None:
+            receipt = await subscriptions.subscribe_series(data.series_id, **person)
+        else:
+            dates = (
+                await subscriptions.programme_dates(data.programme_id)
+                if data.programme_id is not None
+                else data.occurrence_ids
+            )
+            receipt = await registrations.register(dates, **person)
         fresh = any(not o.already_registered for o in receipt.outcomes)
         return Response(
             receipt_out(receipt),
