@@ -229,8 +229,9 @@ async def _register_one(
     organisation_id: int,
     source: str,
 ) -> Outcome:
-    now = clock.now()
     occurrence_id = row["id"]
+    await seats.lock_date(occurrence_id)
+    now = clock.now()  # after the lock: the waiting list is ordered by this instant
     existing = (
         await Registration.select(Registration.id, Registration.status)
         .where(

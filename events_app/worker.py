@@ -1,0 +1,97 @@
+"""The background worker: mail delivery and the scheduled jobs.
+
+Runs inside the app process for ``events-app dev`` and single-process installs, or as any
+number of ``events-app worker`` processes on PostgreSQL.  Each scheduled job holds a lease in
+the ``job_lock`` table while it runs, so it runs once per interval across all workers; mail
+rows are claimed one batch at a time (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from events_app import clock, db
+from events_app.tables import JobLock
+
+__all__ = ["Job", "default_jobs", "run_jobs", "run_worker", "claim"]
+
+log = logging.getLogger("events_app.worker")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    every: timedelta
+    run: Callable[[], Awaitable[object]]
+    leased: bool = True  # False: safe to run in every worker at once (it claims its own rows)
+
+
+def default_jobs() -> list[Job]:
+    from events_app.services import retention
+
+    return [
+        Job("retention", timedelta(hours=6), retention.anonymise_expired),
+    ]
+
+
+async def claim(job: Job) -> bool:
+    """Take the job's lease if nobody holds it; True when this worker should run the job."""
+    now = clock.now()
+    async with db.transaction():
+        await JobLock.insert(JobLock(name=job.name)).on_conflict(
+            target=JobLock.name, action="DO NOTHING"
+        )
+        rows = (
+            await JobLock.update({JobLock.locked_until: now + job.every, JobLock.last_run_at: now})
+            .where(
+                (JobLock.name == job.name)
+                & (JobLock.locked_until.is_null() | (JobLock.locked_until <= now))
+            )
+            .returning(JobLock.id)
+        )
+    return bool(rows)
+
+
+async def run_jobs(jobs: list[Job], stop: asyncio.Event, *, tick: float = 1.0) -> None:
+    """Run due jobs until ``stop`` is set; a job that fails is logged and tried next time."""
+    next_run: dict[str, datetime] = {}
+    while not stop.is_set():
+        for job in jobs:
+            if stop.is_set():
+                break
+            now = clock.now()
+            if next_run.get(job.name, now) > now:
+                continue
+            next_run[job.name] = now + (job.every if job.leased else timedelta(seconds=0))
+            try:
+                if job.leased and not await claim(job):
+                    continue
+                await job.run()
+            except Exception:
+                log.exception("job %s failed; it runs again at its next turn", job.name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=tick)
+
+
+async def run_worker() -> None:
+    """The ``events-app worker`` process: stops cleanly on SIGTERM or SIGINT."""
+    pending = await db.pending_migrations()
+    if pending:
+        raise SystemExit("events-app worker: run 'events-app migrate' first")
+    await db.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker started")
+    try:
+        await run_jobs(default_jobs(), stop)
+    finally:
+        await db.stop()
+        log.info("worker stopped")
