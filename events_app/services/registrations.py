@@ -165,7 +165,7 @@ async def register(
     for attempt in range(3):
         try:
             async with db.transaction():
-                receipt = await _register_in_transaction(ids, person, organisation_id, source)
+                receipt = await _register_in_transaction(dates, person, organisation_id, source)
                 if added_by is not None:
                     for outcome in receipt.outcomes:
                         await audit.record(
@@ -188,7 +188,7 @@ async def _attendee(person: PersonDetails) -> dict[str, Any]:
     row = await Attendee.select().where(Attendee.email == person.email).first()
     if row is not None:
         return row
-    await Attendee.insert(
+    inserted = await Attendee.insert(
         Attendee(
             email=person.email,
             manage_token=new_token(),
@@ -196,23 +196,16 @@ async def _attendee(person: PersonDetails) -> dict[str, Any]:
             language=person.language,
             created_at=clock.now(),
         )
-    )
-    row = await Attendee.select().where(Attendee.email == person.email).first()
-    assert row is not None
-    return row
+    ).returning(*Attendee.all_columns())
+    return inserted[0]
 
 
 async def _register_in_transaction(
-    ids: list[int], person: PersonDetails, organisation_id: int, source: str
+    dates: list[dict[str, Any]], person: PersonDetails, organisation_id: int, source: str
 ) -> Receipt:
-    now = clock.now()
     attendee = await _attendee(person)
     outcomes = []
-    for row in await _dates(ids):  # read again inside the transaction
-        if source == "self":
-            check_open(_facts(row), now)
-        elif row["status"] != Occurrence.Status.scheduled:
-            raise Conflict("date_cancelled", "This date has been cancelled.")
+    for row in dates:
         outcomes.append(await _register_one(row, attendee, person, organisation_id, source))
     return Receipt(
         manage_token=attendee["manage_token"],
@@ -230,8 +223,21 @@ async def _register_one(
     source: str,
 ) -> Outcome:
     occurrence_id = row["id"]
-    await seats.lock_date(occurrence_id)
+    locked = await seats.lock_date(occurrence_id)
     now = clock.now()  # after the lock: the waiting list is ordered by this instant
+    if locked is None:
+        raise NotFound("date_unknown", "One of the chosen dates does not exist.")
+    # The date may have been moved or cancelled since it was read outside the transaction.
+    row = {
+        **row,
+        "status": locked["status"],
+        "starts_at": locked["starts_at"],
+        "capacity": locked["capacity"],
+    }
+    if source == "self":
+        check_open(_facts(row), now)
+    elif row["status"] != Occurrence.Status.scheduled:
+        raise Conflict("date_cancelled", "This date has been cancelled.")
     existing = (
         await Registration.select(Registration.id, Registration.status)
         .where(
@@ -293,7 +299,11 @@ async def _register_one(
             )
         ).returning(Registration.id)
         registration_id = int(inserted[0]["id"])
-    position = await seats.waiting_position(registration_id)
+    position = (
+        await seats.waiting_position(registration_id)
+        if status == Registration.Status.waiting
+        else None
+    )
     await outbox.enqueue(
         "registration_confirmed"
         if status == Registration.Status.confirmed
