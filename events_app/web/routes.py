@@ -6,11 +6,15 @@ from litestar import Router
 from litestar.types import ControllerRouterHandler
 
 from events_app.settings import Settings
+from events_app.web.api.occurrences import OccurrenceController
+from events_app.web.api.organisations import OrganisationController
+from events_app.web.api.programmes import ProgrammeController
 from events_app.web.api.registrations import (
     ManageController,
     RegistrationController,
     registration_rate_limit,
 )
+from events_app.web.api.series import RulePreviewController, SeriesController
 from events_app.web.api.session import SessionController, TokenController
 from events_app.web.api.signups import SignupController
 from events_app.web.health import health
@@ -31,4 +35,9 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         public_writes,
         ManageController,
         SignupController,
+        SeriesController,
+        RulePreviewController,
+        OccurrenceController,
+        ProgrammeController,
+        OrganisationController,
     ]

@@ -1,0 +1,301 @@
+"""Demo data: two invented organisations with every kind of event, loaded once.
+
+Everything here is made up (people, places, ``example.org`` addresses) and written for this
+project.  Dates are placed relative to today, so the demo always shows upcoming dates.  It goes
+through the same services as the API, so the demo is also a smoke test of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from events_app import clock
+from events_app.services import accounts, occurrences, people, programmes, registrations, tenants
+from events_app.services.accounts import Actor
+from events_app.services.people import SpeakerInput
+from events_app.services.series import ScheduleInput, create_series, set_published
+from events_app.tables import Membership, Occurrence, Organisation
+
+__all__ = ["DEMO_PASSWORD", "load_demo"]
+
+CITY = "netwerk-ervaringskennis"
+REGION = "ouders-en-jongeren-zuid"
+DEMO_PASSWORD = "demo-wachtwoord"
+CONSENT = (
+    "We gebruiken je naam en e-mailadres alleen voor deze bijeenkomst. "
+    "Na 90 dagen halen we je gegevens weg."
+)
+
+PEOPLE = [
+    ("Fatima Amrani", "expert"),
+    ("Joost van Dijk", "professional"),
+    ("Ineke Smit", "relative"),
+    ("Daan Kramer", "student"),
+    ("Noor Hendriks", "expert"),
+    ("Pieter Bakker", "professional"),
+    ("Sanne Mulder", "relative"),
+    ("Yusuf Demir", "expert"),
+    ("Lotte de Wit", "professional"),
+    ("Ruben Visser", "other"),
+    ("Eva Jansen", "student"),
+    ("Marco Peters", "expert"),
+    ("Anouk Willems", "professional"),
+    ("Bas Koster", "relative"),
+    ("Femke Dekker", "expert"),
+    ("Hamza el Idrissi", "professional"),
+    ("Iris Vermeulen", "student"),
+    ("Koen Brouwer", "expert"),
+    ("Mila Groen", "relative"),
+    ("Thomas Hoekstra", "professional"),
+]
+
+
+def _next_weekday(after: date, weekday: int) -> date:
+    return after + timedelta(days=(weekday - after.weekday()) % 7 or 7)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> str:
+    return datetime.combine(day, time(hour, minute)).isoformat(timespec="minutes")
+
+
+async def _register(dates: list[int], first: int, count: int) -> None:
+    for n in range(first, first + count):
+        name, role = PEOPLE[n % len(PEOPLE)]
+        local = name.lower().replace(" ", ".")
+        await registrations.register(
+            dates, name=name, email=f"{local}@example.org", role=role, consent=True
+        )
+
+
+async def _organiser(slug: str, email: str, name: str) -> Actor:
+    account_id = await accounts.create_organiser(email, name, DEMO_PASSWORD, slug)
+    actor = await accounts.actor_for_account(account_id)
+    assert actor is not None
+    return actor
+
+
+async def _host(organisation_id: int, email: str, name: str) -> int:
+    account_id = await accounts.create_account(email, name, DEMO_PASSWORD)
+    await Membership.insert(
+        Membership(
+            account=account_id, organisation=organisation_id, role="host", created_at=clock.now()
+        )
+    )
+    return account_id
+
+
+async def _dates(series_id: int) -> list[int]:
+    rows = (
+        await Occurrence.select(Occurrence.id)
+        .where(Occurrence.series == series_id)
+        .order_by(Occurrence.starts_at)
+    )
+    return [row["id"] for row in rows]
+
+
+async def _series(actor: Actor, org: int, when: ScheduleInput, **details: Any) -> int:
+    series_id, _ = await create_series(actor, org, when, details)
+    await set_published(actor, series_id, True)
+    return series_id
+
+
+async def load_demo() -> bool:
+    """Load the demo once; returns False (and changes nothing) when it is already there."""
+    if await Organisation.exists().where(Organisation.slug == CITY):
+        return False
+    today = clock.now().date()
+    city = await tenants.create_organisation(
+        CITY, "Netwerk Ervaringskennis Stad", "contact@netwerk.example.org", consent_text=CONSENT
+    )
+    organiser = await _organiser(CITY, "organisator@netwerk.example.org", "Mirjam de Boer")
+    host = await _host(city, "gastheer@netwerk.example.org", "Sander Vos")
+    await _meetup(organiser, city, host, today)
+    await _lecture(organiser, city, today)
+    await _workshop_week(organiser, city, today)
+    await _training(organiser, city, today)
+    region = await tenants.create_organisation(
+        REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
+    )
+    course_organiser = await _organiser(REGION, "cursus@zuid.example.org", "Wouter Lammers")
+    await _course(course_organiser, region, today)
+    return True
+
+
+async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
+    """The fortnightly online meet-up, with a holiday skipped and a speaker per date."""
+    first = _next_weekday(today + timedelta(days=3), 3)  # a Thursday
+    series = await _series(
+        actor,
+        org,
+        ScheduleInput(
+            rule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", first_start=_at(first, 15), duration_minutes=60
+        ),
+        title="Ontmoeting op donderdag",
+        kind="meetup",
+        format="online",
+        summary="Elke twee weken praten we een uur met elkaar over werken met ervaringskennis.",
+        description=(
+            "Iedere keer vertelt iemand over een eigen ervaring of project. Daarna praten we "
+            "samen verder. Aanmelden hoeft niet, maar we vinden het fijn als je het doet: dan "
+            "sturen we je de link en een herinnering."
+        ),
+        registration_mode="optional",
+        meeting_url="https://meet.example.org/ontmoeting-donderdag",
+        meeting_details="Code: 4821",
+        link_visibility="registered",
+        tags=["ontmoeting", "ervaringskennis"],
+    )
+    await people.set_hosts(actor, [host], series_id=series)
+    dates = await _dates(series)
+    topics = [
+        ("Hanneke Post", "Werken als ervaringsdeskundige in een buurtteam"),
+        ("Gerrit Wouters", "Herstel na een crisis: wat hielp mij"),
+        ("Samira Bouzid", "Naasten: hoe je er kunt zijn zonder jezelf te verliezen"),
+        ("Otto Reinders", "Ervaringskennis in de opleiding van zorgverleners"),
+    ]
+    holidays = [d for d in dates[1:8] if await _in_holiday(d)]
+    holiday = holidays[0] if holidays else dates[3]
+    await occurrences.call_off(actor, holiday, "skipped", "Vakantie: geen ontmoeting")
+    speaking = [d for d in dates if d != holiday][:4]
+    for occurrence_id, (speaker, topic) in zip(speaking, topics, strict=True):
+        await occurrences.update_date(actor, occurrence_id, {"topic": topic})
+        await people.set_speakers(actor, [SpeakerInput(name=speaker)], occurrence_id=occurrence_id)
+    await _register(speaking[:2], 0, 5)
+
+
+async def _in_holiday(occurrence_id: int) -> bool:
+    row = (
+        await Occurrence.select(Occurrence.local_start)
+        .where(Occurrence.id == occurrence_id)
+        .first()
+    )
+    assert row is not None
+    start: datetime = row["local_start"]
+    return (start.month == 12 and start.day >= 20) or (start.month == 1 and start.day <= 3)
+
+
+async def _lecture(actor: Actor, org: int, today: date) -> None:
+    """An online lecture with three speakers and a moderator."""
+    day = _next_weekday(today + timedelta(days=18), 3)
+    series = await _series(
+        actor,
+        org,
+        ScheduleInput(first_start=_at(day, 19, 30), duration_minutes=90),
+        title="College: ervaringskennis in de wijk",
+        kind="lecture",
+        format="online",
+        summary="Drie sprekers laten zien hoe ervaringskennis buurtteams sterker maakt.",
+        description=(
+            "Na elk verhaal is er tijd voor vragen in de chat. De dia's en een kort verslag "
+            "komen na afloop op deze pagina."
+        ),
+        capacity=50,
+        meeting_url="https://meet.example.org/college-wijk",
+        link_visibility="registered",
+        tags=["college", "buurtteam"],
+    )
+    await people.set_speakers(
+        actor,
+        [
+            SpeakerInput(name="Karin Oosterhout", bio="Ervaringsdeskundige in een buurtteam."),
+            SpeakerInput(name="Ahmed Benali", bio="Wijkverpleegkundige."),
+            SpeakerInput(name="Roos van der Laan", bio="Onderzoeker ervaringskennis."),
+            SpeakerInput(name="Jeroen Schouten", role="moderator"),
+        ],
+        series_id=series,
+    )
+    await _register(await _dates(series), 3, 12)
+
+
+async def _workshop_week(actor: Actor, org: int, today: date) -> None:
+    """Five workshops, Monday to Friday; people pick one or more."""
+    programme = await programmes.create_programme(
+        actor,
+        org,
+        {
+            "title": "Week van de ervaringskennis",
+            "summary": "Vijf workshops in één week. Kies er één of meer.",
+            "selection": "pick",
+        },
+    )
+    await programmes.update_programme(actor, programme, {"published": True})
+    monday = _next_weekday(today + timedelta(days=30), 0)
+    workshops = [
+        ("Je verhaal vertellen", "in_person", "Buurthuis De Linde, zaal 1", 10, 20),
+        ("Grenzen stellen als naaste", "online", "", 13, 30),
+        ("Ervaringskennis en beleid", "hybrid", "Stadhuis, kamer 2.14", 15, 25),
+        ("Samen leren met professionals", "in_person", "Buurthuis De Linde, zaal 2", 10, 16),
+        ("Terugblik en vooruitkijken", "online", "", 14, 40),
+    ]
+    for offset, (title, fmt, location, hour, capacity) in enumerate(workshops):
+        day = monday + timedelta(days=offset)
+        series = await _series(
+            actor,
+            org,
+            ScheduleInput(first_start=_at(day, hour), duration_minutes=120),
+            title=title,
+            kind="workshop",
+            format=fmt,
+            location=location,
+            meeting_url="" if fmt == "in_person" else f"https://meet.example.org/week-{offset}",
+            link_visibility="registered",
+            capacity=capacity,
+            summary="Een workshop van de Week van de ervaringskennis.",
+            tags=["workshopweek"],
+        )
+        await programmes.attach(actor, programme, series)
+        await _register(await _dates(series), offset * 2, 3 + offset)
+
+
+async def _training(actor: Actor, org: int, today: date) -> None:
+    """A two-day in-person inleefsessie with 16 seats: full, with a waiting list."""
+    tuesday = _next_weekday(today + timedelta(days=40), 1)
+    series = await _series(
+        actor,
+        org,
+        ScheduleInput(
+            rule="FREQ=DAILY;COUNT=2", first_start=_at(tuesday, 9, 30), duration_minutes=420
+        ),
+        title="Inleefsessie: twee dagen afhankelijk van zorg",
+        kind="training",
+        format="in_person",
+        location="Leercentrum Zorg, Lindelaan 12, Utrecht",
+        capacity=16,
+        summary="Ervaar zelf hoe het is om zorg nodig te hebben. Voor professionals, "
+        "studenten en mantelzorgers.",
+        description="Neem makkelijke kleding mee. Lunch is inbegrepen.",
+        tags=["inleefsessie"],
+    )
+    await _register(await _dates(series), 0, 19)  # 16 seats: three people wait
+
+
+async def _course(actor: Actor, org: int, today: date) -> None:
+    """A six-session course: register once for all sessions."""
+    programme = await programmes.create_programme(
+        actor,
+        org,
+        {
+            "title": "Cursus: in gesprek over zorgen",
+            "summary": "Zes avonden voor ouders en professionals samen.",
+            "selection": "whole",
+        },
+    )
+    await programmes.update_programme(actor, programme, {"published": True})
+    tuesday = _next_weekday(today + timedelta(days=20), 1)
+    series = await _series(
+        actor,
+        org,
+        ScheduleInput(
+            rule="FREQ=WEEKLY;COUNT=6", first_start=_at(tuesday, 19), duration_minutes=120
+        ),
+        title="In gesprek over zorgen",
+        kind="course",
+        format="in_person",
+        location="Wijkcentrum Het Anker, Schoolstraat 3",
+        capacity=14,
+        summary="Leren praten over somberheid en zorgen, met ervaringsdeskundigen.",
+        tags=["cursus"],
+    )
+    await programmes.attach(actor, programme, series)
+    await _register(await _dates(series), 5, 6)

@@ -1,0 +1,201 @@
+"""Request and response types for single dates, programmes and rule previews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from events_app.tables import Programme
+from events_app.web.api.schemas import (
+    Capacity,
+    Host,
+    Language,
+    LocalDateTime,
+    RuleText,
+    ScheduleFields,
+    Slug,
+    SpeakerIO,
+    Text,
+    Title,
+    Url,
+)
+
+__all__ = [
+    "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
+    "OccurrenceOut", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
+    "ProgrammeDate", "ProgrammeDetail", "ProgrammeOut", "ProgrammeSeries", "ProgrammeUpdate",
+]  # fmt: skip
+
+Topic = Annotated[str, Meta(max_length=300)]
+Note = Annotated[str, Meta(max_length=5000)]
+Place = Annotated[str, Meta(max_length=1000)]
+Details = Annotated[str, Meta(max_length=2000)]
+
+
+class DateUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Overrides of one date; ``null`` for capacity, place, link or details means "as the
+    series"."""
+
+    topic: Topic | UnsetType = UNSET
+    note: Note | UnsetType = UNSET
+    capacity: Capacity | UnsetType | None = UNSET
+    location: Place | UnsetType | None = UNSET
+    meeting_url: Url | UnsetType | None = UNSET
+    meeting_details: Details | UnsetType | None = UNSET
+
+
+class DateCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """An extra date outside the rule, with optional overrides."""
+
+    local_start: LocalDateTime
+    local_end: LocalDateTime | None = None
+    duration_minutes: Annotated[int, Meta(ge=1, le=7 * 24 * 60)] | None = None
+    topic: Topic = ""
+    note: Note = ""
+    capacity: Capacity | None = None
+    location: Place | None = None
+    meeting_url: Url | None = None
+    meeting_details: Details | None = None
+
+
+class DateMove(msgspec.Struct, forbid_unknown_fields=True):
+    """The new local start and end (or duration; default: as long as before)."""
+
+    local_start: LocalDateTime
+    local_end: LocalDateTime | None = None
+    duration_minutes: Annotated[int, Meta(ge=1, le=7 * 24 * 60)] | None = None
+
+
+class Effective(msgspec.Struct):
+    capacity: int | None
+    location: str
+    meeting_url: str
+    meeting_details: str
+
+
+class MaterialIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, Meta(min_length=1, max_length=200)]
+    url: Annotated[str, Meta(min_length=1, max_length=500)]
+
+
+class MaterialOut(msgspec.Struct):
+    id: int
+    title: str
+    url: str
+
+
+class OccurrenceOut(msgspec.Struct):
+    id: int
+    series_id: int
+    uid: str
+    sequence: int
+    status: str
+    status_reason: str
+    local_start: datetime
+    local_end: datetime
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    extra: bool
+    moved: bool
+    moved_from: datetime | None
+    topic: str
+    note: str
+    capacity: int | None
+    location: str | None
+    meeting_url: str | None
+    meeting_details: str | None
+    effective: Effective
+    confirmed_count: int
+    waiting_count: int
+    speakers: list[SpeakerIO]
+    hosts: list[Host]
+    materials: list[MaterialOut]
+    created_at: datetime
+    updated_at: datetime
+    warnings: list[str] = []
+
+
+class PreviewIn(ScheduleFields, forbid_unknown_fields=True):
+    limit: Annotated[int, Meta(ge=1, le=50)] = 10
+
+
+class PreviewDate(msgspec.Struct):
+    local_start: datetime
+    local_end: datetime
+    starts_at: datetime
+    ends_at: datetime
+
+
+class PreviewOut(msgspec.Struct):
+    rule: str | None
+    rule_text: RuleText
+    timezone: str
+    dates: list[PreviewDate]
+    warnings: list[str]
+
+
+class ProgrammeCreate(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title
+    organisation_id: int | None = None
+    slug: Slug | None = None
+    summary: Annotated[str, Meta(max_length=500)] = ""
+    description: Text = ""
+    selection: Programme.Selection = Programme.Selection.pick
+    language: Language = "nl"
+    published: bool = False
+
+
+class ProgrammeUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    summary: Annotated[str, Meta(max_length=500)] | UnsetType = UNSET
+    description: Text | UnsetType = UNSET
+    selection: Programme.Selection | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+    published: bool | UnsetType = UNSET
+
+
+class ProgrammeOut(msgspec.Struct):
+    id: int
+    organisation_id: int
+    slug: str
+    title: str
+    summary: str
+    description: str
+    selection: str
+    language: str
+    published: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProgrammeDate(msgspec.Struct):
+    id: int
+    local_start: datetime
+    local_end: datetime
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    topic: str
+    capacity: int | None
+    confirmed_count: int
+    waiting_count: int
+
+
+class ProgrammeSeries(msgspec.Struct):
+    id: int
+    slug: str
+    title: str
+    kind: str
+    status: str
+    published: bool
+    rule_text: RuleText
+    dates: list[ProgrammeDate]
+
+
+class ProgrammeDetail(ProgrammeOut):
+    series: list[ProgrammeSeries] = []

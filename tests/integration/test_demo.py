@@ -1,0 +1,59 @@
+"""The demo loads through the services, once, with every kind of event the domain needs."""
+
+from __future__ import annotations
+
+from events_app.demo import load_demo
+from events_app.tables import (
+    Occurrence,
+    Organisation,
+    Programme,
+    Registration,
+    Series,
+    Speaker,
+)
+
+
+async def test_demo_loads_once_with_every_kind_of_event() -> None:
+    assert await load_demo() is True
+    counts = {
+        table.__name__: await table.count()
+        for table in (Organisation, Series, Programme, Registration, Occurrence)
+    }
+    assert await load_demo() is False
+    assert counts == {
+        table.__name__: await table.count()
+        for table in (Organisation, Series, Programme, Registration, Occurrence)
+    }, "loading twice duplicated something"
+    assert counts["Organisation"] == 2
+    kinds = {row["kind"] for row in await Series.select(Series.kind)}
+    assert kinds == {"meetup", "lecture", "workshop", "training", "course"}
+    assert not await Series.exists().where(Series.published.eq(False))
+
+    meetup = await Series.select(Series.id, Series.rrule).where(Series.kind == "meetup").first()
+    assert meetup and meetup["rrule"] == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
+    statuses = [
+        row["status"]
+        for row in await Occurrence.select(Occurrence.status).where(
+            Occurrence.series == meetup["id"]
+        )
+    ]
+    assert statuses.count("skipped") == 1
+    assert len(statuses) >= 20  # a year of fortnightly dates
+    assert await Speaker.count().where(Speaker.occurrence.is_not_null()) == 4
+
+    lecture = await Series.select(Series.id).where(Series.kind == "lecture").first()
+    assert lecture
+    roles = sorted(
+        row["role"]
+        for row in await Speaker.select(Speaker.role).where(Speaker.series == lecture["id"])
+    )
+    assert roles == ["moderator", "speaker", "speaker", "speaker"]
+
+    training = await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count).where(
+        Occurrence.series.kind == "training"
+    )
+    assert training == [{"confirmed_count": 16, "waiting_count": 3}] * 2
+
+    week = await Programme.select(Programme.id).where(Programme.selection == "pick").first()
+    assert week
+    assert await Series.count().where(Series.programme == week["id"]) == 5
