@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
@@ -33,8 +32,13 @@ async def fresh_database(name: str) -> str:
         await conn.close()
     url = database_url(name)
     env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "events_app.cli", "migrate"], env=env, check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "events_app.cli", "migrate"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     return url
 
 
@@ -48,9 +52,24 @@ def free_port() -> int:
 def served(app: str, port: int, env: dict[str, str], workers: int = 2) -> Iterator[str]:
     """Run ``uvicorn APP --factory`` with ``workers`` processes until the block ends."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--factory", "--workers", str(workers),
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        env={**os.environ, **env}, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--factory",
+            "--workers",
+            str(workers),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env={**os.environ, **env},
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -25,7 +25,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, free_port, percentile, served  # noqa: E402
+from _common import free_port, fresh_database, percentile, served
 
 DB_NAME = "events_bench_registration"
 counter = itertools.count()
@@ -53,7 +53,10 @@ async def make_dates(url: str, count: int) -> list[int]:
                 " VALUES ($1, 'meetup', $2, 'Bench', '', '', 'online', '', '', '', 'registered',"
                 " 'required', 1000000, true, 'Europe/Amsterdam', $3, 60, 'nl', '[]', '', 24, true,"
                 " 'active', $4, $4) RETURNING id",
-                org, f"bench-{secrets.token_hex(4)}", start.replace(tzinfo=None), now,
+                org,
+                f"bench-{secrets.token_hex(4)}",
+                start.replace(tzinfo=None),
+                now,
             )
             ids.append(
                 await conn.fetchval(
@@ -62,9 +65,13 @@ async def make_dates(url: str, count: int) -> list[int]:
                     " waiting_count, sequence, created_at, updated_at) VALUES ($1, $2, $3, $4,"
                     " 'Europe/Amsterdam', $5, $6, 'scheduled', '', '', '', 0, 0, 0, $7, $7)"
                     " RETURNING id",
-                    series, f"{secrets.token_hex(16)}@events-app", start.replace(tzinfo=None),
-                    (start + timedelta(hours=1)).replace(tzinfo=None), start,
-                    start + timedelta(hours=1), now,
+                    series,
+                    f"{secrets.token_hex(16)}@events-app",
+                    start.replace(tzinfo=None),
+                    (start + timedelta(hours=1)).replace(tzinfo=None),
+                    start,
+                    start + timedelta(hours=1),
+                    now,
                 )
             )
         return ids
@@ -72,7 +79,9 @@ async def make_dates(url: str, count: int) -> list[int]:
         await conn.close()
 
 
-async def http_load(base: str, dates: list[int], seconds: float, clients: int) -> tuple[int, list[float]]:
+async def http_load(
+    base: str, dates: list[int], seconds: float, clients: int
+) -> tuple[int, list[float]]:
     latencies: list[float] = []
     done = 0
     deadline = time.monotonic() + seconds
@@ -118,20 +127,30 @@ async def raw_load(url: str, dates: list[int], seconds: float, clients: int) -> 
             attendee = await conn.fetchval(
                 "INSERT INTO attendee (email, manage_token, feed_token, language, created_at)"
                 " VALUES ($1, $2, $3, 'nl', $4) RETURNING id",
-                email, secrets.token_urlsafe(32), secrets.token_urlsafe(32), now,
+                email,
+                secrets.token_urlsafe(32),
+                secrets.token_urlsafe(32),
+                now,
             )
             registration = await conn.fetchval(
                 "INSERT INTO registration (occurrence, attendee, name, email, needs, answers,"
                 " language, status, source, created_at, updated_at) VALUES ($1, $2, 'Raw', $3,"
                 " '', '{}', 'nl', 'confirmed', 'self', $4, $4) RETURNING id",
-                date, attendee, email, now,
+                date,
+                attendee,
+                email,
+                now,
             )
             await conn.execute(
                 "INSERT INTO outbox_mail (message_id, kind, occurrence, registration, to_email,"
                 " to_name, language, context, status, attempts, next_attempt_at, last_error,"
                 " created_at) VALUES ($1, 'registration_confirmed', $2, $3, $4, 'Raw', 'nl',"
                 " '{}', 'pending', 0, $5, '', $5)",
-                f"<{secrets.token_hex(16)}@example.org>", date, registration, email, now,
+                f"<{secrets.token_hex(16)}@example.org>",
+                date,
+                registration,
+                email,
+                now,
             )
 
     async def worker() -> None:

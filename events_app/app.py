@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from events_app import __version__, db
 from events_app.settings import ROOT, Settings, get_settings
 from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
+from events_app.web.pages.errors import html_aware
 from events_app.web.routes import route_handlers
 
 __all__ = ["create_app"]
@@ -27,16 +29,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await db.start()
+        stop = asyncio.Event()
+        worker = None
+        if settings.run_worker_in_app:
+            from events_app.worker import default_jobs, run_jobs
+
+            worker = asyncio.create_task(run_jobs(default_jobs(), stop))
         try:
             yield
         finally:
+            stop.set()  # the worker finishes the job (or mail) in hand, then stops
+            if worker is not None:
+                await worker
             await db.stop()
 
     return Litestar(
         route_handlers=route_handlers(settings),
         lifespan=[lifespan],
         middleware=[session_config(settings).middleware],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=html_aware(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="events_app",
             version=__version__,

@@ -56,6 +56,27 @@ def _worker(_: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(_: argparse.Namespace) -> int:
+    from events_app.demo import load_demo
+
+    created = asyncio.run(_with_db(load_demo()))
+    print("events-app: demo data loaded" if created else "events-app: demo data already present")
+    return 0
+
+
+def _create_organisation(args: argparse.Namespace) -> int:
+    from events_app.domain.errors import DomainError
+    from events_app.services.tenants import create_organisation
+
+    try:
+        asyncio.run(_with_db(create_organisation(args.slug, args.name, args.contact_email)))
+    except DomainError as exc:
+        print(f"events-app: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"events-app: organisation '{args.slug}' created")
+    return 0
+
+
 def _create_organiser(args: argparse.Namespace) -> int:
     from events_app.domain.errors import DomainError
     from events_app.services.accounts import create_organiser
@@ -68,6 +89,12 @@ def _create_organiser(args: argparse.Namespace) -> int:
         return 2
     print(f"events-app: organiser {args.email} can now log in")
     return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from events_app.devserver import run_dev
+
+    return run_dev(demo=not args.no_demo)
 
 
 async def _with_db(work: Coroutine[Any, Any, T]) -> T:
@@ -94,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=_migrate)
     sub.add_parser("worker", help="run the background worker").set_defaults(func=_worker)
+    sub.add_parser("demo", help="load the demo data (once)").set_defaults(func=_demo)
+
+    organisation = sub.add_parser("create-organisation", help="create an organisation")
+    organisation.add_argument("--slug", required=True, help="short name used in addresses")
+    organisation.add_argument("--name", required=True)
+    organisation.add_argument("--contact-email", required=True)
+    organisation.set_defaults(func=_create_organisation)
 
     organiser = sub.add_parser("create-organiser", help="create an organiser account")
     organiser.add_argument("--email", required=True)
@@ -102,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     organiser.add_argument("--password", default=None, help="asked for when left out")
     organiser.set_defaults(func=_create_organiser)
 
+    dev = sub.add_parser(
+        "dev", help="migrate, load demo data, start a mail catcher, serve on 127.0.0.1:8000"
+    )
+    dev.add_argument("--no-demo", action="store_true")
+    dev.set_defaults(func=_dev)
     return parser
 
 

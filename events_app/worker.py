@@ -33,9 +33,14 @@ class Job:
 
 
 def default_jobs() -> list[Job]:
-    from events_app.services import retention
+    from events_app.mail import delivery, scheduled
+    from events_app.services import materialise, retention
 
     return [
+        Job("deliver_mail", timedelta(seconds=2), delivery.deliver_due, leased=False),
+        Job("reminders", timedelta(minutes=5), scheduled.queue_reminders),
+        Job("host_digests", timedelta(minutes=30), scheduled.queue_host_digests),
+        Job("horizon", timedelta(hours=6), materialise.top_up_all),
         Job("retention", timedelta(hours=6), retention.anonymise_expired),
     ]
 

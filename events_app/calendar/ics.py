@@ -230,8 +230,9 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     for (offset_from, offset_to, name, is_dst), onsets in observances.items():
         observance = TimezoneDaylight() if is_dst else TimezoneStandard()
         observance.add("dtstart", onsets[0])
-        if len(onsets) > 1:
-            observance.add("rdate", onsets[1:])
+        # One RDATE line per onset: ical.js reads only the first value of a list.
+        for onset in onsets[1:]:
+            observance.add("rdate", onset)
         if name:
             observance.add("tzname", name)
         observance.add("tzoffsetfrom", offset_from)
@@ -251,9 +252,11 @@ def _header(cal: IcsCalendar) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     if cal.method:
         calendar.add("method", cal.method)
-    calendar.add("name", _text(cal.name))
+    # A calendar's name is one line (icalendar asserts on a newline in NAME).
+    name = " ".join(_text(cal.name).split())
+    calendar.add("name", name)
     # icalendar writes unknown X- properties raw (a newline would even assert): say TEXT.
-    calendar.add("x-wr-calname", vText(_text(cal.name)))
+    calendar.add("x-wr-calname", vText(name))
     if cal.description:
         calendar.add("description", _text(cal.description))
         calendar.add("x-wr-caldesc", vText(_text(cal.description)))

@@ -14,6 +14,7 @@ from typing import Any
 
 from events_app import clock, db
 from events_app.domain.errors import DomainError, NotFound
+from events_app.mail import scheduled
 from events_app.services import audit, notify, owned, series_details
 from events_app.services.accounts import Actor
 from events_app.tables import Material, Membership, SeriesHost, Speaker
@@ -164,6 +165,8 @@ async def add_material(actor: Actor, occurrence_id: int, title: str, url: str) -
             account_id=actor.account_id,
             detail={"occurrence_id": occurrence_id, "title": title},
         )
+        # Everyone who attended or was registered hears that the materials are there.
+        await scheduled.queue_materials_mail(occurrence_id)
     return {"id": material_id, "title": title, "url": url}
 
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from events_app import clock, db
-from events_app.tables import Attendee, Occurrence, Organisation, Registration, SeriesSubscription
+from events_app.tables import (
+    Attendee,
+    Occurrence,
+    Organisation,
+    OutboxMail,
+    Registration,
+    SeriesSubscription,
+)
 
 __all__ = ["anonymise_expired"]
 
@@ -40,6 +47,12 @@ async def anonymise_expired() -> int:
                 .returning(Registration.id)
             )
             total += len(rows)
+            # Sent and failed mails hold names, addresses and texts: they go too.
+            await OutboxMail.delete().where(
+                (OutboxMail.organisation == organisation["id"])
+                & OutboxMail.status.is_in([OutboxMail.Status.sent, OutboxMail.Status.failed])
+                & (OutboxMail.created_at < cutoff)
+            )
     async with db.transaction():
         still_needed = Registration.select(Registration.attendee).where(
             Registration.attendee.is_not_null()

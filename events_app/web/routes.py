@@ -6,6 +6,8 @@ from litestar import Router
 from litestar.types import ControllerRouterHandler
 
 from events_app.settings import Settings
+from events_app.web.api.host_feed import HostFeedController
+from events_app.web.api.mail_log import MailLogController
 from events_app.web.api.occurrences import OccurrenceController
 from events_app.web.api.organisations import OrganisationController
 from events_app.web.api.programmes import ProgrammeController
@@ -17,7 +19,9 @@ from events_app.web.api.registrations import (
 from events_app.web.api.series import RulePreviewController, SeriesController
 from events_app.web.api.session import SessionController, TokenController
 from events_app.web.api.signups import SignupController
+from events_app.web.feeds import FeedController
 from events_app.web.health import health
+from events_app.web.pages import page_route_handlers
 
 __all__ = ["route_handlers"]
 
@@ -35,9 +39,13 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         public_writes,
         ManageController,
         SignupController,
+        MailLogController,
+        FeedController,
+        HostFeedController,
         SeriesController,
         RulePreviewController,
         OccurrenceController,
         ProgrammeController,
         OrganisationController,
+        *page_route_handlers(settings),
     ]

@@ -40,3 +40,19 @@ async def test_personal_data_is_wiped_after_the_retention_period() -> None:
     assert rows[1]["name"] == "Bram"
     emails = [a["email"] for a in await Attendee.select(Attendee.email)]
     assert emails == ["bram@example.org"]
+
+
+async def test_old_sent_mails_are_removed_with_the_personal_data() -> None:
+    from events_app.tables import OutboxMail
+
+    org = await make_organisation()
+    await Organisation.update({Organisation.retention_days: 30}).where(Organisation.id == org)
+    [date] = await make_date(org, starts_in=timedelta(days=1))
+    await registrations.register([date], name="Anna", email="anna@example.org")
+    await OutboxMail.update({OutboxMail.status: "sent"}).where(OutboxMail.id > 0)
+    with clock.frozen(clock.now() + timedelta(days=29)):
+        await retention.anonymise_expired()
+    assert await OutboxMail.count() == 1
+    with clock.frozen(clock.now() + timedelta(days=31)):
+        await retention.anonymise_expired()
+    assert await OutboxMail.count() == 0

@@ -484,3 +484,10 @@ def test_invitation_refuses_incomplete_or_contradictory_input() -> None:
         invitation(replace(event, attendee_email=None), method="CANCEL", calendar_name="x")
     with pytest.raises(ValueError, match="CANCEL"):
         invitation(replace(event, status="CANCELLED"), method="REQUEST", calendar_name="x")
+
+
+def test_a_calendar_name_with_a_line_break_becomes_one_line() -> None:
+    data = render_calendar(IcsCalendar(name="Netwerk\nStad; met, tekens"), [])
+    parsed = icalendar.Calendar.from_ical(data)
+    assert str(parsed["NAME"]) == "Netwerk Stad; met, tekens"
+    assert b"Netwerk\\n" not in data

@@ -1,0 +1,40 @@
+"""The framework ceiling for benchmarks/feeds.py: bare Litestar routes with no database.
+
+``/feed.ics`` sends the bytes of ``FEED_CEILING_FILE`` (a saved /feeds/all.ics) with the same
+headers as the real feed; ``/not-modified`` sends an empty 304.  Whatever the real feed route
+adds on top (one version query, the cache lookup) shows up as the distance to these.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from litestar import Litestar, Response, get
+
+BODY = Path(os.environ.get("FEED_CEILING_FILE", "/dev/null")).read_bytes()
+HEADERS = {
+    "ETag": '"ceiling"',
+    "Last-Modified": "Tue, 01 Sep 2026 10:00:00 GMT",
+    "Cache-Control": "public, max-age=300",
+    "Vary": "Accept-Encoding",
+}
+
+
+@get("/feed.ics")
+async def feed() -> Response[bytes]:
+    return Response(BODY, media_type="text/calendar", headers=HEADERS)
+
+
+@get("/not-modified")
+async def not_modified() -> Response[bytes]:
+    return Response(b"", status_code=304, headers=HEADERS)
+
+
+@get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app() -> Litestar:
+    return Litestar(route_handlers=[feed, not_modified, health], debug=False)

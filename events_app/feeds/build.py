@@ -1,0 +1,227 @@
+"""From database rows to feed bytes: rows → DateInfo → (describe) → IcsEvent → fragments.
+
+Only called when a feed's version changed (see :mod:`events_app.feeds.service`).  Even then
+most dates are unchanged: their VEVENT bytes come from the fragment cache, keyed by everything
+the text is made of (the row's values, the date's speakers, the reader), so no change can
+leave a stale fragment behind.  Rendering one date with icalendar costs about a millisecond;
+a cached one costs a few microseconds.  :func:`render_feed` is synchronous CPU work: the
+service runs it in a worker thread so that the event loop keeps answering other polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from events_app import urls
+from events_app.calendar.describe import (
+    Audience,
+    DateInfo,
+    Language,
+    SpeakerInfo,
+    Viewer,
+    describe,
+    personal_sequence,
+)
+from events_app.calendar.ics import (
+    EventFragment,
+    IcsCalendar,
+    IcsEvent,
+    assemble,
+    render_event_fragment,
+)
+from events_app.domain.seats import effective_capacity
+from events_app.feeds.cache import FeedEntry, fragment_cache, make_entry
+from events_app.feeds.queries import parse_instant
+
+__all__ = [
+    "Variant",
+    "date_info",
+    "ics_event",
+    "public_event_of",
+    "render_feed",
+    "speaker_map",
+]
+
+log = logging.getLogger(__name__)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
+
+Speakers = dict[tuple[str, int], tuple[SpeakerInfo, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """Who the feed is for: decides the words, the link and the SEQUENCE rule."""
+
+    audience: Audience
+    language: Language
+    manage_url: str | None = None  # attendee feeds
+
+
+def _instant(value: object) -> datetime:
+    return parse_instant(value) or EPOCH
+
+
+def _override(own: str | None, inherited: str | None) -> str:
+    """A date's own location / link / details win when set (None means "as the series")."""
+    return (inherited or "") if own is None else own
+
+
+def _address(value: str | None) -> str:
+    value = (value or "").strip()
+    return value if _ADDRESS.fullmatch(value) else ""
+
+
+def speaker_map(speakers: Iterable[dict[str, Any]]) -> Speakers:
+    """("date", id) and ("series", id) → speakers in display order."""
+    found: dict[tuple[str, int], list[SpeakerInfo]] = {}
+    for row in speakers:
+        key = (
+            ("series", row["series"]) if row["occurrence"] is None else ("date", row["occurrence"])
+        )
+        found.setdefault(key, []).append(SpeakerInfo(name=row["name"], role=row["role"]))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _speakers_of(row: dict[str, Any], speakers: Speakers) -> tuple[SpeakerInfo, ...]:
+    """The date's own speakers when it has any, else the series'."""
+    return speakers.get(("date", row["id"])) or speakers.get(("series", row["series_id"])) or ()
+
+
+def date_info(row: dict[str, Any], speakers: tuple[SpeakerInfo, ...]) -> DateInfo:
+    """Resolve a row's overrides: the date's own values, else its series'."""
+    return DateInfo(
+        occurrence_id=row["id"],
+        uid=row["uid"],
+        sequence=row["sequence"],
+        status=row["status"],
+        status_reason=row["status_reason"] or "",
+        topic=row["topic"] or "",
+        note=row["note"] or "",
+        local_start=row["local_start"],
+        local_end=row["local_end"],
+        timezone=row["timezone"],
+        starts_at=_instant(row["starts_at"]),
+        ends_at=_instant(row["ends_at"]),
+        changed_at=max(
+            _instant(row["updated_at"]),
+            _instant(row["series_updated_at"]),
+            _instant(row["organisation_updated_at"]),
+        ),
+        series_title=row["series_title"],
+        series_summary=row["series_summary"] or "",
+        series_kind=row["series_kind"],
+        series_format=row["series_format"],
+        series_status=row["series_status"],
+        link_visibility=row["link_visibility"],
+        registration_mode=row["registration_mode"],
+        waitlist=bool(row["waitlist"]),
+        location=_override(row["location"], row["series_location"]),
+        meeting_url=_override(row["meeting_url"], row["series_meeting_url"]).strip(),
+        meeting_details=_override(row["meeting_details"], row["series_meeting_details"]),
+        tags=tuple(str(tag) for tag in row["tags"]),
+        organisation_name=row["organisation_name"],
+        organizer_email=_address(row["series_contact_email"])
+        or _address(row["organisation_email"]),
+        page_url=urls.date_page(row["series_slug"], row["id"]),
+        speakers=speakers,
+        capacity=effective_capacity(row["capacity"], row["series_capacity"]),
+        confirmed_count=row["confirmed_count"],
+        waiting_count=row["waiting_count"],
+    )
+
+
+def ics_event(
+    date: DateInfo,
+    viewer: Viewer,
+    *,
+    sequence: int | None = None,
+    changed_at: datetime | None = None,
+) -> IcsEvent:
+    """The event for one reader.  UID is always the date's own (a feed entry and an invitation
+    mail are the same event); ``sequence``/``changed_at`` override for personal views."""
+    text = describe(date, viewer)
+    stamp = max(date.changed_at, changed_at or date.changed_at)
+    return IcsEvent(
+        uid=date.uid,
+        sequence=date.sequence if sequence is None else sequence,
+        summary=text.summary,
+        description=text.description,
+        local_start=date.local_start,
+        local_end=date.local_end,
+        tz=date.timezone,
+        status=text.status,
+        dtstamp=stamp,
+        last_modified=stamp,
+        location=text.location,
+        url=date.page_url or None,
+        categories=text.categories,
+        organizer_name=date.organisation_name if date.organizer_email else None,
+        organizer_email=date.organizer_email or None,
+        transparent=text.transparent,
+    )
+
+
+def _event(
+    row: dict[str, Any], speakers: tuple[SpeakerInfo, ...], variant: Variant, position: int | None
+) -> IcsEvent:
+    date = date_info(row, speakers)
+    if variant.audience != "attendee":
+        return ics_event(date, Viewer(audience=variant.audience, language=variant.language))
+    status = row["registration_status"]
+    changed = _instant(row["registration_updated_at"])
+    viewer = Viewer(
+        audience="attendee",
+        language=variant.language,
+        registration_status=status,
+        waiting_position=position,
+        manage_url=variant.manage_url,
+    )
+    sequence = personal_sequence(date.sequence, status, _instant(row["registered_at"]), changed)
+    return ics_event(date, viewer, sequence=sequence, changed_at=changed)
+
+
+def public_event_of(row: dict[str, Any], speakers: Speakers, language: Language) -> IcsEvent:
+    """The public event of one row (no registered-only link): pages and links."""
+    return _event(row, _speakers_of(row, speakers), Variant("public", language), None)
+
+
+def _fragment(
+    row: dict[str, Any], speakers: Speakers, variant: Variant, position: int | None
+) -> EventFragment:
+    own = _speakers_of(row, speakers)
+    # Everything the VEVENT is made of.  The hash stands for the values to keep the cache
+    # small; two versions of one date would need a 64-bit collision to be confused.
+    key = (variant, row["id"], hash((tuple(row.values()), own, position)))
+    fragment = fragment_cache.get(key)
+    if fragment is None:
+        fragment = render_event_fragment(_event(row, own, variant, position))
+        fragment_cache.put(key, fragment)
+    return fragment
+
+
+def render_feed(
+    calendar: IcsCalendar,
+    rows: Sequence[dict[str, Any]],
+    speakers: Speakers,
+    variant: Variant,
+    version: tuple[object, ...],
+    last_modified: datetime | None,
+    positions: dict[int, int] | None = None,
+) -> FeedEntry:
+    """The whole feed, from (cached) fragments.  A date whose data cannot be written (an
+    unknown zone, an end before its start) is left out and logged, not fatal to every reader."""
+    fragments: list[EventFragment] = []
+    for row in rows:
+        position = (positions or {}).get(row.get("registration_id", -1))
+        try:
+            fragments.append(_fragment(row, speakers, variant, position))
+        except (ValueError, KeyError, TypeError):
+            log.exception("feed: left out date %s", row.get("id"))
+    body = assemble(calendar, fragments)
+    return make_entry(version, body, last_modified or EPOCH)

@@ -1,0 +1,219 @@
+"""What is in each feed: the rows a feed is rendered from (and nothing else).
+
+Raw SQL, because the same scope must hold for the rows here and the version queries in
+:mod:`events_app.feeds.versions`, and because one flat row per date (the date, its series and
+its organisation) is what the renderer wants.  It runs unchanged on PostgreSQL and SQLite
+(Piccolo turns ``{}`` into each driver's placeholder).  Only called when a feed changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from events_app.tables import Occurrence
+
+__all__ = [
+    "DATE_FROM",
+    "HOSTED",
+    "MINE",
+    "MINE_WHERE",
+    "PublicScope",
+    "cutoff_for",
+    "host_rows",
+    "parse_instant",
+    "personal_rows",
+    "public_rows",
+    "public_title",
+    "public_where",
+    "speakers_for",
+    "waiting_positions",
+]
+
+_DATE_COLUMNS = """
+    o.id, o.uid, o.sequence, o.status, o.status_reason, o.topic, o.note,
+    o.local_start, o.local_end, o.timezone, o.starts_at, o.ends_at, o.updated_at,
+    o.capacity, o.location, o.meeting_url, o.meeting_details,
+    o.confirmed_count, o.waiting_count,
+    s.id AS series_id, s.slug AS series_slug, s.title AS series_title,
+    s.summary AS series_summary, s.kind AS series_kind, s.format AS series_format,
+    s.status AS series_status, s.link_visibility, s.registration_mode, s.waitlist,
+    s.location AS series_location, s.meeting_url AS series_meeting_url,
+    s.meeting_details AS series_meeting_details, s.capacity AS series_capacity, s.tags,
+    s.contact_email AS series_contact_email, s.updated_at AS series_updated_at,
+    g.name AS organisation_name, g.contact_email AS organisation_email,
+    g.updated_at AS organisation_updated_at"""
+DATE_FROM = """occurrence o
+    JOIN series s ON s.id = o.series
+    JOIN organisation g ON g.id = s.organisation"""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def cutoff_for(now: datetime, past_days: int) -> datetime:
+    """Dates starting before this instant have left the feeds.  A whole UTC day, so the set of
+    dates (and with it the version) changes once a day, not with every poll."""
+    day: date = now.astimezone(UTC).date() - timedelta(days=past_days)
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def parse_instant(value: object) -> datetime | None:
+    """A timestamp as the driver gives it: a datetime on PostgreSQL, text for SQLite
+    aggregates."""
+    if value is None:
+        return None
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
+def _loaded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        tags = row["tags"]
+        loaded = json.loads(tags) if isinstance(tags, str | bytes) else tags
+        row["tags"] = tuple(str(tag) for tag in loaded or ())  # hashable, like every value
+    return rows
+
+
+# --- public feeds ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublicScope:
+    """Which published dates a public feed shows.  One of ``organisation`` / ``series`` /
+    ``programme`` / ``occurrence_id`` (or none: every organisation), plus filters."""
+
+    organisation: str | None = None
+    series: str | None = None
+    programme: str | None = None
+    occurrence_id: int | None = None
+    kind: str | None = None
+    formats: tuple[str, ...] = ()
+    topic: str | None = None  # a tag; applied to the rows (tags are JSON), not in SQL
+
+
+def public_where(scope: PublicScope, cutoff: datetime) -> tuple[str, list[Any]]:
+    conditions: list[str] = ["s.published = {}"]
+    args: list[Any] = [True]
+    if scope.occurrence_id is not None:
+        conditions.append("o.id = {}")  # a single date is there to download, past or not
+        args.append(scope.occurrence_id)
+    else:
+        conditions.append("o.starts_at >= {}")
+        args.append(cutoff)
+    if scope.organisation is not None:
+        conditions.append("g.slug = {}")
+        args.append(scope.organisation)
+    if scope.series is not None:
+        conditions.append("s.slug = {}")
+        args.append(scope.series)
+    if scope.programme is not None:
+        conditions.append(
+            "s.programme IN (SELECT p.id FROM programme p WHERE p.slug = {} AND p.published = {})"
+        )
+        args.extend([scope.programme, True])
+    if scope.kind is not None:
+        conditions.append("s.kind = {}")
+        args.append(scope.kind)
+    if scope.formats:
+        conditions.append(f"s.format IN ({', '.join('{}' for _ in scope.formats)})")
+        args.extend(scope.formats)
+    return " AND ".join(conditions), args
+
+
+async def public_rows(scope: PublicScope, cutoff: datetime) -> list[dict[str, Any]]:
+    where, args = public_where(scope, cutoff)
+    sql = f"SELECT {_DATE_COLUMNS} FROM {DATE_FROM} WHERE {where} ORDER BY o.starts_at, o.id"
+    rows = _loaded(await Occurrence.raw(sql, *args))
+    if scope.topic is not None:
+        rows = [row for row in rows if scope.topic in row["tags"]]
+    return rows
+
+
+async def public_title(scope: PublicScope) -> dict[str, Any] | None:
+    """Name, description and slug of the feed's subject (series, programme, organisation)."""
+    if scope.series is not None:
+        sql, arg = "SELECT title, summary, slug FROM series WHERE slug = {}", scope.series
+    elif scope.programme is not None:
+        sql, arg = "SELECT title, summary, slug FROM programme WHERE slug = {}", scope.programme
+    elif scope.organisation is not None:
+        sql = "SELECT name AS title, '' AS summary, slug FROM organisation WHERE slug = {}"
+        arg = scope.organisation
+    else:
+        return None
+    rows = await Occurrence.raw(sql, arg)
+    return rows[0] if rows else None
+
+
+async def speakers_for(series_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Speakers of these series and of their dates, in display order."""
+    found: list[dict[str, Any]] = []
+    ids = sorted(set(series_ids))
+    for start in range(0, len(ids), 500):  # SQLite's bound on parameters
+        chunk = ids[start : start + 500]
+        marks = ", ".join("{}" for _ in chunk)
+        found.extend(
+            await Occurrence.raw(
+                "SELECT series, occurrence, name, role, position, id FROM speaker"
+                f" WHERE series IN ({marks}) ORDER BY position, id",
+                *chunk,
+            )
+        )
+    found.sort(key=lambda row: (row["position"], row["id"]))
+    return found
+
+
+# --- personal feeds (Attendee.feed_token) ----------------------------------------------
+
+MINE = """registration r
+    JOIN occurrence o ON o.id = r.occurrence
+    JOIN series s ON s.id = o.series
+    JOIN organisation g ON g.id = s.organisation"""
+# Active registrations while the date is in the window; cancelled ones for as long, counted
+# from the cancellation, so that a subscribed calendar sees STATUS:CANCELLED and removes it.
+MINE_WHERE = "o.starts_at >= {} AND (r.status <> 'cancelled' OR r.cancelled_at >= {})"
+
+
+async def personal_rows(attendee_id: int, cutoff: datetime) -> list[dict[str, Any]]:
+    sql = f"""SELECT {_DATE_COLUMNS}, r.id AS registration_id,
+            r.status AS registration_status, r.created_at AS registered_at,
+            r.updated_at AS registration_updated_at
+        FROM {MINE}
+        WHERE r.attendee = {{}} AND {MINE_WHERE}
+        ORDER BY o.starts_at, o.id"""
+    return _loaded(await Occurrence.raw(sql, attendee_id, cutoff, cutoff))
+
+
+async def waiting_positions(occurrence_ids: Sequence[int]) -> dict[int, int]:
+    """Registration id → 1-based place on its date's waiting list (order of joining)."""
+    if not occurrence_ids:
+        return {}
+    ids = sorted(set(occurrence_ids))
+    marks = ", ".join("{}" for _ in ids)
+    rows = await Occurrence.raw(
+        "SELECT id, occurrence, waiting_since FROM registration"
+        f" WHERE status = 'waiting' AND occurrence IN ({marks})",
+        *ids,
+    )
+    rows.sort(key=lambda r: (r["occurrence"], parse_instant(r["waiting_since"]) or _EPOCH, r["id"]))
+    positions: dict[int, int] = {}
+    place: dict[int, int] = {}
+    for row in rows:
+        place[row["occurrence"]] = place.get(row["occurrence"], 0) + 1
+        positions[row["id"]] = place[row["occurrence"]]
+    return positions
+
+
+# --- host feeds (Account.host_feed_token) -------------------------------------------------
+
+HOSTED = """(o.series IN (SELECT h.series FROM series_host h
+        WHERE h.account = {} AND h.occurrence IS NULL)
+    OR o.id IN (SELECT h.occurrence FROM series_host h
+        WHERE h.account = {} AND h.occurrence IS NOT NULL))
+    AND o.starts_at >= {}"""
+
+
+async def host_rows(account_id: int, cutoff: datetime) -> list[dict[str, Any]]:
+    sql = f"SELECT {_DATE_COLUMNS} FROM {DATE_FROM} WHERE {HOSTED} ORDER BY o.starts_at, o.id"
+    return _loaded(await Occurrence.raw(sql, account_id, account_id, cutoff))

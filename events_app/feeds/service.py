@@ -1,0 +1,209 @@
+"""Serve one feed: read its version, reuse the cached render when current, else render once.
+
+Per request, in the usual case (nothing changed): one tiny query for the database snapshot
+(PostgreSQL), and the cached version and body are used as they are.  When the snapshot moved,
+the feed's aggregate version query runs (once, however many requests wait for it); only when
+that version moved too, the rows are read and the feed is rendered, in a worker thread so the
+event loop keeps answering.  On SQLite (one process) the aggregate runs on every request.
+
+The web layer turns the :class:`~events_app.feeds.cache.FeedEntry` into HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from events_app import clock, urls
+from events_app.calendar.describe import Language
+from events_app.calendar.ics import IcsCalendar, IcsEvent
+from events_app.calendar.links import CalendarLinks, links_for
+from events_app.calendar.words import TEXT
+from events_app.domain.errors import NotFound
+from events_app.feeds import cache, queries, versions
+from events_app.feeds.build import Variant, public_event_of, render_feed, speaker_map
+from events_app.feeds.cache import FeedEntry
+from events_app.feeds.queries import PublicScope
+from events_app.feeds.versions import Version
+from events_app.settings import get_settings
+
+__all__ = [
+    "FeedKind",
+    "PublicFeed",
+    "calendar_links",
+    "host_feed",
+    "personal_feed",
+    "public_event",
+    "public_feed",
+]
+
+REFRESH = timedelta(hours=1)
+FeedKind = Literal["all", "organisation", "series", "programme", "date"]
+
+
+def _t(language: Language, key: str, *args: object) -> str:
+    text = TEXT[key][0 if language == "nl" else 1]
+    return text.format(*args) if args else text
+
+
+def _language(value: object) -> Language:
+    return "en" if value == "en" else "nl"
+
+
+def _cutoff() -> datetime:
+    return queries.cutoff_for(clock.now(), get_settings().feed_past_days)
+
+
+def _unknown() -> NotFound:
+    return NotFound("feed_unknown", "This calendar feed does not exist (any more).")
+
+
+async def _version(key: Hashable, read: Callable[[], Awaitable[Version]]) -> Version:
+    """The feed's version, read again only when the database snapshot has moved."""
+    snapshot = await versions.snapshot()
+    if snapshot is None:
+        return await read()
+    known = cache.version_cache.get(key)
+    if known is not None and known[0] == snapshot:
+        version: Version = known[1]
+        return version
+    version = await cache.single_flight(("version", key, snapshot), read)
+    cache.version_cache.put(key, (snapshot, version))
+    return version
+
+
+def _calendar(name: str, description: str | None, url: str) -> IcsCalendar:
+    return IcsCalendar(
+        name=name, description=description, refresh=REFRESH, method="PUBLISH", url=url
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PublicFeed:
+    """One public feed as asked for: also the cache key, so ``url`` (the feed's own address,
+    written into it as SOURCE) must be canonical for the scope and language."""
+
+    kind: FeedKind
+    scope: PublicScope
+    language: Language
+    url: str
+
+
+async def public_feed(feed: PublicFeed) -> FeedEntry:
+    cutoff = _cutoff()
+    version = await _version(
+        ("public", feed, cutoff), lambda: versions.public_version(feed.scope, cutoff)
+    )
+    if not version.found:
+        raise _unknown()
+
+    async def render() -> FeedEntry:
+        rows = await queries.public_rows(feed.scope, cutoff)
+        speakers = speaker_map(await queries.speakers_for([row["series_id"] for row in rows]))
+        calendar = await _public_calendar(feed, rows)
+        variant = Variant("public", feed.language)
+        entry = await asyncio.to_thread(
+            render_feed, calendar, rows, speakers, variant, version.key, version.last_modified
+        )
+        if feed.kind == "date" and rows:
+            entry.filename = f"{rows[0]['series_slug']}-{rows[0]['local_start']:%Y-%m-%d}.ics"
+        return entry
+
+    return await cache.get_or_render(("public", feed), version.key, render)
+
+
+async def _public_calendar(feed: PublicFeed, rows: list[dict[str, Any]]) -> IcsCalendar:
+    lang = feed.language
+    if feed.kind == "date":
+        name = rows[0]["series_title"] if rows else _t(lang, "cal_all")
+        return IcsCalendar(name=name, refresh=None, method="PUBLISH")
+    subject = await queries.public_title(feed.scope)
+    description: str | None
+    if feed.kind == "all" or subject is None:
+        name = _t(lang, "cal_all")
+        if subject is not None:  # all.ics filtered to one organisation
+            name = f"{name} – {subject['title']}"
+        description = _t(lang, "cal_all_desc")
+    elif feed.kind == "organisation":
+        name, description = subject["title"], _t(lang, "cal_org_desc", subject["title"])
+    else:
+        name, description = subject["title"], subject["summary"] or None
+    return _calendar(name, description, feed.url)
+
+
+async def personal_feed(token: str) -> FeedEntry:
+    """One person's registrations (Attendee.feed_token), in the attendee's language."""
+    if not token or len(token) > 100:
+        raise _unknown()
+    cutoff = _cutoff()
+    version = await _version(
+        ("personal", token, cutoff), lambda: versions.personal_version(token, cutoff)
+    )
+    if not version.found:
+        raise _unknown()
+    subject = version.subject
+
+    async def render() -> FeedEntry:
+        lang = _language(subject["language"])
+        rows = await queries.personal_rows(subject["attendee_id"], cutoff)
+        waiting = [row["id"] for row in rows if row["registration_status"] == "waiting"]
+        positions = await queries.waiting_positions(waiting)
+        speakers = speaker_map(await queries.speakers_for([row["series_id"] for row in rows]))
+        variant = Variant("attendee", lang, urls.manage_page(subject["manage_token"]))
+        calendar = _calendar(
+            _t(lang, "cal_personal"), _t(lang, "cal_personal_desc"), urls.personal_feed(token)
+        )
+        return await asyncio.to_thread(
+            render_feed,
+            calendar,
+            rows,
+            speakers,
+            variant,
+            version.key,
+            version.last_modified,
+            positions,
+        )
+
+    return await cache.get_or_render(("personal", token), version.key, render)
+
+
+async def host_feed(token: str) -> FeedEntry:
+    """The dates one account hosts (Account.host_feed_token), with the numbers registered."""
+    if not token or len(token) > 100:
+        raise _unknown()
+    cutoff = _cutoff()
+    version = await _version(("host", token, cutoff), lambda: versions.host_version(token, cutoff))
+    if not version.found:
+        raise _unknown()
+    subject = version.subject
+
+    async def render() -> FeedEntry:
+        lang = _language(subject["language"])
+        rows = await queries.host_rows(subject["account_id"], cutoff)
+        speakers = speaker_map(await queries.speakers_for([row["series_id"] for row in rows]))
+        calendar = _calendar(_t(lang, "cal_host"), _t(lang, "cal_host_desc"), urls.host_feed(token))
+        variant = Variant("host", lang)
+        return await asyncio.to_thread(
+            render_feed, calendar, rows, speakers, variant, version.key, version.last_modified
+        )
+
+    return await cache.get_or_render(("host", token), version.key, render)
+
+
+async def public_event(occurrence_id: int, language: Language = "nl") -> IcsEvent | None:
+    """One published date as the public feeds describe it (None when not published): for
+    pages that offer "add to Google Calendar / Outlook.com" beside the .ics download."""
+    rows = await queries.public_rows(PublicScope(occurrence_id=occurrence_id), _cutoff())
+    if not rows:
+        return None
+    speakers = speaker_map(await queries.speakers_for([rows[0]["series_id"]]))
+    return public_event_of(rows[0], speakers, language)
+
+
+async def calendar_links(occurrence_id: int, language: Language = "nl") -> CalendarLinks | None:
+    """Google Calendar and Outlook.com links for one published date (pages)."""
+    event = await public_event(occurrence_id, language)
+    return links_for(event) if event is not None else None

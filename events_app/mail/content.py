@@ -1,0 +1,257 @@
+"""From facts to words: check a row still makes sense, then render its subject, text and HTML.
+
+Pure code (no database): the facts come from :mod:`events_app.mail.facts`.  Templates are
+``templates/mail/{kind}.txt`` and ``.html``; every value they show is prepared here, in the
+recipient's language, with absolute links from :mod:`events_app.urls`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from events_app import urls
+from events_app.i18n import (
+    N_,
+    SHORT_DATE_FORMAT,
+    choose_language,
+    format_date,
+    format_datetime,
+    format_span,
+    mail_environment,
+    translate,
+)
+from events_app.mail.facts import Facts, Job, Unsendable
+from events_app.mail.headers import clean_text
+from events_app.mail.kinds import KINDS, SUBJECT_CANCELLED_BY_ORGANISER, Kind, Method
+
+__all__ = ["Content", "check", "render_content"]
+
+ROLE_LABELS = {
+    "expert": N_("expert by experience"),
+    "professional": N_("professional"),
+    "relative": N_("relative or informal carer"),
+    "student": N_("student"),
+    "other": N_("other"),
+}
+CONFIRMED, WAITING, CANCELLED = "confirmed", "waiting", "cancelled"
+_BLANKS = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    language: str
+    subject: str
+    text: str
+    html: str
+    method: Method | None  # the calendar part to add, if any
+
+
+def kind_of(job: Job) -> Kind:
+    kind = KINDS.get(job.kind)
+    if kind is None:
+        raise Unsendable(f"Unknown kind of mail: {job.kind!r}.")
+    return kind
+
+
+def check(job: Job, facts: Facts, now: datetime) -> Kind:
+    """The row's kind, or :class:`Unsendable` when the mail no longer makes sense."""
+    kind = kind_of(job)
+    occurrence = facts.occurrence
+    if occurrence is None:
+        raise Unsendable("The date was deleted.")
+    registration = facts.registration
+    if kind.needs_registration:
+        if registration is None:
+            raise Unsendable("The registration was deleted.")
+        if registration["anonymised_at"] is not None or not registration["email"]:
+            raise Unsendable("The person's data was removed.")
+        if registration["attendee"] is None:
+            raise Unsendable("The person's data was removed.")
+        status = registration["status"]
+        if kind.needs_active_registration and status == CANCELLED:
+            raise Unsendable("Not sent: the registration was cancelled before this mail went out.")
+        if kind.needs_confirmed and status != CONFIRMED:
+            raise Unsendable("Not sent: the person has no seat.")
+        if kind.name == "registration_cancelled" and status != CANCELLED:
+            raise Unsendable("Not sent: the person registered again before this mail went out.")
+    if kind.needs_scheduled_date and occurrence["status"] != "scheduled":
+        raise Unsendable("Not sent: the date was cancelled before this mail went out.")
+    if kind.needs_scheduled_date and occurrence["series_status"] != "active":
+        raise Unsendable("Not sent: the series has stopped.")
+    if kind.needs_future_date and occurrence["starts_at"] <= now:
+        raise Unsendable("Not sent: the date had already started.")
+    if kind.needs_unfinished_date and occurrence["ends_at"] <= now:
+        raise Unsendable("Not sent: the date was already over.")
+    if kind.name == "materials_available" and not facts.materials:
+        raise Unsendable("Not sent: the date has no materials.")
+    return kind
+
+
+def method_for(kind: Kind, facts: Facts) -> Method | None:
+    """A calendar part only for someone who has (or had) the date in their calendar."""
+    status = facts.registration["status"] if facts.registration else None
+    if kind.method == "REQUEST" and status != CONFIRMED:
+        return None
+    if kind.method == "CANCEL" and kind.name != "registration_cancelled" and status == WAITING:
+        return None
+    return kind.method
+
+
+def _local(value: Any, tz: str) -> datetime | None:
+    """A start time from a row's context (an ISO string), as wall-clock time in ``tz``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    return parsed
+
+
+def _material_url(url: str) -> str | None:
+    """Our own paths become absolute; other sites must be http(s); anything else is dropped."""
+    if url.startswith("/") and not url.startswith("//"):
+        return urls.absolute(url)
+    if url.startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def _join_state(occurrence: dict[str, Any], status: str | None, meeting_url: str) -> str | None:
+    if occurrence["series_format"] == "in_person":
+        return None
+    if status != CONFIRMED:
+        return "waiting" if status == WAITING else None
+    return "link" if meeting_url else "later"
+
+
+def _digest_view(facts: Facts, language: str) -> dict[str, Any]:
+    digest = facts.digest
+    assert digest is not None
+
+    def person(row: dict[str, Any]) -> dict[str, Any]:
+        role = ROLE_LABELS.get(row["role"] or "")
+        answers = []
+        if digest.show_needs:
+            for key, value in (row["answers"] or {}).items():
+                label = digest.questions.get(str(key), str(key))
+                if isinstance(value, bool):
+                    value = translate(language, "yes") if value else translate(language, "no")
+                answers.append({"label": label, "value": str(value)})
+        return {
+            "name": row["name"] or "—",
+            "role": translate(language, role) if role else "",
+            "needs": row["needs"] if digest.show_needs else "",
+            "answers": answers,
+        }
+
+    return {
+        "confirmed": [person(r) for r in digest.confirmed],
+        "waiting": [person(r) for r in digest.waiting],
+        "capacity": digest.capacity,
+        "show_needs": digest.show_needs,
+        "hidden_needs": 0
+        if digest.show_needs
+        else sum(1 for r in digest.confirmed + digest.waiting if (r["needs"] or "").strip()),
+    }
+
+
+def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
+    """Everything a template shows, already in words and absolute links."""
+    occurrence = facts.occurrence
+    assert occurrence is not None
+    organisation = facts.organisation
+    registration = facts.registration
+    status = registration["status"] if registration else None
+    tz = occurrence["timezone"]
+    meeting_url = occurrence["meeting_url"] or occurrence["series_meeting_url"] or ""
+    place = occurrence["location"] or ""
+    if occurrence["location"] is None:
+        place = occurrence["series_location"] or ""
+    if occurrence["series_format"] == "online":
+        place = ""
+    details = occurrence["meeting_details"]
+    if details is None:
+        details = occurrence["series_meeting_details"] or ""
+    join = _join_state(occurrence, status, meeting_url)
+    old_start = _local(job.context.get("old_start"), tz)
+    moved = old_start is not None and old_start != occurrence["local_start"]
+    result: dict[str, Any] = {
+        "kind": kind.name,
+        "language": language,
+        "name": clean_text(registration["name"] if registration else job.to_name),
+        "org_name": organisation["name"],
+        "contact_email": occurrence["series_contact_email"] or organisation["contact_email"],
+        "title": occurrence["series_title"],
+        "topic": occurrence["topic"],
+        "note": occurrence["note"],
+        "when": format_span(occurrence["local_start"], occurrence["local_end"], tz, language),
+        "place": place,
+        "join": join,
+        "meeting_url": meeting_url if join == "link" else "",
+        "meeting_details": details if join == "link" else "",
+        "speakers": [s["name"] for s in facts.speakers if s["name"].strip()],
+        "date_url": urls.date_page(occurrence["series_slug"], occurrence["id"]),
+        "series_url": urls.series_page(occurrence["series_slug"]),
+        "status": status,
+        "position": job.context.get("position"),
+        "by": job.context.get("by", "self"),
+        "old_when": format_datetime(old_start, language) if moved and old_start else "",
+        "reason": str(job.context.get("reason") or occurrence["status_reason"] or ""),
+        "can_register_again": occurrence["status"] == "scheduled",
+        "manage_url": "",
+        "feed_url": "",
+        "invitation": method_for(kind, facts),
+        "materials": [
+            {"title": m["title"], "url": _material_url(m["url"])} for m in facts.materials
+        ],
+        "message_body": str(job.context.get("body") or ""),
+    }
+    if registration is not None and registration["manage_token"]:
+        result["manage_url"] = urls.manage_page(registration["manage_token"])
+        result["feed_url"] = urls.personal_feed(registration["feed_token"])
+    if kind.host:
+        result["digest"] = _digest_view(facts, language)
+    return result
+
+
+def subject_for(job: Job, kind: Kind, values: dict[str, Any], language: str) -> str:
+    if kind.name == "organiser_message":
+        subject = clean_text(str(job.context.get("subject") or ""))
+        return subject or values["title"]
+    message = kind.subject
+    if kind.name == "registration_cancelled" and values["by"] == "organiser":
+        message = SUBJECT_CANCELLED_BY_ORGANISER
+    return clean_text(translate(language, message, title=values["title"], date=values["date"]))
+
+
+def _tidy(text: str) -> str:
+    """Blank lines in templates separate paragraphs; more than one in a row means nothing."""
+    lines = [line.rstrip() if line != "-- " else line for line in text.splitlines()]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def render_content(job: Job, facts: Facts, now: datetime) -> Content:
+    """Subject, text and HTML of one mail in the recipient's language."""
+    kind = check(job, facts, now)
+    registration = facts.registration
+    language = choose_language(
+        registration["language"] if registration else None,
+        job.language,
+        facts.organisation["language"],
+    )
+    values = view(job, facts, kind, language)
+    occurrence = facts.occurrence
+    assert occurrence is not None
+    values["date"] = format_date(occurrence["local_start"], language, SHORT_DATE_FORMAT)
+    values["subject"] = subject_for(job, kind, values, language)
+    env = mail_environment(language)
+    text = _tidy(env.get_template(f"mail/{kind.name}.txt").render(values))
+    html = env.get_template(f"mail/{kind.name}.html").render(values)
+    return Content(language, values["subject"], text, html, values["invitation"])

@@ -1,0 +1,295 @@
+"""What a queued mail is about, read from the database at delivery time, for a whole batch.
+
+The outbox row holds ids; the facts (title, time, place, the person's tokens) are read when the
+mail goes out, so a mail delayed by an SMTP outage still tells the current truth.  A batch of
+fifty rows costs a handful of queries, not a handful per row.  A row whose facts are gone
+(registration deleted, person's data removed, date deleted) becomes :class:`Unsendable`, which
+delivery records as a permanent failure instead of retrying forever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from events_app.tables import (
+    Account,
+    Material,
+    Membership,
+    Occurrence,
+    Organisation,
+    Question,
+    Registration,
+    SeriesHost,
+    Speaker,
+)
+
+__all__ = ["Digest", "Facts", "Job", "Unsendable", "load_facts"]
+
+
+class Unsendable(Exception):
+    """This row cannot become a sensible mail any more; the message says why (for organisers)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One claimed outbox row."""
+
+    id: int
+    message_id: str
+    kind: str
+    organisation_id: int | None
+    occurrence_id: int | None
+    registration_id: int | None
+    to_email: str
+    to_name: str
+    language: str
+    context: dict[str, Any]
+    attempts: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Job:
+        context = row["context"]
+        return cls(
+            id=row["id"],
+            message_id=row["message_id"],
+            kind=row["kind"],
+            organisation_id=row["organisation"],
+            occurrence_id=row["occurrence"],
+            registration_id=row["registration"],
+            to_email=row["to_email"],
+            to_name=row["to_name"] or "",
+            language=row["language"] or "",
+            context=context if isinstance(context, dict) else {},
+            attempts=row["attempts"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A host's view of tomorrow's sign-up list."""
+
+    confirmed: list[dict[str, Any]]
+    waiting: list[dict[str, Any]]
+    capacity: int | None
+    show_needs: bool
+    questions: dict[str, str]  # question id -> label
+
+
+@dataclass(slots=True)
+class Facts:
+    organisation: dict[str, Any]
+    occurrence: dict[str, Any] | None = None  # with the series' columns as ``series_*``
+    registration: dict[str, Any] | None = None  # with the attendee's tokens
+    speakers: list[dict[str, Any]] = field(default_factory=list)  # name, role
+    materials: list[dict[str, Any]] = field(default_factory=list)
+    digest: Digest | None = None
+
+
+HOST_KINDS = frozenset({"host_digest"})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+_SERIES = (
+    "title",
+    "slug",
+    "summary",
+    "format",
+    "location",
+    "meeting_url",
+    "meeting_details",
+    "contact_email",
+    "organisation",
+    "status",
+    "capacity",
+    "kind",
+    "link_visibility",
+    "registration_mode",
+    "waitlist",
+    "tags",
+    "updated_at",
+)
+
+
+async def _occurrences(ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    columns = [getattr(Occurrence.series, name).as_alias(f"series_{name}") for name in _SERIES]
+    rows = await Occurrence.select(*Occurrence.all_columns(), *columns).where(
+        Occurrence.id.is_in(list(ids))
+    )
+    for row in rows:
+        if isinstance(row["series_tags"], str):  # JSON through a join arrives as text
+            row["series_tags"] = json.loads(row["series_tags"] or "[]")
+    return {row["id"]: row for row in rows}
+
+
+async def _registrations(ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = await Registration.select(
+        Registration.id,
+        Registration.occurrence,
+        Registration.attendee,
+        Registration.name,
+        Registration.email,
+        Registration.language,
+        Registration.status,
+        Registration.anonymised_at,
+        Registration.attended,
+        Registration.created_at,
+        Registration.updated_at,
+        Registration.attendee.manage_token.as_alias("manage_token"),
+        Registration.attendee.feed_token.as_alias("feed_token"),
+    ).where(Registration.id.is_in(list(ids)))
+    return {row["id"]: row for row in rows}
+
+
+async def _organisations(ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = await Organisation.select(
+        Organisation.id,
+        Organisation.name,
+        Organisation.slug,
+        Organisation.contact_email,
+        Organisation.language,
+        Organisation.timezone,
+    ).where(Organisation.id.is_in(list(ids)))
+    return {row["id"]: row for row in rows}
+
+
+async def _speakers(occurrences: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Speakers per date: the date's own, else the series'."""
+    dates = list(occurrences)
+    if not dates:
+        return {}
+    series_ids = list({row["series"] for row in dates})
+    rows = (
+        await Speaker.select(Speaker.series, Speaker.occurrence, Speaker.name, Speaker.role)
+        .where(Speaker.series.is_in(series_ids))
+        .order_by(Speaker.position)
+        .order_by(Speaker.id)
+    )
+    result: dict[int, list[dict[str, Any]]] = {}
+    for date in dates:
+        own = [r for r in rows if r["occurrence"] == date["id"]]
+        shared = [r for r in rows if r["series"] == date["series"] and not r["occurrence"]]
+        result[date["id"]] = own or shared
+    return result
+
+
+async def _materials(occurrence_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    if not occurrence_ids:
+        return {}
+    rows = (
+        await Material.select(Material.occurrence, Material.title, Material.url)
+        .where(Material.occurrence.is_in(list(occurrence_ids)))
+        .order_by(Material.id)
+    )
+    result: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        result.setdefault(row["occurrence"], []).append(row)
+    return result
+
+
+async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
+    account_id = job.context.get("account_id")
+    account = None
+    if isinstance(account_id, int):
+        account = (
+            await Account.select(Account.id, Account.active).where(Account.id == account_id).first()
+        )
+    if account is None or not account["active"]:
+        raise Unsendable("The host's account no longer exists or is switched off.")
+    still_host = await SeriesHost.exists().where(
+        (SeriesHost.account == account_id)
+        & (SeriesHost.series == occurrence["series"])
+        & (SeriesHost.occurrence.is_null() | (SeriesHost.occurrence == occurrence["id"]))
+    )
+    if not still_host:
+        raise Unsendable("Not sent: this person no longer hosts the date.")
+    # Needs and answers can be health information: only organisers get them by mail.
+    # Hosts read them in the sign-up list after logging in.
+    show_needs = await Membership.exists().where(
+        (Membership.account == account_id)
+        & (Membership.organisation == occurrence["series_organisation"])
+        & (Membership.role == Membership.Role.organiser)
+    )
+    rows = (
+        await Registration.select(
+            Registration.id,
+            Registration.name,
+            Registration.role,
+            Registration.needs,
+            Registration.answers,
+            Registration.status,
+            Registration.waiting_since,
+        )
+        .where(
+            (Registration.occurrence == occurrence["id"])
+            & Registration.status.is_in(
+                [Registration.Status.confirmed, Registration.Status.waiting]
+            )
+        )
+        .order_by(Registration.created_at)
+        .order_by(Registration.id)
+        .output(load_json=True)
+    )
+    questions: dict[str, str] = {}
+    if show_needs:
+        labels = await Question.select(Question.id, Question.label).where(
+            Question.organisation == occurrence["series_organisation"]
+        )
+        questions = {str(q["id"]): q["label"] for q in labels}
+    waiting = sorted(
+        (r for r in rows if r["status"] == Registration.Status.waiting),
+        key=lambda r: (r["waiting_since"] or _EPOCH, r["id"]),
+    )
+    capacity = occurrence["capacity"] if occurrence["capacity"] is not None else None
+    if capacity is None:
+        capacity = occurrence["series_capacity"]
+    return Digest(
+        confirmed=[r for r in rows if r["status"] == Registration.Status.confirmed],
+        waiting=waiting,
+        capacity=capacity,
+        show_needs=show_needs,
+        questions=questions,
+    )
+
+
+async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
+    """The facts of every job in the batch, or the reason it cannot be sent."""
+    occurrences = await _occurrences({j.occurrence_id for j in jobs if j.occurrence_id})
+    registrations = await _registrations({j.registration_id for j in jobs if j.registration_id})
+    org_ids = {j.organisation_id for j in jobs if j.organisation_id}
+    org_ids |= {row["series_organisation"] for row in occurrences.values()}
+    organisations = await _organisations(org_ids)
+    speakers = await _speakers(occurrences.values())
+    materials = await _materials(
+        {j.occurrence_id for j in jobs if j.kind == "materials_available" and j.occurrence_id}
+    )
+    result: dict[int, Facts | Unsendable] = {}
+    for job in jobs:
+        try:
+            occurrence = occurrences.get(job.occurrence_id) if job.occurrence_id else None
+            org_id = job.organisation_id or (occurrence and occurrence["series_organisation"])
+            organisation = organisations.get(org_id) if org_id else None
+            if organisation is None:
+                raise Unsendable("The organisation no longer exists.")
+            facts = Facts(organisation=organisation, occurrence=occurrence)
+            if occurrence is not None:
+                facts.speakers = speakers.get(occurrence["id"], [])
+                facts.materials = materials.get(occurrence["id"], [])
+            if job.kind in HOST_KINDS:
+                if occurrence is None:
+                    raise Unsendable("The date was deleted.")
+                facts.digest = await _digest(job, occurrence)
+            elif job.registration_id is not None:
+                facts.registration = registrations.get(job.registration_id)
+            result[job.id] = facts
+        except Unsendable as exc:
+            result[job.id] = exc
+    return result

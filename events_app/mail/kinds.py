@@ -1,0 +1,100 @@
+"""Every kind of mail: its subject line, its calendar method, and when it no longer makes sense.
+
+A row is checked against its kind's rules when it is delivered, not only when it is queued: a
+confirmation held up by an SMTP outage must not put a meeting in someone's calendar after they
+cancelled it, and a reminder must not go out for a date that was cancelled in the meantime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from events_app.i18n import N_
+
+__all__ = ["KINDS", "Kind", "Method"]
+
+Method = Literal["REQUEST", "CANCEL"]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    subject: str  # English msgid; placeholders: title, date
+    method: Method | None = None
+    needs_registration: bool = True
+    needs_scheduled_date: bool = False  # skip when the date was cancelled before delivery
+    needs_active_registration: bool = False  # skip when the person cancelled before delivery
+    needs_confirmed: bool = False  # skip unless the person has a seat
+    needs_future_date: bool = False  # skip when the date has started
+    needs_unfinished_date: bool = False  # skip when the date is over
+    host: bool = False
+
+
+_KINDS = (
+    Kind(
+        "registration_confirmed",
+        N_("You are registered: %(title)s"),
+        method="REQUEST",
+        needs_scheduled_date=True,
+        needs_active_registration=True,
+        needs_unfinished_date=True,
+    ),
+    Kind(
+        "registration_details",
+        N_("Your registration: %(title)s"),
+        method="REQUEST",
+        needs_scheduled_date=True,
+        needs_active_registration=True,
+        needs_unfinished_date=True,
+    ),
+    Kind(
+        "registration_waiting",
+        N_("You are on the waiting list: %(title)s"),
+        needs_scheduled_date=True,
+        needs_active_registration=True,
+        needs_unfinished_date=True,
+    ),
+    Kind(
+        "registration_promoted",
+        N_("Good news: you have a place at %(title)s"),
+        method="REQUEST",
+        needs_scheduled_date=True,
+        needs_active_registration=True,
+        needs_unfinished_date=True,
+    ),
+    Kind("registration_cancelled", N_("You have cancelled: %(title)s"), method="CANCEL"),
+    Kind(
+        "occurrence_changed",
+        N_("Changed: %(title)s on %(date)s"),
+        method="REQUEST",
+        needs_scheduled_date=True,
+        needs_active_registration=True,
+        needs_unfinished_date=True,
+    ),
+    Kind("occurrence_cancelled", N_("Cancelled: %(title)s on %(date)s"), method="CANCEL"),
+    Kind("series_ended", N_("%(title)s has stopped: %(date)s does not take place"), "CANCEL"),
+    Kind(
+        "reminder",
+        N_("Reminder: %(title)s on %(date)s"),
+        needs_scheduled_date=True,
+        needs_active_registration=True,
+        needs_confirmed=True,
+        needs_future_date=True,
+    ),
+    Kind("materials_available", N_("The materials of %(title)s are ready")),
+    Kind(
+        "host_digest",
+        N_("Tomorrow: %(title)s – the sign-up list"),
+        needs_registration=False,
+        needs_scheduled_date=True,
+        needs_future_date=True,
+        host=True,
+    ),
+    Kind("organiser_message", "", needs_active_registration=True),
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
+
+# The organisation's cancellation of a person's registration reads differently.
+SUBJECT_CANCELLED_BY_ORGANISER = N_("Your registration is cancelled: %(title)s")

@@ -1,0 +1,99 @@
+"""Outbox rows to ready-to-send messages, at delivery time.
+
+``prepare`` reads the facts of a whole batch, renders each row in the recipient's language and
+builds its MIME bytes.  A row that cannot become a sensible mail (its registration deleted, the
+person's data removed, the date cancelled before a reminder went out, a broken address) comes
+back as :class:`Unsendable` with a reason an organiser can read; a bug in rendering one row does
+the same (and is logged) instead of stopping the batch or looping forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from events_app.mail.content import render_content
+from events_app.mail.facts import Facts, Job, Unsendable, load_facts
+from events_app.mail.headers import BadAddress, check_address
+from events_app.mail.invite import build_invitation
+from events_app.mail.mime import Envelope, build_mime
+
+__all__ = ["Outgoing", "Unsendable", "build", "build_safely", "load_facts", "prepare"]
+
+log = logging.getLogger(__name__)
+_MESSAGE_ID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    job: Job
+    envelope: Envelope
+    data: bytes
+    subject: str
+
+
+def build(job: Job, facts: Facts, *, mail_from: str, now: datetime) -> Outgoing:
+    """One message; raises :class:`Unsendable` when the row no longer makes sense."""
+    if not _MESSAGE_ID.match(job.message_id):
+        raise Unsendable(f"The row's Message-ID is not usable: {job.message_id!r}.")
+    try:
+        check_address(job.to_email)
+    except BadAddress as exc:
+        raise Unsendable(f"The recipient's address cannot be used: {exc}") from exc
+    content = render_content(job, facts, now)
+    calendar = None
+    if content.method is not None:
+        calendar = build_invitation(job, facts, content, now)
+    occurrence = facts.occurrence
+    organisation = facts.organisation
+    reply_to = organisation["contact_email"]
+    if occurrence is not None and occurrence["series_contact_email"]:
+        reply_to = occurrence["series_contact_email"]
+    registration = facts.registration
+    try:
+        envelope, data = build_mime(
+            message_id=job.message_id,
+            from_name=organisation["name"],
+            from_address=mail_from,
+            reply_to_name=organisation["name"],
+            reply_to=reply_to,
+            to_name=registration["name"] if registration else job.to_name,
+            to_address=job.to_email,
+            subject=content.subject,
+            language=content.language,
+            text=content.text,
+            html=content.html,
+            calendar=calendar,
+            method=content.method,
+            date=now,
+            auto_submitted=job.kind != "organiser_message",
+        )
+    except BadAddress as exc:
+        raise Unsendable(str(exc)) from exc
+    return Outgoing(job, envelope, data, content.subject)
+
+
+def build_safely(
+    job: Job, facts: Facts | Unsendable, *, mail_from: str, now: datetime
+) -> Outgoing | Unsendable:
+    """:func:`build`, with every failure turned into the reason the mail cannot be sent."""
+    if isinstance(facts, Unsendable):
+        return facts
+    try:
+        return build(job, facts, mail_from=mail_from, now=now)
+    except Unsendable as exc:
+        return exc
+    except Exception as exc:  # a bug must not block the queue; organisers see the reason
+        log.exception("could not build mail %s (%s)", job.id, job.kind)
+        return Unsendable(f"Could not build this mail: {type(exc).__name__}: {exc}")
+
+
+async def prepare(
+    jobs: Sequence[Job], *, mail_from: str, now: datetime
+) -> dict[int, Outgoing | Unsendable]:
+    """Every job of a batch as a message, or the reason it cannot be one."""
+    facts = await load_facts(jobs)
+    return {job.id: build_safely(job, facts[job.id], mail_from=mail_from, now=now) for job in jobs}

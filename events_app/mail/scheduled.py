@@ -1,0 +1,230 @@
+"""Mails that time causes, queued by the worker: reminders, hosts' digests, and materials.
+
+Each function is safe to run as often as the worker likes: every mail has a ``dedupe_key``, so
+running twice (or on two workers at once) queues it once.  Rows are written in short
+transactions per date; the delivery side checks again, when sending, that the mail still makes
+sense (no reminder for a registration cancelled in between).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from events_app import clock, db
+from events_app.services import outbox
+from events_app.tables import (
+    Account,
+    Material,
+    Occurrence,
+    OutboxMail,
+    Registration,
+    Series,
+    SeriesHost,
+)
+
+__all__ = [
+    "DIGEST_FROM_HOUR",
+    "queue_host_digests",
+    "queue_materials_mail",
+    "queue_reminders",
+    "reminder_key",
+]
+
+MAX_REMINDER_HOURS = 24 * 14  # a series may ask for at most two weeks' notice
+DIGEST_FROM_HOUR = 16  # the digest goes out the afternoon before, with the day's sign-ups in it
+
+
+def reminder_key(registration_id: int, starts_at: datetime) -> str:
+    """One reminder per registration and start time: a moved date gets a new reminder."""
+    return f"reminder:{registration_id}:{starts_at.isoformat()}"
+
+
+async def _missing(keys: list[str]) -> set[str]:
+    """The keys among ``keys`` that were never queued."""
+    if not keys:
+        return set()
+    rows = await OutboxMail.select(OutboxMail.dedupe_key).where(OutboxMail.dedupe_key.is_in(keys))
+    return set(keys) - {row["dedupe_key"] for row in rows}
+
+
+async def _enqueue_all(kind: str, mails: list[dict[str, Any]]) -> int:
+    """Queue ``mails`` (enqueue keyword arguments) in one transaction; twice if another worker
+    queued some of them at the same moment (the unique dedupe key stopped the first try)."""
+    for attempt in range(2):
+        try:
+            async with db.transaction():
+                queued = 0
+                for mail in mails:
+                    queued += await outbox.enqueue(kind, **mail) is not None
+                return queued
+        except Exception as exc:
+            if attempt or not db.is_unique_violation(exc):
+                raise
+    return 0  # pragma: no cover
+
+
+async def _due_dates(now: datetime, until: datetime) -> list[dict[str, Any]]:
+    return list(
+        await Occurrence.select(
+            Occurrence.id,
+            Occurrence.series,
+            Occurrence.starts_at,
+            Occurrence.local_start,
+            Occurrence.timezone,
+            Occurrence.series.organisation.as_alias("organisation"),
+            Occurrence.series.reminder_hours.as_alias("reminder_hours"),
+        ).where(
+            (Occurrence.status == Occurrence.Status.scheduled)
+            & (Occurrence.series.status == Series.Status.active)
+            & (Occurrence.starts_at > now)
+            & (Occurrence.starts_at <= until)
+        )
+    )
+
+
+async def queue_reminders() -> int:
+    """Queue a reminder for every confirmed registration of dates that start within their
+    series' ``reminder_hours`` (default 24).  Returns how many were queued.
+
+    People who registered after the reminder moment are skipped: their confirmation is newer
+    than any reminder would be.
+    """
+    now = clock.now()
+    queued = 0
+    for date in await _due_dates(now, now + timedelta(hours=MAX_REMINDER_HOURS)):
+        hours = date["reminder_hours"]
+        if hours is None or hours <= 0:
+            continue
+        remind_at = date["starts_at"] - timedelta(hours=min(hours, MAX_REMINDER_HOURS))
+        if remind_at > now:
+            continue
+        people = await Registration.select(
+            Registration.id, Registration.email, Registration.name, Registration.language
+        ).where(
+            (Registration.occurrence == date["id"])
+            & (Registration.status == Registration.Status.confirmed)
+            & (Registration.email != "")
+            & Registration.anonymised_at.is_null()
+            & (Registration.created_at <= remind_at)
+        )
+        keys = {row["id"]: reminder_key(row["id"], date["starts_at"]) for row in people}
+        missing = await _missing(list(keys.values()))
+        mails = [
+            {
+                "to_email": row["email"],
+                "to_name": row["name"],
+                "language": row["language"],
+                "organisation_id": date["organisation"],
+                "occurrence_id": date["id"],
+                "registration_id": row["id"],
+                "dedupe_key": keys[row["id"]],
+            }
+            for row in people
+            if keys[row["id"]] in missing
+        ]
+        if mails:
+            queued += await _enqueue_all("reminder", mails)
+    return queued
+
+
+async def _hosts(series_id: int, occurrence_id: int) -> list[dict[str, Any]]:
+    rows = await SeriesHost.select(SeriesHost.account).where(
+        (SeriesHost.series == series_id)
+        & (SeriesHost.occurrence.is_null() | (SeriesHost.occurrence == occurrence_id))
+    )
+    ids = list({row["account"] for row in rows})
+    if not ids:
+        return []
+    return list(
+        await Account.select(Account.id, Account.email, Account.name, Account.language).where(
+            Account.id.is_in(ids) & Account.active.eq(True)
+        )
+    )
+
+
+async def queue_host_digests(*, from_hour: int = DIGEST_FROM_HOUR) -> int:
+    """Queue, for each host of a date that starts tomorrow (in the date's own zone), the
+    sign-up list of that date.  Nothing is queued before ``from_hour`` o'clock local time the
+    day before, so the list includes that day's registrations.  Returns how many were queued.
+    """
+    now = clock.now()
+    queued = 0
+    for date in await _due_dates(now, now + timedelta(hours=50)):
+        local_now = now.astimezone(ZoneInfo(date["timezone"]))
+        tomorrow = local_now.date() + timedelta(days=1)
+        if date["local_start"].date() != tomorrow or local_now.hour < from_hour:
+            continue
+        hosts = await _hosts(date["series"], date["id"])
+        keys = {
+            host["id"]: f"host_digest:{host['id']}:{date['id']}:{tomorrow.isoformat()}"
+            for host in hosts
+        }
+        missing = await _missing(list(keys.values()))
+        mails = [
+            {
+                "to_email": host["email"],
+                "to_name": host["name"],
+                "language": host["language"],
+                "context": {"account_id": host["id"]},
+                "organisation_id": date["organisation"],
+                "occurrence_id": date["id"],
+                "dedupe_key": keys[host["id"]],
+            }
+            for host in hosts
+            if keys[host["id"]] in missing
+        ]
+        if mails:
+            queued += await _enqueue_all("host_digest", mails)
+    return queued
+
+
+async def queue_materials_mail(occurrence_id: int) -> int:
+    """Tell everyone who attended or was registered that the date's materials are ready.
+
+    Call it after adding materials (inside or outside the caller's transaction).  Adding more
+    materials later and calling again sends a new mail; calling again without new materials
+    sends nothing.  Returns how many mails were queued.
+    """
+    latest = (
+        await Material.select(Material.id)
+        .where(Material.occurrence == occurrence_id)
+        .order_by(Material.id, ascending=False)
+        .first()
+    )
+    if latest is None:
+        return 0
+    date = (
+        await Occurrence.select(
+            Occurrence.id, Occurrence.series.organisation.as_alias("organisation")
+        )
+        .where(Occurrence.id == occurrence_id)
+        .first()
+    )
+    if date is None:
+        return 0
+    people = await Registration.select(
+        Registration.id, Registration.email, Registration.name, Registration.language
+    ).where(
+        (Registration.occurrence == occurrence_id)
+        & (Registration.email != "")
+        & Registration.anonymised_at.is_null()
+        & ((Registration.status == Registration.Status.confirmed) | Registration.attended.eq(True))
+    )
+    keys = {row["id"]: f"materials_available:{row['id']}:{latest['id']}" for row in people}
+    missing = await _missing(list(keys.values()))
+    mails = [
+        {
+            "to_email": row["email"],
+            "to_name": row["name"],
+            "language": row["language"],
+            "organisation_id": date["organisation"],
+            "occurrence_id": occurrence_id,
+            "registration_id": row["id"],
+            "dedupe_key": keys[row["id"]],
+        }
+        for row in people
+        if keys[row["id"]] in missing
+    ]
+    return await _enqueue_all("materials_available", mails) if mails else 0

@@ -1,0 +1,239 @@
+"""Calendar feeds over HTTP: ``/feeds/…`` (paths in :mod:`events_app.urls`).
+
+Thousands of calendars poll these every hour, so the answer is built for that:
+
+* one aggregate query per request decides whether the cached render is current (see
+  :mod:`events_app.feeds.service`); an unchanged feed is never rendered again;
+* a strong ETag (hash of the body, computed once per render) and Last-Modified; a matching
+  ``If-None-Match`` (or, without it, ``If-Modified-Since``) gets an empty 304;
+* gzip done once per render and kept: the app's compression middleware would otherwise
+  compress megabytes on every poll, and would send one strong ETag for two encodings.
+  The gzip variant has its own ETag (``"…-gz"``).
+
+Filters of ``/feeds/all.ics``: ``organisation`` (slug), ``kind`` (Series.Kind), ``topic``
+(a tag; free text: a topic nobody uses yet gives an empty feed, so subscribing ahead works),
+``format`` (``online`` = online and hybrid, ``in_person`` = in person and hybrid, ``hybrid``
+= hybrid only) and ``lang`` (``nl``, default, or ``en``).  Unknown values give 400, an
+unknown organisation 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get
+from litestar.params import PathParameter, QueryParameter
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
+from litestar.utils.scope.state import ScopeState
+
+from events_app import urls
+from events_app.calendar.describe import Language
+from events_app.domain.errors import DomainError, NotFound
+from events_app.feeds.cache import FeedEntry
+from events_app.feeds.queries import PublicScope
+from events_app.feeds.service import (
+    FeedKind,
+    PublicFeed,
+    host_feed,
+    personal_feed,
+    public_feed,
+)
+from events_app.tables import Series
+
+__all__ = ["FeedController"]
+
+MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/* types
+PUBLIC_CACHE = "public, max-age=300"
+PRIVATE_CACHE = "private, max-age=300"
+FORMATS: dict[str, tuple[str, ...]] = {
+    "online": ("online", "hybrid"),
+    "in_person": ("in_person", "hybrid"),
+    "hybrid": ("hybrid",),
+}
+KINDS = frozenset(kind.value for kind in Series.Kind)
+
+Lang = Annotated[str | None, QueryParameter(description="nl (default) or en")]
+IcsName = Annotated[
+    str, PathParameter(description="the slug, token or date number, followed by .ics")
+]
+
+
+def _language(lang: str | None) -> Language:
+    if lang is None or lang == "nl":
+        return "nl"
+    if lang == "en":
+        return "en"
+    raise DomainError("lang_unknown", "Choose lang=nl or lang=en.", field="lang")
+
+
+def _name(filename: str) -> str:
+    """The slug or token from ``{name}.ics``."""
+    if not filename.endswith(".ics") or len(filename) <= 4 or len(filename) > 200:
+        raise NotFound("feed_unknown", "This calendar feed does not exist (any more).")
+    return filename[:-4]
+
+
+def _accepts_gzip(request: Request[Any, Any, Any]) -> bool:
+    for part in request.headers.get("accept-encoding", "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower()
+            return not (q.startswith("q=") and q[2:].strip() in ("0", "0.0", "0.00", "0.000"))
+    return False
+
+
+def _not_modified(request: Request[Any, Any, Any], entry: FeedEntry) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match (weak comparison) wins; else If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        if if_none_match.strip() == "*":
+            return True
+        ours = entry.etag.strip('"')
+        for tag in if_none_match.split(","):
+            tag = tag.strip().removeprefix("W/").strip('"').removesuffix("-gz")
+            if tag == ours:
+                return True
+        return False
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            moment: datetime = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        if moment.tzinfo is not None:
+            return entry.last_modified <= moment
+    return False
+
+
+def respond(request: Request[Any, Any, Any], entry: FeedEntry, *, private: bool) -> Response[bytes]:
+    """The HTTP answer for a rendered feed: 200 (plain or gzip) or an empty 304."""
+    use_gzip = entry.gzipped is not None and _accepts_gzip(request)
+    headers = {
+        "ETag": entry.gzip_etag if use_gzip else entry.etag,
+        "Last-Modified": entry.last_modified_http,
+        "Cache-Control": PRIVATE_CACHE if private else PUBLIC_CACHE,
+        "Vary": "Accept-Encoding",
+    }
+    if private:
+        headers["X-Robots-Tag"] = "noindex"
+    if _not_modified(request, entry):
+        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    if entry.filename:
+        headers["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
+    body = entry.body
+    if use_gzip and entry.gzipped is not None:
+        body = entry.gzipped
+        headers["Content-Encoding"] = "gzip"
+    # The bytes are final: tell the compression middleware not to compress them again.
+    ScopeState.from_scope(request.scope).is_cached = True
+    return Response(body, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _feed_url(base: str, language: Language, **filters: str | None) -> str:
+    query = {key: value for key, value in filters.items() if value is not None}
+    if language != "nl":
+        query["lang"] = language
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+async def _public(
+    request: Request[Any, Any, Any],
+    kind: FeedKind,
+    scope: PublicScope,
+    language: Language,
+    url: str,
+) -> Response[bytes]:
+    entry = await public_feed(PublicFeed(kind=kind, scope=scope, language=language, url=url))
+    return respond(request, entry, private=False)
+
+
+class FeedController(Controller):
+    path = "/feeds"
+    tags = ["feeds"]
+
+    @get("/all.ics", summary="Every published date of every organisation (filterable)")
+    async def all_dates(
+        self,
+        request: Request[Any, Any, Any],
+        organisation: Annotated[str | None, QueryParameter(description="organisation slug")] = None,
+        kind: Annotated[str | None, QueryParameter(description="kind of event")] = None,
+        topic: Annotated[str | None, QueryParameter(description="a tag")] = None,
+        format: Annotated[
+            str | None, QueryParameter(description="online, in_person or hybrid")
+        ] = None,
+        lang: Lang = None,
+    ) -> Response[bytes]:
+        language = _language(lang)
+        if kind is not None and kind not in KINDS:
+            raise DomainError(
+                "kind_unknown", f"Choose kind from: {', '.join(sorted(KINDS))}.", field="kind"
+            )
+        if format is not None and format not in FORMATS:
+            raise DomainError(
+                "format_unknown", "Choose format=online, in_person or hybrid.", field="format"
+            )
+        topic = topic.strip() if topic is not None else None
+        if topic is not None and not 0 < len(topic) <= 100:
+            raise DomainError("topic_invalid", "Give a topic of 1 to 100 characters.")
+        if organisation is not None and not 0 < len(organisation) <= 120:
+            raise NotFound("organisation_unknown", "There is no such organisation.")
+        scope = PublicScope(
+            organisation=organisation,
+            kind=kind,
+            formats=FORMATS[format] if format else (),
+            topic=topic,
+        )
+        url = _feed_url(
+            urls.all_feed(), language, organisation=organisation, kind=kind, topic=topic,
+            format=format,
+        )  # fmt: skip
+        return await _public(request, "all", scope, language, url)
+
+    @get("/organisations/{filename:str}", summary="Every published date of one organisation")
+    async def organisation(
+        self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
+    ) -> Response[bytes]:
+        slug, language = _name(filename), _language(lang)
+        url = _feed_url(urls.organisation_feed(slug), language)
+        return await _public(request, "organisation", PublicScope(organisation=slug), language, url)
+
+    @get("/series/{filename:str}", summary="Every date of one series")
+    async def series(
+        self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
+    ) -> Response[bytes]:
+        slug, language = _name(filename), _language(lang)
+        url = _feed_url(urls.series_feed(slug), language)
+        return await _public(request, "series", PublicScope(series=slug), language, url)
+
+    @get("/programmes/{filename:str}", summary="Every date of one programme")
+    async def programme(
+        self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
+    ) -> Response[bytes]:
+        slug, language = _name(filename), _language(lang)
+        url = _feed_url(urls.programme_feed(slug), language)
+        return await _public(request, "programme", PublicScope(programme=slug), language, url)
+
+    @get("/dates/{filename:str}", summary="One date as an .ics download")
+    async def one_date(
+        self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
+    ) -> Response[bytes]:
+        name, language = _name(filename), _language(lang)
+        if not name.isdigit() or len(name) > 12:
+            raise NotFound("feed_unknown", "This date does not exist.")
+        occurrence_id = int(name)
+        url = _feed_url(urls.date_ics(occurrence_id), language)
+        scope = PublicScope(occurrence_id=occurrence_id)
+        return await _public(request, "date", scope, language, url)
+
+    @get("/me/{filename:str}", summary="My registrations (personal, secret address)")
+    async def personal(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
+        entry = await personal_feed(_name(filename))
+        return respond(request, entry, private=True)
+
+    @get("/hosts/{filename:str}", summary="The dates I host (personal, secret address)")
+    async def hosts(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
+        entry = await host_feed(_name(filename))
+        return respond(request, entry, private=True)

@@ -1,0 +1,57 @@
+"""Every page route, grouped in routers (listed once in :mod:`events_app.web.routes`).
+
+Page routers carry :data:`PAGE_EXCEPTION_HANDLERS`, so errors inside them are pages; the
+registration POSTs count against the same rate limit as the JSON API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from litestar import Request, Router
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from events_app.settings import Settings
+from events_app.web.api.registrations import registration_rate_limit
+from events_app.web.pages.agenda import AgendaController
+from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
+from events_app.web.pages.manage import ManagePageController
+from events_app.web.pages.organisations import OrganisationPageController
+from events_app.web.pages.programmes import ProgrammePageController
+from events_app.web.pages.register import RegisterController
+from events_app.web.pages.series import SeriesPageController
+from events_app.web.pages.static import STATIC_DIR
+
+__all__ = ["page_route_handlers"]
+
+
+def _is_registration(request: Request[Any, Any, Any]) -> bool:
+    return request.method == "POST" and request.url.path.endswith("/register")
+
+
+def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
+    # The JSON API's limit, counted only for registration POSTs (page views are free).
+    limit = replace(registration_rate_limit(settings), check_throttle_handler=_is_registration)
+    pages = Router(
+        path="/",
+        route_handlers=[
+            AgendaController,
+            SeriesPageController,
+            RegisterController,
+            ProgrammePageController,
+            OrganisationPageController,
+            ManagePageController,
+        ],
+        middleware=[limit.middleware],
+        exception_handlers=PAGE_EXCEPTION_HANDLERS,
+        include_in_schema=False,
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[STATIC_DIR],
+        include_in_schema=False,
+        send_as_attachment=False,
+    )
+    return [pages, static]

@@ -1,0 +1,155 @@
+"""The private manage page (``/manage/{token}``): the same actions as the JSON API's manage link.
+
+Every change is a POST form with a CSRF token, followed by a 303 back to the page with a short
+note of what happened (``?done=…``).  Pages here are never cached (``Cache-Control: no-store``)
+and send no Referer, because the token in the address is the key.  An unknown token (never
+issued, or the data was deleted) is one and the same 404: we keep nothing that could tell
+the two apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from events_app import clock, urls
+from events_app.domain.errors import DomainError
+from events_app.domain.person import ROLES
+from events_app.services import manage
+from events_app.web.pages.context import language_of, page
+from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.forms import error_message
+from events_app.web.pages.series import feed_links
+
+__all__ = ["ManagePageController"]
+
+DONE = ("cancelled", "cancelled_all", "details", "feed")
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    form = await request.form()
+    found = {key: form.get(key) for key in form}
+    values = {k: v[:5000] for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+    check_csrf(request, values.get(FIELD))
+    return values
+
+
+def _back(token: str, done: str) -> Redirect:
+    return Redirect(f"/manage/{token}?done={done}", status_code=303)
+
+
+async def _show(
+    request: Request[Any, Any, Any],
+    token: str,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    details: dict[str, str] | None = None,
+) -> Response[str]:
+    attendee, mine = await manage.my_registrations(token)
+    now = clock.now()
+    upcoming = [m for m in mine if m.starts_at > now]
+    active = [m for m in upcoming if m.status != "cancelled"]
+    registered = {
+        int(part)
+        for part in request.query_params.get("registered", "").split(",")
+        if part.isdigit() and len(part) < 12
+    }
+    current = active[0] if active else (mine[-1] if mine else None)
+    done = request.query_params.get("done", "")
+    return page(
+        request,
+        "manage.html",
+        status=status,
+        private=True,
+        token=token,
+        email=attendee["email"],
+        upcoming=upcoming,
+        past=[m for m in mine if m.starts_at <= now][-10:],
+        active=active,
+        just_registered=[m for m in mine if m.occurrence_id in registered],
+        done=done if done in DONE else "",
+        feed=feed_links(urls.personal_feed(attendee["feed_token"]), "nl"),
+        roles=ROLES,
+        errors=errors or {},
+        details=details
+        or {
+            "name": current.name if current else "",
+            "needs": current.needs if current else "",
+            "role": (current.role or "") if current else "",
+            "language": attendee["language"],
+        },
+    )
+
+
+class ManagePageController(Controller):
+    path = "/manage/{token:str}"
+
+    @get("/", include_in_schema=False)
+    async def show(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[str]:
+        return await _show(request, token)
+
+    @post("/cancel/{registration_id:int}", include_in_schema=False)
+    async def cancel_one(
+        self, request: Request[Any, Any, Any], token: FromPath[str], registration_id: FromPath[int]
+    ) -> Redirect:
+        await _form(request)
+        await manage.cancel_mine(token, registration_id)
+        return _back(token, "cancelled")
+
+    @post("/cancel-all", include_in_schema=False)
+    async def cancel_all(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
+        await _form(request)
+        await manage.cancel_all_mine(token)
+        return _back(token, "cancelled_all")
+
+    @post("/details", include_in_schema=False)
+    async def details(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
+        values = await _form(request)
+        details = {k: values.get(k, "") for k in ("name", "needs", "role", "language")}
+        try:
+            await manage.update_my_details(
+                token,
+                name=details["name"],
+                needs=details["needs"],
+                role=details["role"],
+                language=details["language"] or None,
+            )
+        except DomainError as exc:
+            errors = {exc.field or "name": error_message(exc, language_of(request))}
+            return await _show(request, token, status=400, errors=errors, details=details)
+        return _back(token, "details")
+
+    @post("/feed", include_in_schema=False)
+    async def new_feed(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
+        await _form(request)
+        await manage.reissue_feed_token(token)
+        return _back(token, "feed")
+
+    @get("/data", include_in_schema=False)
+    async def data(self, token: FromPath[str]) -> Response[dict[str, Any]]:
+        exported = await manage.export_my_data(token)
+        return Response(
+            exported,
+            headers={
+                "Content-Disposition": 'attachment; filename="my-data.json"',
+                "Cache-Control": "no-store",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
+
+    @get("/delete", include_in_schema=False)
+    async def confirm_delete(
+        self, request: Request[Any, Any, Any], token: FromPath[str]
+    ) -> Response[str]:
+        attendee = await manage.attendee_for_token(token)
+        return page(request, "delete.html", private=True, token=token, email=attendee["email"])
+
+    @post("/delete", include_in_schema=False)
+    async def delete(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[str]:
+        await _form(request)
+        await manage.delete_my_data(token)
+        return page(request, "deleted.html", private=True)

@@ -1,0 +1,139 @@
+"""Registration forms for a series (``/events/{slug}/register``) and a programme.
+
+The form is plain HTML; a POST checks the CSRF token, then calls exactly the services that the
+JSON API calls.  A broken rule shows the form again (status 400) with the message next to its
+field and the input kept; success redirects (303) to the person's manage page, so that a
+reload never registers twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from events_app import urls
+from events_app.domain.errors import DomainError, NotFound
+from events_app.domain.person import ROLES
+from events_app.services import public, registrations, subscriptions
+from events_app.services.registrations import Receipt
+from events_app.web.pages.context import language_of, page
+from events_app.web.pages.csrf import check_csrf
+from events_app.web.pages.forms import FormInput, error_message, field_for, read_form
+from events_app.web.pages.series import calendar_links, feed_links
+
+__all__ = ["RegisterController", "programme_context"]
+
+FORM_DATES = 12  # the next dates offered one by one; "all dates" covers the rest
+
+
+def _missing() -> NotFound:
+    return NotFound("page_unknown", "This page does not exist (any more).")
+
+
+def _done(receipt: Receipt) -> Redirect:
+    ids = ",".join(str(o.occurrence_id) for o in receipt.outcomes[:50])
+    return Redirect(f"/manage/{receipt.manage_token}?registered={ids}", status_code=303)
+
+
+async def _series_context(slug: str) -> dict[str, Any]:
+    series = await public.series_by_slug(slug)
+    if series is None:
+        raise _missing()
+    dates = [d for d in await public.upcoming_dates([series["id"]]) if d["can_register"]]
+    dates = dates[:FORM_DATES]
+    questions = await registrations.questions_for(series["organisation"], [series["id"]])
+    return {"series": series, "dates": dates, "questions": questions, "roles": ROLES}
+
+
+async def programme_context(slug: str, language: str) -> dict[str, Any]:
+    programme = await public.programme_by_slug(slug)
+    if programme is None:
+        raise _missing()
+    series = await public.series_list(programme_id=programme["id"])
+    questions = await registrations.questions_for(
+        programme["organisation"], [s["id"] for s in series]
+    )
+    days = await public.programme_sessions(programme["id"])
+    return {
+        "programme": programme,
+        "days": days,
+        "questions": questions,
+        "roles": ROLES,
+        "links": {d["id"]: calendar_links(d) for _, day in days for d in day},
+        "feed": feed_links(urls.programme_feed(slug), language),
+    }
+
+
+def _form_errors(exc: DomainError, language: str) -> dict[str, str]:
+    return {field_for(exc): error_message(exc, language)}
+
+
+class RegisterController(Controller):
+    @get("/events/{series_slug:str}/register", include_in_schema=False)
+    async def form(
+        self, request: Request[Any, Any, Any], series_slug: FromPath[str]
+    ) -> Response[str]:
+        context = await _series_context(series_slug)
+        chosen = request.query_params.get("date", "")
+        dates = context["dates"]
+        picked = [d["id"] for d in dates if str(d["id"]) == chosen]
+        if not picked and len(dates) == 1:
+            picked = [dates[0]["id"]]
+        return page(request, "register.html", values=FormInput(dates=picked), errors={}, **context)
+
+    @post("/events/{series_slug:str}/register", include_in_schema=False)
+    async def register(
+        self, request: Request[Any, Any, Any], series_slug: FromPath[str]
+    ) -> Response[Any]:
+        values = await read_form(request)
+        check_csrf(request, values.token)
+        context = await _series_context(series_slug)
+        language = language_of(request)
+        person = values.person(context["questions"], language)
+        try:
+            if values.whole:
+                receipt = await subscriptions.subscribe_series(context["series"]["id"], **person)
+            else:
+                if not values.dates:
+                    raise DomainError("dates_missing", "Choose at least one date.", field="dates")
+                allowed = {d["id"] for d in context["dates"]}
+                if not set(values.dates) <= allowed:
+                    raise DomainError("date_unknown", "", field="dates")
+                receipt = await registrations.register(values.dates, **person)
+        except DomainError as exc:
+            errors = _form_errors(exc, language)
+            return page(
+                request, "register.html", status=400, values=values, errors=errors, **context
+            )
+        return _done(receipt)
+
+    @post("/programmes/{programme_slug:str}/register", include_in_schema=False)
+    async def register_programme(
+        self, request: Request[Any, Any, Any], programme_slug: FromPath[str]
+    ) -> Response[Any]:
+        values = await read_form(request)
+        check_csrf(request, values.token)
+        language = language_of(request)
+        context = await programme_context(programme_slug, language)
+        person = values.person(context["questions"], language)
+        programme = context["programme"]
+        try:
+            if programme["selection"] == "whole":
+                dates = await subscriptions.programme_dates(programme["id"])
+            else:
+                allowed = {d["id"] for _, day in context["days"] for d in day if d["can_register"]}
+                if not values.dates:
+                    raise DomainError("dates_missing", "Choose at least one date.", field="dates")
+                if not set(values.dates) <= allowed:
+                    raise DomainError("date_unknown", "", field="dates")
+                dates = values.dates
+            receipt = await registrations.register(dates, **person)
+        except DomainError as exc:
+            errors = _form_errors(exc, language)
+            return page(
+                request, "programme.html", status=400, values=values, errors=errors, **context
+            )
+        return _done(receipt)

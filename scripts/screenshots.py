@@ -1,0 +1,131 @@
+"""Screenshots of the main pages (Dutch) for the README: ``python scripts/screenshots.py``.
+
+Starts ``events-app dev`` on a fresh demo database (free ports, a temporary SQLite file),
+drives Debian's Chromium with Playwright, and writes PNGs to ``docs/screenshots/``.
+``--base-url URL`` uses a server that is already running instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.async_api import Page, async_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_dev() -> tuple[subprocess.Popen[bytes], str]:
+    port, smtp = _free_port(), _free_port()
+    tmp = Path(tempfile.mkdtemp(prefix="events-shots-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'demo.sqlite3'}",
+        "EVENTS_PORT": str(port),
+        "EVENTS_SMTP_PORT": str(smtp),
+    }
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "events-app"), "dev"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=1):
+                return process, base
+        except OSError:
+            time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise SystemExit("the dev server did not start")
+
+
+async def _shot(page: Page, name: str, *, full: bool = True) -> None:
+    path = OUT / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=full)
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+async def take(base: str, width: int) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(
+            viewport={"width": width, "height": 900}, locale="nl-NL"
+        )
+        page = await context.new_page()
+        await page.goto(base + "/")
+        await _shot(page, "agenda")
+        await page.goto(base + "/events/ontmoeting-op-donderdag")
+        await _shot(page, "series")
+        await page.goto(base + "/programmes/week-van-de-ervaringskennis")
+        await _shot(page, "workshop-week")
+        await page.goto(base + "/events/ontmoeting-op-donderdag/register")
+        await page.check("input[name=dates] >> nth=0")
+        await page.fill("#field-name", "Alex de Vries")
+        await page.fill("#field-email", "alex@example")
+        await page.click("button[type=submit]")
+        await _shot(page, "register-error")
+        await page.fill("#field-email", "alex@example.org")
+        if await page.locator("#field-consent").count():
+            await page.check("#field-consent")
+        await page.click("button[type=submit]")
+        await page.wait_for_url(re.compile(r".*/manage/.*"))
+        await _shot(page, "manage")
+        await context.close()
+        phone = await browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
+        page = await phone.new_page()
+        await page.goto(base + "/")
+        await _shot(page, "agenda-phone", full=False)
+        await browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base-url", help="use a running server instead of starting one")
+    parser.add_argument("--width", type=int, default=1100)
+    args = parser.parse_args()
+    process = None
+    base = args.base_url
+    if base is None:
+        process, base = _start_dev()
+    try:
+        asyncio.run(take(base.rstrip("/"), args.width))
+    finally:
+        if process is not None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""axe-core in Chromium on every page, Dutch and English: no serious or critical violation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page
+
+from events_app.services import registrations
+from events_app.tables import Material, Programme, Series
+from tests.factories import make_date, make_organisation
+
+SERIOUS = ("serious", "critical")
+
+
+async def _violations(page: Page, path: str) -> list[str]:
+    await page.goto(path)
+    results = await Axe().run(page)
+    found = results.response["violations"]
+    return [
+        f"{path}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_no_serious_violations(page: Page, language: str) -> None:
+    org = await make_organisation()
+    dates = await make_date(org, slug="ontmoeting", dates=3, capacity=2)
+    [full] = await make_date(org, slug="vol", capacity=1)
+    await registrations.register([full], name="Een", email="een@example.org")
+    await Material.insert(Material(occurrence=dates[0], title="Dia's", url="https://example.org/d"))
+    rows = await Programme.insert(
+        Programme(organisation=org, slug="week", title="Week", published=True)
+    ).returning(Programme.id)
+    await Series.update({Series.programme: rows[0]["id"]}).where(Series.slug == "vol")
+    receipt = await registrations.register(dates, name="Alex", email="alex@example.org")
+    manage = f"/manage/{receipt.manage_token}"
+    await page.goto(f"/?lang={language}")  # sets the language cookie
+    paths = [
+        "/",
+        "/?kind=meetup&format=online",
+        "/events/ontmoeting",
+        f"/events/ontmoeting/{dates[0]}",
+        "/events/ontmoeting/register",
+        "/programmes/week",
+        "/organisations/stadsnetwerk",
+        f"{manage}?registered={dates[0]}",
+        f"{manage}/delete",
+        "/events/bestaat-niet",
+        "/manage/onbekend",
+    ]
+    problems: list[str] = []
+    for path in paths:
+        problems += await _violations(page, path)
+    # a form shown again with errors
+    await page.goto("/events/ontmoeting/register")
+    await page.locator("#field-email").fill("fout@")
+    await page.locator("button[type=submit]").click()
+    await page.wait_for_url(re.compile(".*/register"))
+    results = await Axe().run(page)
+    problems += [
+        f"register with errors: {v['id']}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+    assert problems == []

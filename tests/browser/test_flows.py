@@ -1,0 +1,130 @@
+"""End-to-end in Chromium: find, register, mail, manage link, personal feed, cancel; a
+workshop week; a full date's waiting list."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import httpx
+from playwright.async_api import Page, expect
+
+from events_app.tables import Programme, Registration, Series
+from tests.factories import make_date, make_organisation
+from tests.smtp import SmtpServer
+
+
+async def _mail_to(smtp: SmtpServer, address: str, count: int = 1) -> list[Any]:
+    for _ in range(150):  # the app's worker delivers within a few seconds
+        found = [m for m in smtp.messages if address in str(m["To"])]
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no mail to {address}")
+
+
+def _text(message: Any) -> str:
+    return str(message.get_body(preferencelist=("plain",)).get_content())
+
+
+async def _fill_person(page: Page, name: str, email: str) -> None:
+    await page.get_by_label("Je naam").fill(name)
+    await page.get_by_label("Je e-mailadres").fill(email)
+
+
+async def test_meetup_register_mail_manage_feed_cancel(
+    page: Page, smtp: SmtpServer, base_url: str
+) -> None:
+    smtp.clear()
+    org = await make_organisation()
+    dates = await make_date(org, slug="ontmoeting", dates=4, registration_mode="optional")
+    await Series.update(
+        {Series.title: "Ontmoeting op donderdag", Series.rrule: "FREQ=WEEKLY"}
+    ).where(Series.slug == "ontmoeting")
+    await page.goto("/")
+    await page.get_by_role("link", name="Ontmoeting op donderdag").first.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Ontmoeting op donderdag")
+    await page.get_by_role("link", name="Aanmelden", exact=True).click()
+    await page.get_by_label(re.compile("^donderdag|^[a-z]+dag")).first.check()
+    await _fill_person(page, "Alex de Vries", "alex@example.org")
+    await page.get_by_role("button", name="Aanmelden").click()
+    await expect(page.get_by_text("Bedankt voor je aanmelding")).to_be_visible()
+    manage_url = page.url
+
+    [mail] = await _mail_to(smtp, "alex@example.org")
+    text = _text(mail)
+    link = re.search(r"https?://\S+/manage/[\w-]+", text)
+    assert link is not None, text
+    assert link.group(0) == manage_url.split("?")[0]
+
+    await page.goto(link.group(0))
+    await expect(page.get_by_role("heading", name="Mijn aanmeldingen")).to_be_visible()
+    feed = await page.get_by_role("link", name="Mijn agenda-adres (https)").get_attribute("href")
+    webcal = await page.get_by_role("link", name="Abonneren in mijn agenda-app").get_attribute(
+        "href"
+    )
+    assert feed is not None and webcal is not None and webcal.startswith("webcal://")
+    async with httpx.AsyncClient() as client:
+        ics = (await client.get(feed)).text
+    assert "BEGIN:VEVENT" in ics and "Ontmoeting op donderdag" in ics
+
+    await page.get_by_role("button", name=re.compile("^Afmelden")).first.click()
+    await expect(page.get_by_text("Gelukt: je bent afgemeld voor die datum.")).to_be_visible()
+    status = await Registration.select(Registration.status).where(
+        Registration.occurrence == dates[0]
+    )
+    assert [row["status"] for row in status] == ["cancelled"]
+    async with httpx.AsyncClient() as client:
+        ics = (await client.get(feed)).text
+    assert "STATUS:CANCELLED" in ics
+
+
+async def test_workshop_week_two_workshops(page: Page, smtp: SmtpServer) -> None:
+    smtp.clear()
+    org = await make_organisation()
+    ids = [(await make_date(org, slug=f"workshop-{n}"))[0] for n in range(3)]
+    rows = await Programme.insert(
+        Programme(organisation=org, slug="week", title="Week van de workshops", published=True)
+    ).returning(Programme.id)
+    await Series.update({Series.programme: rows[0]["id"]}).where(Series.organisation == org)
+    await page.goto("/programmes/week")
+    await page.get_by_label(re.compile("Bijeenkomst workshop-0")).check()
+    await page.get_by_label(re.compile("Bijeenkomst workshop-2")).check()
+    await _fill_person(page, "Sam", "sam@example.org")
+    await page.get_by_role("button", name="Aanmelden").click()
+    await expect(page.get_by_text("Bedankt voor je aanmelding")).to_be_visible()
+    found = await Registration.select(Registration.occurrence)
+    assert {row["occurrence"] for row in found} == {ids[0], ids[2]}
+    await _mail_to(smtp, "sam@example.org", count=2)
+
+
+async def test_full_date_waiting_list(page: Page) -> None:
+    org = await make_organisation()
+    [date_id] = await make_date(org, slug="inleefsessie", capacity=1)
+    for n, name in enumerate(["Eerste", "Tweede"]):
+        await page.goto(f"/events/inleefsessie/{date_id}")
+        if n == 1:
+            await expect(page.get_by_text("Vol — wachtlijst")).to_be_visible()
+            await page.get_by_role("link", name="Op de wachtlijst").click()
+        else:
+            await page.get_by_role("link", name="Aanmelden", exact=True).click()
+        await _fill_person(page, name, f"{name.lower()}@example.org")
+        await page.get_by_role("button", name="Aanmelden").click()
+    await expect(page.get_by_role("status").first).to_contain_text("wachtlijst (plek 1)")
+    await page.get_by_role("button", name=re.compile("^Van de wachtlijst af")).click()
+    await expect(page.get_by_text("Gelukt")).to_be_visible()
+
+
+async def test_error_is_announced_and_input_kept(page: Page) -> None:
+    org = await make_organisation()
+    await make_date(org, slug="ontmoeting")
+    await page.goto("/events/ontmoeting/register")
+    await _fill_person(page, "Alex", "alex@")
+    await page.get_by_role("button", name="Aanmelden").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Dit e-mailadres klopt niet")
+    email = page.get_by_label("Je e-mailadres")
+    await expect(email).to_have_value("alex@")
+    await expect(email).to_have_attribute("aria-invalid", "true")
+    focused = await page.evaluate("document.activeElement.id")
+    assert focused == "error-summary-title"

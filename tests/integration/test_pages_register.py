@@ -1,0 +1,123 @@
+"""Registration forms on pages: CSRF, errors next to fields, redirect to the manage page."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from events_app.tables import Programme, Registration, Series
+from tests.factories import make_date, make_organisation
+
+TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+async def csrf_token(client: httpx.AsyncClient, path: str) -> str:
+    response = await client.get(path)
+    assert response.status_code == 200, response.text
+    found = TOKEN.search(response.text)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_register_redirects_to_manage_page_with_confirmation(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    [date_id] = await make_date(org, slug="ontmoeting")
+    token = await csrf_token(client, f"/events/ontmoeting/register?date={date_id}")
+    response = await client.post(
+        "/events/ontmoeting/register",
+        data={"csrf_token": token, "dates": str(date_id), "name": "Alex", "email": "a@example.org"},
+    )
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert location.startswith("/manage/") and f"registered={date_id}" in location
+    page = await client.get(location)
+    assert page.status_code == 200
+    assert "Bedankt voor je aanmelding" in page.text and "je bent aangemeld" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert await Registration.count().where(Registration.status == "confirmed") == 1
+
+
+async def test_errors_are_shown_next_to_the_field_and_input_is_kept(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    [date_id] = await make_date(org, slug="ontmoeting")
+    token = await csrf_token(client, "/events/ontmoeting/register")
+    response = await client.post(
+        "/events/ontmoeting/register",
+        data={"csrf_token": token, "dates": str(date_id), "name": "Alex", "email": "alex@"},
+    )
+    assert response.status_code == 400
+    body = response.text
+    assert 'role="alert"' in body
+    assert 'id="error-email"' in body and "Dit e-mailadres klopt niet" in body
+    assert 'aria-invalid="true" aria-describedby="error-email hint-email"' in body
+    assert 'value="Alex"' in body and 'value="alex@"' in body
+    assert "checked" in body  # the chosen date stays ticked
+    assert await Registration.count() == 0
+
+
+async def test_post_without_valid_csrf_token_is_refused(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date_id] = await make_date(org, slug="ontmoeting")
+    await client.get("/events/ontmoeting/register")  # gets the cookie, but no token sent
+    form = {"dates": str(date_id), "name": "Alex", "email": "a@example.org"}
+    refused = await client.post("/events/ontmoeting/register", data=form)
+    assert refused.status_code == 403
+    assert "Dit formulier kon niet worden verstuurd" in refused.text
+    wrong = await client.post("/events/ontmoeting/register", data={**form, "csrf_token": "ab"})
+    assert wrong.status_code == 403
+    assert await Registration.count() == 0
+
+
+async def test_full_date_puts_the_person_on_the_waiting_list(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [date_id] = await make_date(org, slug="vol", capacity=1)
+    token = await csrf_token(client, "/events/vol/register")
+    for n in (1, 2):
+        response = await client.post(
+            "/events/vol/register",
+            data={
+                "csrf_token": token,
+                "dates": str(date_id),
+                "name": f"Persoon {n}",
+                "email": f"p{n}@example.org",
+            },
+        )
+        assert response.status_code == 303
+    page = await client.get(response.headers["location"])
+    assert "je staat op de wachtlijst (plek 1)" in page.text
+
+
+async def test_programme_register_for_two_workshops(client: httpx.AsyncClient) -> None:
+    org = await make_organisation()
+    [one] = await make_date(org, slug="workshop-een")
+    [two] = await make_date(org, slug="workshop-twee")
+    [three] = await make_date(org, slug="workshop-drie")
+    rows = await Programme.insert(
+        Programme(organisation=org, slug="week", title="Week van de workshops", published=True)
+    ).returning(Programme.id)
+    await Series.update({Series.programme: rows[0]["id"]}).where(Series.organisation == org)
+    page = await client.get("/programmes/week")
+    assert page.status_code == 200 and "Bijeenkomst workshop-drie" in page.text
+    token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+    empty = await client.post(
+        "/programmes/week/register",
+        data={"csrf_token": token, "name": "Alex", "email": "a@example.org"},
+    )
+    assert empty.status_code == 400 and "Kies minstens één datum" in empty.text
+    response = await client.post(
+        "/programmes/week/register",
+        data={
+            "csrf_token": token,
+            "dates": [str(one), str(three)],
+            "name": "Alex",
+            "email": "a@example.org",
+        },
+    )
+    assert response.status_code == 303
+    ids = {r["occurrence"] for r in await Registration.select(Registration.occurrence)}
+    assert ids == {one, three} and two not in ids
