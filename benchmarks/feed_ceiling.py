@@ -1,7 +1,8 @@
 """The framework ceiling for benchmarks/feeds.py: bare Litestar routes with no database.
 
 ``/feed.ics`` sends the bytes of ``FEED_CEILING_FILE`` (a saved /feeds/all.ics) with the same
-headers as the real feed; ``/not-modified`` sends an empty 304.  Whatever the real feed route
+headers as the real feed, ``/small.ics`` those of ``FEED_CEILING_SMALL_FILE`` (a saved personal
+feed); ``/not-modified`` sends an empty 304.  Whatever the real feed route
 adds on top (one version query, the cache lookup) shows up as the distance to these.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from litestar import Litestar, Response, get
 
 BODY = Path(os.environ.get("FEED_CEILING_FILE", "/dev/null")).read_bytes()
+SMALL = Path(os.environ.get("FEED_CEILING_SMALL_FILE", "/dev/null")).read_bytes()
 HEADERS = {
     "ETag": '"ceiling"',
     "Last-Modified": "Tue, 01 Sep 2026 10:00:00 GMT",
@@ -26,6 +28,11 @@ async def feed() -> Response[bytes]:
     return Response(BODY, media_type="text/calendar", headers=HEADERS)
 
 
+@get("/small.ics")
+async def small() -> Response[bytes]:
+    return Response(SMALL, media_type="text/calendar", headers=HEADERS)
+
+
 @get("/not-modified")
 async def not_modified() -> Response[bytes]:
     return Response(b"", status_code=304, headers=HEADERS)
@@ -37,4 +44,4 @@ async def health() -> dict[str, str]:
 
 
 def create_app() -> Litestar:
-    return Litestar(route_handlers=[feed, not_modified, health], debug=False)
+    return Litestar(route_handlers=[feed, small, not_modified, health], debug=False)

@@ -152,7 +152,9 @@ async def personal_feed(token: str) -> FeedEntry:
         waiting = [row["id"] for row in rows if row["registration_status"] == "waiting"]
         positions = await queries.waiting_positions(waiting)
         speakers = speaker_map(await queries.speakers_for([row["series_id"] for row in rows]))
-        variant = Variant("attendee", lang, urls.manage_page(subject["manage_token"]))
+        # No manage link here: the feed address is shared with calendar apps (and sometimes
+        # with people), and must not give the power to cancel; the mails carry that link.
+        variant = Variant("attendee", lang, None)
         calendar = _calendar(
             _t(lang, "cal_personal"), _t(lang, "cal_personal_desc"), urls.personal_feed(token)
         )

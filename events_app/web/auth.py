@@ -32,6 +32,8 @@ def session_config(settings: Settings) -> CookieBackendConfig:
         httponly=True,
         samesite="lax",
         secure=settings.production,
+        # Feeds are public or token-keyed and cached: no session, and never a Set-Cookie.
+        exclude=["^/feeds/", "^/static/", "^/health"],
     )
 
 

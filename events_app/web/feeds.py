@@ -2,8 +2,10 @@
 
 Thousands of calendars poll these every hour, so the answer is built for that:
 
-* one aggregate query per request decides whether the cached render is current (see
-  :mod:`events_app.feeds.service`); an unchanged feed is never rendered again;
+* every request reads from the database whether the cached render is still current: one
+  tiny snapshot query while nothing changed, the feed's aggregate version query when
+  something did (see :mod:`events_app.feeds.versions`); an unchanged feed is never
+  rendered again, and no process serves a feed older than the last commit;
 * a strong ETag (hash of the body, computed once per render) and Last-Modified; a matching
   ``If-None-Match`` (or, without it, ``If-Modified-Since``) gets an empty 304;
 * gzip done once per render and kept: the app's compression middleware would otherwise

@@ -20,7 +20,10 @@ def app() -> Litestar:
 
 @pytest.fixture(autouse=True)
 async def clean_tables(database: None) -> None:
+    from events_app.feeds import cache
+
     await empty_all_tables()
+    cache.clear()  # refilled tables could reproduce a cached feed's version
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ async def test_personal_feed_shows_my_registrations_with_the_link(
     assert f"Online meedoen: {LINK}" in str(yes["DESCRIPTION"])
     assert str(yes["LOCATION"]) == LINK
     assert "Je bent aangemeld." in str(yes["DESCRIPTION"])
-    assert f"http://events.test/manage/{me.manage_token}" in str(yes["DESCRIPTION"])
+    assert f"/manage/{me.manage_token}" not in response.text  # the feed gives no power to cancel
 
     maybe = found[await uid_of(waiting)]
     assert str(maybe["STATUS"]) == "TENTATIVE"
