@@ -25,6 +25,7 @@ from events_app.calendar.describe import (
     SpeakerInfo,
     Viewer,
     describe,
+    own_or_series,
     personal_sequence,
 )
 from events_app.calendar.ics import (
@@ -65,11 +66,6 @@ class Variant:
 
 def _instant(value: object) -> datetime:
     return parse_instant(value) or EPOCH
-
-
-def _override(own: str | None, inherited: str | None) -> str:
-    """A date's own location / link / details win when set (None means "as the series")."""
-    return (inherited or "") if own is None else own
 
 
 def _address(value: str | None) -> str:
@@ -121,9 +117,9 @@ def date_info(row: dict[str, Any], speakers: tuple[SpeakerInfo, ...]) -> DateInf
         link_visibility=row["link_visibility"],
         registration_mode=row["registration_mode"],
         waitlist=bool(row["waitlist"]),
-        location=_override(row["location"], row["series_location"]),
-        meeting_url=_override(row["meeting_url"], row["series_meeting_url"]).strip(),
-        meeting_details=_override(row["meeting_details"], row["series_meeting_details"]),
+        location=own_or_series(row["location"], row["series_location"]),
+        meeting_url=own_or_series(row["meeting_url"], row["series_meeting_url"]).strip(),
+        meeting_details=own_or_series(row["meeting_details"], row["series_meeting_details"]),
         tags=tuple(str(tag) for tag in row["tags"]),
         organisation_name=row["organisation_name"],
         organizer_email=_address(row["series_contact_email"])

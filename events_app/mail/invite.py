@@ -20,6 +20,7 @@ from events_app.calendar.describe import (
     SpeakerInfo,
     Viewer,
     describe,
+    own_or_series,
     personal_sequence,
 )
 from events_app.calendar.ics import IcsEvent, invitation
@@ -34,10 +35,6 @@ def date_info(facts: Facts) -> DateInfo:
     """The date as the calendar module describes it, from the facts of one mail."""
     occ = facts.occurrence
     assert occ is not None
-    location = occ["location"] if occ["location"] is not None else occ["series_location"]
-    details = occ["meeting_details"]
-    if details is None:
-        details = occ["series_meeting_details"]
     capacity = occ["capacity"] if occ["capacity"] is not None else occ["series_capacity"]
     changed = max(occ["updated_at"], occ["series_updated_at"] or occ["updated_at"])
     tags = occ["series_tags"]
@@ -63,9 +60,9 @@ def date_info(facts: Facts) -> DateInfo:
         link_visibility=occ["series_link_visibility"],
         registration_mode=occ["series_registration_mode"],
         waitlist=bool(occ["series_waitlist"]),
-        location=location or "",
-        meeting_url=occ["meeting_url"] or occ["series_meeting_url"] or "",
-        meeting_details=details or "",
+        location=own_or_series(occ["location"], occ["series_location"]),
+        meeting_url=own_or_series(occ["meeting_url"], occ["series_meeting_url"]).strip(),
+        meeting_details=own_or_series(occ["meeting_details"], occ["series_meeting_details"]),
         tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
         organisation_name=facts.organisation["name"],
         organizer_email=occ["series_contact_email"] or facts.organisation["contact_email"],
