@@ -33,8 +33,10 @@ __all__ = [
     "Material",
     "Membership",
     "Occurrence",
+    "Invitation",
     "Organisation",
     "OutboxMail",
+    "PasswordReset",
     "Programme",
     "Question",
     "Registration",
@@ -42,6 +44,7 @@ __all__ = [
     "SeriesHost",
     "SeriesSubscription",
     "Speaker",
+    "Throttle",
 ]
 
 
@@ -74,6 +77,8 @@ class Account(Table):
     host_feed_token = Varchar(length=64, unique=True, null=True, default=None)
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
+    # Raised when the password changes or all sessions end: older session cookies stop working.
+    session_epoch = Integer(default=0)
 
 
 class Membership(Table):
@@ -338,6 +343,7 @@ class Registration(Table):
     status = Varchar(length=16, choices=Status, index=True)
     waiting_since = Timestamptz(null=True, default=None)
     attended = Boolean(null=True, default=None)
+    attendance_recorded_at = Timestamptz(null=True, default=None)
     source = Varchar(length=16, default="self")
     created_at = Timestamptz()
     updated_at = Timestamptz()
@@ -424,3 +430,46 @@ class JobLock(Table):
     name = Varchar(length=64, unique=True)
     locked_until = Timestamptz(null=True, default=None)
     last_run_at = Timestamptz(null=True, default=None)
+
+
+class PasswordReset(Table):
+    """A short-lived, single-use link to choose a new password; only its SHA-256 is stored."""
+
+    id = Serial(primary_key=True)
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class Invitation(Table):
+    """An invitation by mail to become organiser or host of an organisation."""
+
+    id = Serial(primary_key=True)
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    email = Varchar(length=254)
+    name = Varchar(length=200, default="")
+    role = Varchar(length=16, choices=Membership.Role, default=Membership.Role.host)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    invited_by = ForeignKey(
+        references=Account, on_delete=OnDelete.set_null, null=True, default=None
+    )
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class Throttle(Table):
+    """A counter per key (a hashed e-mail address, a client address) shared by all processes:
+    failed logins and rate limits hold here, not in one process's memory."""
+
+    id = Serial(primary_key=True)
+
+    key = Varchar(length=200, unique=True, index=True)
+    hits = Integer(default=0)
+    window_start = Timestamptz()
+    blocked_until = Timestamptz(null=True, default=None)

@@ -21,6 +21,7 @@ from litestar.exceptions import HTTPException
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_
 from events_app.web.pages.context import page
+from events_app.web.pages.staff import LoginRequired, login_redirect
 
 __all__ = ["PAGE_EXCEPTION_HANDLERS", "error_page", "html_aware", "wants_html"]
 
@@ -98,6 +99,7 @@ def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
 
 
 PAGE_EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[Any, Any], Response[Any]]] = {
+    LoginRequired: login_redirect,
     DomainError: _domain,
     HTTPException: _http,
     Exception: _crash,
