@@ -1,0 +1,59 @@
+"""Shared counters for failed logins and rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from events_app import clock
+from events_app.services import throttle
+
+START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+WINDOW = timedelta(minutes=15)
+
+
+async def test_a_key_is_blocked_after_the_limit_until_the_block_ends() -> None:
+    key = throttle.hashed("login", "Iemand@Example.org")
+    with clock.frozen(START):
+        verdicts = [await throttle.hit(key, limit=3, window=WINDOW, block=WINDOW) for _ in range(4)]
+        assert [v.allowed for v in verdicts] == [True, True, True, False]
+        assert verdicts[-1].retry_after == 15 * 60
+        assert await throttle.blocked_for(key) == 15 * 60
+        # Still blocked: trying again does not count and does not lengthen the block.
+        again = await throttle.hit(key, limit=3, window=WINDOW, block=WINDOW)
+        assert not again.allowed and again.retry_after == 15 * 60
+    with clock.frozen(START + WINDOW + timedelta(seconds=1)):
+        assert await throttle.blocked_for(key) == 0
+        assert (await throttle.hit(key, limit=3, window=WINDOW, block=WINDOW)).hits == 1
+
+
+async def test_the_window_starts_again_and_reset_forgets() -> None:
+    with clock.frozen(START):
+        for _ in range(3):
+            await throttle.hit("register:10.0.0.1", limit=3, window=WINDOW)
+        blocked = await throttle.hit("register:10.0.0.1", limit=3, window=WINDOW)
+        assert not blocked.allowed and blocked.retry_after == 15 * 60
+        other = await throttle.hit("register:10.0.0.2", limit=3, window=WINDOW)
+        assert other.allowed
+        await throttle.reset("register:10.0.0.2")
+        assert (await throttle.hit("register:10.0.0.2", limit=3, window=WINDOW)).hits == 1
+    with clock.frozen(START + WINDOW):
+        assert (await throttle.hit("register:10.0.0.1", limit=3, window=WINDOW)).allowed
+
+
+async def test_concurrent_hits_are_all_counted() -> None:
+    with clock.frozen(START):
+        verdicts = await asyncio.gather(
+            *(throttle.hit("login:x", limit=10, window=WINDOW) for _ in range(20))
+        )
+    assert sorted(v.hits for v in verdicts if v.allowed) == list(range(1, 11))
+    assert sum(not v.allowed for v in verdicts) == 10
+
+
+async def test_prune_keeps_fresh_and_blocked_keys() -> None:
+    with clock.frozen(START):
+        await throttle.hit("old", limit=5, window=WINDOW)
+    with clock.frozen(START + timedelta(days=2)):
+        await throttle.hit("fresh", limit=5, window=WINDOW)
+        assert await throttle.prune() == 1
+        assert (await throttle.hit("fresh", limit=5, window=WINDOW)).hits == 2
