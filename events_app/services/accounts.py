@@ -45,6 +45,7 @@ class Actor:
     email: str
     name: str
     roles: dict[int, str] = field(default_factory=dict)
+    session_epoch: int = 0
 
     def is_organiser(self, organisation_id: int) -> bool:
         return self.roles.get(organisation_id) == Membership.Role.organiser
@@ -135,13 +136,16 @@ async def create_organiser(email: str, name: str, password: str, organisation_sl
     return account_id
 
 
-async def actor_for_account(account_id: int) -> Actor | None:
+async def actor_for_account(account_id: int, epoch: int | None = None) -> Actor | None:
+    """The active account's actor; with ``epoch``, only if its sessions have not been ended."""
     account = (
-        await Account.select(Account.id, Account.email, Account.name)
+        await Account.select(Account.id, Account.email, Account.name, Account.session_epoch)
         .where((Account.id == account_id) & (Account.active.eq(True)))
         .first()
     )
     if account is None:
+        return None
+    if epoch is not None and epoch != account["session_epoch"]:
         return None
     memberships = await Membership.select(Membership.organisation, Membership.role).where(
         Membership.account == account_id
@@ -151,6 +155,7 @@ async def actor_for_account(account_id: int) -> Actor | None:
         email=account["email"],
         name=account["name"],
         roles={int(m["organisation"]): m["role"] for m in memberships},
+        session_epoch=int(account["session_epoch"]),
     )
 
 

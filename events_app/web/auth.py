@@ -17,9 +17,18 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from events_app.services.accounts import Actor, actor_for_account, actor_for_token
 from events_app.settings import Settings
 
-__all__ = ["SESSION_KEY", "current_actor", "provide_actor", "session_config"]
+__all__ = [
+    "SESSION_KEY",
+    "client_address",
+    "current_actor",
+    "provide_actor",
+    "session_actor",
+    "session_config",
+    "start_session",
+]
 
 SESSION_KEY = "account_id"
+EPOCH_KEY = "epoch"  # the account's session_epoch at login: raising it ends the session
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -45,17 +54,34 @@ async def current_actor(request: Request[Any, Any, Any]) -> Actor:
         if actor is None:
             raise NotAuthorizedException("This API token is unknown or revoked.")
         return actor
-    session = request.scope.get("session") or {}
-    account_id = session.get(SESSION_KEY) if isinstance(session, dict) else None
-    if isinstance(account_id, int):
-        actor = await actor_for_account(account_id)
-        if actor is not None:
-            if request.method not in SAFE_METHODS and not request.headers.get("x-requested-with"):
-                raise PermissionDeniedException(
-                    "Send the header X-Requested-With with writes made with a session cookie."
-                )
-            return actor
+    actor = await session_actor(request)
+    if actor is not None:
+        if request.method not in SAFE_METHODS and not request.headers.get("x-requested-with"):
+            raise PermissionDeniedException(
+                "Send the header X-Requested-With with writes made with a session cookie."
+            )
+        return actor
     raise NotAuthorizedException("Log in, or send an API token as 'Authorization: Bearer …'.")
 
 
 provide_actor = Provide(current_actor)
+
+
+async def session_actor(request: Request[Any, Any, Any]) -> Actor | None:
+    """The account of the session cookie, if the session is still valid."""
+    session = request.scope.get("session") or {}
+    if not isinstance(session, dict):
+        return None
+    account_id, epoch = session.get(SESSION_KEY), session.get(EPOCH_KEY)
+    if not isinstance(account_id, int) or not isinstance(epoch, int):
+        return None
+    return await actor_for_account(account_id, epoch)
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address (uvicorn puts the proxy's forwarded address here when trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
+def start_session(request: Request[Any, Any, Any], actor: Actor) -> None:
+    request.set_session({SESSION_KEY: actor.account_id, EPOCH_KEY: actor.session_epoch})

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from events_app.services import accounts
+from events_app.services import accounts, logins
 from events_app.services.accounts import Actor
-from events_app.web.auth import SESSION_KEY, provide_actor
+from events_app.web.auth import client_address, provide_actor, start_session
 
 __all__ = ["SessionController", "TokenController"]
 
@@ -64,10 +64,13 @@ class SessionController(Controller):
 
     @post("/", summary="Log in (sets a session cookie)")
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login]) -> Me:
-        actor = await accounts.authenticate(data.email, data.password)
-        if actor is None:
-            raise NotAuthorizedException("The e-mail address or password is not right.")
-        request.set_session({SESSION_KEY: actor.account_id})
+        try:
+            actor = await logins.log_in(data.email, data.password, client_address(request))
+        except logins.TooManyAttempts as exc:
+            raise TooManyRequestsException(
+                exc.message, headers={"Retry-After": str(exc.retry_after)}
+            ) from exc
+        start_session(request, actor)
         return _me(actor)
 
     @get("/", summary="Who am I", dependencies={"actor": provide_actor})

@@ -17,8 +17,8 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 
 from events_app.i18n import N_
-from events_app.services.accounts import Actor, actor_for_account
-from events_app.web.auth import SESSION_KEY
+from events_app.services.accounts import Actor
+from events_app.web.auth import session_actor
 from events_app.web.pages.context import page
 
 __all__ = [
@@ -37,13 +37,10 @@ class LoginRequired(HTTPException):
 
 async def staff_actor(request: Request[Any, Any, Any]) -> Actor:
     """The logged-in host or organiser, or :class:`LoginRequired`."""
-    session = request.scope.get("session") or {}
-    account_id = session.get(SESSION_KEY) if isinstance(session, dict) else None
-    if isinstance(account_id, int):
-        actor = await actor_for_account(account_id)
-        if actor is not None:
-            return actor
-    raise LoginRequired()
+    actor = await session_actor(request)
+    if actor is None:
+        raise LoginRequired()
+    return actor
 
 
 provide_staff_actor = Provide(staff_actor)

@@ -1,0 +1,134 @@
+"""Logging in with a slow-down after failures, changing a password, ending all sessions.
+
+Failures count per e-mail address (so one account cannot be guessed at from many places) and
+per client address (so one place cannot try many accounts), in counters every process shares.
+After :data:`ADDRESS_LIMIT` failures for an address it is blocked for :data:`BLOCK`; the right
+password does not help during the block, and the message says how long to wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import timedelta
+
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from events_app import db
+from events_app.domain.errors import DomainError
+from events_app.services import audit, throttle
+from events_app.services.accounts import (
+    Actor,
+    _check_password,
+    _hasher,
+    actor_for_account,
+    authenticate,
+    hash_password,
+)
+from events_app.tables import Account
+
+__all__ = [
+    "ADDRESS_LIMIT",
+    "BLOCK",
+    "CLIENT_LIMIT",
+    "LoginFailed",
+    "TooManyAttempts",
+    "change_password",
+    "end_all_sessions",
+    "log_in",
+]
+
+ADDRESS_LIMIT = 5
+CLIENT_LIMIT = 30
+WINDOW = timedelta(minutes=15)
+BLOCK = timedelta(minutes=15)
+
+
+class LoginFailed(DomainError):
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__("login_failed", "The e-mail address or password is not right.")
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        self.minutes = max(1, math.ceil(retry_after / 60))
+        super().__init__(
+            "too_many_attempts",
+            f"Too many failed attempts. Wait {self.minutes} minutes and try again.",
+        )
+
+
+def _keys(email: str, client: str) -> tuple[str, str]:
+    return throttle.hashed("login", email), f"login-client:{client}"
+
+
+async def log_in(email: str, password: str, client: str) -> Actor:
+    """The actor for these credentials; :class:`LoginFailed` or :class:`TooManyAttempts`."""
+    address_key, client_key = _keys(email, client)
+    waiting = max(await throttle.blocked_for(address_key), await throttle.blocked_for(client_key))
+    if waiting:
+        raise TooManyAttempts(waiting)
+    actor = await authenticate(email, password)
+    if actor is not None:
+        await throttle.reset(address_key)
+        return actor
+    by_address = await throttle.hit(address_key, limit=ADDRESS_LIMIT, window=WINDOW, block=BLOCK)
+    by_client = await throttle.hit(client_key, limit=CLIENT_LIMIT, window=WINDOW, block=BLOCK)
+    if not (by_address.allowed and by_client.allowed):
+        raise TooManyAttempts(max(by_address.retry_after, by_client.retry_after))
+    raise LoginFailed()
+
+
+async def end_all_sessions(actor: Actor) -> Actor:
+    """Raise the account's session epoch: every session cookie issued before stops working."""
+    async with db.transaction():
+        await Account.update({Account.session_epoch: Account.session_epoch + 1}).where(
+            Account.id == actor.account_id
+        )
+        await audit.record(
+            "sessions_ended",
+            "account",
+            actor.account_id,
+            organisation_id=None,
+            account_id=actor.account_id,
+        )
+    fresh = await actor_for_account(actor.account_id)
+    assert fresh is not None
+    return fresh
+
+
+async def set_password(account_id: int, new: str) -> None:
+    """A new password, which also ends every session of the account."""
+    _check_password(new)
+    new_hash = await hash_password(new)
+    async with db.transaction():
+        await Account.update(
+            {Account.password_hash: new_hash, Account.session_epoch: Account.session_epoch + 1}
+        ).where(Account.id == account_id)
+        await audit.record(
+            "password_changed",
+            "account",
+            account_id,
+            organisation_id=None,
+            account_id=account_id,
+        )
+
+
+async def change_password(actor: Actor, current: str, new: str) -> Actor:
+    """Change the password after checking the current one; returns the actor's new session."""
+    row = await Account.select(Account.password_hash).where(Account.id == actor.account_id).first()
+    try:
+        await asyncio.to_thread(_hasher.verify, row["password_hash"] if row else "", current)
+    except (VerificationError, InvalidHashError) as exc:
+        raise DomainError(
+            "password_wrong", "Your current password is not right.", field="current_password"
+        ) from exc
+    await set_password(actor.account_id, new)
+    fresh = await actor_for_account(actor.account_id)
+    assert fresh is not None
+    return fresh

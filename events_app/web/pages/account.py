@@ -1,0 +1,173 @@
+"""Logging in and out, and the account page (password, sessions, host calendar feed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect
+
+from events_app import urls
+from events_app.domain.errors import DomainError
+from events_app.i18n import N_, translate
+from events_app.services import host_feeds, logins
+from events_app.services.accounts import Actor
+from events_app.services.organisations import list_organisations
+from events_app.web.auth import client_address, start_session
+from events_app.web.pages.context import language_of, page
+from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.staff import provide_staff_actor, staff_page
+
+__all__ = ["AccountController", "LoginController", "safe_next"]
+
+HOME = "/host"
+MESSAGES = {
+    "login_failed": N_("The e-mail address or password is not right."),
+    "password_wrong": N_("Your current password is not right."),
+    "password_too_short": N_("Choose a password of at least 10 characters."),
+    "password_mismatch": N_("The two new passwords are not the same."),
+}
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another site (``//x``, ``/\\x``, ``https://…``)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return HOME
+    if any(ch in target for ch in "\r\n\t"):
+        return HOME
+    return target[:2000]
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    form = await request.form()
+    values = {k: v[:1000] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
+    check_csrf(request, values.get(FIELD))
+    return values
+
+
+def _message(exc: DomainError, language: str) -> str:
+    if isinstance(exc, logins.TooManyAttempts):
+        return translate(
+            language,
+            "Too many failed attempts. Wait %(minutes)s minutes and try again.",
+            minutes=exc.minutes,
+        )
+    text = MESSAGES.get(exc.code)
+    return translate(language, text) if text else translate(language, exc.message)
+
+
+class LoginController(Controller):
+    include_in_schema = False
+
+    @get("/login")
+    async def form(self, request: Request[Any, Any, Any]) -> Response[str]:
+        return page(
+            request,
+            "login.html",
+            private=True,
+            errors={},
+            email="",
+            next=safe_next(request.query_params.get("next")),
+            done=request.query_params.get("done", ""),
+        )
+
+    @post("/login")
+    async def log_in(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        values = await _form(request)
+        target = safe_next(values.get("next"))
+        email = values.get("email", "").strip()
+        try:
+            actor = await logins.log_in(email, values.get("password", ""), client_address(request))
+        except DomainError as exc:
+            response = page(
+                request,
+                "login.html",
+                status=exc.status_code if exc.status_code == 429 else 400,
+                private=True,
+                errors={"form": _message(exc, language_of(request))},
+                email=email,
+                next=target,
+                done="",
+            )
+            if isinstance(exc, logins.TooManyAttempts):
+                response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+        start_session(request, actor)
+        return Redirect(target, status_code=303)
+
+    @post("/logout")
+    async def log_out(self, request: Request[Any, Any, Any]) -> Redirect:
+        await _form(request)
+        request.clear_session()
+        return Redirect("/login?done=logged_out", status_code=303)
+
+
+class AccountController(Controller):
+    path = "/account"
+    include_in_schema = False
+    dependencies = {"actor": provide_staff_actor}
+
+    async def _show(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        *,
+        status: int = 200,
+        errors: dict[str, str] | None = None,
+    ) -> Response[str]:
+        organisations = await list_organisations(actor)
+        feed_token = await host_feeds.host_feed_token(actor)
+        return staff_page(
+            request,
+            actor,
+            "account.html",
+            status=status,
+            errors=errors or {},
+            organisations=organisations,
+            host_feed=urls.host_feed(feed_token),
+            host_webcal=urls.webcal(urls.host_feed(feed_token)),
+            done=request.query_params.get("done", ""),
+        )
+
+    @get("/")
+    async def show(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
+    ) -> Response[str]:
+        return await self._show(request, actor)
+
+    @post("/password")
+    async def change_password(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
+    ) -> Response[Any]:
+        values = await _form(request)
+        language = language_of(request)
+        new = values.get("new_password", "")
+        try:
+            if new != values.get("repeat_password", ""):
+                raise DomainError("password_mismatch", "", field="repeat_password")
+            fresh = await logins.change_password(actor, values.get("current_password", ""), new)
+        except DomainError as exc:
+            field = "new_password" if exc.code == "password_too_short" else exc.field or "form"
+            return await self._show(
+                request, actor, status=400, errors={field: _message(exc, language)}
+            )
+        start_session(request, fresh)  # this session goes on; every other one has ended
+        return Redirect("/account?done=password", status_code=303)
+
+    @post("/sessions")
+    async def end_sessions(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
+    ) -> Redirect:
+        await _form(request)
+        fresh = await logins.end_all_sessions(actor)
+        start_session(request, fresh)
+        return Redirect("/account?done=sessions", status_code=303)
+
+    @post("/host-feed")
+    async def new_feed(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
+    ) -> Redirect:
+        await _form(request)
+        await host_feeds.reissue_host_feed_token(actor)
+        return Redirect("/account?done=feed", status_code=303)
