@@ -32,6 +32,7 @@ from events_app.settings import ROOT
 
 __all__ = [
     "N_",
+    "SITE_NAME",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LOCALE_DIR",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 LANGUAGES = ("nl", "en")
+SITE_NAME = {"nl": "Agenda ervaringskennis", "en": "Experiential knowledge events"}
 DEFAULT_LANGUAGE = "nl"
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.tables import (
     Account,
     Material,
@@ -273,6 +274,9 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     )
     result: dict[int, Facts | Unsendable] = {}
     for job in jobs:
+        if job.kind in ACCOUNT_KINDS:  # everything such a mail shows is in its own row
+            result[job.id] = Facts(organisation={}, occurrence=None)
+            continue
         try:
             occurrence = occurrences.get(job.occurrence_id) if job.occurrence_id else None
             org_id = job.organisation_id or (occurrence and occurrence["series_organisation"])

@@ -12,7 +12,7 @@ from typing import Literal
 
 from events_app.i18n import N_
 
-__all__ = ["KINDS", "Kind", "Method"]
+__all__ = ["ACCOUNT_KINDS", "KINDS", "Kind", "Method"]
 
 Method = Literal["REQUEST", "CANCEL"]
 
@@ -98,3 +98,6 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
 
 # The organisation's cancellation of a person's registration reads differently.
 SUBJECT_CANCELLED_BY_ORGANISER = N_("Your registration is cancelled: %(title)s")
+
+# Mail about a host's or organiser's account: no date, no organisation; kind → subject.
+ACCOUNT_KINDS: dict[str, str] = {"password_reset": N_("Choose a new password")}

@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from events_app.mail.account_mail import build_account_mail
 from events_app.mail.content import render_content
 from events_app.mail.facts import Facts, Job, Unsendable, load_facts
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.invite import build_invitation
+from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
 __all__ = ["Outgoing", "Unsendable", "build", "build_safely", "load_facts", "prepare"]
@@ -80,6 +82,8 @@ def build_safely(
     job: Job, facts: Facts | Unsendable, *, mail_from: str, now: datetime
 ) -> Outgoing | Unsendable:
     """:func:`build`, with every failure turned into the reason the mail cannot be sent."""
+    if job.kind in ACCOUNT_KINDS:
+        return _account_safely(job, mail_from=mail_from, now=now)
     if isinstance(facts, Unsendable):
         return facts
     try:
@@ -97,3 +101,14 @@ async def prepare(
     """Every job of a batch as a message, or the reason it cannot be one."""
     facts = await load_facts(jobs)
     return {job.id: build_safely(job, facts[job.id], mail_from=mail_from, now=now) for job in jobs}
+
+
+def _account_safely(job: Job, *, mail_from: str, now: datetime) -> Outgoing | Unsendable:
+    try:
+        envelope, data, subject = build_account_mail(job, mail_from=mail_from, now=now)
+    except (Unsendable, BadAddress) as exc:
+        return Unsendable(str(exc))
+    except Exception as exc:
+        log.exception("could not build mail %s (%s)", job.id, job.kind)
+        return Unsendable(f"Could not build this mail: {type(exc).__name__}: {exc}")
+    return Outgoing(job, envelope, data, subject)

@@ -6,14 +6,17 @@ every registration is anonymised and who follows no series is forgotten entirely
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from events_app import clock, db
+from events_app.mail.kinds import ACCOUNT_KINDS
+from events_app.services import throttle
 from events_app.tables import (
     Attendee,
     Occurrence,
     Organisation,
     OutboxMail,
+    PasswordReset,
     Registration,
     SeriesSubscription,
 )
@@ -63,4 +66,19 @@ async def anonymise_expired() -> int:
         await Attendee.delete().where(
             Attendee.id.not_in(still_needed) & Attendee.id.not_in(following)
         )
+    await forget_account_traces(now)
     return total
+
+
+async def forget_account_traces(now: datetime) -> None:
+    """Reset links and their mails (which carry the link) a day after they expired, and idle
+    login and rate-limit counters."""
+    day_ago = now - timedelta(days=1)
+    async with db.transaction():
+        await PasswordReset.delete().where(PasswordReset.expires_at < day_ago)
+        await OutboxMail.delete().where(
+            OutboxMail.kind.is_in(list(ACCOUNT_KINDS))
+            & OutboxMail.status.is_in([OutboxMail.Status.sent, OutboxMail.Status.failed])
+            & (OutboxMail.created_at < day_ago)
+        )
+    await throttle.prune()

@@ -6,12 +6,13 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from events_app import urls
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_, translate
-from events_app.services import host_feeds, logins
+from events_app.services import host_feeds, logins, password_reset
 from events_app.services.accounts import Actor
 from events_app.services.organisations import list_organisations
 from events_app.web.auth import client_address, start_session
@@ -19,7 +20,7 @@ from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
-__all__ = ["AccountController", "LoginController", "safe_next"]
+__all__ = ["AccountController", "LoginController", "PasswordResetController", "safe_next"]
 
 HOME = "/host"
 MESSAGES = {
@@ -27,6 +28,7 @@ MESSAGES = {
     "password_wrong": N_("Your current password is not right."),
     "password_too_short": N_("Choose a password of at least 10 characters."),
     "password_mismatch": N_("The two new passwords are not the same."),
+    "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
 }
 
 
@@ -171,3 +173,84 @@ class AccountController(Controller):
         await _form(request)
         await host_feeds.reissue_host_feed_token(actor)
         return Redirect("/account?done=feed", status_code=303)
+
+
+class PasswordResetController(Controller):
+    path = "/password"
+    include_in_schema = False
+
+    @get("/forgot")
+    async def ask(self, request: Request[Any, Any, Any]) -> Response[str]:
+        return page(request, "password_forgot.html", private=True, errors={}, email="", sent=False)
+
+    @post("/forgot")
+    async def send(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        values = await _form(request)
+        email = values.get("email", "").strip()
+        language = language_of(request)
+        try:
+            await password_reset.request_reset(email, language)
+        except DomainError as exc:
+            errors = {"email": _message(exc, language)}
+            return page(
+                request,
+                "password_forgot.html",
+                status=400,
+                private=True,
+                errors=errors,
+                email=email,
+                sent=False,
+            )
+        return page(request, "password_forgot.html", private=True, errors={}, email="", sent=True)
+
+    @get("/reset/{token:str}")
+    async def choose(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[str]:
+        return await self._choose(request, token)
+
+    async def _choose(
+        self,
+        request: Request[Any, Any, Any],
+        token: str,
+        *,
+        status: int = 200,
+        errors: dict[str, str] | None = None,
+    ) -> Response[str]:
+        try:
+            await password_reset.check_link(token)
+        except DomainError:
+            return page(
+                request,
+                "password_reset.html",
+                status=404,
+                private=True,
+                usable=False,
+                errors={},
+                token="",
+            )
+        return page(
+            request,
+            "password_reset.html",
+            status=status,
+            private=True,
+            usable=True,
+            errors=errors or {},
+            token=token,
+        )
+
+    @post("/reset/{token:str}")
+    async def reset(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
+        values = await _form(request)
+        new = values.get("new_password", "")
+        try:
+            if new != values.get("repeat_password", ""):
+                raise DomainError("password_mismatch", "", field="repeat_password")
+            actor = await password_reset.reset_password(token, new)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                return await self._choose(request, token)
+            field = "new_password" if exc.code == "password_too_short" else exc.field or "form"
+            return await self._choose(
+                request, token, status=400, errors={field: _message(exc, language_of(request))}
+            )
+        start_session(request, actor)
+        return Redirect("/account?done=password", status_code=303)

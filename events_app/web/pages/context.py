@@ -19,12 +19,12 @@ from markupsafe import Markup, escape
 
 from events_app import i18n
 from events_app.calendar.describe import kind_label
+from events_app.i18n import SITE_NAME
 from events_app.settings import ROOT, get_settings
 from events_app.web.pages import csrf
 
 __all__ = ["language_of", "page", "page_environment", "when"]
 
-SITE_NAME = {"nl": "Agenda ervaringskennis", "en": "Experiential knowledge events"}
 LANG_COOKIE = "lang"
 YEAR = 365 * 24 * 3600
 # No third-party anything: every resource comes from this site; no inline scripts.

@@ -15,7 +15,11 @@ from litestar.types import ControllerRouterHandler
 
 from events_app.settings import Settings
 from events_app.web.api.registrations import registration_rate_limit
-from events_app.web.pages.account import AccountController, LoginController
+from events_app.web.pages.account import (
+    AccountController,
+    LoginController,
+    PasswordResetController,
+)
 from events_app.web.pages.agenda import AgendaController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.manage import ManagePageController
@@ -46,6 +50,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             ManagePageController,
             LoginController,
             AccountController,
+            PasswordResetController,
         ],
         middleware=[limit.middleware],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
