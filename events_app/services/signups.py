@@ -26,6 +26,7 @@ __all__ = [
     "add_by_hand",
     "cancel_by_organiser",
     "promote",
+    "cell",
 ]
 
 
@@ -138,18 +139,18 @@ async def signup_csv(actor: Actor, occurrence_id: int) -> str:
                 [
                     row["status"],
                     row.get("position", ""),
-                    _cell(row["name"]),
-                    _cell(row["email"]),
+                    cell(row["name"]),
+                    cell(row["email"]),
                     row["role"] or "",
-                    _cell(row["needs"]),
-                    _cell(answers),
+                    cell(row["needs"]),
+                    cell(answers),
                     row["created_at"].isoformat(timespec="minutes"),
                 ]
             )
     return "\ufeff" + buffer.getvalue()
 
 
-def _cell(value: str) -> str:
+def cell(value: str) -> str:
     """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
