@@ -1,0 +1,172 @@
+"""Hosts in Chromium: log in with the form, open My sessions, export the list, mark attendance
+with taps (also while the connection drops), make groups; a host of one series cannot open
+another series' pages; a forgotten password is reset through the link in the real mail; axe
+finds no serious or critical violation on these pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, expect
+
+from events_app import clock
+from events_app.tables import Occurrence, Registration
+from tests.browser.test_axe import _violations
+from tests.browser.test_flows import _mail_to, _text
+from tests.factories import PASSWORD, make_date, make_organisation
+from tests.integration.test_host_pages import fill, make_host, series_of
+from tests.smtp import SmtpServer
+
+HOST = "host@example.org"
+
+
+async def _setup() -> tuple[int, int, list[int]]:
+    org = await make_organisation()
+    [mine] = await make_date(org, slug="mijn-reeks", capacity=3)
+    [other] = await make_date(org, slug="andere-reeks", capacity=3)
+    await make_host(org, await series_of(mine))
+    people = await fill(mine, 4)
+    # The meeting starts in half an hour: attendance can be recorded.
+    row = (await Occurrence.select().where(Occurrence.id == mine))[0]
+    shift = row["starts_at"] - (clock.now() + timedelta(minutes=30))
+    await Occurrence.update(
+        {
+            Occurrence.starts_at: row["starts_at"] - shift,
+            Occurrence.ends_at: row["ends_at"] - shift,
+            Occurrence.local_start: row["local_start"] - shift,
+            Occurrence.local_end: row["local_end"] - shift,
+        }
+    ).where(Occurrence.id == mine)
+    return mine, other, people
+
+
+async def _log_in(page: Page, password: str = PASSWORD, next_: str = "/host") -> None:
+    await page.goto(f"/login?lang=en&next={next_}")
+    await page.get_by_label("E-mail address").fill(HOST)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Log in").click()
+
+
+async def test_host_exports_the_list_and_marks_attendance(page: Page, tmp_path: Path) -> None:
+    mine, _, people = await _setup()
+    await _log_in(page)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    await page.get_by_role("link", name="Bijeenkomst mijn-reeks").click()
+    await expect(page.get_by_role("heading", name=re.compile(r"Registered \(3\)"))).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name=re.compile(r"Waiting list \(1\)"))
+    ).to_be_visible()
+
+    async with page.expect_download() as info:
+        await page.get_by_role("link", name="Download as spreadsheet (CSV)").click()
+    download = await info.value
+    saved = tmp_path / "list.csv"
+    await download.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text("utf-8-sig")), delimiter=";"))
+    assert [r[2] for r in rows[1:]] == [f"Deelnemer {n:02d}" for n in range(4)]
+
+    await (
+        page.get_by_role("navigation", name="This date")
+        .get_by_role("link", name="Attendance")
+        .click()
+    )
+    first = page.locator(f"#person-{people[0]}")
+    await first.get_by_role("button", name=re.compile("^Present")).click()
+    await expect(first.get_by_role("button", name=re.compile("^Present"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    await expect(first.locator(".save-state")).to_have_text("Saved")
+
+    # The connection drops: the tap is shown as not saved, and saved when it comes back.
+    second = page.locator(f"#person-{people[1]}")
+    await page.context.set_offline(True)
+    await second.get_by_role("button", name=re.compile("^Absent")).click()
+    await expect(second.locator(".save-state")).to_contain_text("No connection")
+    await expect(second).to_have_class(re.compile("is-failed"))
+    await page.context.set_offline(False)
+    await expect(second.locator(".save-state")).to_have_text("Saved")
+    await expect(second).not_to_have_class(re.compile("is-failed"))
+
+    await page.reload()
+    await expect(page.locator("#attendance-count")).to_contain_text("1 present · 1 absent")
+    marks = {
+        r["id"]: r["attended"]
+        for r in await Registration.select(Registration.id, Registration.attended)
+    }
+    assert marks[people[0]] is True and marks[people[1]] is False and marks[people[2]] is None
+
+    await page.goto(f"/host/dates/{mine}/groups")
+    await page.get_by_label("Number of groups").fill("2")
+    await page.get_by_label("Only the people marked present").check()
+    await page.get_by_role("button", name="Make groups").click()
+    await expect(page.get_by_role("heading", name=re.compile("^Group 1"))).to_be_visible()
+
+
+async def test_a_host_cannot_open_another_series(page: Page) -> None:
+    mine, other, _ = await _setup()
+    await _log_in(page)
+    for path in (
+        f"/host/dates/{other}",
+        f"/host/dates/{other}/attendance",
+        f"/host/dates/{other}/signups.csv",
+        f"/host/dates/{other}/groups?n=2",
+    ):
+        response = await page.goto(path)
+        assert response is not None and response.status == 404, path
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("does not exist")
+    response = await page.goto(f"/host/dates/{mine}")
+    assert response is not None and response.status == 200
+
+
+async def test_a_forgotten_password_is_reset_through_the_mail(page: Page, smtp: SmtpServer) -> None:
+    smtp.clear()
+    await _setup()
+    await page.goto("/login?lang=en")
+    await page.get_by_role("link", name="Forgot your password?").click()
+    await page.get_by_label("E-mail address").fill(HOST)
+    await page.get_by_role("button", name="Send me a link").click()
+    await expect(page.get_by_role("status")).to_contain_text("If this address belongs")
+    [mail] = await _mail_to(smtp, HOST)
+    link = re.search(r"https?://\S+/password/reset/[\w-]+", _text(mail))
+    assert link is not None
+    await page.goto(link.group(0))
+    await page.get_by_label("New password (at least 10 characters)").fill("een nieuw wachtwoord")
+    await page.get_by_label("New password again").fill("een nieuw wachtwoord")
+    await page.get_by_role("button", name="Save my new password").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My account")
+    await page.get_by_role("button", name="Log out", exact=True).click()
+    await expect(page.get_by_role("status")).to_contain_text("You are logged out")
+    await _log_in(page, password="een nieuw wachtwoord")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_staff_pages_have_no_serious_violations(page: Page, language: str) -> None:
+    mine, _, _ = await _setup()
+    await page.goto(f"/login?lang={language}")
+    problems = await _violations(page, "/login")
+    problems += await _violations(page, "/password/forgot")
+    await page.goto(f"/login?lang={language}")
+    await page.locator("#field-email").fill(HOST)
+    await page.locator("#field-password").fill("wrong password")
+    await page.locator("form.narrow-form button[type=submit]").click()
+    problems += await _violations(page, page.url.replace(page.url.split("/login")[0], ""))
+    await page.locator("#field-email").fill(HOST)
+    await page.locator("#field-password").fill(PASSWORD)
+    await page.locator("form.narrow-form button[type=submit]").click()
+    for path in (
+        "/host",
+        f"/host/dates/{mine}",
+        f"/host/dates/{mine}/print",
+        f"/host/dates/{mine}/attendance",
+        f"/host/dates/{mine}/groups?n=2",
+        f"/host/dates/{mine}/groups?n=99",
+        "/account",
+    ):
+        problems += await _violations(page, path)
+    assert problems == []
