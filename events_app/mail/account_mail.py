@@ -1,4 +1,4 @@
-"""Mail to hosts and organisers about their account (a password reset link).
+"""Mail to hosts and organisers about their account: a password reset link, an invitation.
 
 These rows belong to no date or organisation, so they skip the date facts: everything the
 mail shows is in the row's context.  The link's token is kept in the row only so the worker
@@ -24,11 +24,17 @@ def build_account_mail(job: Job, *, mail_from: str, now: datetime) -> tuple[Enve
     if not isinstance(link, str) or not link.startswith(("https://", "http://")):
         raise Unsendable("The mail has no usable link.")
     language = choose_language(job.language)
-    subject = translate(language, ACCOUNT_KINDS[job.kind])
+    shown = {k: v for k, v in job.context.items() if isinstance(v, str | int) and k != "link"}
+    subject = translate(language, ACCOUNT_KINDS[job.kind], **shown)
     values = {
+        "minutes": 60,
+        "days": 14,
+        "organisation": "",
+        "inviter": "",
+        "role": "host",
+        **shown,
         "name": job.to_name,
         "link": link,
-        "minutes": int(job.context.get("minutes") or 60),
         "site_name": SITE_NAME[language],
         "subject": subject,
         "language": language,

@@ -100,4 +100,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
 SUBJECT_CANCELLED_BY_ORGANISER = N_("Your registration is cancelled: %(title)s")
 
 # Mail about a host's or organiser's account: no date, no organisation; kind → subject.
-ACCOUNT_KINDS: dict[str, str] = {"password_reset": N_("Choose a new password")}
+ACCOUNT_KINDS: dict[str, str] = {
+    "password_reset": N_("Choose a new password"),
+    "invitation": N_("Join %(organisation)s"),
+}

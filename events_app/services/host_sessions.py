@@ -49,6 +49,7 @@ _COLUMNS = (
     Occurrence.series.title.as_alias("series_title"),
     Occurrence.series.slug.as_alias("series_slug"),
     Occurrence.series.capacity.as_alias("series_capacity"),
+    Occurrence.series.programme.as_alias("programme_id"),
     Occurrence.series.organisation.name.as_alias("organisation_name"),  # type: ignore[union-attr]
 )
 
@@ -104,6 +105,11 @@ async def date_summary(actor: Actor, occurrence_id: int) -> dict[str, Any]:
     assert row is not None
     [shaped] = _shape([row])
     shaped["is_organiser"] = access.is_organiser
+    shaped["hosts_series"] = access.is_organiser or await SeriesHost.exists().where(
+        (SeriesHost.account == actor.account_id)
+        & (SeriesHost.series == access.series_id)
+        & SeriesHost.occurrence.is_null()
+    )
     return shaped
 
 

@@ -18,7 +18,7 @@ from events_app import clock
 from events_app.tables import Occurrence, Registration
 from tests.browser.test_axe import _violations
 from tests.browser.test_flows import _mail_to, _text
-from tests.factories import PASSWORD, make_date, make_organisation
+from tests.factories import PASSWORD, make_date, make_organisation, make_organiser
 from tests.integration.test_host_pages import fill, make_host, series_of
 from tests.smtp import SmtpServer
 
@@ -166,7 +166,40 @@ async def test_staff_pages_have_no_serious_violations(page: Page, language: str)
         f"/host/dates/{mine}/attendance",
         f"/host/dates/{mine}/groups?n=2",
         f"/host/dates/{mine}/groups?n=99",
+        f"/host/dates/{mine}/mail",
+        f"/host/series/{await series_of(mine)}/participation",
         "/account",
     ):
         problems += await _violations(page, path)
+    assert problems == []
+
+
+async def test_an_organiser_invites_a_host_who_joins_through_the_mail(
+    page: Page, smtp: SmtpServer
+) -> None:
+    smtp.clear()
+    await make_organiser()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("E-mail address").fill("organiser@example.org")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("link", name="Team").click()
+    problems = await _violations(page, "/team")
+    await page.get_by_label("Name").fill("Nina Nieuw")
+    await page.get_by_label("E-mail address").fill("nina@example.org")
+    await page.get_by_role("button", name="Send the invitation").click()
+    await expect(page.get_by_role("status")).to_contain_text("the invitation is on its way")
+    await page.get_by_role("button", name="Log out", exact=True).click()
+
+    [mail] = await _mail_to(smtp, "nina@example.org")
+    link = re.search(r"https?://\S+/invitations/[\w-]+", _text(mail))
+    assert link is not None
+    await page.goto(link.group(0))
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Join Stadsnetwerk")
+    problems += await _violations(page, "/invitations/" + link.group(0).rsplit("/", 1)[1])
+    await page.get_by_label("Your name").fill("Nina Nieuw")
+    await page.get_by_label("Password (at least 10 characters)").fill("nina haar wachtwoord")
+    await page.get_by_label("Password again").fill("nina haar wachtwoord")
+    await page.get_by_role("button", name="Accept the invitation").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
     assert problems == []

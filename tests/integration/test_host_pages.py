@@ -146,7 +146,7 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
     starts = (await Occurrence.select(Occurrence.starts_at).where(Occurrence.id == mine))[0][
         "starts_at"
     ]
-    token = await csrf_token(client, f"/host/dates/{mine}/attendance")
+    token = await csrf_token(client, f"/host/dates/{mine}/attendance?lang=en")
     with clock.frozen(starts - timedelta(hours=2)):
         early = await client.post(
             f"/host/attendance/{people[0]}",

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -85,6 +86,9 @@ def page_environment(language: str) -> Environment:
     env.filters["clock"] = lambda value: i18n.format_time(value, language)
     env.filters["kind"] = lambda value: kind_label(value, language)  # type: ignore[arg-type]
     env.filters["pairs"] = lambda values: [(v, v) for v in values]
+    env.filters["number"] = lambda value: format_decimal(
+        value, format="#,##0.#", locale=i18n.locale_for(language)
+    )
     env.globals["language"] = language
     env.globals["site_name"] = SITE_NAME[language]
     return env

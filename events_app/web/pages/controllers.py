@@ -29,6 +29,7 @@ from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.register import RegisterController
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.static import STATIC_DIR
+from events_app.web.pages.team import InvitationController, TeamController
 
 __all__ = ["page_route_handlers"]
 
@@ -53,6 +54,8 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             AccountController,
             PasswordResetController,
             HostController,
+            TeamController,
+            InvitationController,
         ],
         middleware=[limit.middleware],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,

@@ -16,10 +16,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from events_app import clock, urls
-from events_app.domain.errors import DomainError
+from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.groups import MAX_GROUPS
 from events_app.i18n import N_, translate
-from events_app.services import host_feeds, host_sessions, signups
+from events_app.mail import organiser as organiser_mail
+from events_app.services import host_feeds, host_sessions, participation, signups
 from events_app.services.accounts import Actor
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf
@@ -315,3 +316,134 @@ class HostController(Controller):
                 "Cache-Control": "no-store",
             },
         )
+
+    async def _mail_form(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        occurrence_id: int,
+        *,
+        status: int = 200,
+        errors: dict[str, str] | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Response[str]:
+        date = await host_sessions.date_summary(actor, occurrence_id)
+        return staff_page(
+            request,
+            actor,
+            "host_mail.html",
+            status=status,
+            date=date,
+            errors=errors or {},
+            values=values or {"subject": "", "body": "", "who": "confirmed"},
+            sent=request.query_params.get("sent", ""),
+            max_subject=organiser_mail.MAX_SUBJECT,
+            max_body=organiser_mail.MAX_BODY,
+        )
+
+    @get("/dates/{occurrence_id:int}/mail")
+    async def mail_form(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[str]:
+        return await self._mail_form(request, actor, occurrence_id)
+
+    @post("/dates/{occurrence_id:int}/mail")
+    async def send_mail(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        form = await request.form()
+        values = {
+            key: str(form.get(key) or "")[: organiser_mail.MAX_BODY + 100]
+            for key in ("subject", "body", "who", FIELD)
+        }
+        check_csrf(request, values[FIELD])
+        language = language_of(request)
+        try:
+            count = await organiser_mail.message_registrants(
+                actor,
+                occurrence_id,
+                subject=values["subject"],
+                body=values["body"],
+                include_waiting=values["who"] == "both",
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            text = MESSAGES.get(exc.code)
+            if exc.code == "subject_invalid":
+                message = translate(
+                    language,
+                    "Write a subject of at most %(max)s characters.",
+                    max=organiser_mail.MAX_SUBJECT,
+                )
+            elif exc.code == "body_invalid":
+                message = translate(
+                    language,
+                    "Write a message of at most %(max)s characters.",
+                    max=organiser_mail.MAX_BODY,
+                )
+            else:
+                message = translate(language, text) if text else exc.message
+            return await self._mail_form(
+                request,
+                actor,
+                occurrence_id,
+                status=400,
+                errors={exc.field or "form": message},
+                values=values,
+            )
+        return Redirect(f"/host/dates/{occurrence_id}/mail?sent={count}", status_code=303)
+
+    @get("/{kind:str}/{scope_id:int}/participation")
+    async def participation(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        kind: FromPath[str],
+        scope_id: FromPath[int],
+    ) -> Response[str]:
+        report = await participation.participation(actor, _scope_kind(kind), scope_id, clock.now())
+        return staff_page(request, actor, "host_participation.html", report=report)
+
+    @get("/{kind:str}/{scope_id:int}/participation.csv")
+    async def participation_csv(
+        self, actor: NamedDependency[Actor], kind: FromPath[str], scope_id: FromPath[int]
+    ) -> Response[str]:
+        report = await participation.participation(actor, _scope_kind(kind), scope_id, clock.now())
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(("name", "email", "registered", "attended", "held", "percentage", "hours"))
+        for person in report["people"]:
+            writer.writerow(
+                (
+                    signups.cell(person.name),
+                    signups.cell(person.person),
+                    person.registered,
+                    person.attended,
+                    report["held"],
+                    person.share(report["held"]),
+                    f"{person.hours:.2f}".replace(".", ","),
+                )
+            )
+        return Response(
+            "\ufeff" + buffer.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="participation-{kind}-{scope_id}.csv"'
+                ),
+                "Cache-Control": "no-store",
+            },
+        )
+
+
+def _scope_kind(kind: str) -> str:
+    if kind not in ("series", "programmes"):
+        raise NotFound("not_found", "This does not exist or is not yours to see.")
+    return "series" if kind == "series" else "programme"
