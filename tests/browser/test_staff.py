@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,18 @@ from tests.integration.test_host_pages import fill, make_host, series_of
 from tests.smtp import SmtpServer
 
 HOST = "host@example.org"
+
+
+async def _axe_here(page: Page) -> list[str]:
+    """axe on the page as it is now (a form shown after a POST cannot be loaded again)."""
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(page)
+    return [
+        f"{page.url}: {v['id']} ({v['impact']})"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 async def _setup() -> tuple[int, int, list[int]]:
@@ -202,4 +214,57 @@ async def test_an_organiser_invites_a_host_who_joins_through_the_mail(
     await page.get_by_label("Password again").fill("nina haar wachtwoord")
     await page.get_by_role("button", name="Accept the invitation").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    assert problems == []
+
+
+async def test_an_organiser_plans_a_fortnightly_series_with_a_skipped_holiday(
+    page: Page,
+) -> None:
+    await make_organiser()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("E-mail address").fill("organiser@example.org")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("link", name="Plan").click()
+    problems = await _violations(page, "/organise")
+    await page.get_by_role("link", name="New series").click()
+    year = clock.now().year + 1  # a Tuesday well ahead, and a holiday two weeks later
+    first = date(year, 3, 2)
+    while first.weekday() != 1:
+        first += timedelta(days=1)
+    holiday = first + timedelta(weeks=2)
+    await page.get_by_label("First date").fill(first.isoformat())
+    await page.get_by_label("Start time").fill("19:30")
+    await page.get_by_label("End time").fill("21:00")
+    await page.get_by_label("Every week or every few weeks").check()
+    await page.get_by_label(re.compile("^Every how many weeks")).fill("2")
+    await page.get_by_role("checkbox", name="Tuesday").check()
+    await page.get_by_label(re.compile("^Skip these dates")).fill(holiday.strftime("%d-%m-%Y"))
+    await page.get_by_label("Title").fill("Herstelcafé op dinsdag")
+    await page.get_by_label("Published: shown in the agenda").check()
+    await page.get_by_role("button", name="Show the dates").click()
+    preview = page.get_by_role("region", name="Check before saving")
+    await expect(preview).to_contain_text("every two weeks on Tuesday, 19:30–21:00")
+    await expect(preview.locator("s")).to_have_count(1)
+    problems += await _axe_here(page)
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_role("status")).to_contain_text("the series is saved")
+    await expect(page.get_by_text("No meeting (skipped)")).to_have_count(1)
+    problems += await _axe_here(page)
+
+    # Give the first date a speaker, and cancel the next one.
+    first_date = page.locator(".host-date").first
+    await first_date.locator("summary").click()
+    await first_date.get_by_label("Topic or speaker of this date").fill("Met gastspreker Sam")
+    await first_date.get_by_role("button", name="Save this date").click()
+    await expect(page.get_by_role("status")).to_contain_text("the date is changed")
+    second = page.locator(".host-date").nth(2)  # the one after the skipped holiday
+    await second.locator("summary").click()
+    await second.get_by_label(re.compile("^Reason for cancelling")).fill("De zaal is dicht")
+    await second.get_by_role("button", name="Cancel this date").click()
+    await expect(page.get_by_role("status")).to_contain_text("the date is cancelled")
+
+    public = await page.goto("/events/herstelcafe-op-dinsdag?lang=en")
+    assert public is not None and public.status == 200
+    await expect(page.get_by_text("Met gastspreker Sam")).to_be_visible()
     assert problems == []

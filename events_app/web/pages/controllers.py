@@ -25,6 +25,7 @@ from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.host import HostController
 from events_app.web.pages.manage import ManagePageController
 from events_app.web.pages.organisations import OrganisationPageController
+from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.register import RegisterController
 from events_app.web.pages.series import SeriesPageController
@@ -56,6 +57,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             HostController,
             TeamController,
             InvitationController,
+            OrganiseController,
         ],
         middleware=[limit.middleware],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,

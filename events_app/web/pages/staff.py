@@ -59,6 +59,7 @@ def login_redirect(request: Request[Any, Any, Any], _: LoginRequired) -> Respons
 NAV: list[tuple[str, str, str]] = [
     # (address, label, who sees it: "any" or "organiser")
     ("/host", N_("My sessions"), "any"),
+    ("/organise", N_("Plan"), "organiser"),
     ("/team", N_("Team"), "organiser"),
     ("/account", N_("My account"), "any"),
 ]

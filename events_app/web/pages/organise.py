@@ -1,0 +1,398 @@
+"""Organiser pages: the organisation's series, a new series with the recurrence builder (the
+rule in words and the next dates before saving), and one series' dates with their actions.
+
+The services do the work and the checks (organisers of the organisation only; anything else
+is "not found"); this module reads forms and shows their errors at the right field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from events_app import clock, db, urls
+from events_app.domain.errors import DomainError, NotFound
+from events_app.i18n import N_, translate
+from events_app.services import (
+    occurrences,
+    people,
+    series_lifecycle,
+)
+from events_app.services import series as series_service
+from events_app.services.accounts import Actor
+from events_app.services.invitations import team
+from events_app.web.pages.context import language_of
+from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.organise_form import (
+    FIELD_FOR,
+    KINDS,
+    SeriesForm,
+    details_from,
+    parse_day,
+    schedule_from,
+    skip_dates_from,
+)
+from events_app.web.pages.staff import provide_staff_actor, staff_page
+
+__all__ = ["OrganiseController"]
+
+PREVIEW_DATES = 8
+MESSAGES = {
+    "title_missing": N_("Give the series a title."),
+    "start_missing": N_("Give the first date."),
+    "invalid_time": N_("Write the time as 19:30."),
+    "end_before_start": N_("The end must be after the start."),
+    "in_the_past": N_("This date and time has already passed."),
+    "invalid_day": N_("Write the date as 29-12-2026."),
+    "invalid_number": N_("Fill in a whole number in the range shown."),
+    "location_missing": N_("Give the address."),
+    "invalid_url": N_("Give a web address that starts with https://."),
+    "until_missing": N_("Give the last date."),
+    "skip_not_a_date": N_("This day is not one of the series' dates."),
+    "kind_unknown": N_("Choose a kind of event."),
+    "format_unknown": N_("Choose online, in person or both."),
+    "repeat_unknown": N_("Choose how often it repeats."),
+    "nth_unknown": N_("Choose which week of the month."),
+    "date_not_scheduled": N_("This date is already skipped or cancelled."),
+    "date_scheduled": N_("This date is not skipped or cancelled."),
+    "date_started": N_("This date has already started or is over."),
+}
+RULE_MESSAGES = {
+    "weekdays": N_("Choose at least one weekday."),
+    "interval": N_("Repeat every 1 to 52 weeks or months."),
+    "count": N_("The number of times must be between 1 and 1000."),
+    "until": N_("Choose an end date or a number of times, not both."),
+}
+KIND_LABELS = {
+    "meetup": N_("Meet-up"),
+    "lecture": N_("Lecture"),
+    "workshop": N_("Workshop"),
+    "training": N_("Training"),
+    "course": N_("Course"),
+    "network_evening": N_("Network evening"),
+    "guest_lesson": N_("Guest lesson"),
+    "meeting": N_("Meeting"),
+}
+DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
+        "unpublished", "ended", "details")  # fmt: skip
+
+
+def _errors(exc: DomainError, language: str) -> dict[str, str]:
+    field = FIELD_FOR.get(exc.field or "", exc.field or "form")
+    if exc.code == "invalid_rrule" and exc.field in RULE_MESSAGES:
+        return {field: translate(language, RULE_MESSAGES[exc.field])}
+    text = MESSAGES.get(exc.code)
+    return {field: translate(language, text) if text else exc.message}
+
+
+async def _values(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key in form:
+        if not isinstance(key, str):
+            continue
+        items = [v for v in form.getall(key) if isinstance(v, str)]
+        values[key] = items if key == "weekdays" else (items[0][:20_000] if items else "")
+    check_csrf(request, values.get(FIELD) if isinstance(values.get(FIELD), str) else None)
+    return values
+
+
+class OrganiseController(Controller):
+    path = "/organise"
+    include_in_schema = False
+    dependencies = {"actor": provide_staff_actor}
+
+    @get("/")
+    async def overview(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
+    ) -> Response[str]:
+        organisations = actor.organiser_of()
+        if not organisations:
+            raise NotFound("not_found", "This does not exist or is not yours to see.")
+        teams = [await team(actor, org) for org in sorted(organisations)]
+        return staff_page(
+            request,
+            actor,
+            "organise.html",
+            organisations=[
+                {
+                    **t["organisation"],
+                    "series": await series_service.list_series(
+                        actor, organisation_id=t["organisation"]["id"]
+                    ),
+                }
+                for t in teams
+            ],
+        )
+
+    async def _new_form(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        organisation_id: int,
+        form: SeriesForm,
+        *,
+        status: int = 200,
+        errors: dict[str, str] | None = None,
+        preview: dict[str, Any] | None = None,
+    ) -> Response[str]:
+        organisation = await series_service.organisation_of(actor, organisation_id)
+        language = language_of(request)
+        return staff_page(
+            request,
+            actor,
+            "series_form.html",
+            status=status,
+            organisation=organisation,
+            form=form,
+            errors=errors or {},
+            preview=preview,
+            kinds=_kinds(language),
+        )
+
+    @get("/{organisation_id:int}/series/new")
+    async def new(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        organisation_id: FromPath[int],
+    ) -> Response[str]:
+        once = request.query_params.get("once") == "1"
+        form = SeriesForm(repeat="none" if once else "weekly", interval="1")
+        return await self._new_form(request, actor, organisation_id, form)
+
+    @post("/{organisation_id:int}/series/new")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        organisation_id: FromPath[int],
+    ) -> Response[Any]:
+        values = await _values(request)
+        form = SeriesForm.read(values)
+        language = language_of(request)
+        await series_service.organisation_of(actor, organisation_id)  # 404 before anything
+        try:
+            when = schedule_from(form)
+            details = details_from(form)
+            skips = skip_dates_from(form)
+            preview = await series_service.preview(
+                actor, when, limit=500 if skips else PREVIEW_DATES
+            )
+            days = {d["local_start"].date() for d in preview["dates"]}
+            for day in skips:
+                if day not in days:
+                    raise DomainError("skip_not_a_date", "", field="skip")
+            preview["dates"] = [
+                {**d, "skipped": d["local_start"].date() in skips}
+                for d in preview["dates"][: PREVIEW_DATES + len(skips)]
+            ]
+            if values.get("action") != "save":
+                return await self._new_form(request, actor, organisation_id, form, preview=preview)
+            async with db.transaction():
+                series_id, _ = await series_service.create_series(
+                    actor, organisation_id, when, details
+                )
+                dates = await occurrences.list_dates(actor, series_id)
+                for d in dates:
+                    if d["local_start"].date() in skips:
+                        await occurrences.call_off(actor, d["id"], "skipped", "")
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._new_form(
+                request, actor, organisation_id, form, status=400, errors=_errors(exc, language)
+            )
+        return Redirect(f"/organise/series/{series_id}?done=created", status_code=303)
+
+    async def _series(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        series_id: int,
+        *,
+        status: int = 200,
+        error: str = "",
+        edit: SeriesForm | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> Response[str]:
+        series = await series_service.get_series(actor, series_id)
+        now = clock.now()
+        dates = await occurrences.list_dates(actor, series_id)
+        members = (await team(actor, series["organisation_id"]))["members"]
+        done = request.query_params.get("done", "")
+        return staff_page(
+            request,
+            actor,
+            "series_admin.html",
+            status=status,
+            series=series,
+            upcoming=[d for d in dates if d["ends_at"] > now],
+            past=[d for d in dates if d["ends_at"] <= now][-10:],
+            members=members,
+            host_ids={h["account_id"] for h in series["hosts"]},
+            error=error,
+            form=edit or _form_of(series),
+            kinds=_kinds(language_of(request)),
+            errors=errors or {},
+            done=done if done in DONE else "",
+            public_url=urls.series_page(series["slug"]),
+            today=now.date().isoformat(),
+        )
+
+    @get("/series/{series_id:int}")
+    async def series_page(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        series_id: FromPath[int],
+    ) -> Response[str]:
+        return await self._series(request, actor, series_id)
+
+    @post("/series/{series_id:int}/details")
+    async def change_details(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        series_id: FromPath[int],
+    ) -> Response[Any]:
+        values = await _values(request)
+        form = SeriesForm.read(values)
+        try:
+            details = details_from(form)
+            await series_service.update_series(actor, series_id, details)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._series(
+                request,
+                actor,
+                series_id,
+                status=400,
+                edit=form,
+                errors=_errors(exc, language_of(request)),
+            )
+        return Redirect(f"/organise/series/{series_id}?done=details", status_code=303)
+
+    @post("/series/{series_id:int}/hosts")
+    async def change_hosts(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        series_id: FromPath[int],
+    ) -> Redirect:
+        form = await request.form()
+        check_csrf(request, str(form.get(FIELD) or ""))
+        chosen = [int(v) for v in form.getall("hosts", []) if isinstance(v, str) and v.isdigit()]
+        await people.set_hosts(actor, chosen, series_id=series_id)
+        return Redirect(f"/organise/series/{series_id}?done=hosts", status_code=303)
+
+    @post("/series/{series_id:int}/end")
+    async def end(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        series_id: FromPath[int],
+    ) -> Response[Any]:
+        values = await _values(request)
+        language = language_of(request)
+        try:
+            day = parse_day(str(values.get("from", "")), "from")
+            await series_lifecycle.end_series(actor, series_id, day)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            message = next(iter(_errors(exc, language).values()))
+            return await self._series(request, actor, series_id, status=400, error=message)
+        return Redirect(f"/organise/series/{series_id}?done=ended", status_code=303)
+
+    @post("/dates/{occurrence_id:int}/{action:str}")
+    async def date_action(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+        action: FromPath[str],
+    ) -> Response[Any]:
+        values = await _values(request)
+        date_view = await occurrences.get_date(actor, occurrence_id)
+        series_id = int(date_view["series_id"])
+        language = language_of(request)
+        try:
+            if action == "skip":
+                await occurrences.call_off(actor, occurrence_id, "skipped", "")
+                done = "skipped"
+            elif action == "cancel":
+                reason = str(values.get("reason", "")).strip()[:500]
+                await occurrences.call_off(actor, occurrence_id, "cancelled", reason)
+                done = "cancelled"
+            elif action == "restore":
+                await occurrences.restore(actor, occurrence_id)
+                done = "restored"
+            elif action == "change":
+                await occurrences.update_date(actor, occurrence_id, _date_changes(values))
+                done = "changed"
+            elif action == "move":
+                day = parse_day(str(values.get("day", "")), "day")
+                start = _clock(str(values.get("start", "")))
+                end = _clock(str(values.get("end", "")))
+                await occurrences.move(
+                    actor,
+                    occurrence_id,
+                    datetime.combine(day, start).isoformat(timespec="minutes"),
+                    datetime.combine(day, end).isoformat(timespec="minutes")
+                    if end > start
+                    else None,
+                )
+                done = "changed"
+            else:
+                raise NotFound("not_found", "This does not exist or is not yours to see.")
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            message = next(iter(_errors(exc, language).values()))
+            return await self._series(request, actor, series_id, status=409, error=message)
+        return Redirect(
+            f"/organise/series/{series_id}?done={done}#date-{occurrence_id}", status_code=303
+        )
+
+
+def _kinds(language: str) -> list[tuple[str, str]]:
+    return [(k, translate(language, KIND_LABELS[k])) for k in KINDS]
+
+
+def _clock(text: str) -> time:
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise DomainError("invalid_time", "Write the time as 19:30.", field="start") from None
+
+
+def _date_changes(values: dict[str, Any]) -> dict[str, Any]:
+    """The overrides of one date: topic and capacity (empty capacity = the series')."""
+    changes: dict[str, Any] = {"topic": str(values.get("topic", "")).strip()[:300]}
+    capacity = str(values.get("capacity", "")).strip()
+    if capacity and (not capacity.isdigit() or not 1 <= int(capacity) <= 100_000):
+        raise DomainError("invalid_number", "", field="capacity")
+    changes["capacity"] = int(capacity) if capacity else None
+    return changes
+
+
+def _form_of(series: dict[str, Any]) -> SeriesForm:
+    return SeriesForm(
+        title=series["title"],
+        summary=series["summary"],
+        description=series["description"],
+        kind=series["kind"],
+        format=series["format"],
+        location=series["location"],
+        meeting_url=series["meeting_url"],
+        capacity="" if series["capacity"] is None else str(series["capacity"]),
+        waitlist=series["waitlist"],
+        published=series["published"],
+    )

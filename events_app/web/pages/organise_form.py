@@ -1,0 +1,190 @@
+"""The series form: its fields, read into the services' inputs, and errors mapped to fields.
+
+Pure (no database, no request): the page hands in the submitted values as a dict of strings
+(checkbox groups as lists) and gets a :class:`ScheduleInput`, the details and the dates to
+skip, or a :class:`DomainError` that names the form field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from events_app.domain.errors import DomainError
+from events_app.domain.schedule import Choice, ScheduleInput
+
+__all__ = [
+    "FIELD_FOR",
+    "KINDS",
+    "SeriesForm",
+    "details_from",
+    "parse_day",
+    "schedule_from",
+    "skip_dates_from",
+]
+
+KINDS = ("meetup", "lecture", "workshop", "training", "course", "network_evening",
+         "guest_lesson", "meeting")  # fmt: skip
+FORMATS = ("online", "in_person", "hybrid")
+REPEATS = ("none", "weekly", "monthly_weekday", "monthly_day")
+NTHS = (1, 2, 3, 4, -1)
+# Service field names → the form's input names.
+FIELD_FOR = {
+    "first_start": "start_date",
+    "freq": "repeat",
+    "month_day": "repeat",
+    "month_weekday": "month_nth",
+    "rule": "repeat",
+    "duration_minutes": "end_time",
+}
+_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+@dataclass
+class SeriesForm:
+    """What the organiser typed, kept to show the form again."""
+
+    title: str = ""
+    summary: str = ""
+    description: str = ""
+    kind: str = "meetup"
+    format: str = "online"
+    location: str = ""
+    meeting_url: str = ""
+    capacity: str = ""
+    waitlist: bool = True
+    published: bool = False
+    start_date: str = ""
+    start_time: str = ""
+    end_time: str = ""
+    repeat: str = "weekly"
+    interval: str = "1"
+    weekdays: list[int] = field(default_factory=list)
+    month_nth: str = "1"
+    ends: str = "never"
+    until: str = ""
+    count: str = ""
+    skip: str = ""
+
+    @classmethod
+    def read(cls, values: dict[str, Any]) -> SeriesForm:
+        def text(name: str, limit: int = 5000) -> str:
+            value = values.get(name, "")
+            return value.strip()[:limit] if isinstance(value, str) else ""
+
+        weekdays = sorted(
+            {int(d) for d in values.get("weekdays", []) if isinstance(d, str) and d in "0123456"}
+        )
+        return cls(
+            title=text("title", 300),
+            summary=text("summary", 600),
+            description=text("description", 20_000),
+            kind=text("kind", 30),
+            format=text("format", 20),
+            location=text("location", 2000),
+            meeting_url=text("meeting_url", 600),
+            capacity=text("capacity", 10),
+            waitlist=values.get("waitlist") == "yes",
+            published=values.get("published") == "yes",
+            start_date=text("start_date", 20),
+            start_time=text("start_time", 10),
+            end_time=text("end_time", 10),
+            repeat=text("repeat", 20) or "none",
+            interval=text("interval", 5) or "1",
+            weekdays=weekdays,
+            month_nth=text("month_nth", 3) or "1",
+            ends=text("ends", 10) or "never",
+            until=text("until", 20),
+            count=text("count", 6),
+            skip=text("skip", 2000),
+        )
+
+
+def parse_day(text: str, field: str) -> date:
+    """A day as 2026-12-29 (date fields) or 29-12-2026 (typed the Dutch way)."""
+    found = _DAY.match(text.strip())
+    try:
+        if found and found.group(1):
+            return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        if found:
+            return date(int(found.group(6)), int(found.group(5)), int(found.group(4)))
+    except ValueError:
+        pass
+    raise DomainError("invalid_day", f"'{text}' is not a date like 29-12-2026.", field=field)
+
+
+def _number(text: str, field: str, low: int, high: int) -> int:
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise DomainError("invalid_number", f"Fill in a number from {low} to {high}.", field=field)
+    return int(text)
+
+
+def schedule_from(form: SeriesForm) -> ScheduleInput:
+    """The schedule as the services take it (the builder's choices, not RRULE text)."""
+    if not form.start_date:
+        raise DomainError("start_missing", "Give the first date.", field="start_date")
+    first = parse_day(form.start_date, "start_date")
+    if form.repeat not in REPEATS:
+        raise DomainError("repeat_unknown", "Choose how often it repeats.", field="repeat")
+    choice: Choice | None = None
+    if form.repeat != "none":
+        until = count = None
+        if form.ends == "until":
+            if not form.until:
+                raise DomainError("until_missing", "Give the last date.", field="until")
+            until = parse_day(form.until, "until")
+        elif form.ends == "count":
+            count = _number(form.count, "count", 1, 1000)
+        interval = _number(form.interval, "interval", 1, 52)
+        if form.repeat == "weekly":
+            choice = Choice("weekly", interval, tuple(form.weekdays) or (first.weekday(),),
+                            until=until, count=count)  # fmt: skip
+        elif form.repeat == "monthly_day":
+            choice = Choice("monthly", interval, month_day=first.day, until=until, count=count)
+        else:
+            nth = int(form.month_nth) if form.month_nth.lstrip("-").isdigit() else 0
+            if nth not in NTHS:
+                raise DomainError("nth_unknown", "Choose which week of the month.",
+                                  field="month_nth")  # fmt: skip
+            choice = Choice("monthly", interval, month_weekday=(nth, first.weekday()),
+                            until=until, count=count)  # fmt: skip
+    return ScheduleInput(
+        rule="" if choice is None else None,
+        recurrence=choice,
+        start_date=first,
+        start_time=form.start_time or None,
+        end_time=form.end_time or None,
+    )
+
+
+def skip_dates_from(form: SeriesForm) -> list[date]:
+    """The holidays to leave out, one per line (or separated by commas)."""
+    parts = [p for p in re.split(r"[\s,;]+", form.skip) if p]
+    return sorted({parse_day(p, "skip") for p in parts})
+
+
+def details_from(form: SeriesForm) -> dict[str, Any]:
+    """Title, description, format, place, capacity and publication, as column values."""
+    if form.kind not in KINDS:
+        raise DomainError("kind_unknown", "Choose a kind of event.", field="kind")
+    if form.format not in FORMATS:
+        raise DomainError("format_unknown", "Choose online, in person or both.", field="format")
+    capacity = None
+    if form.capacity:
+        capacity = _number(form.capacity, "capacity", 1, 100_000)
+    if form.format != "online" and not form.location:
+        raise DomainError("location_missing", "Give the address.", field="location")
+    return {
+        "title": form.title,
+        "summary": form.summary,
+        "description": form.description,
+        "kind": form.kind,
+        "format": form.format,
+        "location": form.location,
+        "meeting_url": form.meeting_url,
+        "capacity": capacity,
+        "waitlist": form.waitlist,
+        "published": form.published,
+    }

@@ -1,0 +1,207 @@
+"""Organiser pages: a new series with the builder (preview, then save, skipping a holiday),
+every bad input at its field, date actions with their mails, and no access for others."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import httpx
+
+from events_app import clock
+from events_app.tables import Occurrence, OutboxMail, Series, SeriesHost
+from tests.factories import PASSWORD, make_organiser
+from tests.integration.test_host_pages import fill, login, make_host
+from tests.integration.test_pages_register import csrf_token
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def _series_form(**overrides: str) -> dict[str, str | list[str]]:
+    form: dict[str, str | list[str]] = {
+        "title": "Herstelcafé",
+        "kind": "meetup",
+        "format": "online",
+        "capacity": "12",
+        "waitlist": "yes",
+        "published": "yes",
+        "start_date": "2026-12-01",
+        "start_time": "19:30",
+        "end_time": "21:00",
+        "repeat": "weekly",
+        "interval": "2",
+        "weekdays": ["1"],
+        "ends": "never",
+        "skip": "29-12-2026",
+    }
+    form.update(overrides)
+    return form
+
+
+async def _post(
+    client: httpx.AsyncClient, path: str, data: dict[str, str | list[str]]
+) -> httpx.Response:
+    token = await csrf_token(client, "/organise?lang=en")
+    return await client.post(path, data={"csrf_token": token, **data})
+
+
+async def test_preview_then_save_a_fortnightly_series_with_a_skipped_holiday(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    with clock.frozen(NOW):
+        preview = await _post(client, f"/organise/{org}/series/new", _series_form(action="preview"))
+        assert preview.status_code == 200
+        assert "every two weeks on Tuesday, 19:30–21:00" in preview.text
+        assert "<s>Tuesday 29 December 2026, 19:30–21:00</s>" in preview.text
+        assert "Tuesday 12 January 2027, 19:30–21:00" in preview.text
+        assert await Series.count() == 0  # nothing stored by a preview
+        saved = await _post(client, f"/organise/{org}/series/new", _series_form(action="save"))
+        assert saved.status_code == 303
+        series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+        dates = (
+            await Occurrence.select(Occurrence.local_start, Occurrence.status)
+            .where(Occurrence.series == series_id)
+            .order_by(Occurrence.local_start)
+        )
+        assert [d["local_start"].date() for d in dates[:3]] == [
+            date(2026, 12, 1),
+            date(2026, 12, 15),
+            date(2026, 12, 29),
+        ]
+        assert [d["status"] for d in dates[:4]] == [
+            "scheduled",
+            "scheduled",
+            "skipped",
+            "scheduled",
+        ]
+        assert all(d["local_start"].hour == 19 and d["local_start"].minute == 30 for d in dates)
+        page = await client.get(f"/organise/series/{series_id}?lang=en")
+        assert page.status_code == 200 and "No meeting (skipped)" in page.text
+
+
+async def test_every_bad_input_is_shown_at_its_field_with_the_input_kept(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    cases = {
+        "title": ({"title": ""}, "Give the series a title."),
+        "start_date": ({"start_date": ""}, "Give the first date."),
+        "end_time": ({"end_time": "18:00"}, "The end must be after the start."),
+        "interval": ({"interval": "99"}, "Fill in a whole number"),
+        "skip": ({"skip": "30-12-2026"}, "not one of the series"),
+        "location": ({"format": "in_person"}, "Give the address."),
+        "capacity": ({"capacity": "veel"}, "Fill in a whole number"),
+        "count": ({"ends": "count", "count": ""}, "Fill in a whole number"),
+        "meeting_url": ({"meeting_url": "javascript:alert(1)"}, "https://"),
+    }
+    with clock.frozen(NOW):
+        for field, (change, message) in cases.items():
+            response = await _post(
+                client, f"/organise/{org}/series/new", _series_form(action="save", **change)
+            )
+            assert response.status_code == 400, field
+            assert message in response.text, (field, message)
+            assert f'id="error-{field}"' in response.text, field
+            assert 'value="Herstelcafé"' in response.text or field == "title"
+        past = await _post(
+            client,
+            f"/organise/{org}/series/new",
+            _series_form(action="save", start_date="2026-11-03", skip=""),
+        )
+        assert past.status_code == 400 and "already passed" in past.text
+    assert await Series.count() == 0
+
+
+async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    saved = await _post(
+        client,
+        f"/organise/{org}/series/new",
+        _series_form(action="save", start_date="2027-01-05", skip=""),
+    )
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    first, second = [
+        d["id"]
+        for d in await Occurrence.select(Occurrence.id)
+        .where(Occurrence.series == series_id)
+        .order_by(Occurrence.starts_at)
+        .limit(2)
+    ]
+    await fill(first, 2)
+    changed = await _post(client, f"/organise/dates/{first}/change",
+                          {"topic": "Met gastspreker Sam", "capacity": ""})  # fmt: skip
+    assert changed.headers["location"].endswith(f"done=changed#date-{first}")
+    cancelled = await _post(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
+    assert cancelled.status_code == 303
+    again = await _post(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
+    assert again.status_code == 409 and "already skipped or cancelled" in again.text
+    kinds = [r["kind"] for r in await OutboxMail.select(OutboxMail.kind)]
+    assert kinds.count("occurrence_cancelled") == 2
+    moved = await _post(client, f"/organise/dates/{second}/move",
+                        {"day": "2027-01-20", "start": "20:00", "end": "21:30"})  # fmt: skip
+    assert moved.status_code == 303
+    row = (await Occurrence.select().where(Occurrence.id == second))[0]
+    assert row["local_start"] == datetime(2027, 1, 20, 20, 0)  # noqa: DTZ001 - wall-clock time
+    restored = await _post(client, f"/organise/dates/{first}/restore", {})
+    assert restored.status_code == 303
+
+
+async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    saved = await _post(client, f"/organise/{org}/series/new",
+                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    host = await make_host(org, series_id)
+    await SeriesHost.delete().where(SeriesHost.account == host)
+    token = await csrf_token(client, f"/organise/series/{series_id}")
+    await client.post(
+        f"/organise/series/{series_id}/hosts", data={"csrf_token": token, "hosts": [str(host)]}
+    )
+    assert await SeriesHost.count().where(SeriesHost.account == host) == 1
+    bad = await _post(client, f"/organise/series/{series_id}/details",
+                      _series_form(title="", capacity="5"))  # fmt: skip
+    assert bad.status_code == 400 and "Give the series a title." in bad.text
+    ok = await _post(client, f"/organise/series/{series_id}/details",
+                     _series_form(title="Herstelcafé Noord", capacity="5"))  # fmt: skip
+    assert ok.status_code == 303
+    assert (await Series.select(Series.title, Series.capacity))[0] == {
+        "title": "Herstelcafé Noord",
+        "capacity": 5,
+    }
+    ended = await _post(client, f"/organise/series/{series_id}/end", {"from": "2027-02-01"})
+    assert ended.status_code == 303
+    after = await Occurrence.select(Occurrence.status).where(
+        Occurrence.local_start >= datetime(2027, 2, 1)  # noqa: DTZ001 - wall-clock time
+    )
+    assert after and {d["status"] for d in after} == {"cancelled"}
+
+
+async def test_hosts_and_other_organisations_get_404(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    saved = await _post(client, f"/organise/{org}/series/new",
+                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    [first] = await Occurrence.select(Occurrence.id).limit(1)
+    await make_host(org, series_id)
+    await make_organiser("ander-netwerk", email="olga@example.org")
+    for email in ("host@example.org", "olga@example.org"):
+        await client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+        for path in (f"/organise/series/{series_id}", f"/organise/{org}/series/new"):
+            response = await client.get(path, headers={"accept": "text/html"})
+            assert response.status_code == 404, (email, path)
+        token = await csrf_token(client, "/account")
+        response = await client.post(
+            f"/organise/dates/{first['id']}/skip", data={"csrf_token": token}
+        )
+        assert response.status_code == 404
+    assert (await client.get("/organise", headers={"accept": "text/html"})).status_code == 200
