@@ -75,6 +75,14 @@ async def _shot(page: Page, name: str, *, full: bool = True) -> None:
     print(f"wrote {path.relative_to(ROOT)}")
 
 
+async def _log_in(page: Page, base: str, email: str) -> None:
+    await page.goto(base + "/login")
+    await page.fill("#field-email", email)
+    await page.fill("#field-password", "demo-wachtwoord")
+    await page.click("form.narrow-form button[type=submit]")
+    await page.wait_for_url(re.compile(r".*/host$"))
+
+
 async def take(base: str, width: int) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as pw:
@@ -106,6 +114,35 @@ async def take(base: str, width: int) -> None:
         page = await phone.new_page()
         await page.goto(base + "/")
         await _shot(page, "agenda-phone", full=False)
+        await _log_in(page, base, "gastheer@netwerk.example.org")
+        await page.locator("a[href^='/host/dates/']").first.click()
+        await page.goto(page.url + "/attendance")
+        await _shot(page, "attendance-phone", full=False)
+        await phone.close()
+        staff = await browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+        page = await staff.new_page()
+        await _log_in(page, base, "gastheer@netwerk.example.org")
+        await _shot(page, "host-sessions")
+        await page.locator("a[href^='/host/dates/']").first.click()
+        await _shot(page, "signup-list")
+        await staff.close()
+        organiser = await browser.new_context(
+            viewport={"width": width, "height": 900}, locale="nl-NL"
+        )
+        page = await organiser.new_page()
+        await _log_in(page, base, "organisator@netwerk.example.org")
+        await page.goto(base + "/organise")
+        await page.locator("a[href$='/series/new']").first.click()
+        await page.fill("#field-start_date", "2027-03-02")
+        await page.fill("#field-start_time", "19:30")
+        await page.fill("#field-end_time", "21:00")
+        await page.check("#repeat-weekly")
+        await page.fill("#field-interval", "2")
+        await page.check("#weekday-1")
+        await page.fill("#field-skip", "30-03-2027")
+        await page.fill("#field-title", "Herstelcafé op dinsdag")
+        await page.click("button[value=preview]")
+        await _shot(page, "series-builder")
         await browser.close()
 
 

@@ -23,6 +23,7 @@ from events_app.web.pages.account import (
 from events_app.web.pages.agenda import AgendaController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.host import HostController
+from events_app.web.pages.mail_log import MailLogController
 from events_app.web.pages.manage import ManagePageController
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
@@ -58,6 +59,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             TeamController,
             InvitationController,
             OrganiseController,
+            MailLogController,
         ],
         middleware=[limit.middleware],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
