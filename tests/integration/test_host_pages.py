@@ -248,3 +248,43 @@ async def test_organisers_open_every_date_and_give_places(client: httpx.AsyncCli
     }
     assert statuses[people[0]] == "cancelled"
     assert statuses[people[4]] == "confirmed"  # the first on the waiting list moved up
+
+
+async def test_organisers_add_someone_by_hand(client: httpx.AsyncClient) -> None:
+    _, _, other = await two_series()
+    await make_organiser()
+    await fill(other, 4)
+    await login(client, "organiser@example.org")
+    token = await csrf_token(client, f"/host/dates/{other}?lang=en")
+    bad = await client.post(
+        f"/host/dates/{other}/add",
+        data={"csrf_token": token, "name": "Bel Ik", "email": "bel@", "role": "relative"},
+    )
+    assert bad.status_code == 400 and 'value="Bel Ik"' in bad.text
+    assert 'id="error-email"' in bad.text
+    added = await client.post(
+        f"/host/dates/{other}/add",
+        data={"csrf_token": token, "name": "Bel Ik", "email": "bel@example.org", "role": ""},
+    )
+    assert added.headers["location"] == f"/host/dates/{other}?done=added_waiting"
+    row = (
+        await Registration.select(Registration.status, Registration.source).where(
+            Registration.email == "bel@example.org"
+        )
+    )[0]
+    assert row == {"status": "waiting", "source": "organiser"}
+
+
+async def test_hosts_cannot_add_people(client: httpx.AsyncClient) -> None:
+    _, mine, _ = await two_series()
+    await login(client, "host@example.org")
+    page = await client.get(f"/host/dates/{mine}?lang=en")
+    assert "Add someone by hand" not in page.text
+    token = await csrf_token(client, f"/host/dates/{mine}")
+    response = await client.post(
+        f"/host/dates/{mine}/add",
+        data={"csrf_token": token, "name": "X", "email": "x@example.org"},
+        headers={"accept": "text/html"},
+    )
+    assert response.status_code == 404
+    assert await Registration.count() == 0

@@ -30,6 +30,7 @@ from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.register import RegisterController
 from events_app.web.pages.series import SeriesPageController
+from events_app.web.pages.settings_page import SettingsController
 from events_app.web.pages.static import STATIC_DIR
 from events_app.web.pages.team import InvitationController, TeamController
 
@@ -60,6 +61,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             InvitationController,
             OrganiseController,
             MailLogController,
+            SettingsController,
         ],
         middleware=[limit.middleware],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,

@@ -24,6 +24,7 @@ from events_app.services import host_feeds, host_sessions, participation, signup
 from events_app.services.accounts import Actor
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.forms import error_message
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["HostController"]
@@ -103,6 +104,8 @@ class HostController(Controller):
         template: str = "host_date.html",
         status: int = 200,
         error: str = "",
+        add_errors: dict[str, str] | None = None,
+        add_values: dict[str, str] | None = None,
     ) -> Response[str]:
         date = await host_sessions.date_summary(actor, occurrence_id)
         data = await signups.signup_list(actor, occurrence_id)
@@ -116,6 +119,9 @@ class HostController(Controller):
                 translate(language, ROLE_LABELS[role]) if role in ROLE_LABELS else ""
             ),
             "error": error,
+            "add_errors": add_errors or {},
+            "add_values": add_values or {"name": "", "email": "", "role": ""},
+            "roles": list(ROLE_LABELS),
             "done": request.query_params.get("done", ""),
             "public_url": urls.date_page(date["series_slug"], occurrence_id),
         }
@@ -210,6 +216,39 @@ class HostController(Controller):
             present=sum(1 for r in confirmed if r["attended"] is True),
             absent=sum(1 for r in confirmed if r["attended"] is False),
         )
+
+    @post("/dates/{occurrence_id:int}/add")
+    async def add_person(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        """Organisers add someone by hand (a phone call, a paper list): no consent box."""
+        values = await _form(request)
+        language = language_of(request)
+        try:
+            receipt = await signups.add_by_hand(
+                actor,
+                occurrence_id,
+                name=values.get("name", ""),
+                email=values.get("email", ""),
+                role=values.get("role") or None,
+                language=values.get("language") if values.get("language") in ("nl", "en") else None,
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._list(
+                request,
+                actor,
+                occurrence_id,
+                status=400,
+                add_errors={exc.field or "form": error_message(exc, language)},
+                add_values=values,
+            )
+        status = receipt.outcomes[0].status if receipt.outcomes else "confirmed"
+        return Redirect(f"/host/dates/{occurrence_id}?done=added_{status}", status_code=303)
 
     @get("/dates/{occurrence_id:int}/attendance")
     async def attendance(

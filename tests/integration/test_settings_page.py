@@ -1,0 +1,84 @@
+"""Organisation settings and the questions asked at registration, as organisers see them."""
+
+from __future__ import annotations
+
+import httpx
+
+from events_app.tables import Organisation, Question
+from tests.factories import PASSWORD, make_date, make_organiser
+from tests.integration.test_host_pages import login
+from tests.integration.test_pages_register import csrf_token
+
+SETTINGS = {
+    "name": "Stadsnetwerk Ervaringskennis",
+    "contact_email": "info@example.org",
+    "language": "en",
+    "retention_days": "60",
+    "consent_text": "Wij bewaren je gegevens tot twee maanden na de bijeenkomst.",
+}
+
+
+async def test_settings_are_checked_and_saved(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    token = await csrf_token(client, f"/organise/{org}/settings?lang=en")
+    for change, field, message in (
+        ({"name": " "}, "name", "Give the organisation a name."),
+        ({"contact_email": "info@"}, "contact_email", "not a valid e-mail address"),
+        ({"retention_days": "0"}, "retention_days", "from 1 to 3650"),
+        ({"language": "de"}, "language", "Choose Dutch or English."),
+    ):
+        response = await client.post(
+            f"/organise/{org}/settings", data={"csrf_token": token, **SETTINGS, **change}
+        )
+        assert response.status_code == 400, field
+        assert message in response.text and f'id="error-{field}"' in response.text, field
+        assert "tot twee maanden" in response.text  # the rest of the input is kept
+    saved = await client.post(f"/organise/{org}/settings", data={"csrf_token": token, **SETTINGS})
+    assert saved.headers["location"].endswith("done=saved")
+    row = (await Organisation.select().where(Organisation.id == org))[0]
+    assert (row["name"], row["retention_days"], row["language"]) == (
+        "Stadsnetwerk Ervaringskennis",
+        60,
+        "en",
+    )
+
+
+async def test_a_question_is_added_asked_on_the_form_and_removed(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await make_date(org, slug="ontmoeting")
+    await login(client, "organiser@example.org")
+    token = await csrf_token(client, f"/organise/{org}/settings?lang=en")
+    bad = await client.post(
+        f"/organise/{org}/settings/questions",
+        data={"csrf_token": token, "label": "Hoe kom je?", "kind": "choice", "choices": "Trein"},
+    )
+    assert bad.status_code == 400 and "2 to 20 options" in bad.text and "Trein" in bad.text
+    added = await client.post(
+        f"/organise/{org}/settings/questions",
+        data={"csrf_token": token, "label": "Hoe kom je?", "kind": "choice",
+              "choices": "Trein\nAuto\nFiets", "required": "yes"},
+    )  # fmt: skip
+    assert added.status_code == 303
+    form = await client.get("/events/ontmoeting/register")
+    assert "Hoe kom je?" in form.text and "Fiets" in form.text
+    [question] = await Question.select(Question.id)
+    removed = await client.post(
+        f"/organise/{org}/settings/questions/{question['id']}/remove", data={"csrf_token": token}
+    )
+    assert removed.status_code == 303
+    assert "Hoe kom je?" not in (await client.get("/events/ontmoeting/register")).text
+
+
+async def test_only_organisers_of_the_organisation(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    await make_organiser("ander-netwerk", email="olga@example.org")
+    await client.post("/api/v1/session", json={"email": "olga@example.org", "password": PASSWORD})
+    response = await client.get(
+        f"/organise/{organiser.organisation_id}/settings", headers={"accept": "text/html"}
+    )
+    assert response.status_code == 404
