@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import httpx
 
 from events_app import clock
-from events_app.tables import Occurrence, OutboxMail, Series, SeriesHost
+from events_app.tables import Material, Occurrence, OutboxMail, Series, SeriesHost, Speaker
 from tests.factories import PASSWORD, make_organiser
 from tests.integration.test_host_pages import fill, login, make_host
 from tests.integration.test_pages_register import csrf_token
@@ -205,3 +205,40 @@ async def test_hosts_and_other_organisations_get_404(client: httpx.AsyncClient) 
         )
         assert response.status_code == 404
     assert (await client.get("/organise", headers={"accept": "text/html"})).status_code == 200
+
+
+async def test_speakers_and_materials(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    saved = await _post(client, f"/organise/{org}/series/new",
+                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    [first] = await Occurrence.select(Occurrence.id).order_by(Occurrence.starts_at).limit(1)
+    date_id = first["id"]
+    await _post(client, f"/organise/series/{series_id}/speakers",
+                {"speakers": "Mira Jansen\nTom de Wit (moderator)\n"})  # fmt: skip
+    changes = {"topic": "Herstel en werk", "capacity": "", "speakers": "Sam Gast"}
+    changed = await _post(client, f"/organise/dates/{date_id}/change", changes)
+    assert changed.status_code == 303
+    speakers = {
+        (r["name"], r["role"], r["occurrence"])
+        for r in await Speaker.select(Speaker.name, Speaker.role, Speaker.occurrence)
+    }
+    assert speakers == {
+        ("Mira Jansen", "speaker", None),
+        ("Tom de Wit", "moderator", None),
+        ("Sam Gast", "speaker", date_id),
+    }
+    public = await client.get(f"/events/{(await Series.select(Series.slug))[0]['slug']}")
+    assert "Sam Gast" in public.text and "Tom de Wit" in public.text
+    bad = await _post(client, f"/organise/dates/{date_id}/material",
+                      {"title": "Dia's", "url": "javascript:alert(1)"})  # fmt: skip
+    assert bad.status_code == 409 and "https://" in bad.text
+    added = await _post(client, f"/organise/dates/{date_id}/material",
+                        {"title": "Dia's", "url": "https://example.org/dias.pdf"})  # fmt: skip
+    assert added.status_code == 303
+    [material] = await Material.select(Material.id)
+    removed = await _post(client, f"/organise/dates/{date_id}/material-remove",
+                          {"material": str(material["id"])})  # fmt: skip
+    assert removed.status_code == 303 and await Material.count() == 0

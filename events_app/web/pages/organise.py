@@ -61,6 +61,8 @@ MESSAGES = {
     "date_not_scheduled": N_("This date is already skipped or cancelled."),
     "date_scheduled": N_("This date is not skipped or cancelled."),
     "date_started": N_("This date has already started or is over."),
+    "url_missing": N_("Give the address of the material."),
+    "name_missing": N_("Every speaker needs a name."),
 }
 RULE_MESSAGES = {
     "weekdays": N_("Choose at least one weekday."),
@@ -79,7 +81,8 @@ KIND_LABELS = {
     "meeting": N_("Meeting"),
 }
 DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
-        "unpublished", "ended", "details")  # fmt: skip
+        "unpublished", "ended", "details", "speakers", "material",
+        "material_removed")  # fmt: skip
 
 
 def _errors(exc: DomainError, language: str) -> dict[str, str]:
@@ -292,6 +295,23 @@ class OrganiseController(Controller):
         await people.set_hosts(actor, chosen, series_id=series_id)
         return Redirect(f"/organise/series/{series_id}?done=hosts", status_code=303)
 
+    @post("/series/{series_id:int}/speakers")
+    async def change_speakers(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        series_id: FromPath[int],
+    ) -> Response[Any]:
+        values = await _values(request)
+        try:
+            await people.set_speakers(actor, _speakers(values), series_id=series_id)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            message = next(iter(_errors(exc, language_of(request)).values()))
+            return await self._series(request, actor, series_id, status=400, error=message)
+        return Redirect(f"/organise/series/{series_id}?done=speakers", status_code=303)
+
     @post("/series/{series_id:int}/end")
     async def end(
         self,
@@ -335,8 +355,24 @@ class OrganiseController(Controller):
                 await occurrences.restore(actor, occurrence_id)
                 done = "restored"
             elif action == "change":
-                await occurrences.update_date(actor, occurrence_id, _date_changes(values))
+                async with db.transaction():
+                    await occurrences.update_date(actor, occurrence_id, _date_changes(values))
+                    await people.set_speakers(actor, _speakers(values), occurrence_id=occurrence_id)
                 done = "changed"
+            elif action == "material":
+                await people.add_material(
+                    actor,
+                    occurrence_id,
+                    str(values.get("title", ""))[:300],
+                    str(values.get("url", ""))[:600],
+                )
+                done = "material"
+            elif action == "material-remove":
+                material = str(values.get("material", ""))
+                if not material.isdigit() or len(material) > 12:
+                    raise NotFound("not_found", "This does not exist or is not yours to see.")
+                await people.delete_material(actor, occurrence_id, int(material))
+                done = "material_removed"
             elif action == "move":
                 day = parse_day(str(values.get("day", "")), "day")
                 start = _clock(str(values.get("start", "")))
@@ -356,6 +392,8 @@ class OrganiseController(Controller):
             if exc.status_code == 404:
                 raise
             message = next(iter(_errors(exc, language).values()))
+            if action == "material" and exc.code == "title_missing":
+                message = translate(language, N_("Give the material a title."))
             return await self._series(request, actor, series_id, status=409, error=message)
         return Redirect(
             f"/organise/series/{series_id}?done={done}#date-{occurrence_id}", status_code=303
@@ -371,6 +409,20 @@ def _clock(text: str) -> time:
         return time.fromisoformat(text.strip())
     except ValueError:
         raise DomainError("invalid_time", "Write the time as 19:30.", field="start") from None
+
+
+def _speakers(values: dict[str, Any]) -> list[people.SpeakerInput]:
+    """Speakers typed one per line; "(moderator)" after a name makes a moderator."""
+    found = []
+    for line in str(values.get("speakers", "")).splitlines()[:30]:
+        name = " ".join(line.split())[:200]
+        if not name:
+            continue
+        moderator = name.lower().endswith(("(moderator)", "(gespreksleider)"))
+        if moderator:
+            name = name.rsplit("(", 1)[0].strip()
+        found.append(people.SpeakerInput(name=name, role="moderator" if moderator else "speaker"))
+    return found
 
 
 def _date_changes(values: dict[str, Any]) -> dict[str, Any]:
