@@ -242,3 +242,45 @@ async def test_speakers_and_materials(client: httpx.AsyncClient) -> None:
     removed = await _post(client, f"/organise/dates/{date_id}/material-remove",
                           {"material": str(material["id"])})  # fmt: skip
     assert removed.status_code == 303 and await Material.count() == 0
+
+
+async def test_the_schedule_changes_from_a_date_on_after_a_preview(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    weekly = _series_form(action="save", start_date="2027-01-05", skip="", interval="1")
+    saved = await _post(client, f"/organise/{org}/series/new", weekly)
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    dates = {
+        d["local_start"].date(): d["id"]
+        for d in await Occurrence.select(Occurrence.id, Occurrence.local_start)
+    }
+    await fill(dates[date(2027, 1, 19)], 2)
+    page = await client.get(f"/organise/series/{series_id}?lang=en")
+    assert 'name="weekdays" value="1" checked' in page.text.replace("\n", " ") or (
+        'id="weekday-1" name="weekdays" value="1" checked' in page.text
+    )
+    change = {"start_date": "2027-01-14", "start_time": "19:30", "end_time": "21:00",
+              "repeat": "weekly", "interval": "2", "weekdays": ["3"], "ends": "never"}  # fmt: skip
+    shown = await _post(client, f"/organise/series/{series_id}/schedule",
+                        {**change, "action": "preview"})  # fmt: skip
+    assert shown.status_code == 200
+    assert "every two weeks on Thursday" in shown.text
+    assert "These dates disappear (2 people registered get an e-mail)" in shown.text
+    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    done = await _post(client, f"/organise/series/{series_id}/schedule",
+                       {**change, "action": "save"})  # fmt: skip
+    assert done.headers["location"].endswith("done=schedule")
+    rows = await Occurrence.select(Occurrence.local_start, Occurrence.status).order_by(
+        Occurrence.local_start
+    )
+    statuses = {r["local_start"].date(): r["status"] for r in rows}
+    assert statuses[date(2027, 1, 5)] == "scheduled"  # before the change: as it was
+    assert statuses[date(2027, 1, 19)] == "cancelled"
+    assert statuses[date(2027, 1, 14)] == "scheduled"
+    assert statuses[date(2027, 1, 28)] == "scheduled"
+    bad = await _post(client, f"/organise/series/{series_id}/schedule",
+                      {**change, "start_date": "2020-01-01", "action": "preview"})  # fmt: skip
+    assert bad.status_code == 400 and 'id="error-start_date"' in bad.text

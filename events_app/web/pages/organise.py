@@ -7,8 +7,10 @@ is "not found"); this module reads forms and shows their errors at the right fie
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from dataclasses import replace
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -31,9 +33,11 @@ from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.organise_form import (
     FIELD_FOR,
     KINDS,
+    SCHEDULE_FIELDS,
     SeriesForm,
     details_from,
     parse_day,
+    schedule_form_of,
     schedule_from,
     skip_dates_from,
 )
@@ -42,6 +46,7 @@ from events_app.web.pages.staff import provide_staff_actor, staff_page
 __all__ = ["OrganiseController"]
 
 PREVIEW_DATES = 8
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the builder's times are Dutch wall-clock time
 MESSAGES = {
     "title_missing": N_("Give the series a title."),
     "start_missing": N_("Give the first date."),
@@ -82,7 +87,7 @@ KIND_LABELS = {
 }
 DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
         "unpublished", "ended", "details", "speakers", "material",
-        "material_removed")  # fmt: skip
+        "material_removed", "schedule")  # fmt: skip
 
 
 def _errors(exc: DomainError, language: str) -> dict[str, str]:
@@ -182,6 +187,8 @@ class OrganiseController(Controller):
         await series_service.organisation_of(actor, organisation_id)  # 404 before anything
         try:
             when = schedule_from(form)
+            assert when.start_date is not None  # schedule_from insists on it
+            _not_before_today(when.start_date)
             details = details_from(form)
             skips = skip_dates_from(form)
             preview = await series_service.preview(
@@ -223,10 +230,22 @@ class OrganiseController(Controller):
         error: str = "",
         edit: SeriesForm | None = None,
         errors: dict[str, str] | None = None,
+        schedule: SeriesForm | None = None,
+        change: dict[str, Any] | None = None,
     ) -> Response[str]:
         series = await series_service.get_series(actor, series_id)
         now = clock.now()
         dates = await occurrences.list_dates(actor, series_id)
+        form = edit or _form_of(series)
+        if schedule is not None:
+            form = replace(form, **{k: getattr(schedule, k) for k in SCHEDULE_FIELDS})
+        else:
+            coming = [d for d in dates if d["starts_at"] > now and d["status"] == "scheduled"]
+            start_day = coming[0]["local_start"].date() if coming else now.date()
+            prefill = schedule_form_of(
+                series["rule"], series["first_start"], series["duration_minutes"], start_day
+            )
+            form = replace(form, **prefill)
         members = (await team(actor, series["organisation_id"]))["members"]
         done = request.query_params.get("done", "")
         return staff_page(
@@ -240,7 +259,9 @@ class OrganiseController(Controller):
             members=members,
             host_ids={h["account_id"] for h in series["hosts"]},
             error=error,
-            form=edit or _form_of(series),
+            form=form,
+            change=change,
+            schedule_failed=schedule is not None and bool(errors),
             kinds=_kinds(language_of(request)),
             errors=errors or {},
             done=done if done in DONE else "",
@@ -294,6 +315,51 @@ class OrganiseController(Controller):
         chosen = [int(v) for v in form.getall("hosts", []) if isinstance(v, str) and v.isdigit()]
         await people.set_hosts(actor, chosen, series_id=series_id)
         return Redirect(f"/organise/series/{series_id}?done=hosts", status_code=303)
+
+    @post("/series/{series_id:int}/schedule")
+    async def change_schedule(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        series_id: FromPath[int],
+    ) -> Response[Any]:
+        """A new rule, time or length from a day on: first shown with what it does, then saved.
+
+        Registrations are kept; dates that disappear are cancelled and their people told."""
+        values = await _values(request)
+        form = SeriesForm.read(values)
+        language = language_of(request)
+        try:
+            when = schedule_from(form)
+            assert when.start_date is not None  # schedule_from insists on it
+            _not_before_today(when.start_date)
+            if values.get("action") == "save":
+                await series_service.update_series(
+                    actor, series_id, {}, when=when, effective_from=when.start_date
+                )
+                return Redirect(f"/organise/series/{series_id}?done=schedule", status_code=303)
+            preview = await series_service.preview(actor, when, limit=500)
+            dates = await occurrences.list_dates(actor, series_id, start=when.start_date)
+            kept = {d["local_start"] for d in preview["dates"]}
+            gone = [d for d in dates if d["status"] == "scheduled" and d["local_start"] not in kept]
+            change = {
+                "rule_text": preview["rule_text"],
+                "dates": preview["dates"][:PREVIEW_DATES],
+                "gone": gone,
+                "people": sum(d["confirmed_count"] + d["waiting_count"] for d in gone),
+                "warnings": preview["warnings"],
+            }
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            field = "start_date" if exc.field == "effective_from" else None
+            errors = _errors(exc, language)
+            if field:
+                errors = {field: next(iter(errors.values()))}
+            return await self._series(
+                request, actor, series_id, status=400, schedule=form, errors=errors
+            )
+        return await self._series(request, actor, series_id, schedule=form, change=change)
 
     @post("/series/{series_id:int}/speakers")
     async def change_speakers(
@@ -398,6 +464,11 @@ class OrganiseController(Controller):
         return Redirect(
             f"/organise/series/{series_id}?done={done}#date-{occurrence_id}", status_code=303
         )
+
+
+def _not_before_today(day: date) -> None:
+    if day < clock.now().astimezone(AMSTERDAM).date():
+        raise DomainError("in_the_past", "", field="start_date")
 
 
 def _kinds(language: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from events_app.domain.errors import DomainError
@@ -17,6 +17,8 @@ from events_app.domain.schedule import Choice, ScheduleInput
 
 __all__ = [
     "FIELD_FOR",
+    "SCHEDULE_FIELDS",
+    "schedule_form_of",
     "KINDS",
     "SeriesForm",
     "details_from",
@@ -39,6 +41,9 @@ FIELD_FOR = {
     "rule": "repeat",
     "duration_minutes": "end_time",
 }
+SCHEDULE_FIELDS = ("start_date", "start_time", "end_time", "repeat", "interval", "weekdays",
+                   "month_nth", "ends", "until", "count")  # fmt: skip
+_BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$")
 
 
@@ -188,3 +193,39 @@ def details_from(form: SeriesForm) -> dict[str, Any]:
         "waitlist": form.waitlist,
         "published": form.published,
     }
+
+
+def schedule_form_of(
+    rule: str | None, first_start: datetime, duration_minutes: int, from_day: date
+) -> dict[str, Any]:
+    """The builder's fields for a series as it is now, starting ``from_day`` (to change it)."""
+    parts = dict(p.split("=", 1) for p in (rule or "").split(";") if "=" in p)
+    end = first_start + timedelta(minutes=duration_minutes)
+    fields: dict[str, Any] = {
+        "start_date": from_day.isoformat(),
+        "start_time": first_start.strftime("%H:%M"),
+        "end_time": end.strftime("%H:%M"),
+        "repeat": "none",
+        "interval": parts.get("INTERVAL", "1"),
+        "weekdays": [],
+        "month_nth": "1",
+        "ends": "never",
+        "until": "",
+        "count": "",
+    }
+    byday = [d for d in parts.get("BYDAY", "").split(",") if d]
+    if parts.get("FREQ") == "WEEKLY":
+        fields["repeat"] = "weekly"
+        fields["weekdays"] = sorted(_BYDAY[d[-2:]] for d in byday if d[-2:] in _BYDAY)
+    elif parts.get("FREQ") == "MONTHLY" and byday:
+        fields["repeat"] = "monthly_weekday"
+        fields["month_nth"] = byday[0][:-2] or "1"
+    elif parts.get("FREQ") == "MONTHLY":
+        fields["repeat"] = "monthly_day"
+    if "UNTIL" in parts:
+        fields["ends"] = "until"
+        raw = parts["UNTIL"][:8]
+        fields["until"] = f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}"
+    elif "COUNT" in parts:
+        fields["ends"], fields["count"] = "count", parts["COUNT"]
+    return fields
