@@ -266,6 +266,7 @@ async def test_an_organiser_plans_a_fortnightly_series_with_a_skipped_holiday(
 
     problems += await _violations(page, f"/organise/{organiser.organisation_id}/mail")
     problems += await _violations(page, f"/organise/{organiser.organisation_id}/settings")
+    problems += await _violations(page, f"/organise/{organiser.organisation_id}/programmes/new")
     public = await page.goto("/events/herstelcafe-op-dinsdag?lang=en")
     assert public is not None and public.status == 200
     await expect(page.get_by_text("Met gastspreker Sam")).to_be_visible()

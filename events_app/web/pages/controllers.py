@@ -28,6 +28,7 @@ from events_app.web.pages.manage import ManagePageController
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.programmes import ProgrammePageController
+from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController
@@ -62,6 +63,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             OrganiseController,
             MailLogController,
             SettingsController,
+            ProgrammeAdminController,
         ],
         middleware=[limit.middleware],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,

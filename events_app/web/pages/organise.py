@@ -23,6 +23,7 @@ from events_app.i18n import N_, translate
 from events_app.services import (
     occurrences,
     people,
+    programmes,
     series_lifecycle,
 )
 from events_app.services import series as series_service
@@ -133,6 +134,7 @@ class OrganiseController(Controller):
                     "series": await series_service.list_series(
                         actor, organisation_id=t["organisation"]["id"]
                     ),
+                    "programmes": await programmes.list_programmes(actor, t["organisation"]["id"]),
                 }
                 for t in teams
             ],
