@@ -284,3 +284,24 @@ async def test_the_schedule_changes_from_a_date_on_after_a_preview(
     bad = await _post(client, f"/organise/series/{series_id}/schedule",
                       {**change, "start_date": "2020-01-01", "action": "preview"})  # fmt: skip
     assert bad.status_code == 400 and 'id="error-start_date"' in bad.text
+
+
+async def test_an_extra_date_for_the_second_day_of_a_training(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    once = _series_form(action="save", start_date="2027-02-08", repeat="none", skip="",
+                        start_time="09:30", end_time="16:30", title="Inleefdagen")  # fmt: skip
+    saved = await _post(client, f"/organise/{org}/series/new", once)
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    added = await _post(client, f"/organise/series/{series_id}/add-date",
+                        {"day": "2027-02-09", "start": "09:30", "end": "16:30"})  # fmt: skip
+    assert added.status_code == 303
+    days = [r["local_start"].date() for r in await Occurrence.select(Occurrence.local_start)]
+    assert sorted(days) == [date(2027, 2, 8), date(2027, 2, 9)]
+    twice = await _post(client, f"/organise/series/{series_id}/add-date",
+                        {"day": "2027-02-09", "start": "10:00", "end": "12:00"})  # fmt: skip
+    assert twice.status_code == 400 and "already has a date on that day" in twice.text
+    backwards = await _post(client, f"/organise/series/{series_id}/add-date",
+                            {"day": "2027-02-10", "start": "12:00", "end": "10:00"})  # fmt: skip
+    assert backwards.status_code == 400 and "The end must be after the start." in backwards.text

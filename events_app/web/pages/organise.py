@@ -68,6 +68,7 @@ MESSAGES = {
     "date_scheduled": N_("This date is not skipped or cancelled."),
     "date_started": N_("This date has already started or is over."),
     "url_missing": N_("Give the address of the material."),
+    "date_taken": N_("The series already has a date on that day: move or cancel that one first."),
     "name_missing": N_("Every speaker needs a name."),
 }
 RULE_MESSAGES = {
@@ -88,7 +89,7 @@ KIND_LABELS = {
 }
 DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
         "unpublished", "ended", "details", "speakers", "material",
-        "material_removed", "schedule")  # fmt: skip
+        "material_removed", "schedule", "added")  # fmt: skip
 
 
 def _errors(exc: DomainError, language: str) -> dict[str, str]:
@@ -362,6 +363,39 @@ class OrganiseController(Controller):
                 request, actor, series_id, status=400, schedule=form, errors=errors
             )
         return await self._series(request, actor, series_id, schedule=form, change=change)
+
+    @post("/series/{series_id:int}/add-date")
+    async def add_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        series_id: FromPath[int],
+    ) -> Response[Any]:
+        """An extra date outside the rule (the second day of a training, a make-up meeting)."""
+        values = await _values(request)
+        try:
+            day = parse_day(str(values.get("day", "")), "day")
+            _not_before_today(day)
+            start = _clock(str(values.get("start", "")))
+            end = _clock(str(values.get("end", "")))
+            if end <= start:
+                raise DomainError("end_before_start", "", field="end")
+            occurrence_id, _ = await occurrences.add_date(
+                actor,
+                series_id,
+                datetime.combine(day, start).isoformat(timespec="minutes"),
+                datetime.combine(day, end).isoformat(timespec="minutes"),
+                None,
+                {},
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            message = next(iter(_errors(exc, language_of(request)).values()))
+            return await self._series(request, actor, series_id, status=400, error=message)
+        return Redirect(
+            f"/organise/series/{series_id}?done=added#date-{occurrence_id}", status_code=303
+        )
 
     @post("/series/{series_id:int}/speakers")
     async def change_speakers(
