@@ -30,7 +30,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     public_writes = Router(
         path="/",
         route_handlers=[RegistrationController],
-        middleware=[registration_rate_limit(settings).middleware],
+        middleware=[registration_rate_limit(settings)],
     )
     return [
         health,

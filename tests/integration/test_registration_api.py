@@ -274,3 +274,26 @@ async def test_exactly_one_way_of_choosing_dates(client: httpx.AsyncClient) -> N
     assert (both.status_code, both.json()["code"]) == (400, "choose_one")
     unknown = await client.post("/api/v1/registrations", json=person(1, programme_id=12345))
     assert unknown.status_code == 404
+
+
+async def test_the_rate_limit_is_shared_by_every_app_process() -> None:
+    """Two app instances (as two processes would be) count against one limit in the database,
+    and the answer says when to try again."""
+    from events_app.app import create_app
+    from events_app.settings import load_settings
+
+    settings = load_settings({"EVENTS_SECRET_KEY": "x" * 40, "EVENTS_REGISTRATION_RATE_LIMIT": "3"})
+    first, second = create_app(settings), create_app(settings)
+    org = await make_organisation()
+    [date] = await make_date(org)
+    codes = []
+    for n in range(4):
+        app = first if n % 2 == 0 else second
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
+            answer = await client.post(
+                "/api/v1/registrations", json=person(n, occurrence_ids=[date])
+            )
+            codes.append(answer.status_code)
+    assert codes == [201, 201, 201, 429]
+    assert 0 < int(answer.headers["retry-after"]) <= 60

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, delete, get, patch, post
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.middleware import DefineMiddleware
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -16,6 +17,7 @@ from events_app.domain.errors import DomainError
 from events_app.services import manage, registrations, subscriptions
 from events_app.services.registrations import Receipt
 from events_app.settings import Settings
+from events_app.web.rate_limit import shared_rate_limit
 
 __all__ = ["RegistrationController", "ManageController", "registration_rate_limit"]
 
@@ -69,8 +71,13 @@ def receipt_out(receipt: Receipt) -> ReceiptOut:
     )
 
 
-def registration_rate_limit(settings: Settings) -> RateLimitConfig:
-    return RateLimitConfig(rate_limit=("minute", settings.registration_rate_limit))
+def registration_rate_limit(
+    settings: Settings, applies: Callable[[Request[Any, Any, Any]], bool] | None = None
+) -> DefineMiddleware:
+    """Registrations a minute per client address, counted for all app processes together."""
+    if applies is None:
+        return shared_rate_limit(settings.registration_rate_limit)
+    return shared_rate_limit(settings.registration_rate_limit, applies=applies)
 
 
 class RegistrationController(Controller):

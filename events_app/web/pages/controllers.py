@@ -6,7 +6,6 @@ registration POSTs count against the same rate limit as the JSON API.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from litestar import Request, Router
@@ -44,7 +43,7 @@ def _is_registration(request: Request[Any, Any, Any]) -> bool:
 
 def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     # The JSON API's limit, counted only for registration POSTs (page views are free).
-    limit = replace(registration_rate_limit(settings), check_throttle_handler=_is_registration)
+    limit = registration_rate_limit(settings, applies=_is_registration)
     pages = Router(
         path="/",
         route_handlers=[
@@ -65,7 +64,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             SettingsController,
             ProgrammeAdminController,
         ],
-        middleware=[limit.middleware],
+        middleware=[limit],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         include_in_schema=False,
     )
