@@ -42,7 +42,7 @@ def session_config(settings: Settings) -> CookieBackendConfig:
         samesite="lax",
         secure=settings.production,
         # Feeds are public or token-keyed and cached: no session, and never a Set-Cookie.
-        exclude=["^/feeds/", "^/static/", "^/health"],
+        exclude=["^/feeds/", "^/static/", "^/health", "^/ready", "^/metrics"],
     )
 
 

@@ -20,7 +20,7 @@ from events_app.web.api.series import RulePreviewController, SeriesController
 from events_app.web.api.session import SessionController, TokenController
 from events_app.web.api.signups import SignupController
 from events_app.web.feeds import FeedController
-from events_app.web.health import health
+from events_app.web.health import health, ready
 from events_app.web.pages import page_route_handlers
 
 __all__ = ["route_handlers"]
@@ -34,6 +34,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     )
     return [
         health,
+        ready,
         SessionController,
         TokenController,
         public_writes,

@@ -26,7 +26,7 @@ from events_app.web.pages.staff import LoginRequired, login_redirect
 __all__ = ["PAGE_EXCEPTION_HANDLERS", "error_page", "html_aware", "wants_html"]
 
 log = logging.getLogger(__name__)
-MACHINE_PATHS = ("/api/", "/feeds/", "/schema", "/health", "/static/")
+MACHINE_PATHS = ("/api/", "/feeds/", "/schema", "/health", "/ready", "/metrics", "/static/")
 TEXTS: dict[int, tuple[str, str]] = {
     400: (N_("Something is not right"), N_("We could not read what was sent. Please try again.")),
     403: (
