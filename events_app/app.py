@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from events_app import __version__, db
+from events_app.observability.logs import LOGGING_FLAG, RequestLogMiddleware, configure_logging
 from events_app.settings import ROOT, Settings, get_settings
 from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
@@ -25,6 +27,8 @@ __all__ = ["create_app"]
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    if os.environ.get(LOGGING_FLAG) == "1":
+        configure_logging(settings.log_format)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -46,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=route_handlers(settings),
         lifespan=[lifespan],
-        middleware=[session_config(settings).middleware],
+        middleware=[RequestLogMiddleware, session_config(settings).middleware],
         exception_handlers=html_aware(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="events_app",
@@ -58,4 +62,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         debug=False,
+        logging_config=None,  # configured once per process: observability.logs
     )

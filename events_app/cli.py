@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import os
 import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
@@ -28,14 +29,21 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from events_app.observability.logs import LOGGING_FLAG, configure_logging
+
+    configure_logging(settings.log_format)
+    os.environ[LOGGING_FLAG] = "1"  # app processes that uvicorn starts configure theirs too
     uvicorn.run(
         "events_app.app:create_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers,
-        log_level="info",
+        log_config=None,  # ours (configure_logging); one line per request comes from the app
+        access_log=False,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=30,
     )
     return 0
 
@@ -49,8 +57,10 @@ def _migrate(_: argparse.Namespace) -> int:
 
 
 def _worker(_: argparse.Namespace) -> int:
+    from events_app.observability.logs import configure_logging
     from events_app.worker import run_worker
 
+    configure_logging(get_settings().log_format)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_worker())
     return 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import logging
 import sys
 
 import uvicorn
@@ -43,6 +42,7 @@ async def _dev(settings: Settings, *, demo: bool) -> None:
     from events_app.app import create_app
     from events_app.demo import load_demo
     from events_app.mail.catcher import MailCatcher
+    from events_app.observability.logs import configure_logging
 
     await db.migrate()
     if demo:
@@ -52,7 +52,7 @@ async def _dev(settings: Settings, *, demo: bool) -> None:
         finally:
             await db.stop()
         print("events-app: demo data loaded" if created else "events-app: demo data present")
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
+    configure_logging(settings.log_format)  # also quiets aiosmtpd's per-command chatter
     mail_dir = ROOT / "var" / "mail"
     catcher = Controller(
         MailCatcher(mail_dir), hostname=settings.smtp_host, port=settings.smtp_port
@@ -60,7 +60,11 @@ async def _dev(settings: Settings, *, demo: bool) -> None:
     catcher.start()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings), host=settings.host, port=settings.port, log_level="info"
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,  # the app logs one line per request itself
         )
     )
     print(

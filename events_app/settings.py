@@ -44,6 +44,8 @@ class Settings:
     feed_past_days: int
     run_worker_in_app: bool
     registration_rate_limit: int
+    log_format: str = "text"  # "json" in production: one JSON object per line
+    forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-For is believed
 
     @property
     def is_sqlite(self) -> bool:
@@ -103,7 +105,16 @@ def load_settings(env: dict[str, str]) -> Settings:
         feed_past_days=_int(env, "EVENTS_FEED_PAST_DAYS", 90),
         run_worker_in_app=env.get("EVENTS_RUN_WORKER", "1") == "1",
         registration_rate_limit=_int(env, "EVENTS_REGISTRATION_RATE_LIMIT", 20),
+        log_format=_log_format(env.get("EVENTS_LOG_FORMAT"), production),
+        forwarded_allow_ips=env.get("EVENTS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     )
+
+
+def _log_format(value: str | None, production: bool) -> str:
+    chosen = value or ("json" if production else "text")
+    if chosen not in ("json", "text"):
+        raise RuntimeError("EVENTS_LOG_FORMAT must be json or text")
+    return chosen
 
 
 @lru_cache(maxsize=1)

@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+_ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")  # no addresses in logs (SMTP replies quote them)
 
 LEASE = timedelta(minutes=2)
 # Stop starting new sends this long after claiming: the rest of the lease covers the last
@@ -140,7 +142,7 @@ async def _mark_sent(job: Job) -> None:
 
 
 async def _mark_failed(job: Job, reason: str, *, attempted: bool = True) -> None:
-    log.warning("mail %s (%s) failed: %s", job.id, job.kind, reason)
+    log.warning("mail %s (%s) failed: %s", job.id, job.kind, _ADDRESS.sub("…@…", reason))
     await OutboxMail.update(
         {
             OutboxMail.status: FAILED,

@@ -20,6 +20,7 @@ from litestar.exceptions import HTTPException
 
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_
+from events_app.observability.logs import redact
 from events_app.web.pages.context import page
 from events_app.web.pages.staff import LoginRequired, login_redirect
 
@@ -94,7 +95,7 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str]:
 
 
 def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
-    log.exception("page %s failed", request.url.path, exc_info=exc)
+    log.exception("page %s failed", redact(request.url.path), exc_info=exc)
     return error_page(request, 500)
 
 
@@ -124,7 +125,7 @@ def html_aware(
                 return _crash(request, exc)
             if json_handler is not None:
                 return json_handler(request, exc)
-            log.exception("request %s failed", request.url.path, exc_info=exc)
+            log.exception("request %s failed", redact(request.url.path), exc_info=exc)
             return Response(
                 {"code": "server_error", "detail": "Something went wrong on our side."},
                 status_code=500,

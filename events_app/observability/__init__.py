@@ -1,0 +1,1 @@
+"""Logs and metrics for operating the app: one JSON line per request, Prometheus metrics."""
