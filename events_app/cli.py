@@ -8,6 +8,7 @@ import contextlib
 import getpass
 import os
 import sys
+import tempfile
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
@@ -33,6 +34,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     configure_logging(settings.log_format)
     os.environ[LOGGING_FLAG] = "1"  # app processes that uvicorn starts configure theirs too
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # One /metrics scrape must see every process: they share a directory of counters.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="events-metrics-")
     uvicorn.run(
         "events_app.app:create_app",
         factory=True,

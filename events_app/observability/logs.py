@@ -23,6 +23,8 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from events_app.observability import metrics
+
 __all__ = [
     "LOGGING_FLAG",
     "JsonFormatter",
@@ -103,6 +105,7 @@ class RequestLogMiddleware:
         rid = given if _GOOD_ID.match(given) else uuid.uuid4().hex
         token = request_id.set(rid)
         started = time.perf_counter()
+        metrics.IN_FLIGHT.inc()
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -115,7 +118,11 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            seconds = time.perf_counter() - started
+            metrics.IN_FLIGHT.dec()
+            route = str(scope.get("path_template") or "unmatched")
+            metrics.observe(scope["method"], route, status, seconds)
+            elapsed = round(seconds * 1000, 1)
             access.info(
                 "%s %s %s %.1f ms",
                 scope["method"],

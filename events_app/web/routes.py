@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from events_app.observability.metrics import metrics
 from events_app.settings import Settings
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
@@ -35,6 +36,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     return [
         health,
         ready,
+        metrics,
         SessionController,
         TokenController,
         public_writes,
