@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +26,8 @@ from events_app.web.routes import route_handlers
 
 __all__ = ["create_app"]
 
+log = logging.getLogger(__name__)
+
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
@@ -35,17 +39,27 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await db.start()
         stop = asyncio.Event()
         worker = None
-        if settings.run_worker_in_app:
-            from events_app.worker import default_jobs, run_jobs
+        with contextlib.ExitStack() as held:
+            if settings.run_worker_in_app:
+                from events_app.worker import (
+                    WorkerBusy,
+                    default_jobs,
+                    run_jobs,
+                    single_worker_on_sqlite,
+                )
 
-            worker = asyncio.create_task(run_jobs(default_jobs(), stop))
-        try:
-            yield
-        finally:
-            stop.set()  # the worker finishes the job (or mail) in hand, then stops
-            if worker is not None:
-                await worker
-            await db.stop()
+                try:
+                    held.enter_context(single_worker_on_sqlite())
+                    worker = asyncio.create_task(run_jobs(default_jobs(), stop))
+                except WorkerBusy:
+                    log.warning("a separate worker runs on this SQLite database: not starting one")
+            try:
+                yield
+            finally:
+                stop.set()  # the worker finishes the job (or mail) in hand, then stops
+                if worker is not None:
+                    await worker
+                await db.stop()
 
     return Litestar(
         route_handlers=route_handlers(settings),

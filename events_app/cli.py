@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from events_app.settings import get_settings
@@ -105,6 +106,29 @@ def _create_organiser(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the SQLite database while the app runs (SQLite's backup API)."""
+    import sqlite3
+
+    from events_app import db
+
+    settings = get_settings()
+    if not settings.is_sqlite:
+        print(
+            "events-app: on PostgreSQL use pg_dump -Fc (see docs/production.md)", file=sys.stderr
+        )
+        return 2
+    source_path = str(db.engine().path)  # type: ignore[attr-defined]
+    target = Path(args.to)
+    if target.exists():
+        print(f"events-app: {target} exists already; choose a new file", file=sys.stderr)
+        return 2
+    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    print(f"events-app: database copied to {target}")
+    return 0
+
+
 def _dev(args: argparse.Namespace) -> int:
     from events_app.devserver import run_dev
 
@@ -149,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     organiser.add_argument("--organisation", required=True, help="the organisation's slug")
     organiser.add_argument("--password", default=None, help="asked for when left out")
     organiser.set_defaults(func=_create_organiser)
+
+    backup = sub.add_parser("backup", help="copy the SQLite database safely while it runs")
+    backup.add_argument("--to", required=True, help="the new file to write")
+    backup.set_defaults(func=_backup)
 
     dev = sub.add_parser(
         "dev", help="migrate, load demo data, start a mail catcher, serve on 127.0.0.1:8000"

@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from events_app import clock, db
 from events_app.tables import JobLock
 
-__all__ = ["Job", "default_jobs", "run_jobs", "run_worker", "claim"]
+__all__ = [
+    "Job",
+    "WorkerBusy",
+    "claim",
+    "default_jobs",
+    "run_jobs",
+    "run_worker",
+    "single_worker_on_sqlite",
+]
 
 log = logging.getLogger("events_app.worker")
 
@@ -84,11 +94,46 @@ async def run_jobs(jobs: list[Job], stop: asyncio.Event, *, tick: float = 1.0) -
             await asyncio.wait_for(stop.wait(), timeout=tick)
 
 
+class WorkerBusy(Exception):
+    """Another worker already runs on this SQLite database."""
+
+
+@contextlib.contextmanager
+def single_worker_on_sqlite() -> Iterator[None]:
+    """On SQLite only one worker may run (one machine, one writer): hold a file lock beside
+    the database while working.  PostgreSQL takes any number (leases and SKIP LOCKED)."""
+    engine = db.engine()
+    if db.is_postgres():
+        yield
+        return
+    lock_path = Path(str(engine.path) + ".worker.lock")  # type: ignore[attr-defined]
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WorkerBusy() from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 async def run_worker() -> None:
     """The ``events-app worker`` process: stops cleanly on SIGTERM or SIGINT."""
     pending = await db.pending_migrations()
     if pending:
         raise SystemExit("events-app worker: run 'events-app migrate' first")
+    try:
+        with single_worker_on_sqlite():
+            await _work()
+    except WorkerBusy:
+        raise SystemExit(
+            "events-app worker: another worker already runs on this SQLite database (the app "
+            "runs one itself unless EVENTS_RUN_WORKER=0). Several workers need PostgreSQL."
+        ) from None
+
+
+async def _work() -> None:
     await db.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
