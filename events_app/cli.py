@@ -129,6 +129,21 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy_database(args: argparse.Namespace) -> int:
+    from events_app.copy_database import CopyError, copy_database
+
+    try:
+        report = asyncio.run(copy_database(args.source, args.target))
+    except CopyError as exc:
+        print(f"events-app: nothing was copied. {exc}", file=sys.stderr)
+        return 2
+    width = max(len(t.name) for t in report)
+    for table in report:
+        print(f"  {table.name:<{width}}  {table.rows:>8} rows  sha256 {table.checksum[:16]}…")
+    print(f"events-app: {sum(t.rows for t in report)} rows copied and checked, table by table")
+    return 0
+
+
 def _dev(args: argparse.Namespace) -> int:
     from events_app.devserver import run_dev
 
@@ -177,6 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the SQLite database safely while it runs")
     backup.add_argument("--to", required=True, help="the new file to write")
     backup.set_defaults(func=_backup)
+
+    copy = sub.add_parser(
+        "copy-database", help="move everything from SQLite to an empty PostgreSQL, checked"
+    )
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///path")
+    copy.add_argument("--to", dest="target", required=True, help="postgresql://…")
+    copy.set_defaults(func=_copy_database)
 
     dev = sub.add_parser(
         "dev", help="migrate, load demo data, start a mail catcher, serve on 127.0.0.1:8000"
