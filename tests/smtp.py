@@ -47,6 +47,8 @@ class _Handler:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     delay: float = 0.0  # seconds to wait before answering DATA (a slow server)
+    slow_accept: float = 0.0  # seconds to wait before accepting DATA (a slow, working server)
+    data_started: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
@@ -61,6 +63,9 @@ class _Handler:
         if self.delay:
             await asyncio.sleep(self.delay)
             return "451 4.3.0 Too slow, try again"
+        self.data_started.set()
+        if self.slow_accept:
+            await asyncio.sleep(self.slow_accept)
         content = envelope.original_content or envelope.content
         assert isinstance(content, bytes)
         with self.lock:
