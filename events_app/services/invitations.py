@@ -3,7 +3,9 @@
 Organisers invite hosts and other organisers.  An invitation is a single-use link valid for
 14 days (only its SHA-256 is stored).  Whoever opens it chooses a name and password, or, when
 the address already has an account, logs in with it; either way they join with the role the
-invitation names.  An organisation always keeps at least one organiser.
+invitation names.  An organisation always keeps at least one organiser: a role change or a
+removal first locks the organisation's row, so two organisers demoting or removing each other
+at the same moment are handled one after the other, and the second finds no other organiser.
 """
 
 from __future__ import annotations
@@ -274,6 +276,29 @@ async def _membership(organisation_id: int, membership_id: int) -> dict[str, Any
     return row
 
 
+async def _lock_team(organisation_id: int) -> None:
+    """Inside a transaction: hold the organisation's row until commit (``FOR UPDATE`` on
+    PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already lets one writer in at a time), so the
+    organisers counted next stay counted until this change is written."""
+    if db.is_postgres():
+        await (
+            Organisation.select(Organisation.id)
+            .where(Organisation.id == organisation_id)
+            .lock_rows("UPDATE")
+        )
+
+
+async def _still_organiser(actor: Actor, organisation_id: int) -> None:
+    """The actor's role as it is now, under the lock (it may have changed since the request
+    began)."""
+    if not await Membership.exists().where(
+        (Membership.account == actor.account_id)
+        & (Membership.organisation == organisation_id)
+        & (Membership.role == Membership.Role.organiser)
+    ):
+        raise NotFound("not_found", UNKNOWN)
+
+
 async def _organisers_left(organisation_id: int, without: int) -> int:
     return int(
         await Membership.count().where(
@@ -288,11 +313,13 @@ async def change_role(actor: Actor, organisation_id: int, membership_id: int, ro
     actor.require_organiser(organisation_id)
     _check_role(role)
     async with db.transaction():
+        await _lock_team(organisation_id)
         member = await _membership(organisation_id, membership_id)
         if role == Membership.Role.host and not await _organisers_left(
             organisation_id, membership_id
         ):
             raise Conflict("last_organiser", "An organisation needs at least one organiser.")
+        await _still_organiser(actor, organisation_id)
         await Membership.update({Membership.role: role}).where(Membership.id == membership_id)
         await audit.record(
             "member_role_changed",
@@ -308,11 +335,13 @@ async def remove_member(actor: Actor, organisation_id: int, membership_id: int) 
     """Remove a member (and their host assignments there); returns their account id."""
     actor.require_organiser(organisation_id)
     async with db.transaction():
+        await _lock_team(organisation_id)
         member = await _membership(organisation_id, membership_id)
         if member["role"] == Membership.Role.organiser and not await _organisers_left(
             organisation_id, membership_id
         ):
             raise Conflict("last_organiser", "An organisation needs at least one organiser.")
+        await _still_organiser(actor, organisation_id)
         await Membership.delete().where(Membership.id == membership_id)
         series = Series.select(Series.id).where(Series.organisation == organisation_id)
         await SeriesHost.delete().where(
