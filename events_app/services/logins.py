@@ -1,9 +1,13 @@
 """Logging in with a slow-down after failures, changing a password, ending all sessions.
 
-Failures count per e-mail address (so one account cannot be guessed at from many places) and
+Attempts count per e-mail address (so one account cannot be guessed at from many places) and
 per client address (so one place cannot try many accounts), in counters every process shares.
-After :data:`ADDRESS_LIMIT` failures for an address it is blocked for :data:`BLOCK`; the right
-password does not help during the block, and the message says how long to wait.
+An attempt is counted *before* the password is checked, in one locked update of the counter,
+so guesses sent all at once cannot slip past the limit: at most :data:`ADDRESS_LIMIT` password
+checks run for an address in :data:`WINDOW`.  The right password then clears the address's
+counter (and gives the client back its attempt).  Past the limit an address is blocked for
+:data:`BLOCK`; the right password does not help during the block, and the message says how
+long to wait.
 """
 
 from __future__ import annotations
@@ -73,15 +77,19 @@ async def log_in(email: str, password: str, client: str) -> Actor:
     waiting = max(await throttle.blocked_for(address_key), await throttle.blocked_for(client_key))
     if waiting:
         raise TooManyAttempts(waiting)
-    actor = await authenticate(email, password)
-    if actor is not None:
-        await throttle.reset(address_key)
-        return actor
+    # Reserve the attempt first: only attempts that got a place in the counter check a password.
     by_address = await throttle.hit(address_key, limit=ADDRESS_LIMIT, window=WINDOW, block=BLOCK)
+    if not by_address.allowed:
+        raise TooManyAttempts(by_address.retry_after)
     by_client = await throttle.hit(client_key, limit=CLIENT_LIMIT, window=WINDOW, block=BLOCK)
-    if not (by_address.allowed and by_client.allowed):
-        raise TooManyAttempts(max(by_address.retry_after, by_client.retry_after))
-    raise LoginFailed()
+    if not by_client.allowed:
+        raise TooManyAttempts(by_client.retry_after)
+    actor = await authenticate(email, password)
+    if actor is None:
+        raise LoginFailed()
+    await throttle.reset(address_key)
+    await throttle.give_back(client_key)  # the client's limit is for failures
+    return actor
 
 
 async def end_all_sessions(actor: Actor) -> Actor:

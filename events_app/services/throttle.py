@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from events_app import clock, db
 from events_app.tables import Throttle
 
-__all__ = ["Verdict", "blocked_for", "hashed", "hit", "prune", "reset"]
+__all__ = ["Verdict", "blocked_for", "give_back", "hashed", "hit", "prune", "reset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,7 @@ async def hit(
         if db.is_postgres():
             query = query.lock_rows("UPDATE")
         row = (await query)[0]
+        now = clock.now()  # the lock may have been a wait: count from when it was granted
         blocked_until: datetime | None = row["blocked_until"]
         if blocked_until is not None and blocked_until > now:
             return Verdict(False, row["hits"], _seconds(blocked_until, now))
@@ -85,6 +86,14 @@ async def reset(key: str) -> None:
     """Forget ``key`` (after a successful login)."""
     async with db.transaction():
         await Throttle.delete().where(Throttle.key == key)
+
+
+async def give_back(key: str) -> None:
+    """Undo one hit that turned out not to count (a hit taken before knowing the outcome)."""
+    async with db.transaction():
+        await Throttle.update({Throttle.hits: Throttle.hits - 1}).where(
+            (Throttle.key == key) & (Throttle.hits > 0) & Throttle.blocked_until.is_null()
+        )
 
 
 async def prune(older_than: timedelta = timedelta(days=1)) -> int:

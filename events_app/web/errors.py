@@ -13,7 +13,9 @@ __all__ = ["EXCEPTION_HANDLERS"]
 
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return Response(exc.as_dict(), status_code=exc.status_code)
+    retry_after = getattr(exc, "retry_after", None)  # a limit says how long to wait
+    headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+    return Response(exc.as_dict(), status_code=exc.status_code, headers=headers)
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
