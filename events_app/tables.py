@@ -30,6 +30,7 @@ __all__ = [
     "Attendee",
     "AuditLog",
     "JobLock",
+    "LoginSession",
     "Material",
     "Membership",
     "Occurrence",
@@ -77,8 +78,19 @@ class Account(Table):
     host_feed_token = Varchar(length=64, unique=True, null=True, default=None)
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
-    # Raised when the password changes or all sessions end: older session cookies stop working.
-    session_epoch = Integer(default=0)
+
+
+class LoginSession(Table):
+    """A logged-in browser or client: the cookie holds a random id, this row its SHA-256.
+    Deleting the row ends the session everywhere."""
+
+    id = Serial(primary_key=True)
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
 
 
 class Membership(Table):

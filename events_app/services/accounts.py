@@ -27,6 +27,7 @@ __all__ = [
     "create_api_token",
     "create_organiser",
     "list_api_tokens",
+    "revoke_all_api_tokens",
     "revoke_api_token",
 ]
 
@@ -45,7 +46,6 @@ class Actor:
     email: str
     name: str
     roles: dict[int, str] = field(default_factory=dict)
-    session_epoch: int = 0
 
     def is_organiser(self, organisation_id: int) -> bool:
         return self.roles.get(organisation_id) == Membership.Role.organiser
@@ -136,16 +136,14 @@ async def create_organiser(email: str, name: str, password: str, organisation_sl
     return account_id
 
 
-async def actor_for_account(account_id: int, epoch: int | None = None) -> Actor | None:
-    """The active account's actor; with ``epoch``, only if its sessions have not been ended."""
+async def actor_for_account(account_id: int) -> Actor | None:
+    """The active account's actor (None for an unknown or inactive account)."""
     account = (
-        await Account.select(Account.id, Account.email, Account.name, Account.session_epoch)
+        await Account.select(Account.id, Account.email, Account.name)
         .where((Account.id == account_id) & (Account.active.eq(True)))
         .first()
     )
     if account is None:
-        return None
-    if epoch is not None and epoch != account["session_epoch"]:
         return None
     memberships = await Membership.select(Membership.organisation, Membership.role).where(
         Membership.account == account_id
@@ -155,7 +153,6 @@ async def actor_for_account(account_id: int, epoch: int | None = None) -> Actor 
         email=account["email"],
         name=account["name"],
         roles={int(m["organisation"]): m["role"] for m in memberships},
-        session_epoch=int(account["session_epoch"]),
     )
 
 
@@ -177,7 +174,10 @@ async def authenticate(email: str, password: str) -> Actor | None:
         return None
     if account is None:
         return None
-    await Account.update({Account.last_login_at: clock.now()}).where(Account.id == account["id"])
+    async with db.transaction():
+        await Account.update({Account.last_login_at: clock.now()}).where(
+            Account.id == account["id"]
+        )
     return await actor_for_account(int(account["id"]))
 
 
@@ -211,6 +211,14 @@ async def create_api_token(actor: Actor, name: str) -> tuple[int, str]:
             account_id=actor.account_id,
         )
     return token_id, token
+
+
+async def revoke_all_api_tokens(account_id: int) -> None:
+    """Every token of the account stops working (joins the caller's transaction)."""
+    async with db.transaction():
+        await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
+            (ApiToken.account == account_id) & ApiToken.revoked_at.is_null()
+        )
 
 
 async def list_api_tokens(actor: Actor) -> list[dict[str, object]]:

@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from events_app import db
 from events_app.domain.errors import DomainError
-from events_app.services import audit, throttle
+from events_app.services import audit, sessions, throttle
 from events_app.services.accounts import (
     Actor,
     _check_password,
@@ -28,6 +28,7 @@ from events_app.services.accounts import (
     actor_for_account,
     authenticate,
     hash_password,
+    revoke_all_api_tokens,
 )
 from events_app.tables import Account
 
@@ -93,11 +94,9 @@ async def log_in(email: str, password: str, client: str) -> Actor:
 
 
 async def end_all_sessions(actor: Actor) -> Actor:
-    """Raise the account's session epoch: every session cookie issued before stops working."""
+    """End every session of the account (the caller starts a new one for this device)."""
     async with db.transaction():
-        await Account.update({Account.session_epoch: Account.session_epoch + 1}).where(
-            Account.id == actor.account_id
-        )
+        await sessions.end_all_sessions(actor.account_id)
         await audit.record(
             "sessions_ended",
             "account",
@@ -111,13 +110,14 @@ async def end_all_sessions(actor: Actor) -> Actor:
 
 
 async def set_password(account_id: int, new: str) -> None:
-    """A new password, which also ends every session of the account."""
+    """A new password, which also ends every session and revokes every API token of the
+    account: whoever had the old password may have made either."""
     _check_password(new)
     new_hash = await hash_password(new)
     async with db.transaction():
-        await Account.update(
-            {Account.password_hash: new_hash, Account.session_epoch: Account.session_epoch + 1}
-        ).where(Account.id == account_id)
+        await Account.update({Account.password_hash: new_hash}).where(Account.id == account_id)
+        await sessions.end_all_sessions(account_id)
+        await revoke_all_api_tokens(account_id)
         await audit.record(
             "password_changed",
             "account",

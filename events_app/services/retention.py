@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from events_app import clock, db
 from events_app.mail.kinds import ACCOUNT_KINDS
-from events_app.services import throttle
+from events_app.services import sessions, throttle
 from events_app.tables import (
     Attendee,
     Occurrence,
@@ -71,8 +71,8 @@ async def anonymise_expired() -> int:
 
 
 async def forget_account_traces(now: datetime) -> None:
-    """Reset links and their mails (which carry the link) a day after they expired, and idle
-    login and rate-limit counters."""
+    """Reset links and their mails (which carry the link) a day after they expired, idle
+    login and rate-limit counters, and login sessions that have ended."""
     day_ago = now - timedelta(days=1)
     async with db.transaction():
         await PasswordReset.delete().where(PasswordReset.expires_at < day_ago)
@@ -82,3 +82,4 @@ async def forget_account_traces(now: datetime) -> None:
             & (OutboxMail.created_at < day_ago)
         )
     await throttle.prune()
+    await sessions.prune()

@@ -1,5 +1,9 @@
 """Who is calling: an API token (``Authorization: Bearer …``) or a session cookie.
 
+The (encrypted) session cookie holds only a session id; the session itself is a row on the
+server (:mod:`events_app.services.sessions`), looked up on every request, so logging out ends
+it for every copy of the cookie.
+
 Cookie-authenticated writes to the API must carry ``X-Requested-With``: a cross-site form cannot
 set that header, so the cookie alone never suffices for a write (CSRF protection for the API).
 """
@@ -14,6 +18,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware.session.client_side import CookieBackendConfig
 
+from events_app.services import sessions
 from events_app.services.accounts import Actor, actor_for_account, actor_for_token
 from events_app.settings import Settings
 
@@ -21,14 +26,14 @@ __all__ = [
     "SESSION_KEY",
     "client_address",
     "current_actor",
+    "end_session",
     "provide_actor",
     "session_actor",
     "session_config",
     "start_session",
 ]
 
-SESSION_KEY = "account_id"
-EPOCH_KEY = "epoch"  # the account's session_epoch at login: raising it ends the session
+SESSION_KEY = "sid"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -37,7 +42,7 @@ def session_config(settings: Settings) -> CookieBackendConfig:
     return CookieBackendConfig(
         secret=secret,
         key="events_session",
-        max_age=14 * 24 * 3600,
+        max_age=int(sessions.LIFETIME.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=settings.production,
@@ -67,15 +72,21 @@ async def current_actor(request: Request[Any, Any, Any]) -> Actor:
 provide_actor = Provide(current_actor)
 
 
-async def session_actor(request: Request[Any, Any, Any]) -> Actor | None:
-    """The account of the session cookie, if the session is still valid."""
+def _session_id(request: Request[Any, Any, Any]) -> str | None:
     session = request.scope.get("session") or {}
     if not isinstance(session, dict):
         return None
-    account_id, epoch = session.get(SESSION_KEY), session.get(EPOCH_KEY)
-    if not isinstance(account_id, int) or not isinstance(epoch, int):
+    session_id = session.get(SESSION_KEY)
+    return session_id if isinstance(session_id, str) and session_id else None
+
+
+async def session_actor(request: Request[Any, Any, Any]) -> Actor | None:
+    """The account of the session cookie, if its session still exists on the server."""
+    session_id = _session_id(request)
+    if session_id is None:
         return None
-    return await actor_for_account(account_id, epoch)
+    account_id = await sessions.account_for_session(session_id)
+    return None if account_id is None else await actor_for_account(account_id)
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
@@ -83,5 +94,15 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def start_session(request: Request[Any, Any, Any], actor: Actor) -> None:
-    request.set_session({SESSION_KEY: actor.account_id, EPOCH_KEY: actor.session_epoch})
+async def start_session(request: Request[Any, Any, Any], actor: Actor) -> None:
+    """A new session (and id) for this client; an older session of this cookie ends."""
+    await end_session(request)
+    request.set_session({SESSION_KEY: await sessions.start_session(actor.account_id)})
+
+
+async def end_session(request: Request[Any, Any, Any]) -> None:
+    """Log out: the server forgets the session, and the cookie is cleared."""
+    session_id = _session_id(request)
+    if session_id is not None:
+        await sessions.end_session(session_id)
+    request.clear_session()

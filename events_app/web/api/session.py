@@ -8,13 +8,12 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from events_app.services import accounts, logins
 from events_app.services.accounts import Actor
-from events_app.web.auth import client_address, provide_actor, start_session
+from events_app.web.auth import client_address, end_session, provide_actor, start_session
 
 __all__ = ["SessionController", "TokenController"]
 
@@ -64,22 +63,18 @@ class SessionController(Controller):
 
     @post("/", summary="Log in (sets a session cookie)")
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login]) -> Me:
-        try:
-            actor = await logins.log_in(data.email, data.password, client_address(request))
-        except logins.TooManyAttempts as exc:
-            raise TooManyRequestsException(
-                exc.message, headers={"Retry-After": str(exc.retry_after)}
-            ) from exc
-        start_session(request, actor)
+        # LoginFailed answers 401; TooManyAttempts 429 with Retry-After and the minutes to wait.
+        actor = await logins.log_in(data.email, data.password, client_address(request))
+        await start_session(request, actor)
         return _me(actor)
 
     @get("/", summary="Who am I", dependencies={"actor": provide_actor})
     async def me(self, actor: NamedDependency[Actor]) -> Me:
         return _me(actor)
 
-    @delete("/", summary="Log out", status_code=HTTP_204_NO_CONTENT)
+    @delete("/", summary="Log out (the session ends)", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, request: Request[Any, Any, Any]) -> None:
-        request.clear_session()
+        await end_session(request)
 
 
 class TokenController(Controller):

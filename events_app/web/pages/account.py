@@ -1,21 +1,23 @@
-"""Logging in and out, and the account page (password, sessions, host calendar feed)."""
+"""Logging in and out, and the account page (password, sessions, API tokens, host feed)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from events_app import urls
+from events_app import i18n, urls
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_, translate
-from events_app.services import host_feeds, logins, password_reset
+from events_app.services import accounts, host_feeds, logins, password_reset
 from events_app.services.accounts import Actor
 from events_app.services.organisations import list_organisations
-from events_app.web.auth import client_address, start_session
+from events_app.web.auth import client_address, end_session, start_session
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.staff import provide_staff_actor, staff_page
@@ -23,6 +25,7 @@ from events_app.web.pages.staff import provide_staff_actor, staff_page
 __all__ = ["AccountController", "LoginController", "PasswordResetController", "safe_next"]
 
 HOME = "/host"
+SHOWN_IN = ZoneInfo("Europe/Amsterdam")
 MESSAGES = {
     "login_failed": N_("The e-mail address or password is not right."),
     "password_wrong": N_("Your current password is not right."),
@@ -46,6 +49,24 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
     values = {k: v[:1000] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
     check_csrf(request, values.get(FIELD))
     return values
+
+
+def _moment(value: datetime | None, language: str) -> str:
+    return i18n.format_datetime(value.astimezone(SHOWN_IN), language) if value else ""
+
+
+async def _active_tokens(actor: Actor, language: str) -> list[dict[str, Any]]:
+    """The account's API tokens that still work: name and dates, never the token."""
+    return [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "created": _moment(row["created_at"], language),  # type: ignore[arg-type]
+            "last_used": _moment(row["last_used_at"], language),  # type: ignore[arg-type]
+        }
+        for row in await accounts.list_api_tokens(actor)
+        if row["revoked_at"] is None
+    ]
 
 
 def _message(exc: DomainError, language: str) -> str:
@@ -95,13 +116,13 @@ class LoginController(Controller):
             if isinstance(exc, logins.TooManyAttempts):
                 response.headers["Retry-After"] = str(exc.retry_after)
             return response
-        start_session(request, actor)
+        await start_session(request, actor)
         return Redirect(target, status_code=303)
 
     @post("/logout")
     async def log_out(self, request: Request[Any, Any, Any]) -> Redirect:
         await _form(request)
-        request.clear_session()
+        await end_session(request)
         return Redirect("/login?done=logged_out", status_code=303)
 
 
@@ -120,6 +141,7 @@ class AccountController(Controller):
     ) -> Response[str]:
         organisations = await list_organisations(actor)
         feed_token = await host_feeds.host_feed_token(actor)
+        tokens = await _active_tokens(actor, language_of(request))
         return staff_page(
             request,
             actor,
@@ -129,6 +151,7 @@ class AccountController(Controller):
             organisations=organisations,
             host_feed=urls.host_feed(feed_token),
             host_webcal=urls.webcal(urls.host_feed(feed_token)),
+            tokens=tokens,
             done=request.query_params.get("done", ""),
         )
 
@@ -154,7 +177,7 @@ class AccountController(Controller):
             return await self._show(
                 request, actor, status=400, errors={field: _message(exc, language)}
             )
-        start_session(request, fresh)  # this session goes on; every other one has ended
+        await start_session(request, fresh)  # this session goes on; every other one has ended
         return Redirect("/account?done=password", status_code=303)
 
     @post("/sessions")
@@ -163,8 +186,19 @@ class AccountController(Controller):
     ) -> Redirect:
         await _form(request)
         fresh = await logins.end_all_sessions(actor)
-        start_session(request, fresh)
+        await start_session(request, fresh)
         return Redirect("/account?done=sessions", status_code=303)
+
+    @post("/tokens/{token_id:int}/revoke")
+    async def revoke_token(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        token_id: FromPath[int],
+    ) -> Redirect:
+        await _form(request)
+        await accounts.revoke_api_token(actor, token_id)  # 404 for another account's token
+        return Redirect("/account?done=token", status_code=303)
 
     @post("/host-feed")
     async def new_feed(
@@ -252,5 +286,5 @@ class PasswordResetController(Controller):
             return await self._choose(
                 request, token, status=400, errors={field: _message(exc, language_of(request))}
             )
-        start_session(request, actor)
+        await start_session(request, actor)
         return Redirect("/account?done=password", status_code=303)

@@ -231,5 +231,5 @@ class InvitationController(Controller):
             )
         actor = await actor_for_account(account_id)
         assert actor is not None
-        start_session(request, actor)
+        await start_session(request, actor)
         return Redirect("/host", status_code=303)
