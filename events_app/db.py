@@ -27,6 +27,7 @@ from events_app.settings import ROOT
 
 __all__ = [
     "engine",
+    "in_transaction",
     "is_postgres",
     "migrate",
     "pending_migrations",
@@ -50,6 +51,11 @@ def engine() -> Engine[Any]:
 
 def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
+
+
+def in_transaction() -> bool:
+    """True inside :func:`transaction` (a nested call would only join it)."""
+    return engine().current_transaction.get() is not None
 
 
 @asynccontextmanager

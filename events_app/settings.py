@@ -44,6 +44,10 @@ class Settings:
     feed_past_days: int
     run_worker_in_app: bool
     registration_rate_limit: int
+    # Mails that unauthenticated requests (registering, "send me my link") may cause to one
+    # address within an hour; more are recorded as held back, never sent later.
+    mails_per_address_per_hour: int = 5
+    confirm_hold_minutes: int = 30  # "confirm first": how long a seat waits for the click
     log_format: str = "text"  # "json" in production: one JSON object per line
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-For is believed
 
@@ -105,6 +109,8 @@ def load_settings(env: dict[str, str]) -> Settings:
         feed_past_days=_int(env, "EVENTS_FEED_PAST_DAYS", 90),
         run_worker_in_app=env.get("EVENTS_RUN_WORKER", "1") == "1",
         registration_rate_limit=_int(env, "EVENTS_REGISTRATION_RATE_LIMIT", 20),
+        mails_per_address_per_hour=_int(env, "EVENTS_MAILS_PER_ADDRESS_PER_HOUR", 5),
+        confirm_hold_minutes=_int(env, "EVENTS_CONFIRM_HOLD_MINUTES", 30),
         log_format=_log_format(env.get("EVENTS_LOG_FORMAT"), production),
         forwarded_allow_ips=env.get("EVENTS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     )

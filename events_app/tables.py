@@ -61,6 +61,8 @@ class Organisation(Table):
     language = Varchar(length=2, default="nl")
     retention_days = Integer(default=90)
     consent_text = Text(default="")
+    # A new address must click a link in a mail before its registrations count.
+    confirm_first = Boolean(default=False)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -206,6 +208,7 @@ class Series(Table):
     tags = JSON(default=[])
     contact_email = Varchar(length=254, default="")
     reminder_hours = Integer(default=24)
+    confirm_first = Boolean(null=True, default=None)  # None: as the organisation says
     published = Boolean(default=False)
     status = Varchar(length=16, choices=Status, default=Status.active)
     created_at = Timestamptz()
@@ -310,7 +313,11 @@ class Question(Table):
 
 
 class Attendee(Table):
-    """A person known by e-mail address only; the tokens replace an account."""
+    """A person known by e-mail address only; the tokens replace an account.
+
+    The manage token reaches the person only by mail, so holding it proves the mailbox;
+    ``verified_at`` records the first time they confirmed a registration with it.
+    """
 
     id = Serial(primary_key=True)
 
@@ -318,6 +325,7 @@ class Attendee(Table):
     manage_token = Varchar(length=64, unique=True, index=True)
     feed_token = Varchar(length=64, unique=True, index=True)
     language = Varchar(length=2, default="nl")
+    verified_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 
 
@@ -356,6 +364,9 @@ class Registration(Table):
     waiting_since = Timestamptz(null=True, default=None)
     attended = Boolean(null=True, default=None)
     attendance_recorded_at = Timestamptz(null=True, default=None)
+    # Set while a new address has not confirmed ("confirm first"): the seat or queue place is
+    # held until then, and given back when nobody confirms.
+    hold_until = Timestamptz(null=True, default=None, index=True)
     source = Varchar(length=16, default="self")
     created_at = Timestamptz()
     updated_at = Timestamptz()
@@ -375,6 +386,7 @@ class SeriesSubscription(Table):
     needs = Text(default="")
     answers = JSON(default={})
     language = Varchar(length=2, default="nl")
+    hold_until = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
 
@@ -384,6 +396,9 @@ class OutboxMail(Table):
 
     ``message_id`` is fixed when the row is written, so a mail repeated after a crash can be
     recognised; ``dedupe_key`` stops the same logical mail from being queued twice.
+    ``held`` mails were never sent because one address had too many mails within the hour;
+    ``skipped`` ones were deliberately not sent (the person's data was removed, the date was
+    cancelled before it went out); ``failed`` is for mails that could not be delivered.
     """
 
     id = Serial(primary_key=True)
@@ -392,6 +407,8 @@ class OutboxMail(Table):
         pending = "pending"
         sent = "sent"
         failed = "failed"
+        held = "held"
+        skipped = "skipped"
 
     message_id = Varchar(length=200, unique=True)
     dedupe_key = Varchar(length=200, unique=True, null=True, default=None)

@@ -28,7 +28,7 @@ from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.headers import clean_text
 from events_app.mail.kinds import KINDS, SUBJECT_CANCELLED_BY_ORGANISER, Kind, Method
 
-__all__ = ["Content", "check", "render_content"]
+__all__ = ["Content", "check", "method_for", "render_content", "tidy", "view"]
 
 ROLE_LABELS = {
     "expert": N_("expert by experience"),
@@ -62,32 +62,43 @@ def check(job: Job, facts: Facts, now: datetime) -> Kind:
     kind = kind_of(job)
     occurrence = facts.occurrence
     if occurrence is None:
-        raise Unsendable("The date was deleted.")
+        raise Unsendable("The date was deleted.", deliberate=True)
     registration = facts.registration
     if kind.needs_registration:
         if registration is None:
-            raise Unsendable("The registration was deleted.")
+            raise Unsendable("The registration was deleted.", deliberate=True)
         if registration["anonymised_at"] is not None or not registration["email"]:
-            raise Unsendable("The person's data was removed.")
+            raise Unsendable("The person's data was removed.", deliberate=True)
         if registration["attendee"] is None:
-            raise Unsendable("The person's data was removed.")
+            raise Unsendable("The person's data was removed.", deliberate=True)
         status = registration["status"]
+        if registration.get("hold_until") is not None:
+            raise Unsendable(
+                "Not sent: the person had not confirmed their address yet.", deliberate=True
+            )
         if kind.needs_active_registration and status == CANCELLED:
-            raise Unsendable("Not sent: the registration was cancelled before this mail went out.")
+            raise Unsendable(
+                "Not sent: the registration was cancelled before this mail went out.",
+                deliberate=True,
+            )
         if kind.needs_confirmed and status != CONFIRMED:
-            raise Unsendable("Not sent: the person has no seat.")
+            raise Unsendable("Not sent: the person has no seat.", deliberate=True)
         if kind.name == "registration_cancelled" and status != CANCELLED:
-            raise Unsendable("Not sent: the person registered again before this mail went out.")
+            raise Unsendable(
+                "Not sent: the person registered again before this mail went out.", deliberate=True
+            )
     if kind.needs_scheduled_date and occurrence["status"] != "scheduled":
-        raise Unsendable("Not sent: the date was cancelled before this mail went out.")
+        raise Unsendable(
+            "Not sent: the date was cancelled before this mail went out.", deliberate=True
+        )
     if kind.needs_scheduled_date and occurrence["series_status"] != "active":
-        raise Unsendable("Not sent: the series has stopped.")
+        raise Unsendable("Not sent: the series has stopped.", deliberate=True)
     if kind.needs_future_date and occurrence["starts_at"] <= now:
-        raise Unsendable("Not sent: the date had already started.")
+        raise Unsendable("Not sent: the date had already started.", deliberate=True)
     if kind.needs_unfinished_date and occurrence["ends_at"] <= now:
-        raise Unsendable("Not sent: the date was already over.")
+        raise Unsendable("Not sent: the date was already over.", deliberate=True)
     if kind.name == "materials_available" and not facts.materials:
-        raise Unsendable("Not sent: the date has no materials.")
+        raise Unsendable("Not sent: the date has no materials.", deliberate=True)
     return kind
 
 
@@ -231,7 +242,7 @@ def subject_for(job: Job, kind: Kind, values: dict[str, Any], language: str) -> 
     return clean_text(translate(language, message, title=values["title"], date=values["date"]))
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Blank lines in templates separate paragraphs; more than one in a row means nothing."""
     lines = [line.rstrip() if line != "-- " else line for line in text.splitlines()]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
@@ -252,6 +263,6 @@ def render_content(job: Job, facts: Facts, now: datetime) -> Content:
     values["date"] = format_date(occurrence["local_start"], language, SHORT_DATE_FORMAT)
     values["subject"] = subject_for(job, kind, values, language)
     env = mail_environment(language)
-    text = _tidy(env.get_template(f"mail/{kind.name}.txt").render(values))
+    text = tidy(env.get_template(f"mail/{kind.name}.txt").render(values))
     html = env.get_template(f"mail/{kind.name}.html").render(values)
     return Content(language, values["subject"], text, html, values["invitation"])

@@ -67,10 +67,12 @@ BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 30  # 30 s, 1, 2, 4 … 32 min, then hourly: about 24 hours in all
 MAX_ERROR = 1000
-PENDING, SENT, FAILED = (
+PENDING, SENT, FAILED, HELD, SKIPPED = (
     OutboxMail.Status.pending,
     OutboxMail.Status.sent,
     OutboxMail.Status.failed,
+    OutboxMail.Status.held,
+    OutboxMail.Status.skipped,
 )
 
 
@@ -153,6 +155,17 @@ async def _mark_failed(job: Job, reason: str, *, attempted: bool = True) -> None
     ).where(OutboxMail.id == job.id)
 
 
+async def _mark_skipped(job: Job, reason: str) -> None:
+    """Deliberately not sent (the person's data was removed, the date was cancelled …)."""
+    await OutboxMail.update(
+        {
+            OutboxMail.status: SKIPPED,
+            OutboxMail.locked_until: None,
+            OutboxMail.last_error: reason[:MAX_ERROR],
+        }
+    ).where(OutboxMail.id == job.id)
+
+
 async def _defer(jobs: Sequence[Job], reason: str) -> None:
     """A temporary failure: try again later, or give up after MAX_ATTEMPTS."""
     now = clock.now()
@@ -218,7 +231,10 @@ async def _send_batch(
                 break
             item = await built.next()
             if isinstance(item, Unsendable):
-                await _mark_failed(job, str(item), attempted=False)
+                if item.deliberate:
+                    await _mark_skipped(job, str(item))
+                else:
+                    await _mark_failed(job, str(item), attempted=False)
                 continue
             try:
                 await connection.send(item.envelope.sender, item.envelope.recipient, item.data)
@@ -282,7 +298,10 @@ async def purge_finished(before: datetime) -> int:
     organisers' texts: keep them no longer than the organisation keeps registrations)."""
     rows = (
         await OutboxMail.delete()
-        .where(OutboxMail.status.is_in([SENT, FAILED]) & (OutboxMail.created_at < before))
+        .where(
+            OutboxMail.status.is_in([SENT, FAILED, HELD, SKIPPED])
+            & (OutboxMail.created_at < before)
+        )
         .returning(OutboxMail.id)
     )
     return len(rows)

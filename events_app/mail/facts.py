@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from events_app.mail.kinds import ACCOUNT_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
 from events_app.tables import (
     Account,
     Material,
@@ -28,11 +28,30 @@ from events_app.tables import (
     Speaker,
 )
 
-__all__ = ["Digest", "Facts", "Job", "Unsendable", "load_facts"]
+__all__ = [
+    "Digest",
+    "Facts",
+    "Job",
+    "Unsendable",
+    "load_facts",
+    "occurrences_by_id",
+    "organisations_by_id",
+    "registrations_by_id",
+    "speakers_by_date",
+]
 
 
 class Unsendable(Exception):
-    """This row cannot become a sensible mail any more; the message says why (for organisers)."""
+    """This row cannot become a sensible mail any more; the message says why (for organisers).
+
+    ``deliberate``: not a failure but a decision (the person's data was removed, the date was
+    cancelled, the registration was cancelled before the mail went out): the row is marked
+    ``skipped`` rather than ``failed``.
+    """
+
+    def __init__(self, reason: str, *, deliberate: bool = False) -> None:
+        super().__init__(reason)
+        self.deliberate = deliberate
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +107,9 @@ class Facts:
     speakers: list[dict[str, Any]] = field(default_factory=list)  # name, role
     materials: list[dict[str, Any]] = field(default_factory=list)
     digest: Digest | None = None
+    # Mails about several registrations at once (one mail per request): one Facts per date.
+    items: list[Facts] = field(default_factory=list)
+    attendee: dict[str, Any] | None = None  # the person the mail is for (bundles, links)
 
 
 HOST_KINDS = frozenset({"host_digest"})
@@ -114,7 +136,7 @@ _SERIES = (
 )
 
 
-async def _occurrences(ids: set[int]) -> dict[int, dict[str, Any]]:
+async def occurrences_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     columns = [getattr(Occurrence.series, name).as_alias(f"series_{name}") for name in _SERIES]
@@ -127,7 +149,7 @@ async def _occurrences(ids: set[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-async def _registrations(ids: set[int]) -> dict[int, dict[str, Any]]:
+async def registrations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     rows = await Registration.select(
@@ -139,6 +161,7 @@ async def _registrations(ids: set[int]) -> dict[int, dict[str, Any]]:
         Registration.language,
         Registration.status,
         Registration.anonymised_at,
+        Registration.hold_until,
         Registration.attended,
         Registration.created_at,
         Registration.updated_at,
@@ -148,7 +171,7 @@ async def _registrations(ids: set[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-async def _organisations(ids: set[int]) -> dict[int, dict[str, Any]]:
+async def organisations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     rows = await Organisation.select(
@@ -162,7 +185,9 @@ async def _organisations(ids: set[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-async def _speakers(occurrences: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+async def speakers_by_date(
+    occurrences: Iterable[dict[str, Any]],
+) -> dict[int, list[dict[str, Any]]]:
     """Speakers per date: the date's own, else the series'."""
     dates = list(occurrences)
     if not dates:
@@ -263,12 +288,14 @@ async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
 
 async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     """The facts of every job in the batch, or the reason it cannot be sent."""
-    occurrences = await _occurrences({j.occurrence_id for j in jobs if j.occurrence_id})
-    registrations = await _registrations({j.registration_id for j in jobs if j.registration_id})
+    occurrences = await occurrences_by_id({j.occurrence_id for j in jobs if j.occurrence_id})
+    registrations = await registrations_by_id(
+        {j.registration_id for j in jobs if j.registration_id}
+    )
     org_ids = {j.organisation_id for j in jobs if j.organisation_id}
     org_ids |= {row["series_organisation"] for row in occurrences.values()}
-    organisations = await _organisations(org_ids)
-    speakers = await _speakers(occurrences.values())
+    organisations = await organisations_by_id(org_ids)
+    speakers = await speakers_by_date(occurrences.values())
     materials = await _materials(
         {j.occurrence_id for j in jobs if j.kind == "materials_available" and j.occurrence_id}
     )
@@ -276,6 +303,9 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     for job in jobs:
         if job.kind in ACCOUNT_KINDS:  # everything such a mail shows is in its own row
             result[job.id] = Facts(organisation={}, occurrence=None)
+            continue
+        if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
+            result[job.id] = await load_person_facts(job)
             continue
         try:
             occurrence = occurrences.get(job.occurrence_id) if job.occurrence_id else None
@@ -297,3 +327,66 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
         except Unsendable as exc:
             result[job.id] = exc
     return result
+
+
+def _ids(value: Any) -> list[int]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, int) and not isinstance(item, bool)]
+
+
+async def load_person_facts(job: Job) -> Facts | Unsendable:
+    """The facts of a mail about one person: their record and, for a bundle, every date."""
+    from events_app.services.seats import waiting_position
+    from events_app.tables import Attendee
+
+    attendee_id = job.context.get("attendee")
+    attendee = None
+    if isinstance(attendee_id, int):
+        attendee = (
+            await Attendee.select(
+                Attendee.id,
+                Attendee.email,
+                Attendee.language,
+                Attendee.manage_token,
+                Attendee.feed_token,
+            )
+            .where(Attendee.id == attendee_id)
+            .first()
+        )
+    if attendee is None or not job.to_email:
+        return Unsendable("Not sent: the person's data was removed.", deliberate=True)
+    if job.kind in PERSON_KINDS:
+        return Facts(organisation={}, attendee=attendee)
+    ids = _ids(job.context.get("registrations"))
+    registrations = await registrations_by_id(set(ids))
+    occurrences = await occurrences_by_id({r["occurrence"] for r in registrations.values()})
+    org_ids = {job.organisation_id} if job.organisation_id else set()
+    organisations = await organisations_by_id(
+        org_ids | {o["series_organisation"] for o in occurrences.values()}
+    )
+    organisation = organisations.get(job.organisation_id) if job.organisation_id else None
+    if organisation is None:
+        return Unsendable("The organisation no longer exists.")
+    speakers = await speakers_by_date(occurrences.values())
+    items = []
+    for registration_id in ids:
+        registration = registrations.get(registration_id)
+        if registration is None or registration["attendee"] != attendee["id"]:
+            continue
+        registration = {
+            **registration,
+            "position": await waiting_position(registration_id)
+            if registration["status"] == "waiting"
+            else None,
+        }
+        occurrence = occurrences[registration["occurrence"]]
+        items.append(
+            Facts(
+                organisation=organisation,
+                occurrence=occurrence,
+                registration=registration,
+                speakers=speakers.get(occurrence["id"], []),
+            )
+        )
+    return Facts(organisation=organisation, items=items, attendee=attendee)

@@ -12,7 +12,7 @@ from typing import Literal
 
 from events_app.i18n import N_
 
-__all__ = ["ACCOUNT_KINDS", "KINDS", "Kind", "Method"]
+__all__ = ["ACCOUNT_KINDS", "BUNDLE_KINDS", "KINDS", "Kind", "Method", "PERSON_KINDS"]
 
 Method = Literal["REQUEST", "CANCEL"]
 
@@ -104,3 +104,23 @@ ACCOUNT_KINDS: dict[str, str] = {
     "password_reset": N_("Choose a new password"),
     "invitation": N_("Join %(organisation)s"),
 }
+
+# Mail about several registrations of one person at once: one per request, however many dates.
+# kind → (subject for one date, subject for several dates).
+BUNDLE_KINDS: dict[str, tuple[str, str]] = {
+    "registration_receipt": (
+        N_("Your registration: %(title)s"),
+        N_("Your registration for %(count)s dates at %(organisation)s"),
+    ),
+    "registration_confirm": (
+        N_("Please confirm your registration: %(title)s"),
+        N_("Please confirm your registration for %(count)s dates at %(organisation)s"),
+    ),
+    "cancellation_receipt": (
+        N_("You have cancelled: %(title)s"),
+        N_("You have cancelled %(count)s registrations at %(organisation)s"),
+    ),
+}
+
+# Mail to an attendee about all their registrations, from the site rather than an organisation.
+PERSON_KINDS: dict[str, str] = {"manage_link": N_("Your link to your registrations")}

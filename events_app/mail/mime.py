@@ -9,7 +9,9 @@ Structure (what Google, Outlook and Apple send for invitations, and what they ac
         text/calendar; charset="utf-8"; method=REQUEST|CANCEL        (invitations only)
       application/ics; name="invite.ics"  (attachment, the same calendar; invitations only)
 
-Mails without an invitation are just the ``multipart/alternative``.
+A mail about several dates has no inline calendar part (an iTIP object carries one UID) but one
+``application/ics`` attachment per date.  Mails without an invitation are just the
+``multipart/alternative``.
 
 Why not ``email.message``: building is what limits sending (STACK-NOTES.md).  ``EmailMessage``
 with ``policy.default`` costs ~3 ms a message, the compat32 ``email.mime`` classes still ~2 ms
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -110,6 +113,7 @@ def build_mime(
     method: str | None,
     date: datetime,
     auto_submitted: bool = True,
+    attachments: Sequence[tuple[str, bytes]] = (),
 ) -> tuple[Envelope, bytes]:
     """The message bytes (CRLF line ends, 7-bit) and the envelope to send them with."""
     sender = check_address(from_address)
@@ -118,6 +122,14 @@ def build_mime(
     parts = [
         _part('text/plain; charset="utf-8"', text.encode("utf-8")),
         _part('text/html; charset="utf-8"', html.encode("utf-8")),
+    ]
+    files = [
+        _part(
+            f'application/ics; name="{name}"',
+            data,
+            ("Content-Disposition", f'attachment; filename="{name}"'),
+        )
+        for name, data in attachments
     ]
     if calendar is not None and method is not None:
         if method not in ("REQUEST", "CANCEL"):
@@ -136,6 +148,19 @@ def build_mime(
                     calendar,
                     ("Content-Disposition", 'attachment; filename="invite.ics"'),
                 ),
+            ],
+        )
+        content_type = f'multipart/mixed; boundary="{mixed_boundary}"'
+    elif files:
+        alternative = _multipart(alternative_boundary, parts)
+        mixed_boundary = _boundary("mix")
+        body = _multipart(
+            mixed_boundary,
+            [
+                _fold("Content-Type", f'multipart/alternative; boundary="{alternative_boundary}"')
+                + _CRLF
+                + alternative,
+                *files,
             ],
         )
         content_type = f'multipart/mixed; boundary="{mixed_boundary}"'

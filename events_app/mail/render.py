@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from events_app.mail.account_mail import build_account_mail
+from events_app.mail.bundle import build_person_mail
 from events_app.mail.content import render_content
 from events_app.mail.facts import Facts, Job, Unsendable, load_facts
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.invite import build_invitation
-from events_app.mail.kinds import ACCOUNT_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
 __all__ = ["Outgoing", "Unsendable", "build", "build_safely", "load_facts", "prepare"]
@@ -87,6 +88,11 @@ def build_safely(
     if isinstance(facts, Unsendable):
         return facts
     try:
+        if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
+            envelope, data, subject = build_person_mail(
+                job, facts, mail_from=mail_from, now=now
+            )
+            return Outgoing(job, envelope, data, subject)
         return build(job, facts, mail_from=mail_from, now=now)
     except Unsendable as exc:
         return exc

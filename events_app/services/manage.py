@@ -1,8 +1,12 @@
 """What a person can do with their private manage link: no account, just the token.
 
-The token is 256 bits from ``secrets``; an unknown token is simply "not found".  Deleting
-one's data cancels every active registration (freeing seats for the waiting list), wipes the
-personal data from past ones, and removes the person's tokens.
+The token is 256 bits from ``secrets`` and reaches the person only by mail, so whoever holds it
+has proven the mailbox.  An unknown token is simply "not found".  A person can ask for their
+link by address (:func:`send_link`: the same answer whether or not the address is known), make
+a new one (the old one stops working at once; the new one is mailed, never shown), confirm
+held registrations ("confirm first"), and delete their data: every active registration is
+cancelled (freeing seats for the waiting list), the personal data is wiped from past ones and
+from the outbox and mail log, and the person's tokens are removed.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from events_app import clock, db
+from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.person import LANGUAGES, MAX_NAME, MAX_NEEDS, ROLES
-from events_app.services import registrations
+from events_app.services import outbox, registrations, seats
 from events_app.services.seats import waiting_position
-from events_app.tables import Attendee, Registration, SeriesSubscription
+from events_app.tables import Attendee, OutboxMail, Registration, SeriesSubscription
 
 __all__ = [
     "ManagedRegistration",
@@ -27,7 +32,10 @@ __all__ = [
     "update_my_details",
     "export_my_data",
     "delete_my_data",
+    "confirm_held",
     "reissue_feed_token",
+    "replace_manage_token",
+    "send_link",
 ]
 
 
@@ -47,6 +55,7 @@ class ManagedRegistration:
     name: str
     role: str | None
     needs: str
+    held: bool  # waiting for the person to confirm their address
 
 
 async def attendee_for_token(token: str) -> dict[str, Any]:
@@ -68,6 +77,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
             Registration.name,
             Registration.role,
             Registration.needs,
+            Registration.hold_until,
             Registration.occurrence.series.title.as_alias("series_title"),  # type: ignore[union-attr]
             Registration.occurrence.series.slug.as_alias("series_slug"),  # type: ignore[union-attr]
             Registration.occurrence.local_start.as_alias("local_start"),
@@ -102,6 +112,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
                 name=row["name"],
                 role=row["role"],
                 needs=row["needs"],
+                held=row["hold_until"] is not None,
             )
         )
     return attendee, result
@@ -118,26 +129,45 @@ async def cancel_mine(token: str, registration_id: int) -> bool:
         return await registrations.cancel(registration_id)
 
 
-async def _active_ids(attendee_id: int) -> list[int]:
-    rows = await Registration.select(Registration.id).where(
+async def _active(attendee_id: int) -> list[dict[str, Any]]:
+    """Coming registrations that hold a seat or a queue place."""
+    return await Registration.select(
+        Registration.id,
+        Registration.occurrence,
+        Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
+            "organisation"
+        ),
+    ).where(
         (Registration.attendee == attendee_id)
         & Registration.status.is_in(list(registrations.ACTIVE))
         & (Registration.occurrence.starts_at > clock.now())
     )
-    return [row["id"] for row in rows]
 
 
 async def cancel_all_mine(token: str) -> int:
+    """Cancel every coming registration; one mail lists them all (with a calendar cancellation
+    for each), however many there were."""
     attendee = await attendee_for_token(token)
     async with db.transaction():
-        count = 0
-        for registration_id in await _active_ids(attendee["id"]):
-            count += await registrations.cancel(registration_id)
+        mine = await _active(attendee["id"])
+        await seats.lock_dates(sorted({row["occurrence"] for row in mine}))
+        cancelled = [row for row in mine if await registrations.cancel(row["id"], notify=False)]
         await SeriesSubscription.update({SeriesSubscription.cancelled_at: clock.now()}).where(
             (SeriesSubscription.attendee == attendee["id"])
             & SeriesSubscription.cancelled_at.is_null()
         )
-        return count
+        if cancelled:
+            await outbox.enqueue(
+                "cancellation_receipt",
+                to_email=attendee["email"],
+                language=attendee["language"],
+                organisation_id=cancelled[0]["organisation"],
+                context={
+                    "registrations": [row["id"] for row in cancelled],
+                    "attendee": attendee["id"],
+                },
+            )
+        return len(cancelled)
 
 
 async def update_my_details(
@@ -229,8 +259,16 @@ async def delete_my_data(token: str) -> None:
     attendee = await attendee_for_token(token)
     now = clock.now()
     async with db.transaction():
-        for registration_id in await _active_ids(attendee["id"]):
-            await registrations.cancel(registration_id, notify=False)
+        mine = await _active(attendee["id"])
+        await seats.lock_dates(sorted({row["occurrence"] for row in mine}))
+        for row in mine:
+            await registrations.cancel(row["id"], notify=False)
+        ids = [
+            row["id"]
+            for row in await Registration.select(Registration.id).where(
+                Registration.attendee == attendee["id"]
+            )
+        ]
         await Registration.update(
             {
                 Registration.name: "",
@@ -238,11 +276,127 @@ async def delete_my_data(token: str) -> None:
                 Registration.needs: "",
                 Registration.answers: {},
                 Registration.attendee: None,
+                Registration.hold_until: None,
                 Registration.anonymised_at: now,
                 Registration.updated_at: now,
             }
-        ).where(Registration.attendee == attendee["id"])
+        ).where(Registration.id.is_in(ids or [0]))
+        await forget_in_outbox(attendee["email"], ids)
         await Attendee.delete().where(Attendee.id == attendee["id"])
+
+
+async def forget_in_outbox(email: str, registration_ids: list[int]) -> None:
+    """Remove a person's name and address from queued and sent mail (the mail log keeps only
+    that a mail of this kind existed).  Mail not yet sent is not sent any more."""
+    mails = OutboxMail.registration.is_in(registration_ids or [0]) | (OutboxMail.to_email == email)
+    await OutboxMail.update(
+        {
+            OutboxMail.status: OutboxMail.Status.skipped,
+            OutboxMail.last_error: "Not sent: the person's data was removed.",
+            OutboxMail.locked_until: None,
+        }
+    ).where(mails & OutboxMail.status.is_in([OutboxMail.Status.pending, OutboxMail.Status.failed]))
+    await OutboxMail.update(
+        {OutboxMail.to_email: "", OutboxMail.to_name: "", OutboxMail.context: {}}
+    ).where(mails)
+
+
+async def send_link(email: str) -> None:
+    """Mail the person their manage link, if the address is known.
+
+    The caller learns nothing: the answer is the same for a known and an unknown address, and
+    the mail counts toward the address's hourly limit.
+    """
+    address = normalise_email(email)
+    async with db.transaction():
+        attendee = (
+            await Attendee.select(Attendee.id, Attendee.email, Attendee.language)
+            .where(Attendee.email == address)
+            .first()
+        )
+        if attendee is None:
+            return
+        await _queue_link(attendee)
+
+
+async def _queue_link(attendee: dict[str, Any]) -> None:
+    await outbox.enqueue(
+        "manage_link",
+        to_email=attendee["email"],
+        language=attendee["language"],
+        context={"attendee": attendee["id"]},
+        limited=True,
+    )
+
+
+async def replace_manage_token(token: str) -> None:
+    """A new manage link, sent by mail only; the old one stops working at once (404)."""
+    attendee = await attendee_for_token(token)
+    async with db.transaction():
+        updated = (
+            await Attendee.update({Attendee.manage_token: registrations.new_token()})
+            .where((Attendee.id == attendee["id"]) & (Attendee.manage_token == token))
+            .returning(Attendee.id)
+        )
+        if not updated:
+            raise NotFound("link_unknown", "This link is not valid (any more).")
+        await _queue_link(attendee)
+
+
+async def confirm_held(token: str) -> int:
+    """The person confirms their address: held registrations count from now on.
+
+    Holds that ran out before the click are not revived (their places may be someone else's
+    by now).  One mail then confirms the registrations, with their calendar invitations.
+    Returns how many registrations were confirmed.
+    """
+    attendee = await attendee_for_token(token)
+    now = clock.now()
+    async with db.transaction():
+        held = await Registration.select(Registration.id, Registration.occurrence).where(
+            (Registration.attendee == attendee["id"])
+            & Registration.hold_until.is_not_null()
+            & Registration.status.is_in(list(registrations.ACTIVE))
+        )
+        await seats.lock_dates(sorted({row["occurrence"] for row in held}))
+        confirmed = (
+            await Registration.update({Registration.hold_until: None, Registration.updated_at: now})
+            .where(
+                (Registration.attendee == attendee["id"])
+                & (Registration.hold_until >= now)
+                & Registration.status.is_in(list(registrations.ACTIVE))
+            )
+            .returning(Registration.id, Registration.occurrence)
+        )
+        await SeriesSubscription.update({SeriesSubscription.hold_until: None}).where(
+            (SeriesSubscription.attendee == attendee["id"]) & (SeriesSubscription.hold_until >= now)
+        )
+        await Attendee.update({Attendee.verified_at: now}).where(
+            (Attendee.id == attendee["id"]) & Attendee.verified_at.is_null()
+        )
+        if confirmed:
+            organisation = (
+                await Registration.select(
+                    Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
+                        "organisation"
+                    )
+                )
+                .where(Registration.id == confirmed[0]["id"])
+                .first()
+            )
+            assert organisation is not None
+            await outbox.enqueue(
+                "registration_receipt",
+                to_email=attendee["email"],
+                language=attendee["language"],
+                organisation_id=organisation["organisation"],
+                context={
+                    "registrations": sorted(row["id"] for row in confirmed),
+                    "already": [],
+                    "attendee": attendee["id"],
+                },
+            )
+    return len(confirmed)
 
 
 async def reissue_feed_token(token: str) -> str:

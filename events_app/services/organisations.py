@@ -16,7 +16,7 @@ __all__ = ["FIELDS", "list_organisations", "update_organisation"]
 
 FIELDS = (
     "id", "slug", "name", "contact_email", "timezone", "language", "retention_days",
-    "consent_text", "created_at", "updated_at",
+    "consent_text", "confirm_first", "created_at", "updated_at",
 )  # fmt: skip
 
 

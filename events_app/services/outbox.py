@@ -3,18 +3,27 @@
 The row holds what to render (``kind`` plus ids and small facts in ``context``), not the
 rendered message: the mail module renders it in the recipient's language when it delivers.
 The Message-ID is fixed now, so a mail repeated after a crash can be recognised.
+
+Mail that a stranger can cause (registering an address, asking for a manage link) is counted
+per address in the shared throttle table: past ``EVENTS_MAILS_PER_ADDRESS_PER_HOUR`` within the
+hour the row is written as ``held`` with the reason, and never sent, so nobody can use us to
+flood someone's mailbox and nothing comes out later in a burst.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from events_app import clock, db
+from events_app.services import throttle
 from events_app.settings import get_settings
 from events_app.tables import OutboxMail
 
-__all__ = ["enqueue", "new_message_id"]
+__all__ = ["HELD_REASON", "enqueue", "new_message_id"]
+
+HELD_REASON = "Held back: this address already had the most mails allowed within an hour."
 
 
 def new_message_id() -> str:
@@ -33,10 +42,13 @@ async def enqueue(
     occurrence_id: int | None = None,
     registration_id: int | None = None,
     dedupe_key: str | None = None,
+    limited: bool = False,
 ) -> int | None:
     """Add one mail to the outbox; returns its id, or None when ``dedupe_key`` was queued before.
 
     Must run inside :func:`events_app.db.transaction` so the mail commits with its cause.
+    ``limited``: an unauthenticated request caused it, so it counts toward the address's
+    hourly limit (see the module docstring).
     """
     if db.engine().current_transaction.get() is None:
         raise RuntimeError("outbox.enqueue() must run inside a transaction")
@@ -45,6 +57,15 @@ async def enqueue(
         if exists:
             return None
     now = clock.now()
+    status, reason = OutboxMail.Status.pending, ""
+    if limited:
+        verdict = await throttle.hit(
+            throttle.hashed("mail", to_email),
+            limit=get_settings().mails_per_address_per_hour,
+            window=timedelta(hours=1),
+        )
+        if not verdict.allowed:
+            status, reason = OutboxMail.Status.held, HELD_REASON
     rows = await OutboxMail.insert(
         OutboxMail(
             message_id=new_message_id(),
@@ -57,7 +78,8 @@ async def enqueue(
             to_name=to_name,
             language=language,
             context=context or {},
-            status=OutboxMail.Status.pending,
+            status=status,
+            last_error=reason,
             attempts=0,
             next_attempt_at=now,
             created_at=now,

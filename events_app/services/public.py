@@ -424,3 +424,24 @@ async def organisation_by_slug(slug: str) -> dict[str, Any] | None:
         .where(Organisation.slug == slug)
         .first()
     )
+
+
+async def published_dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Published dates by id, in time order (what a "check your mail" page may show)."""
+    if not occurrence_ids:
+        return []
+    return await (
+        Occurrence.select(
+            Occurrence.id,
+            Occurrence.local_start,
+            Occurrence.local_end,
+            Occurrence.timezone,
+            Occurrence.series.slug.as_alias("series_slug"),
+            Occurrence.series.title.as_alias("series_title"),
+        )
+        .where(
+            Occurrence.id.is_in(list(occurrence_ids))
+            & Occurrence.series.published.eq(True)  # type: ignore[union-attr]
+        )
+        .order_by(Occurrence.starts_at)
+    )

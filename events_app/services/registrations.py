@@ -1,9 +1,24 @@
 """Registering and cancelling: one transaction each, the mail queued in the same transaction.
 
 A person registers for one or more dates with one form.  Each date gets its own registration
-(confirmed, or waiting when full and the series keeps a waiting list) and its own mail, because
-a calendar invitation carries one date.  Registering again with the same address for the same
-date returns the existing registration and sends its details again; it never takes a second seat.
+(confirmed, or waiting when full and the series keeps a waiting list), and the whole request
+causes exactly **one** mail, listing every date with a calendar invitation for each.
+
+Whoever sends the form need not own the address, so the answer never tells them more than
+what they asked for: no manage link, no feed address, no "already registered".  Registering
+an address again for a date it already has changes nothing and answers exactly the same; only
+the mail (to the mailbox) says so.  Errors that stop a registration (a full date without a
+waiting list, closed registration) depend on the date alone, never on the person.
+
+"Confirm first" (per organisation, or per series): a registration from an address that has
+never proven its mailbox is *held* — it takes its seat or queue place, but only for
+``EVENTS_CONFIRM_HOLD_MINUTES`` — until the person presses "confirm" behind the link in the
+mail; unconfirmed holds are given back by the worker (:func:`release_expired_holds`).
+
+Locks: every date of the request is locked in id order, in one statement, before anything else
+(the same global order every writer uses), so two requests for the same dates in different
+orders cannot deadlock.  A unique-index race on a new address is retried by the outermost
+caller only, in a fresh transaction.
 """
 
 from __future__ import annotations
@@ -11,6 +26,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.columns import Column
@@ -20,24 +36,38 @@ from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.person import PersonDetails, QuestionSpec, clean_person
 from events_app.domain.seats import DateFacts, check_open, effective_capacity
 from events_app.services import audit, outbox, seats
-from events_app.tables import Attendee, Occurrence, Organisation, Question, Registration, Series
+from events_app.settings import get_settings
+from events_app.tables import (
+    Attendee,
+    Occurrence,
+    Organisation,
+    Question,
+    Registration,
+    Series,
+    SeriesSubscription,
+)
 
 __all__ = [
+    "ACTIVE",
+    "MAX_DATES",
     "Outcome",
     "Receipt",
-    "MAX_DATES",
-    "register",
     "cancel",
-    "questions_for",
     "new_token",
+    "questions_for",
+    "register",
+    "release_expired_holds",
 ]
 
 MAX_DATES = 100
 ACTIVE = (Registration.Status.confirmed, Registration.Status.waiting)
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """What happened to one date (for organisers and tests; never shown to the public)."""
+
     occurrence_id: int
     registration_id: int
     status: str
@@ -47,10 +77,13 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    manage_token: str
-    feed_token: str
     email: str
     outcomes: tuple[Outcome, ...]
+    held: bool  # waiting for the person to confirm their address
+
+    @property
+    def occurrence_ids(self) -> tuple[int, ...]:
+        return tuple(o.occurrence_id for o in self.outcomes)
 
 
 def new_token() -> str:
@@ -73,6 +106,7 @@ async def _dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
         Occurrence.series.registration_mode.as_alias("registration_mode"),
         Occurrence.series.registration_opens_at.as_alias("opens_at"),
         Occurrence.series.registration_closes_at.as_alias("closes_at"),
+        Occurrence.series.confirm_first.as_alias("confirm_first"),
     ).where(Occurrence.id.is_in(list(occurrence_ids)))
     by_id = {row["id"]: row for row in rows}
     missing = [i for i in occurrence_ids if i not in by_id]
@@ -116,6 +150,23 @@ async def questions_for(organisation_id: int, series_ids: Sequence[int]) -> list
     ]
 
 
+def _confirm_first(date: dict[str, Any], organisation_default: bool) -> bool:
+    """The series' own choice, else the organisation's."""
+    own: bool | None = date["confirm_first"]
+    return organisation_default if own is None else own
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    dates: list[dict[str, Any]]
+    person: PersonDetails
+    organisation_id: int
+    confirm_first: bool  # some date of the request asks new addresses to confirm first
+    source: str
+    added_by: int | None
+    subscribe_series: int | None
+
+
 async def register(
     occurrence_ids: Sequence[int],
     *,
@@ -128,8 +179,13 @@ async def register(
     consent: bool = False,
     source: str = "self",
     added_by: int | None = None,
+    subscribe_series: int | None = None,
 ) -> Receipt:
-    """Register one person for the given dates of one organisation."""
+    """Register one person for the given dates of one organisation (one mail in all).
+
+    ``subscribe_series``: also register for the series' dates added later (a whole-series
+    registration), in the same transaction.
+    """
     ids = list(dict.fromkeys(occurrence_ids))
     if not ids:
         raise DomainError("dates_missing", "Choose at least one date.", field="occurrence_ids")
@@ -141,7 +197,9 @@ async def register(
         raise DomainError("mixed_organisations", "Register for one organisation's dates at a time.")
     organisation_id = organisations.pop()
     organisation = (
-        await Organisation.select(Organisation.consent_text, Organisation.language)
+        await Organisation.select(
+            Organisation.consent_text, Organisation.language, Organisation.confirm_first
+        )
         .where(Organisation.id == organisation_id)
         .first()
     )
@@ -162,30 +220,44 @@ async def register(
         consent=consent,
         default_language=organisation["language"],
     )
-    for attempt in range(3):
+    request = _Request(
+        dates=dates,
+        person=person,
+        organisation_id=organisation_id,
+        confirm_first=source == "self"
+        and any(
+            (
+                row["confirm_first"]
+                if row["confirm_first"] is not None
+                else organisation["confirm_first"]
+            )
+            for row in dates
+        ),
+        source=source,
+        added_by=added_by,
+        subscribe_series=subscribe_series,
+    )
+    if db.in_transaction():
+        # Joined: the caller's transaction is the unit of work, and only it may retry.
+        return await _register_in_transaction(request)
+    for attempt in range(ATTEMPTS):
         try:
             async with db.transaction():
-                receipt = await _register_in_transaction(dates, person, organisation_id, source)
-                if added_by is not None:
-                    for outcome in receipt.outcomes:
-                        await audit.record(
-                            "registration_added",
-                            "registration",
-                            outcome.registration_id,
-                            organisation_id=organisation_id,
-                            account_id=added_by,
-                        )
-                return receipt
+                return await _register_in_transaction(request)
         except Exception as exc:
-            # Two requests for the same address raced past the existence checks; the unique
-            # indexes stopped the second one.  Once more, and it finds what the first made.
-            if not db.is_unique_violation(exc) or attempt == 2:
+            # Two requests for the same new address raced past the existence check; the unique
+            # index stopped the second.  Again, in a new transaction: it finds what the first made.
+            if not db.is_unique_violation(exc) or attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _attendee(person: PersonDetails) -> dict[str, Any]:
-    row = await Attendee.select().where(Attendee.email == person.email).first()
+    row = (
+        await Attendee.select(Attendee.id, Attendee.verified_at)
+        .where(Attendee.email == person.email)
+        .first()
+    )
     if row is not None:
         return row
     inserted = await Attendee.insert(
@@ -196,82 +268,95 @@ async def _attendee(person: PersonDetails) -> dict[str, Any]:
             language=person.language,
             created_at=clock.now(),
         )
-    ).returning(*Attendee.all_columns())
+    ).returning(Attendee.id, Attendee.verified_at)
     return inserted[0]
 
 
-async def _register_in_transaction(
-    dates: list[dict[str, Any]], person: PersonDetails, organisation_id: int, source: str
-) -> Receipt:
-    attendee = await _attendee(person)
-    outcomes = []
-    for row in dates:
-        outcomes.append(await _register_one(row, attendee, person, organisation_id, source))
-    return Receipt(
-        manage_token=attendee["manage_token"],
-        feed_token=attendee["feed_token"],
-        email=person.email,
-        outcomes=tuple(outcomes),
+async def _register_in_transaction(request: _Request) -> Receipt:
+    locked = await seats.lock_dates([row["id"] for row in request.dates])
+    now = clock.now()  # after the locks: the waiting list is ordered by this instant
+    fresh = []
+    for row in request.dates:
+        date = locked.get(row["id"])
+        if date is None:
+            raise NotFound("date_unknown", "One of the chosen dates does not exist.")
+        # The date may have been moved, cancelled or filled since it was read.
+        row = {**row, "status": date["status"], "starts_at": date["starts_at"]}
+        if request.source == "self":
+            check_open(_facts(row), now)
+        elif row["status"] != Occurrence.Status.scheduled:
+            raise Conflict("date_cancelled", "This date has been cancelled.")
+        capacity = effective_capacity(date["capacity"], row["series_capacity"])
+        full = capacity is not None and date["confirmed_count"] >= capacity
+        if full and not row["waitlist"]:
+            # Decided before looking at the person: the answer must not depend on whether
+            # this address is already registered.
+            raise Conflict("date_full", "This date is full and has no waiting list.")
+        fresh.append({**row, "capacity": capacity})
+    attendee = await _attendee(request.person)
+    hold_until: datetime | None = None
+    if request.confirm_first and attendee["verified_at"] is None:
+        hold_until = now + timedelta(minutes=get_settings().confirm_hold_minutes)
+    outcomes = [await _register_one(row, attendee["id"], request, hold_until, now) for row in fresh]
+    if request.subscribe_series is not None:
+        await _subscribe(request, attendee["id"], hold_until, now)
+    if request.added_by is not None:
+        for outcome in outcomes:
+            await audit.record(
+                "registration_added",
+                "registration",
+                outcome.registration_id,
+                organisation_id=request.organisation_id,
+                account_id=request.added_by,
+            )
+    held = hold_until is not None
+    await outbox.enqueue(
+        "registration_confirm" if held else "registration_receipt",
+        to_email=request.person.email,
+        to_name=request.person.name,
+        language=request.person.language,
+        organisation_id=request.organisation_id,
+        context={
+            "registrations": [o.registration_id for o in outcomes],
+            "already": [o.registration_id for o in outcomes if o.already_registered],
+            "attendee": attendee["id"],
+        },
+        limited=request.source == "self",
     )
+    return Receipt(email=request.person.email, outcomes=tuple(outcomes), held=held)
 
 
 async def _register_one(
     row: dict[str, Any],
-    attendee: dict[str, Any],
-    person: PersonDetails,
-    organisation_id: int,
-    source: str,
+    attendee_id: int,
+    request: _Request,
+    hold_until: datetime | None,
+    now: datetime,
 ) -> Outcome:
     occurrence_id = row["id"]
-    locked = await seats.lock_date(occurrence_id)
-    now = clock.now()  # after the lock: the waiting list is ordered by this instant
-    if locked is None:
-        raise NotFound("date_unknown", "One of the chosen dates does not exist.")
-    # The date may have been moved or cancelled since it was read outside the transaction.
-    row = {
-        **row,
-        "status": locked["status"],
-        "starts_at": locked["starts_at"],
-        "capacity": locked["capacity"],
-    }
-    if source == "self":
-        check_open(_facts(row), now)
-    elif row["status"] != Occurrence.Status.scheduled:
-        raise Conflict("date_cancelled", "This date has been cancelled.")
+    person = request.person
     existing = (
         await Registration.select(Registration.id, Registration.status)
-        .where(
-            (Registration.occurrence == occurrence_id) & (Registration.attendee == attendee["id"])
-        )
+        .where((Registration.occurrence == occurrence_id) & (Registration.attendee == attendee_id))
         .first()
     )
     if existing is not None and existing["status"] in ACTIVE:
-        await outbox.enqueue(
-            "registration_details",
-            to_email=person.email,
-            to_name=person.name,
-            language=person.language,
-            organisation_id=organisation_id,
-            occurrence_id=occurrence_id,
-            registration_id=existing["id"],
-        )
+        # Nothing changes: not the details (a stranger may be typing someone else's address),
+        # not the place in the queue.  The mail tells the owner of the address.
         return Outcome(
             occurrence_id=occurrence_id,
             registration_id=existing["id"],
             status=existing["status"],
-            position=await seats.waiting_position(existing["id"]),
+            position=None,
             already_registered=True,
         )
-    capacity = effective_capacity(row["capacity"], row["series_capacity"])
-    if await seats.take_seat(occurrence_id, capacity):
+    if await seats.take_seat(occurrence_id, row["capacity"]):
         status = Registration.Status.confirmed
-    elif row["waitlist"]:
+    else:  # full, and the date keeps a waiting list (checked before)
         status = Registration.Status.waiting
         await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count + 1}).where(
             Occurrence.id == occurrence_id
         )
-    else:
-        raise Conflict("date_full", "This date is full and has no waiting list.")
     values: dict[Column | str, Any] = {
         Registration.name: person.name,
         Registration.email: person.email,
@@ -281,7 +366,8 @@ async def _register_one(
         Registration.language: person.language,
         Registration.status: status,
         Registration.waiting_since: now if status == Registration.Status.waiting else None,
-        Registration.source: source,
+        Registration.source: request.source,
+        Registration.hold_until: hold_until,
         Registration.updated_at: now,
         Registration.cancelled_at: None,
         Registration.attended: None,
@@ -293,36 +379,51 @@ async def _register_one(
         inserted = await Registration.insert(
             Registration(
                 occurrence=occurrence_id,
-                attendee=attendee["id"],
+                attendee=attendee_id,
                 created_at=now,
                 **{_name(column): value for column, value in values.items()},
             )
         ).returning(Registration.id)
         registration_id = int(inserted[0]["id"])
-    position = (
-        await seats.waiting_position(registration_id)
-        if status == Registration.Status.waiting
-        else None
-    )
-    await outbox.enqueue(
-        "registration_confirmed"
-        if status == Registration.Status.confirmed
-        else "registration_waiting",
-        to_email=person.email,
-        to_name=person.name,
-        language=person.language,
-        context={"position": position} if position else {},
-        organisation_id=organisation_id,
-        occurrence_id=occurrence_id,
-        registration_id=registration_id,
-    )
     return Outcome(
         occurrence_id=occurrence_id,
         registration_id=registration_id,
         status=status,
-        position=position,
+        position=None,
         already_registered=False,
     )
+
+
+async def _subscribe(
+    request: _Request, attendee_id: int, hold_until: datetime | None, now: datetime
+) -> None:
+    series_id = request.subscribe_series
+    assert series_id is not None
+    existing = (
+        await SeriesSubscription.select(SeriesSubscription.id, SeriesSubscription.cancelled_at)
+        .where(
+            (SeriesSubscription.series == series_id) & (SeriesSubscription.attendee == attendee_id)
+        )
+        .first()
+    )
+    person = request.person
+    values: dict[Any, Any] = {
+        "name": person.name,
+        "role": person.role,
+        "needs": person.needs,
+        "answers": person.answers,
+        "language": person.language,
+        "hold_until": hold_until,
+    }
+    if existing is None:
+        await SeriesSubscription.insert(
+            SeriesSubscription(series=series_id, attendee=attendee_id, created_at=now, **values)
+        )
+    elif existing["cancelled_at"] is not None:
+        await SeriesSubscription.update({"cancelled_at": None, **values}).where(
+            SeriesSubscription.id == existing["id"]
+        )
+    # An active subscription stays as it is, whoever typed the address this time.
 
 
 def _name(column: Column | str) -> str:
@@ -368,6 +469,7 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
             Registration.status: Registration.Status.cancelled,
             Registration.cancelled_at: now,
             Registration.waiting_since: None,
+            Registration.hold_until: None,
             Registration.updated_at: now,
         }
     ).where(Registration.id == registration_id)
@@ -390,6 +492,50 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
         )
     await seats.fill_free_seats(row["occurrence"])
     return True
+
+
+async def release_expired_holds() -> int:
+    """Give back the seats and queue places of registrations nobody confirmed in time.
+
+    The person never proved the address, so nothing of theirs is kept: the registrations, the
+    whole-series subscriptions and (when nothing else is left) the address itself are deleted,
+    and no mail goes out.  Returns how many registrations were released.
+    """
+    now = clock.now()
+    expired = await Registration.select(Registration.occurrence).where(
+        (Registration.hold_until < now) & Registration.status.is_in(list(ACTIVE))
+    )
+    stale = await SeriesSubscription.exists().where(SeriesSubscription.hold_until < now)
+    if not expired and not stale:
+        return 0  # no write (and no write lock on SQLite) when nothing ran out
+    released = 0
+    async with db.transaction():
+        await seats.lock_dates(sorted({row["occurrence"] for row in expired}))
+        # Read again under the locks: a confirmation may have come in meanwhile.
+        rows = await Registration.select(Registration.id, Registration.attendee).where(
+            (Registration.hold_until < now) & Registration.status.is_in(list(ACTIVE))
+        )
+        for row in rows:
+            released += await cancel(row["id"], notify=False)
+        subscriptions = (
+            await SeriesSubscription.delete()
+            .where(SeriesSubscription.hold_until < now)
+            .returning(SeriesSubscription.attendee)
+        )
+        if rows:
+            await Registration.delete().where(Registration.id.is_in([r["id"] for r in rows]))
+        people = {r["attendee"] for r in rows} | {r["attendee"] for r in subscriptions}
+        people.discard(None)
+        for attendee_id in people:
+            has_more = await Registration.exists().where(Registration.attendee == attendee_id)
+            subscribed = await SeriesSubscription.exists().where(
+                SeriesSubscription.attendee == attendee_id
+            )
+            if not has_more and not subscribed:
+                await Attendee.delete().where(
+                    (Attendee.id == attendee_id) & Attendee.verified_at.is_null()
+                )
+    return released
 
 
 async def series_of(occurrence_id: int) -> int:

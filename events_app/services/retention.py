@@ -21,7 +21,15 @@ from events_app.tables import (
     SeriesSubscription,
 )
 
-__all__ = ["anonymise_expired"]
+__all__ = ["FINISHED", "anonymise_expired"]
+
+# Mails that will not be sent (any more): sent, failed, held back or deliberately skipped.
+FINISHED = [
+    OutboxMail.Status.sent,
+    OutboxMail.Status.failed,
+    OutboxMail.Status.held,
+    OutboxMail.Status.skipped,
+]
 
 
 async def anonymise_expired() -> int:
@@ -50,10 +58,10 @@ async def anonymise_expired() -> int:
                 .returning(Registration.id)
             )
             total += len(rows)
-            # Sent and failed mails hold names, addresses and texts: they go too.
+            # Finished mails hold names, addresses and texts: they go too.
             await OutboxMail.delete().where(
                 (OutboxMail.organisation == organisation["id"])
-                & OutboxMail.status.is_in([OutboxMail.Status.sent, OutboxMail.Status.failed])
+                & OutboxMail.status.is_in(FINISHED)
                 & (OutboxMail.created_at < cutoff)
             )
     async with db.transaction():
@@ -77,8 +85,8 @@ async def forget_account_traces(now: datetime) -> None:
     async with db.transaction():
         await PasswordReset.delete().where(PasswordReset.expires_at < day_ago)
         await OutboxMail.delete().where(
-            OutboxMail.kind.is_in(list(ACCOUNT_KINDS))
-            & OutboxMail.status.is_in([OutboxMail.Status.sent, OutboxMail.Status.failed])
+            OutboxMail.kind.is_in([*ACCOUNT_KINDS, "manage_link"])
+            & OutboxMail.status.is_in(FINISHED)
             & (OutboxMail.created_at < day_ago)
         )
     await throttle.prune()

@@ -15,7 +15,15 @@ from events_app.domain.seats import effective_capacity
 from events_app.services import outbox
 from events_app.tables import Occurrence, Registration, Series
 
-__all__ = ["take_seat", "release_seat", "fill_free_seats", "capacity_of", "waiting_position"]
+__all__ = [
+    "capacity_of",
+    "fill_free_seats",
+    "lock_date",
+    "lock_dates",
+    "release_seat",
+    "take_seat",
+    "waiting_position",
+]
 
 
 async def capacity_of(occurrence_id: int) -> int | None:
@@ -92,6 +100,31 @@ async def lock_date(occurrence_id: int) -> dict[str, Any] | None:
     if db.is_postgres():
         query = query.lock_rows("NO KEY UPDATE")
     return await query.first()
+
+
+async def lock_dates(occurrence_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Lock several dates at once, in id order (the one global order every writer keeps).
+
+    One statement: PostgreSQL takes the row locks in the order of ``ORDER BY id``, so two
+    units of work that need the same dates never hold one each and wait for the other.
+    """
+    if not occurrence_ids:
+        return {}
+    query = (
+        Occurrence.select(
+            Occurrence.id,
+            Occurrence.status,
+            Occurrence.starts_at,
+            Occurrence.capacity,
+            Occurrence.confirmed_count,
+            Occurrence.series,
+        )
+        .where(Occurrence.id.is_in(sorted(set(occurrence_ids))))
+        .order_by(Occurrence.id)
+    )
+    if db.is_postgres():
+        query = query.lock_rows("NO KEY UPDATE")
+    return {row["id"]: row for row in await query}
 
 
 async def fill_free_seats(occurrence_id: int) -> int:

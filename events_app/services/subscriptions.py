@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from events_app import clock, db
+from events_app import clock
 from events_app.domain.errors import DomainError, NotFound
 from events_app.services import registrations
 from events_app.services.registrations import Receipt
-from events_app.tables import Attendee, Occurrence, Programme, Series, SeriesSubscription
+from events_app.tables import Occurrence, Programme, Series, SeriesSubscription
 
 __all__ = ["future_dates", "programme_dates", "subscribe_series", "apply_subscriptions"]
 
@@ -58,38 +58,7 @@ async def subscribe_series(series_id: int, **person: Any) -> Receipt:
     dates = await future_dates([series_id])
     if not dates:
         raise DomainError("no_dates", "This series has no dates left to register for.")
-    async with db.transaction():
-        receipt = await registrations.register(dates, **person)
-        attendee = await Attendee.select(Attendee.id).where(Attendee.email == receipt.email).first()
-        assert attendee is not None
-        existing = (
-            await SeriesSubscription.select(SeriesSubscription.id)
-            .where(
-                (SeriesSubscription.series == series_id)
-                & (SeriesSubscription.attendee == attendee["id"])
-            )
-            .first()
-        )
-        values: dict[Any, Any] = {
-            "name": " ".join(str(person.get("name", "")).split()),
-            "role": person.get("role"),
-            "needs": (person.get("needs") or "").strip(),
-            "language": person.get("language") or "nl",
-        }
-        if existing is None:
-            await SeriesSubscription.insert(
-                SeriesSubscription(
-                    series=series_id,
-                    attendee=attendee["id"],
-                    created_at=clock.now(),
-                    **values,
-                )
-            )
-        else:
-            await SeriesSubscription.update({"cancelled_at": None, **values}).where(
-                SeriesSubscription.id == existing["id"]
-            )
-    return receipt
+    return await registrations.register(dates, subscribe_series=series_id, **person)
 
 
 async def apply_subscriptions(occurrence_id: int) -> int:
@@ -113,6 +82,7 @@ async def apply_subscriptions(occurrence_id: int) -> int:
     ).where(
         (SeriesSubscription.series == occurrence["series"])
         & SeriesSubscription.cancelled_at.is_null()
+        & SeriesSubscription.hold_until.is_null()  # not confirmed (yet): no new dates
     )
     count = 0
     for sub in subscribers:

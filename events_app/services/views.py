@@ -26,7 +26,7 @@ SERIES_FIELDS = (
     "meeting_url", "meeting_details", "link_visibility", "registration_mode", "capacity",
     "waitlist", "registration_opens_at", "registration_closes_at", "timezone", "first_start",
     "duration_minutes", "materialised_until", "language", "tags", "contact_email",
-    "reminder_hours", "published", "status", "created_at", "updated_at",
+    "reminder_hours", "confirm_first", "published", "status", "created_at", "updated_at",
 )  # fmt: skip
 SPEAKER_FIELDS = (Speaker.id, Speaker.name, Speaker.bio, Speaker.url, Speaker.role)
 

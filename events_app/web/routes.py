@@ -13,6 +13,7 @@ from events_app.web.api.occurrences import OccurrenceController
 from events_app.web.api.organisations import OrganisationController
 from events_app.web.api.programmes import ProgrammeController
 from events_app.web.api.registrations import (
+    LinkRequestController,
     ManageController,
     RegistrationController,
     registration_rate_limit,
@@ -30,7 +31,7 @@ __all__ = ["route_handlers"]
 def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     public_writes = Router(
         path="/",
-        route_handlers=[RegistrationController],
+        route_handlers=[RegistrationController, LinkRequestController],
         middleware=[registration_rate_limit(settings)],
     )
     return [

@@ -28,6 +28,7 @@ class OrganisationOut(msgspec.Struct):
     language: str
     retention_days: int
     consent_text: str
+    confirm_first: bool  # new addresses confirm by mail before their registrations count
     role: str
     created_at: datetime
     updated_at: datetime
@@ -39,6 +40,7 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     language: Annotated[str, Meta(pattern="^(nl|en)$")] | UnsetType = UNSET
     retention_days: Annotated[int, Meta(ge=1, le=3650)] | UnsetType = UNSET
     consent_text: Annotated[str, Meta(max_length=5000)] | UnsetType = UNSET
+    confirm_first: bool | UnsetType = UNSET
     timezone: Annotated[str, Meta(max_length=64)] | UnsetType = UNSET
 
 

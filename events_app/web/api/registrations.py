@@ -1,4 +1,10 @@
-"""Public registration API and the private manage link (no account; the token is the key)."""
+"""Public registration API and the private manage link (no account; the token is the key).
+
+``POST /api/v1/registrations`` answers 202 with what was asked for and nothing else — the same
+status and body shape whether the address was new, already registered or held for a
+confirmation — because the caller need not own the address.  The person gets one mail with the
+outcome and their private manage link; ``POST /api/v1/manage-link`` mails that link again.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.middleware import DefineMiddleware
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from events_app import urls
 from events_app.domain.errors import DomainError
@@ -19,7 +25,12 @@ from events_app.services.registrations import Receipt
 from events_app.settings import Settings
 from events_app.web.rate_limit import shared_rate_limit
 
-__all__ = ["RegistrationController", "ManageController", "registration_rate_limit"]
+__all__ = [
+    "LinkRequestController",
+    "ManageController",
+    "RegistrationController",
+    "registration_rate_limit",
+]
 
 Text200 = Annotated[str, msgspec.Meta(max_length=200)]
 Text2000 = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -38,36 +49,26 @@ class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
     consent: bool = False
 
 
-class RegistrationOut(msgspec.Struct):
-    occurrence_id: int
-    registration_id: int
-    status: str
-    position: int | None
-    already_registered: bool
+class RegistrationAccepted(msgspec.Struct):
+    """What the request asked for; the outcome goes to the mailbox."""
 
-
-class ReceiptOut(msgspec.Struct):
     email: str
-    manage_url: str
-    feed_url: str
-    registrations: list[RegistrationOut]
+    occurrence_ids: list[int]
+    message: str
 
 
-def receipt_out(receipt: Receipt) -> ReceiptOut:
-    return ReceiptOut(
+ACCEPTED_MESSAGE = (
+    "Received. An e-mail to this address says whether there is a place or a place on the "
+    "waiting list, with the calendar invitations and a private link to change or cancel. Some "
+    "events first ask the person to confirm the address with the link in that e-mail."
+)
+
+
+def accepted(receipt: Receipt) -> RegistrationAccepted:
+    return RegistrationAccepted(
         email=receipt.email,
-        manage_url=urls.manage_page(receipt.manage_token),
-        feed_url=urls.personal_feed(receipt.feed_token),
-        registrations=[
-            RegistrationOut(
-                occurrence_id=o.occurrence_id,
-                registration_id=o.registration_id,
-                status=o.status,
-                position=o.position,
-                already_registered=o.already_registered,
-            )
-            for o in receipt.outcomes
-        ],
+        occurrence_ids=sorted(receipt.occurrence_ids),
+        message=ACCEPTED_MESSAGE,
     )
 
 
@@ -84,9 +85,17 @@ class RegistrationController(Controller):
     path = "/api/v1/registrations"
     tags = ["registration"]
 
-    @post("/", summary="Register for one or more dates (no account needed)")
-    async def register(self, data: JSONBody[RegistrationCreate]) -> Response[ReceiptOut]:
-        """Give exactly one of ``occurrence_ids``, ``series_id`` or ``programme_id``."""
+    @post(
+        "/",
+        summary="Register for one or more dates (no account needed)",
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def register(self, data: JSONBody[RegistrationCreate]) -> RegistrationAccepted:
+        """Give exactly one of ``occurrence_ids``, ``series_id`` or ``programme_id``.
+
+        The answer is the same whether or not the address was registered before: the outcome
+        (a place, the waiting list, a confirmation to click) is mailed to the address.
+        """
         chosen = [
             bool(data.occurrence_ids),
             data.series_id is not None,
@@ -117,10 +126,27 @@ class RegistrationController(Controller):
                 else data.occurrence_ids
             )
             receipt = await registrations.register(dates, **person)
-        fresh = any(not o.already_registered for o in receipt.outcomes)
-        return Response(
-            receipt_out(receipt),
-            status_code=HTTP_201_CREATED if fresh else HTTP_200_OK,
+        return accepted(receipt)
+
+
+class LinkRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+
+
+class LinkRequested(msgspec.Struct):
+    message: str
+
+
+class LinkRequestController(Controller):
+    path = "/api/v1/manage-link"
+    tags = ["registration"]
+
+    @post("/", summary="E-mail me my private manage link", status_code=HTTP_202_ACCEPTED)
+    async def send(self, data: JSONBody[LinkRequest]) -> LinkRequested:
+        """The same answer whether or not the address is known; only a known one gets mail."""
+        await manage.send_link(data.email)
+        return LinkRequested(
+            message="If this address has registrations, a mail with its private link is on its way."
         )
 
 
@@ -139,6 +165,7 @@ class ManagedOut(msgspec.Struct):
     name: str
     role: str | None
     needs: str
+    held: bool  # waiting for the person to confirm their address
 
 
 class ManageOut(msgspec.Struct):
@@ -157,6 +184,10 @@ class DetailsUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 class Count(msgspec.Struct):
     cancelled: int
+
+
+class Confirmed(msgspec.Struct):
+    confirmed: int
 
 
 class FeedUrl(msgspec.Struct):
@@ -185,6 +216,7 @@ async def _manage_out(token: str) -> ManageOut:
                 name=m.name,
                 role=m.role,
                 needs=m.needs,
+                held=m.held,
             )
             for m in mine
         ],
@@ -224,6 +256,23 @@ class ManageController(Controller):
     async def new_feed(self, token: FromPath[str]) -> FeedUrl:
         feed_token = await manage.reissue_feed_token(token)
         return FeedUrl(feed_url=urls.personal_feed(feed_token))
+
+    @post(
+        "/confirm",
+        summary="Confirm my address: held registrations count from now on",
+        status_code=HTTP_200_OK,
+    )
+    async def confirm(self, token: FromPath[str]) -> Confirmed:
+        return Confirmed(confirmed=await manage.confirm_held(token))
+
+    @post(
+        "/new-link",
+        summary="A new manage link, sent by mail; this one stops working",
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def new_link(self, token: FromPath[str]) -> LinkRequested:
+        await manage.replace_manage_token(token)
+        return LinkRequested(message="A new link is on its way by mail; this one no longer works.")
 
     @get("/data", summary="Download everything stored about me (JSON)")
     async def export(self, token: FromPath[str]) -> Response[dict[str, Any]]:

@@ -34,8 +34,17 @@ KIND_LABELS = {
     "materials_available": N_("Materials"),
     "host_digest": N_("Sign-up list for the host"),
     "organiser_message": N_("Message from the organisation"),
+    "registration_receipt": N_("Registration"),
+    "registration_confirm": N_("Please confirm"),
+    "cancellation_receipt": N_("Cancellations"),
 }
-STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("failed")}
+STATUS_LABELS = {
+    "pending": N_("waiting to be sent"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "held": N_("held back (too many mails to this address)"),
+    "skipped": N_("not sent, on purpose"),
+}
 
 
 class MailLogController(Controller):

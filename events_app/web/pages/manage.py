@@ -24,9 +24,9 @@ from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.forms import error_message
 from events_app.web.pages.series import feed_links
 
-__all__ = ["ManagePageController"]
+__all__ = ["LinkRequestController", "ManagePageController"]
 
-DONE = ("cancelled", "cancelled_all", "details", "feed")
+DONE = ("cancelled", "cancelled_all", "details", "feed", "confirmed", "too_late")
 
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -53,11 +53,6 @@ async def _show(
     now = clock.now()
     upcoming = [m for m in mine if m.starts_at > now]
     active = [m for m in upcoming if m.status != "cancelled"]
-    registered = {
-        int(part)
-        for part in request.query_params.get("registered", "").split(",")
-        if part.isdigit() and len(part) < 12
-    }
     current = active[0] if active else (mine[-1] if mine else None)
     done = request.query_params.get("done", "")
     return page(
@@ -70,7 +65,7 @@ async def _show(
         upcoming=upcoming,
         past=[m for m in mine if m.starts_at <= now][-10:],
         active=active,
-        just_registered=[m for m in mine if m.occurrence_id in registered],
+        held=any(m.held and m.status != "cancelled" for m in upcoming),
         done=done if done in DONE else "",
         feed=feed_links(urls.personal_feed(attendee["feed_token"]), "nl"),
         roles=ROLES,
@@ -129,6 +124,20 @@ class ManagePageController(Controller):
         await manage.reissue_feed_token(token)
         return _back(token, "feed")
 
+    @post("/confirm", include_in_schema=False)
+    async def confirm(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
+        await _form(request)
+        confirmed = await manage.confirm_held(token)
+        return _back(token, "confirmed" if confirmed else "too_late")
+
+    @post("/new-link", include_in_schema=False)
+    async def new_link(
+        self, request: Request[Any, Any, Any], token: FromPath[str]
+    ) -> Response[str]:
+        await _form(request)
+        await manage.replace_manage_token(token)
+        return page(request, "link_request.html", private=True, sent=True, email="", errors={})
+
     @get("/data", include_in_schema=False)
     async def data(self, token: FromPath[str]) -> Response[dict[str, Any]]:
         exported = await manage.export_my_data(token)
@@ -153,3 +162,32 @@ class ManagePageController(Controller):
         await _form(request)
         await manage.delete_my_data(token)
         return page(request, "deleted.html", private=True)
+
+
+class LinkRequestController(Controller):
+    """``/manage``: "e-mail me my link" — the same answer for every address."""
+
+    path = "/manage"
+
+    @get("/", include_in_schema=False)
+    async def form(self, request: Request[Any, Any, Any]) -> Response[str]:
+        return page(request, "link_request.html", private=True, sent=False, email="", errors={})
+
+    @post("/", include_in_schema=False)
+    async def send(self, request: Request[Any, Any, Any]) -> Response[str]:
+        values = await _form(request)
+        email = values.get("email", "")
+        try:
+            await manage.send_link(email)
+        except DomainError as exc:
+            errors = {"email": error_message(exc, language_of(request))}
+            return page(
+                request,
+                "link_request.html",
+                status=400,
+                private=True,
+                sent=False,
+                email=email,
+                errors=errors,
+            )
+        return page(request, "link_request.html", private=True, sent=True, email="", errors={})

@@ -36,6 +36,7 @@ from events_app.web.pages.organise_form import (
     KINDS,
     SCHEDULE_FIELDS,
     SeriesForm,
+    confirm_first_choice,
     details_from,
     parse_day,
     schedule_form_of,
@@ -553,5 +554,6 @@ def _form_of(series: dict[str, Any]) -> SeriesForm:
         meeting_url=series["meeting_url"],
         capacity="" if series["capacity"] is None else str(series["capacity"]),
         waitlist=series["waitlist"],
+        confirm_first=confirm_first_choice(series["confirm_first"]),
         published=series["published"],
     )

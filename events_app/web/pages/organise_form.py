@@ -60,6 +60,7 @@ class SeriesForm:
     meeting_url: str = ""
     capacity: str = ""
     waitlist: bool = True
+    confirm_first: str = ""  # "": as the organisation; "yes"; "no"
     published: bool = False
     start_date: str = ""
     start_time: str = ""
@@ -92,6 +93,7 @@ class SeriesForm:
             meeting_url=text("meeting_url", 600),
             capacity=text("capacity", 10),
             waitlist=values.get("waitlist") == "yes",
+            confirm_first=text("confirm_first", 3) if text("confirm_first", 3) in CHOICES else "",
             published=values.get("published") == "yes",
             start_date=text("start_date", 20),
             start_time=text("start_time", 10),
@@ -105,6 +107,14 @@ class SeriesForm:
             count=text("count", 6),
             skip=text("skip", 2000),
         )
+
+
+# "Confirm first" per series: as the organisation says, always, or never.
+CHOICES: dict[str, bool | None] = {"": None, "yes": True, "no": False}
+
+
+def confirm_first_choice(value: bool | None) -> str:
+    return next(key for key, choice in CHOICES.items() if choice is value)
 
 
 def parse_day(text: str, field: str) -> date:
@@ -191,6 +201,7 @@ def details_from(form: SeriesForm) -> dict[str, Any]:
         "meeting_url": form.meeting_url,
         "capacity": capacity,
         "waitlist": form.waitlist,
+        "confirm_first": CHOICES[form.confirm_first],
         "published": form.published,
     }
 

@@ -2,8 +2,10 @@
 
 The form is plain HTML; a POST checks the CSRF token, then calls exactly the services that the
 JSON API calls.  A broken rule shows the form again (status 400) with the message next to its
-field and the input kept; success redirects (303) to the person's manage page, so that a
-reload never registers twice.
+field and the input kept.  Success redirects (303) to a "check your e-mail" page that names
+only the dates this form asked for: whoever typed the address need not own it, so nothing of
+the person (their other registrations, their status, their links) is shown — that goes to the
+mailbox.  A reload of that page never registers twice.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from events_app import urls
@@ -19,6 +21,7 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.person import ROLES
 from events_app.services import public, registrations, subscriptions
 from events_app.services.registrations import Receipt
+from events_app.settings import get_settings
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import check_csrf
 from events_app.web.pages.forms import FormInput, error_message, field_for, read_form
@@ -34,8 +37,11 @@ def _missing() -> NotFound:
 
 
 def _done(receipt: Receipt) -> Redirect:
-    ids = ",".join(str(o.occurrence_id) for o in receipt.outcomes[:50])
-    return Redirect(f"/manage/{receipt.manage_token}?registered={ids}", status_code=303)
+    ids = ",".join(str(i) for i in sorted(receipt.occurrence_ids)[:MAX_SHOWN])
+    return Redirect(f"/registered?dates={ids}", status_code=303)
+
+
+MAX_SHOWN = 50
 
 
 async def _series_context(slug: str) -> dict[str, Any]:
@@ -137,3 +143,17 @@ class RegisterController(Controller):
                 request, "programme.html", status=400, values=values, errors=errors, **context
             )
         return _done(receipt)
+
+    @get("/registered", include_in_schema=False)
+    async def registered(
+        self, request: Request[Any, Any, Any], dates: FromQuery[str] = ""
+    ) -> Response[str]:
+        ids = [
+            int(part) for part in dates.split(",")[:MAX_SHOWN] if part.isdigit() and len(part) < 10
+        ]
+        return page(
+            request,
+            "registered.html",
+            dates=await public.published_dates(ids),
+            hold_minutes=get_settings().confirm_hold_minutes,
+        )

@@ -81,6 +81,7 @@ class SettingsController(Controller):
                 "language": organisation["language"],
                 "retention_days": str(organisation["retention_days"]),
                 "consent_text": organisation["consent_text"],
+                "confirm_first": "yes" if organisation["confirm_first"] else "",
             },
             question=question or {"label": "", "kind": "text", "choices": "", "required": ""},
             questions=await questions.list_questions(actor, organisation_id),
@@ -124,6 +125,7 @@ class SettingsController(Controller):
                     "language": values["language"],
                     "retention_days": int(days),
                     "consent_text": consent,
+                    "confirm_first": values.get("confirm_first") == "yes",
                 },
             )
         except DomainError as exc:
