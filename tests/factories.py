@@ -8,9 +8,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from events_app import clock
+from events_app.domain.emails import normalise_email
 from events_app.services import accounts
 from events_app.services.accounts import Actor
-from events_app.tables import Occurrence, Organisation, Series
+from events_app.tables import Attendee, Occurrence, Organisation, Series
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -111,3 +112,23 @@ async def make_date(
         ).returning(Occurrence.id)
         ids.append(int(inserted[0]["id"]))
     return ids
+
+
+async def _attendee_token(email: str, column: str) -> str:
+    row = (
+        await Attendee.select(getattr(Attendee, column))
+        .where(Attendee.email == normalise_email(email))
+        .first()
+    )
+    assert row is not None, f"no attendee with address {email!r}"
+    return str(row[column])
+
+
+async def manage_token_of(email: str) -> str:
+    """The person's private manage token (it reaches them only by mail; tests read the row)."""
+    return await _attendee_token(email, "manage_token")
+
+
+async def feed_token_of(email: str) -> str:
+    """The person's private feed token (read from the row, like :func:`manage_token_of`)."""
+    return await _attendee_token(email, "feed_token")

@@ -7,12 +7,54 @@ from datetime import timedelta
 import httpx
 
 from events_app import clock
-from events_app.tables import Occurrence, Organisation, OutboxMail, Question, Registration
-from tests.factories import make_date, make_organisation
+from events_app.services.seats import waiting_position
+from events_app.tables import (
+    Attendee,
+    Occurrence,
+    Organisation,
+    OutboxMail,
+    Question,
+    Registration,
+)
+from tests.factories import make_date, make_organisation, manage_token_of
 
 
 def person(n: int = 1, **extra: object) -> dict[str, object]:
     return {"name": f"Deelnemer {n}", "email": f"deelnemer{n}@example.org", **extra}
+
+
+async def registration_of(n: int, date: int) -> dict[str, object]:
+    """Participant n's registration for the date, with its place on the waiting list."""
+    row = (
+        await Registration.select(Registration.id, Registration.status)
+        .where(
+            (Registration.email == f"deelnemer{n}@example.org") & (Registration.occurrence == date)
+        )
+        .first()
+    )
+    assert row is not None
+    return {**row, "position": await waiting_position(row["id"])}
+
+
+async def receipts() -> list[dict[str, object]]:
+    return await (
+        OutboxMail.select(
+            OutboxMail.kind,
+            OutboxMail.to_email,
+            OutboxMail.occurrence,
+            OutboxMail.registration,
+            OutboxMail.context,
+        )
+        .order_by(OutboxMail.id)
+        .output(load_json=True)
+    )
+
+
+def accepted(email: str, dates: list[int]) -> dict[str, object]:
+    """The whole answer (202): only what was asked; the outcome goes to the mailbox."""
+    from events_app.web.api.registrations import ACCEPTED_MESSAGE
+
+    return {"email": email, "occurrence_ids": sorted(dates), "message": ACCEPTED_MESSAGE}
 
 
 async def test_register_confirms_and_queues_the_mail_with_it(client: httpx.AsyncClient) -> None:
@@ -21,13 +63,26 @@ async def test_register_confirms_and_queues_the_mail_with_it(client: httpx.Async
     response = await client.post(
         "/api/v1/registrations", json=person(1, occurrence_ids=[date], role="expert")
     )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert body["registrations"][0]["status"] == "confirmed"
-    assert body["manage_url"].startswith("http://events.test/manage/")
-    assert len(body["manage_url"].rsplit("/", 1)[1]) >= 43  # 256 bits, url-safe
-    mails = await OutboxMail.select(OutboxMail.kind, OutboxMail.to_email)
-    assert mails == [{"kind": "registration_confirmed", "to_email": "deelnemer1@example.org"}]
+    assert response.status_code == 202, response.text
+    assert response.json() == accepted("deelnemer1@example.org", [date])  # no links, no status
+    registration = await registration_of(1, date)
+    assert registration["status"] == "confirmed"
+    assert len(await manage_token_of("deelnemer1@example.org")) >= 43  # 256 bits, url-safe
+    attendee = await Attendee.select(Attendee.id).first()
+    assert attendee
+    assert await receipts() == [
+        {
+            "kind": "registration_receipt",
+            "to_email": "deelnemer1@example.org",
+            "occurrence": None,
+            "registration": None,
+            "context": {
+                "registrations": [registration["id"]],
+                "already": [],
+                "attendee": attendee["id"],
+            },
+        }
+    ]
     occ = await Occurrence.select(Occurrence.confirmed_count).where(Occurrence.id == date).first()
     assert occ == {"confirmed_count": 1}
 
@@ -42,15 +97,16 @@ async def test_registering_twice_returns_the_same_seat_and_resends(
         "/api/v1/registrations",
         json={"name": "Deelnemer 1", "email": " DEELNEMER1@Example.org", "occurrence_ids": [date]},
     )
-    assert again.status_code == 200
-    assert again.json()["registrations"][0]["already_registered"] is True
-    assert (
-        again.json()["registrations"][0]["registration_id"]
-        == first.json()["registrations"][0]["registration_id"]
-    )
+    # The same answer for a new and a known address: the sender learns nothing.
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json() == first.json() == accepted("deelnemer1@example.org", [date])
     assert await Registration.count() == 1
-    kinds = [m["kind"] for m in await OutboxMail.select(OutboxMail.kind).order_by(OutboxMail.id)]
-    assert kinds == ["registration_confirmed", "registration_details"]
+    registration = await registration_of(1, date)
+    mails = await receipts()
+    assert [m["kind"] for m in mails] == ["registration_receipt", "registration_receipt"]
+    assert [m["context"]["registrations"] for m in mails] == [[registration["id"]]] * 2
+    # only the mailbox hears that the address was registered already
+    assert [m["context"]["already"] for m in mails] == [[], [registration["id"]]]
 
 
 async def test_full_date_puts_people_on_the_waiting_list_in_order(
@@ -58,25 +114,29 @@ async def test_full_date_puts_people_on_the_waiting_list_in_order(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1)
-    statuses = []
+    answers = []
     for n in range(1, 4):
         r = await client.post("/api/v1/registrations", json=person(n, occurrence_ids=[date]))
-        statuses.append(
-            (r.json()["registrations"][0]["status"], r.json()["registrations"][0]["position"])
-        )
+        answers.append(r.status_code)
+    assert answers == [202, 202, 202]  # full or not, the answer does not say
+    statuses = []
+    for n in range(1, 4):
+        registration = await registration_of(n, date)
+        statuses.append((registration["status"], registration["position"]))
     assert statuses == [("confirmed", None), ("waiting", 1), ("waiting", 2)]
-    kinds = [m["kind"] for m in await OutboxMail.select(OutboxMail.kind).order_by(OutboxMail.id)]
-    assert kinds == ["registration_confirmed", "registration_waiting", "registration_waiting"]
+    mails = await receipts()
+    assert [m["kind"] for m in mails] == ["registration_receipt"] * 3
+    assert [m["to_email"] for m in mails] == [f"deelnemer{n}@example.org" for n in range(1, 4)]
 
 
 async def test_cancelling_promotes_the_first_person_waiting(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1)
-    first = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
     await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
     await client.post("/api/v1/registrations", json=person(3, occurrence_ids=[date]))
-    token = first.json()["manage_url"].rsplit("/", 1)[1]
-    reg_id = first.json()["registrations"][0]["registration_id"]
+    token = await manage_token_of("deelnemer1@example.org")
+    reg_id = (await registration_of(1, date))["id"]
     cancelled = await client.post(f"/api/v1/manage/{token}/registrations/{reg_id}/cancel")
     assert cancelled.json() == {"cancelled": 1}
     rows = await Registration.select(Registration.email, Registration.status).order_by(
@@ -98,10 +158,10 @@ async def test_cancelling_promotes_the_first_person_waiting(client: httpx.AsyncC
 async def test_nobody_is_promoted_onto_a_date_that_started(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1, starts_in=timedelta(hours=2))
-    first = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
     await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
-    token = first.json()["manage_url"].rsplit("/", 1)[1]
-    reg_id = first.json()["registrations"][0]["registration_id"]
+    token = await manage_token_of("deelnemer1@example.org")
+    reg_id = (await registration_of(1, date))["id"]
     with clock.frozen(clock.now() + timedelta(hours=3)):
         await client.post(f"/api/v1/manage/{token}/registrations/{reg_id}/cancel")
     statuses = [
@@ -205,7 +265,7 @@ async def test_consent_and_required_questions(client: httpx.AsyncClient) -> None
         "/api/v1/registrations",
         json=person(1, occurrence_ids=[date], consent=True, answers={lunch: False, group: "B"}),
     )
-    assert ok.status_code == 201
+    assert ok.status_code == 202
     stored = await Registration.select(Registration.answers).output(load_json=True).first()
     assert stored == {"answers": {lunch: False, group: "B"}}
 
@@ -214,8 +274,14 @@ async def test_several_dates_in_one_form(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     dates = await make_date(org, capacity=10, dates=3)
     response = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=dates))
-    assert [r["status"] for r in response.json()["registrations"]] == ["confirmed"] * 3
-    assert await OutboxMail.count() == 3  # one invitation per date
+    assert response.status_code == 202
+    assert response.json() == accepted("deelnemer1@example.org", dates)
+    registrations = [await registration_of(1, date) for date in dates]
+    assert [r["status"] for r in registrations] == ["confirmed"] * 3
+    # one mail for the whole request, listing every date (an invitation per date inside)
+    [mail] = await receipts()
+    assert mail["kind"] == "registration_receipt"
+    assert mail["context"]["registrations"] == [r["id"] for r in registrations]
 
 
 async def test_registration_is_rate_limited_per_client_address() -> None:
@@ -235,7 +301,7 @@ async def test_registration_is_rate_limited_per_client_address() -> None:
             for n in range(5)
         ]
         limited = await client.post("/api/v1/registrations", json=person(9, occurrence_ids=[date]))
-    assert codes[:3] == [201, 201, 201]
+    assert codes[:3] == [202, 202, 202]
     assert codes[3:] == [429, 429]
     assert limited.json()["code"] == "rate_limited"
     assert await Registration.count() == 3
@@ -252,8 +318,13 @@ async def test_whole_series_registration_covers_new_dates_too(client: httpx.Asyn
     response = await client.post(
         "/api/v1/registrations", json=person(1, series_id=series["series"])
     )
-    assert response.status_code == 201
-    assert len(response.json()["registrations"]) == 3
+    assert response.status_code == 202
+    assert response.json() == accepted("deelnemer1@example.org", dates)
+    registrations = [await registration_of(1, date) for date in dates]
+    assert [r["status"] for r in registrations] == ["confirmed"] * 3
+    [mail] = await receipts()  # one receipt for the whole series
+    assert mail["kind"] == "registration_receipt"
+    assert sorted(mail["context"]["registrations"]) == sorted(r["id"] for r in registrations)
     assert await SeriesSubscription.count() == 1
     # a date added later gets the subscriber too
     extra = await make_date(org, slug="extra", dates=1)
@@ -295,5 +366,5 @@ async def test_the_rate_limit_is_shared_by_every_app_process() -> None:
                 "/api/v1/registrations", json=person(n, occurrence_ids=[date])
             )
             codes.append(answer.status_code)
-    assert codes == [201, 201, 201, 429]
+    assert codes == [202, 202, 202, 429]
     assert 0 < int(answer.headers["retry-after"]) <= 60
