@@ -12,13 +12,13 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from events_app import __version__, db
 from events_app.observability.logs import LOGGING_FLAG, RequestLogMiddleware, configure_logging
 from events_app.settings import ROOT, Settings, get_settings
+from events_app.web.api_docs import api_docs_plugin
 from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
 from events_app.web.pages.errors import html_aware
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             description="Series, dates, registrations and calendar feeds.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[api_docs_plugin()],
         ),
         template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),

@@ -31,7 +31,7 @@ from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController
-from events_app.web.pages.static import STATIC_DIR
+from events_app.web.pages.static import STATIC_CACHE, STATIC_DIR, VENDOR_CACHE, VENDOR_DIR
 from events_app.web.pages.team import InvitationController, TeamController
 
 __all__ = ["page_route_handlers"]
@@ -73,5 +73,14 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         directories=[STATIC_DIR],
         include_in_schema=False,
         send_as_attachment=False,
+        cache_control=STATIC_CACHE,
     )
-    return [pages, static]
+    vendor = create_static_files_router(
+        path="/static/vendor",
+        directories=[VENDOR_DIR],
+        name="vendor",
+        include_in_schema=False,
+        send_as_attachment=False,
+        cache_control=VENDOR_CACHE,
+    )
+    return [pages, static, vendor]
