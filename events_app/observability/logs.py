@@ -21,6 +21,7 @@ from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from events_app.observability import metrics
@@ -107,16 +108,23 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         metrics.IN_FLIGHT.inc()
         status = 500
+        answered = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, answered = message["status"], True
                 MutableScopeHeaders.from_message(message)["X-Request-ID"] = rid
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except HTTPException as exc:
+            # Raised by a middleware further in (a route's own errors are answered inside):
+            # Litestar answers it with its status, outside this middleware.
+            if not answered:
+                status = exc.status_code
+            raise
         finally:
             seconds = time.perf_counter() - started
             metrics.IN_FLIGHT.dec()

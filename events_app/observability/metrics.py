@@ -47,7 +47,9 @@ CACHE_SECONDS = 5.0
 
 
 def observe(method: str, route: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(method, route, f"{status // 100}xx").inc()
+    # The exact code (a 429 is not a 404): few distinct values, and alerts can still match
+    # a class with status=~"5..".
+    REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
 
 

@@ -8,6 +8,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from events_app.domain.errors import DomainError
+from events_app.web.rate_limit import retry_after_of, wait_in_words
 
 __all__ = ["EXCEPTION_HANDLERS"]
 
@@ -28,8 +29,14 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if exc.status_code == 429:
+        seconds = retry_after_of(exc.headers)
+        wait = wait_in_words(seconds) if seconds else "a minute"
         return Response(
-            {"code": "rate_limited", "detail": "Too many attempts. Wait a minute and try again."},
+            {
+                "code": "rate_limited",
+                "detail": f"Too many attempts. Wait {wait} and try again.",
+                "retry_after": seconds,
+            },
             status_code=429,
             headers=exc.headers,
         )

@@ -23,6 +23,7 @@ from events_app.i18n import N_
 from events_app.observability.logs import redact
 from events_app.web.pages.context import page
 from events_app.web.pages.staff import LoginRequired, login_redirect
+from events_app.web.rate_limit import retry_after_of
 
 __all__ = ["PAGE_EXCEPTION_HANDLERS", "error_page", "html_aware", "wants_html"]
 
@@ -79,7 +80,17 @@ def error_page(
 ) -> Response[str]:
     shown = status if status in TEXTS else (500 if status >= 500 else 400)
     title, message = texts or TEXTS[shown]
-    response = page(request, "error.html", status=status, title=title, message=message)
+    # A limit says how long to wait ("Wacht 37 seconden"); the page says it in words.
+    wait = retry_after_of(headers) if status == 429 else None
+    response = page(
+        request,
+        "error.html",
+        status=status,
+        title=title,
+        message=message,
+        wait_seconds=wait if wait is not None and wait < 60 else None,
+        wait_minutes=-(-wait // 60) if wait is not None and wait >= 60 else None,
+    )
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
