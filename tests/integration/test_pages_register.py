@@ -1,4 +1,7 @@
-"""Registration forms on pages: CSRF, errors next to fields, redirect to the manage page."""
+"""Registration forms on pages: CSRF, errors next to fields, redirect to "check your e-mail".
+
+The manage page is reached with the private link, which only the mail carries: the tests read
+the token from the database."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import re
 import httpx
 
 from events_app.tables import Programme, Registration, Series
-from tests.factories import make_date, make_organisation
+from tests.factories import make_date, make_organisation, manage_token_of
 
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
@@ -20,7 +23,7 @@ async def csrf_token(client: httpx.AsyncClient, path: str) -> str:
     return found.group(1)
 
 
-async def test_register_redirects_to_manage_page_with_confirmation(
+async def test_register_redirects_to_check_your_email_page(
     client: httpx.AsyncClient,
 ) -> None:
     org = await make_organisation()
@@ -32,12 +35,18 @@ async def test_register_redirects_to_manage_page_with_confirmation(
     )
     assert response.status_code == 303
     location = response.headers["location"]
-    assert location.startswith("/manage/") and f"registered={date_id}" in location
+    assert location == f"/registered?dates={date_id}"  # never the manage page
     page = await client.get(location)
     assert page.status_code == 200
-    assert "Bedankt voor je aanmelding" in page.text and "je bent aangemeld" in page.text
-    assert page.headers["cache-control"] == "no-store"
+    assert "Kijk in je e-mail" in page.text
+    assert "Je wilde je aanmelden voor" in page.text and "Bijeenkomst ontmoeting" in page.text
+    assert "a@example.org" not in page.text and "/manage/" not in page.text
     assert await Registration.count().where(Registration.status == "confirmed") == 1
+    # the person's own page (link from the mail) says they are registered
+    manage = await client.get(f"/manage/{await manage_token_of('a@example.org')}")
+    assert manage.status_code == 200
+    assert "Je bent aangemeld." in manage.text
+    assert manage.headers["cache-control"] == "no-store"
 
 
 async def test_errors_are_shown_next_to_the_field_and_input_is_kept(
@@ -88,8 +97,13 @@ async def test_full_date_puts_the_person_on_the_waiting_list(client: httpx.Async
             },
         )
         assert response.status_code == 303
-    page = await client.get(response.headers["location"])
-    assert "je staat op de wachtlijst (plek 1)" in page.text
+        assert response.headers["location"] == f"/registered?dates={date_id}"
+    waiting = await Registration.select(Registration.status).where(
+        Registration.email == "p2@example.org"
+    )
+    assert waiting == [{"status": "waiting"}]
+    page = await client.get(f"/manage/{await manage_token_of('p2@example.org')}")
+    assert "Je staat op de wachtlijst (plek 1)." in page.text
 
 
 async def test_programme_register_for_two_workshops(client: httpx.AsyncClient) -> None:
@@ -119,5 +133,9 @@ async def test_programme_register_for_two_workshops(client: httpx.AsyncClient) -
         },
     )
     assert response.status_code == 303
+    assert (
+        response.headers["location"]
+        == f"/registered?dates={','.join(map(str, sorted([one, three])))}"
+    )
     ids = {r["occurrence"] for r in await Registration.select(Registration.occurrence)}
     assert ids == {one, three} and two not in ids
