@@ -21,6 +21,7 @@ from events_app.settings import ROOT, Settings, get_settings
 from events_app.web.api_docs import api_docs_plugin
 from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
+from events_app.web.input_guard import InputGuard
 from events_app.web.pages.errors import html_aware
 from events_app.web.routes import route_handlers
 
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=route_handlers(settings),
         lifespan=[lifespan],
-        middleware=[RequestLogMiddleware, session_config(settings).middleware],
+        middleware=[RequestLogMiddleware, InputGuard, session_config(settings).middleware],
         exception_handlers=html_aware(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="events_app",

@@ -44,6 +44,7 @@ from events_app.feeds.service import (
     public_feed,
 )
 from events_app.tables import Series
+from events_app.web.api.types import is_id
 
 __all__ = ["FeedController"]
 
@@ -156,7 +157,11 @@ class FeedController(Controller):
     path = "/feeds"
     tags = ["feeds"]
 
-    @get("/all.ics", summary="Every published date of every organisation (filterable)")
+    @get(
+        "/all.ics",
+        summary="Every published date of every organisation (filterable)",
+        media_type=MEDIA_TYPE,
+    )
     async def all_dates(
         self,
         request: Request[Any, Any, Any],
@@ -194,7 +199,11 @@ class FeedController(Controller):
         )  # fmt: skip
         return await _public(request, "all", scope, language, url)
 
-    @get("/organisations/{filename:str}", summary="Every published date of one organisation")
+    @get(
+        "/organisations/{filename:str}",
+        summary="Every published date of one organisation",
+        media_type=MEDIA_TYPE,
+    )
     async def organisation(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
@@ -202,7 +211,7 @@ class FeedController(Controller):
         url = _feed_url(urls.organisation_feed(slug), language)
         return await _public(request, "organisation", PublicScope(organisation=slug), language, url)
 
-    @get("/series/{filename:str}", summary="Every date of one series")
+    @get("/series/{filename:str}", summary="Every date of one series", media_type=MEDIA_TYPE)
     async def series(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
@@ -210,7 +219,7 @@ class FeedController(Controller):
         url = _feed_url(urls.series_feed(slug), language)
         return await _public(request, "series", PublicScope(series=slug), language, url)
 
-    @get("/programmes/{filename:str}", summary="Every date of one programme")
+    @get("/programmes/{filename:str}", summary="Every date of one programme", media_type=MEDIA_TYPE)
     async def programme(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
@@ -218,24 +227,32 @@ class FeedController(Controller):
         url = _feed_url(urls.programme_feed(slug), language)
         return await _public(request, "programme", PublicScope(programme=slug), language, url)
 
-    @get("/dates/{filename:str}", summary="One date as an .ics download")
+    @get("/dates/{filename:str}", summary="One date as an .ics download", media_type=MEDIA_TYPE)
     async def one_date(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
         name, language = _name(filename), _language(lang)
-        if not name.isdigit() or len(name) > 12:
+        if not name.isdigit() or len(name) > 10 or not is_id(int(name)):
             raise NotFound("feed_unknown", "This date does not exist.")
         occurrence_id = int(name)
         url = _feed_url(urls.date_ics(occurrence_id), language)
         scope = PublicScope(occurrence_id=occurrence_id)
         return await _public(request, "date", scope, language, url)
 
-    @get("/me/{filename:str}", summary="My registrations (personal, secret address)")
+    @get(
+        "/me/{filename:str}",
+        summary="My registrations (personal, secret address)",
+        media_type=MEDIA_TYPE,
+    )
     async def personal(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
         entry = await personal_feed(_name(filename))
         return respond(request, entry, private=True)
 
-    @get("/hosts/{filename:str}", summary="The dates I host (personal, secret address)")
+    @get(
+        "/hosts/{filename:str}",
+        summary="The dates I host (personal, secret address)",
+        media_type=MEDIA_TYPE,
+    )
     async def hosts(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
         entry = await host_feed(_name(filename))
         return respond(request, entry, private=True)

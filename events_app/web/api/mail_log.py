@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from events_app.mail import organiser
 from events_app.services.accounts import Actor
+from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
 
 __all__ = ["MailLogController"]
@@ -80,7 +81,7 @@ class MailLogController(Controller):
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
         status: FromQuery[str | None] = None,
-        before_id: FromQuery[int | None] = None,
+        before_id: IdQuery = None,
         limit: FromQuery[int] = 100,
     ) -> MailList:
         rows = await organiser.mail_log(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from events_app.services import programmes
@@ -18,6 +18,7 @@ from events_app.web.api.schemas_dates import (
     ProgrammeOut,
     ProgrammeUpdate,
 )
+from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
 
 __all__ = ["ProgrammeController"]
@@ -39,7 +40,7 @@ class ProgrammeController(Controller):
 
     @get("/", summary="My organisations' programmes")
     async def list_programmes(
-        self, actor: NamedDependency[Actor], organisation_id: FromQuery[int | None] = None
+        self, actor: NamedDependency[Actor], organisation_id: IdQuery = None
     ) -> list[ProgrammeOut]:
         rows = await programmes.list_programmes(actor, organisation_id)
         return out(rows, list[ProgrammeOut])

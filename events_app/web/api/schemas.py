@@ -15,6 +15,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from events_app.tables import Series, Speaker
+from events_app.web.api.types import Id
 
 __all__ = [
     "LOCAL", "Capacity", "DateBrief", "Host", "MonthWeekday", "RecurrenceIn", "RuleText",
@@ -94,8 +95,8 @@ class ScheduleFields(msgspec.Struct, forbid_unknown_fields=True):
 
 class SeriesCreate(ScheduleFields, forbid_unknown_fields=True, kw_only=True):
     title: Title
-    organisation_id: int | None = None
-    programme_id: int | None = None
+    organisation_id: Id | None = None
+    programme_id: Id | None = None
     slug: Slug | None = None
     kind: Series.Kind = Series.Kind.meetup
     summary: Annotated[str, Meta(max_length=500)] = ""
@@ -123,7 +124,7 @@ class SeriesUpdate(msgspec.Struct, forbid_unknown_fields=True):
     ``rule: null`` turns the series into single dates no longer repeating."""
 
     title: Title | UnsetType = UNSET
-    programme_id: int | UnsetType | None = UNSET
+    programme_id: Id | UnsetType | None = UNSET
     slug: Slug | UnsetType = UNSET
     kind: Series.Kind | UnsetType = UNSET
     summary: Annotated[str, Meta(max_length=500)] | UnsetType = UNSET
@@ -158,7 +159,7 @@ class SpeakerIO(msgspec.Struct, forbid_unknown_fields=True):
     bio: Annotated[str, Meta(max_length=2000)] = ""
     url: Url = ""
     role: Speaker.Role = Speaker.Role.speaker
-    id: int | None = None
+    id: Id | None = None
 
 
 class SpeakersIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -166,7 +167,7 @@ class SpeakersIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class HostsIn(msgspec.Struct, forbid_unknown_fields=True):
-    account_ids: Annotated[list[int], Meta(max_length=50)]
+    account_ids: Annotated[list[Id], Meta(max_length=50)]
 
 
 class Host(msgspec.Struct):

@@ -22,6 +22,7 @@ from events_app.web.api.schemas import (
     Title,
     Url,
 )
+from events_app.web.api.types import Id, WallClock
 
 __all__ = [
     "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
@@ -94,14 +95,14 @@ class OccurrenceOut(msgspec.Struct):
     sequence: int
     status: str
     status_reason: str
-    local_start: datetime
-    local_end: datetime
+    local_start: WallClock
+    local_end: WallClock
     timezone: str
     starts_at: datetime
     ends_at: datetime
     extra: bool
     moved: bool
-    moved_from: datetime | None
+    moved_from: WallClock | None
     topic: str
     note: str
     capacity: int | None
@@ -124,8 +125,8 @@ class PreviewIn(ScheduleFields, forbid_unknown_fields=True):
 
 
 class PreviewDate(msgspec.Struct):
-    local_start: datetime
-    local_end: datetime
+    local_start: WallClock
+    local_end: WallClock
     starts_at: datetime
     ends_at: datetime
 
@@ -140,7 +141,7 @@ class PreviewOut(msgspec.Struct):
 
 class ProgrammeCreate(msgspec.Struct, forbid_unknown_fields=True):
     title: Title
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     slug: Slug | None = None
     summary: Annotated[str, Meta(max_length=500)] = ""
     description: Text = ""
@@ -175,8 +176,8 @@ class ProgrammeOut(msgspec.Struct):
 
 class ProgrammeDate(msgspec.Struct):
     id: int
-    local_start: datetime
-    local_end: datetime
+    local_start: WallClock
+    local_end: WallClock
     starts_at: datetime
     ends_at: datetime
     status: str

@@ -33,6 +33,7 @@ from events_app.web.api.schemas import (
     out,
 )
 from events_app.web.api.schemas_dates import DateCreate, OccurrenceOut, PreviewIn, PreviewOut
+from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
 
 __all__ = ["RulePreviewController", "SeriesController", "schedule_input"]
@@ -85,8 +86,8 @@ class SeriesController(Controller):
     async def list_series(
         self,
         actor: NamedDependency[Actor],
-        organisation_id: FromQuery[int | None] = None,
-        programme_id: FromQuery[int | None] = None,
+        organisation_id: IdQuery = None,
+        programme_id: IdQuery = None,
         status: FromQuery[Series.Status | None] = None,
     ) -> list[SeriesSummary]:
         rows = await series.list_series(
