@@ -128,7 +128,13 @@ def _registry() -> CollectorRegistry:
     return registry
 
 
-@get("/metrics", tags=["operations"], summary="Prometheus metrics", cache=False)
+@get(
+    "/metrics",
+    tags=["operations"],
+    summary="Prometheus metrics",
+    cache=False,
+    media_type="text/plain",
+)
 async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     token = os.environ.get("EVENTS_METRICS_TOKEN", "")
     if token:

@@ -15,7 +15,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from events_app.tables import Series, Speaker
-from events_app.web.api.types import Id
+from events_app.web.api.types import Id, WallClock
 
 __all__ = [
     "LOCAL", "Capacity", "DateBrief", "Host", "MonthWeekday", "RecurrenceIn", "RuleText",
@@ -183,8 +183,8 @@ class RuleText(msgspec.Struct):
 
 class DateBrief(msgspec.Struct):
     id: int
-    local_start: datetime
-    local_end: datetime
+    local_start: WallClock
+    local_end: WallClock
     starts_at: datetime
     ends_at: datetime
     status: str
@@ -203,7 +203,7 @@ class SeriesSummary(msgspec.Struct):
     rule: str | None
     rule_text: RuleText
     timezone: str
-    first_start: datetime
+    first_start: WallClock
     duration_minutes: int
     next_start: datetime | None
 
@@ -236,7 +236,7 @@ class SeriesOut(msgspec.Struct):
     rule: str | None
     rule_text: RuleText
     timezone: str
-    first_start: datetime
+    first_start: WallClock
     duration_minutes: int
     materialised_until: datetime | None
     next_dates: list[DateBrief]

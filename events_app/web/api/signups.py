@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_200_OK
 from events_app.services import signups
 from events_app.services.accounts import Actor
 from events_app.web.api.registrations import ReceiptOut, receipt_out
+from events_app.web.api.types import WallClock
 from events_app.web.auth import provide_actor
 
 __all__ = ["SignupController"]
@@ -38,7 +39,7 @@ class Signup(msgspec.Struct):
 class SignupList(msgspec.Struct):
     occurrence_id: int
     title: str
-    local_start: datetime
+    local_start: WallClock
     timezone: str
     status: str
     capacity: int | None
