@@ -115,6 +115,7 @@ class SeriesCreate(ScheduleFields, forbid_unknown_fields=True, kw_only=True):
     tags: Tags = []
     contact_email: Annotated[str, Meta(max_length=254)] = ""
     reminder_hours: Annotated[int, Meta(ge=0, le=336)] = 24
+    confirm_first: bool | None = None  # None: as the organisation says
     published: bool = False
 
 
@@ -143,6 +144,7 @@ class SeriesUpdate(msgspec.Struct, forbid_unknown_fields=True):
     tags: Tags | UnsetType = UNSET
     contact_email: Annotated[str, Meta(max_length=254)] | UnsetType = UNSET
     reminder_hours: Annotated[int, Meta(ge=0, le=336)] | UnsetType = UNSET
+    confirm_first: bool | UnsetType | None = UNSET
     rule: Rule | UnsetType | None = UNSET
     recurrence: RecurrenceIn | UnsetType = UNSET
     first_start: LocalDateTime | UnsetType = UNSET
@@ -231,6 +233,7 @@ class SeriesOut(msgspec.Struct):
     tags: list[str]
     contact_email: str
     reminder_hours: int
+    confirm_first: bool | None
     published: bool
     status: str
     rule: str | None

@@ -13,7 +13,6 @@ from litestar.status_codes import HTTP_200_OK
 
 from events_app.services import signups
 from events_app.services.accounts import Actor
-from events_app.web.api.registrations import ReceiptOut, receipt_out
 from events_app.web.api.types import WallClock
 from events_app.web.auth import provide_actor
 
@@ -48,6 +47,16 @@ class SignupList(msgspec.Struct):
     confirmed: list[Signup]
     waiting: list[Signup]
     cancelled: list[Signup]
+
+
+class Added(msgspec.Struct):
+    """The registration the organiser made (never the person's private links: those are the
+    person's alone and reach them by mail)."""
+
+    occurrence_id: int
+    registration_id: int
+    status: str
+    already_registered: bool
 
 
 class AddPerson(msgspec.Struct, forbid_unknown_fields=True):
@@ -109,7 +118,7 @@ class SignupController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
         data: JSONBody[AddPerson],
-    ) -> ReceiptOut:
+    ) -> Added:
         receipt = await signups.add_by_hand(
             actor,
             occurrence_id,
@@ -120,7 +129,13 @@ class SignupController(Controller):
             needs=data.needs,
             answers=dict(data.answers),
         )
-        return receipt_out(receipt)
+        outcome = receipt.outcomes[0]
+        return Added(
+            occurrence_id=outcome.occurrence_id,
+            registration_id=outcome.registration_id,
+            status=outcome.status,
+            already_registered=outcome.already_registered,
+        )
 
     @post(
         "/registrations/{registration_id:int}/cancel",

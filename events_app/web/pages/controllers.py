@@ -23,7 +23,7 @@ from events_app.web.pages.agenda import AgendaController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.host import HostController
 from events_app.web.pages.mail_log import MailLogController
-from events_app.web.pages.manage import ManagePageController
+from events_app.web.pages.manage import LinkRequestController, ManagePageController
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.programmes import ProgrammePageController
@@ -38,7 +38,9 @@ __all__ = ["page_route_handlers"]
 
 
 def _is_registration(request: Request[Any, Any, Any]) -> bool:
-    return request.method == "POST" and request.url.path.endswith("/register")
+    """Registration POSTs and "e-mail me my link": what a stranger could repeat to cause mail."""
+    path = request.url.path.rstrip("/")
+    return request.method == "POST" and (path.endswith("/register") or path == "/manage")
 
 
 def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
@@ -53,6 +55,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             ProgrammePageController,
             OrganisationPageController,
             ManagePageController,
+            LinkRequestController,
             LoginController,
             AccountController,
             PasswordResetController,
