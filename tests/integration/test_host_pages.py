@@ -148,6 +148,7 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
     ]
     token = await csrf_token(client, f"/host/dates/{mine}/attendance?lang=en")
     with clock.frozen(starts - timedelta(hours=2)):
+        await login(client, "host@example.org")  # sessions end when unused for days
         early = await client.post(
             f"/host/attendance/{people[0]}",
             data={"csrf_token": token, "attended": "yes", "occurrence": str(mine)},
@@ -179,6 +180,7 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
         page = await client.get(f"/host/dates/{mine}/attendance?lang=en")
         assert "1</span> present" in page.text and "1</span> absent" in page.text
     with clock.frozen(starts + timedelta(days=31)):
+        await login(client, "host@example.org")
         late = await client.post(
             f"/host/attendance/{people[2]}",
             data={"csrf_token": token, "attended": "yes"},
