@@ -18,8 +18,8 @@ from litestar.template.config import TemplateConfig
 from events_app import __version__, db
 from events_app.observability.logs import LOGGING_FLAG, RequestLogMiddleware, configure_logging
 from events_app.settings import ROOT, Settings, get_settings
-from events_app.web.api_docs import api_docs_plugin
 from events_app.web.api.error_docs import ErrorResponses
+from events_app.web.api_docs import api_docs_plugin
 from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
 from events_app.web.input_guard import InputGuard
