@@ -9,35 +9,41 @@ import httpx
 
 from events_app import clock
 from events_app.services import accounts
-from events_app.tables import Account, Attendee, Membership, Registration, SeriesHost
-from tests.factories import PASSWORD, make_date, make_organisation, make_organiser
+from events_app.tables import Account, Attendee, Membership, OutboxMail, Registration, SeriesHost
+from tests.factories import (
+    PASSWORD,
+    feed_token_of,
+    make_date,
+    make_organisation,
+    make_organiser,
+    manage_token_of,
+)
 
 
 async def _register(
     client: httpx.AsyncClient, dates: list[int], n: int = 1, **extra: object
-) -> dict:
+) -> str:
+    """Register participant n; returns the address (the private links go out by mail)."""
+    email = f"d{n}@example.org"
     response = await client.post(
         "/api/v1/registrations",
-        json={
-            "name": f"Deelnemer {n}",
-            "email": f"d{n}@example.org",
-            "occurrence_ids": dates,
-            **extra,
-        },
+        json={"name": f"Deelnemer {n}", "email": email, "occurrence_ids": dates, **extra},
     )
-    assert response.status_code in (200, 201), response.text
-    return response.json()
+    assert response.status_code == 202, response.text
+    return email
 
 
-def _token(body: dict) -> str:
-    return body["manage_url"].rsplit("/", 1)[1]
+async def _registration_id(email: str) -> int:
+    row = await Registration.select(Registration.id).where(Registration.email == email).first()
+    assert row is not None
+    return int(row["id"])
 
 
 async def test_manage_link_shows_changes_and_cancels(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     dates = await make_date(org, dates=2)
-    body = await _register(client, dates, needs="Graag een stoel bij de deur")
-    token = _token(body)
+    email = await _register(client, dates, needs="Graag een stoel bij de deur")
+    token = await manage_token_of(email)
     mine = (await client.get(f"/api/v1/manage/{token}")).json()
     assert [r["status"] for r in mine["registrations"]] == ["confirmed", "confirmed"]
     assert mine["registrations"][0]["needs"] == "Graag een stoel bij de deur"
@@ -50,6 +56,16 @@ async def test_manage_link_shows_changes_and_cancels(client: httpx.AsyncClient) 
     assert all_cancelled.json() == {"cancelled": 2}
     statuses = {r["status"] for r in await Registration.select(Registration.status)}
     assert statuses == {"cancelled"}
+    # one mail lists both cancelled dates
+    ids = sorted(r["id"] for r in await Registration.select(Registration.id))
+    receipts = (
+        await OutboxMail.select(OutboxMail.kind, OutboxMail.context)
+        .where(OutboxMail.kind.is_in(["cancellation_receipt", "registration_cancelled"]))
+        .output(load_json=True)
+    )
+    assert [(m["kind"], sorted(m["context"]["registrations"])) for m in receipts] == [
+        ("cancellation_receipt", ids)
+    ]
 
 
 async def test_unknown_manage_token_is_404(client: httpx.AsyncClient) -> None:
@@ -62,8 +78,9 @@ async def test_someone_elses_registration_cannot_be_cancelled(client: httpx.Asyn
     [date] = await make_date(org)
     mine = await _register(client, [date], 1)
     theirs = await _register(client, [date], 2)
-    other_id = theirs["registrations"][0]["registration_id"]
-    response = await client.post(f"/api/v1/manage/{_token(mine)}/registrations/{other_id}/cancel")
+    other_id = await _registration_id(theirs)
+    token = await manage_token_of(mine)
+    response = await client.post(f"/api/v1/manage/{token}/registrations/{other_id}/cancel")
     assert response.status_code == 404
     assert await Registration.count().where(Registration.status == "confirmed") == 2
 
@@ -71,9 +88,10 @@ async def test_someone_elses_registration_cannot_be_cancelled(client: httpx.Asyn
 async def test_download_and_delete_my_data(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1)
-    body = await _register(client, [date], 1, role="relative")
+    email = await _register(client, [date], 1, role="relative")
     waiting = await _register(client, [date], 2)
-    token = _token(body)
+    token = await manage_token_of(email)
+    waiting_token = await manage_token_of(waiting)
     data = await client.get(f"/api/v1/manage/{token}/data")
     assert data.headers["content-disposition"].startswith("attachment")
     exported = data.json()
@@ -88,18 +106,21 @@ async def test_download_and_delete_my_data(client: httpx.AsyncClient) -> None:
     )
     assert leftovers == []
     # the freed seat went to the person waiting
-    promoted = await client.get(f"/api/v1/manage/{_token(waiting)}")
+    promoted = await client.get(f"/api/v1/manage/{waiting_token}")
     assert promoted.json()["registrations"][0]["status"] == "confirmed"
 
 
 async def test_feed_token_can_be_reissued(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    body = await _register(client, [date])
-    old = body["feed_url"]
-    new = (await client.post(f"/api/v1/manage/{_token(body)}/feed-token")).json()["feed_url"]
+    email = await _register(client, [date])
+    old = f"http://events.test/feeds/me/{await feed_token_of(email)}.ics"
+    token = await manage_token_of(email)
+    assert (await client.get(f"/api/v1/manage/{token}")).json()["feed_url"] == old
+    new = (await client.post(f"/api/v1/manage/{token}/feed-token")).json()["feed_url"]
     assert new != old
-    assert (await client.get(f"/api/v1/manage/{_token(body)}")).json()["feed_url"] == new
+    assert new == f"http://events.test/feeds/me/{await feed_token_of(email)}.ics"
+    assert (await client.get(f"/api/v1/manage/{token}")).json()["feed_url"] == new
 
 
 async def test_organiser_sees_the_list_and_exports_csv(client: httpx.AsyncClient) -> None:
@@ -134,13 +155,21 @@ async def test_organiser_adds_cancels_and_promotes(client: httpx.AsyncClient) ->
         headers=organiser.headers,
     )
     assert first.status_code == 201
+    added = first.json()
+    first_id = await _registration_id("tel@example.org")
+    # the organiser sees what happened, never the person's private links
+    assert added == {
+        "occurrence_id": date,
+        "registration_id": first_id,
+        "status": "confirmed",
+        "already_registered": False,
+    }
     second = await _register(client, [date], 2)
-    second_id = second["registrations"][0]["registration_id"]
+    second_id = await _registration_id(second)
     full = await client.post(
         f"/api/v1/registrations/{second_id}/promote", headers=organiser.headers
     )
     assert full.status_code == 409
-    first_id = first.json()["registrations"][0]["registration_id"]
     cancelled = await client.post(
         f"/api/v1/registrations/{first_id}/cancel", headers=organiser.headers
     )
