@@ -1,10 +1,11 @@
 """Every kind of mail, rendered, delivered to a real SMTP server and parsed back.
 
-One person goes through a date's whole life in Dutch, and again in English: registered,
-waiting list, details again, cancelled, promoted, date moved, reminder, materials, a message
-from the organiser, the host's digest, the date cancelled and the series ended.  Each mail is
-checked for its structure (text + HTML, the calendar part with the right METHOD, UID and
-SEQUENCE, the .ics attachment), its words in the right language, and its links.
+One person goes through a date's whole life in Dutch, and again in English: registered (one
+receipt per request: a place, the waiting list, "already registered"), cancelled, promoted, date
+moved, reminder, materials, a message from the organiser, the host's digest, the date cancelled
+and the series ended.  Each mail is checked for its structure (text + HTML, the calendar part
+with the right METHOD, UID and SEQUENCE, the .ics attachments), its words in the right
+language, and its links.
 """
 
 from __future__ import annotations
@@ -43,9 +44,7 @@ TEXT_URL = re.compile(r"https?://\S+")
 
 WORDS = {
     "nl": {
-        "registration_confirmed": "Je bent aangemeld voor",
-        "registration_waiting": "Je bent nummer 1.",
-        "registration_details": "Hier zijn de gegevens van je aanmelding nog een keer.",
+        "registration_receipt": "Dank je wel voor je aanmelding.",
         "registration_cancelled": "Je hebt je afgemeld voor",
         "registration_promoted": "Er is een plek vrijgekomen.",
         "occurrence_changed": "Dit was de oude tijd:",
@@ -59,9 +58,7 @@ WORDS = {
         "greeting": "Hallo",
     },
     "en": {
-        "registration_confirmed": "You are registered for",
-        "registration_waiting": "You are number 1.",
-        "registration_details": "Here are the details of your registration again.",
+        "registration_receipt": "Thank you for registering.",
         "registration_cancelled": "You have cancelled your registration for",
         "registration_promoted": "A place has become free.",
         "occurrence_changed": "This was the old time:",
@@ -75,9 +72,26 @@ WORDS = {
         "greeting": "Hello",
     },
 }
+# What a receipt says about each of its dates.
+RECEIPT = {
+    "nl": {
+        "place": "Je hebt een plek.",
+        "waiting": "Je bent nummer 1.",
+        "already": "Je was al aangemeld voor deze datum: er is niets veranderd.",
+        "two_dates": "Hier zijn je 2 datums.",
+        "join_later": "Je krijgt de link om mee te doen als er een plek voor je is.",
+        "more": "Meer informatie",
+    },
+    "en": {
+        "place": "You have a place.",
+        "waiting": "You are number 1.",
+        "already": "You were already registered for this date: nothing has changed.",
+        "two_dates": "Here are your 2 dates.",
+        "join_later": "You get the link to join when there is a place for you.",
+        "more": "More information",
+    },
+}
 REQUEST = {
-    "registration_confirmed",
-    "registration_details",
     "registration_promoted",
     "occurrence_changed",
 }
@@ -163,9 +177,23 @@ class Life:
         assert failed == [], failed
 
     def one(self, kind: str, to: str) -> tuple[EmailMessage, dict[str, Any]]:
+        [found] = self.all(kind, to)
+        return found
+
+    def all(self, kind: str, to: str) -> list[tuple[EmailMessage, dict[str, Any]]]:
         found = [(m, row) for k, t, m, row in self.mails if k == kind and t == to]
-        assert len(found) == 1, (kind, to, [(k, t) for k, t, _, _ in self.mails])
-        return found[0]
+        assert found, (kind, to, [(k, t) for k, t, _, _ in self.mails])
+        return found
+
+
+async def _occurrence_of_registration(registration_id: int) -> int:
+    row = (
+        await Registration.select(Registration.occurrence)
+        .where(Registration.id == registration_id)
+        .first()
+    )
+    assert row is not None
+    return int(row["occurrence"])
 
 
 async def live_through_a_date(language: str, server: SmtpServer, settings: Settings) -> Life:
@@ -275,6 +303,10 @@ async def test_every_kind_of_mail_arrives_whole(
     uids = {r["id"]: r["uid"] for r in await Occurrence.select(Occurrence.id, Occurrence.uid)}
     kinds = {kind for kind, _, _, _ in life.mails}
     assert kinds == set(words) - {"zone", "greeting"}
+    # one receipt per request: Anna's, Bob's (two dates), Anna's again
+    receipts = [(to, row) for kind, to, _, row in life.mails if kind == "registration_receipt"]
+    assert [to for to, _ in receipts] == ["a@example.org", "b@example.org", "a@example.org"]
+    assert all(row["occurrence"] is None and row["registration"] is None for _, row in receipts)
     for kind, to, message, row in life.mails:
         found = parts(message)
         text = found["text/plain"].get_content()
@@ -303,8 +335,17 @@ async def test_every_kind_of_mail_arrives_whole(
             assert urls.manage_page(attendee["manage_token"]) in text
             assert urls.manage_page(attendee["manage_token"]) in html
             assert urls.personal_feed(attendee["feed_token"]) in text
-        if kind in REQUEST | CANCEL:
-            method = "REQUEST" if kind in REQUEST else "CANCEL"
+        single_receipt = (
+            kind == "registration_receipt" and len(row["context"]["registrations"]) == 1
+        )
+        if kind in REQUEST | CANCEL or single_receipt:
+            # one date: the calendar travels inline and as invite.ics
+            method = "REQUEST" if kind in REQUEST or single_receipt else "CANCEL"
+            occurrence = (
+                await _occurrence_of_registration(row["context"]["registrations"][0])
+                if single_receipt
+                else row["occurrence"]
+            )
             calendar_part = found["text/calendar"]
             assert calendar_part.get_param("method") == method
             [attachment] = found["attachments"]
@@ -313,11 +354,24 @@ async def test_every_kind_of_mail_arrives_whole(
             cal = calendar_of(calendar_part)
             assert str(cal["METHOD"]) == method
             event = event_of(cal)
-            assert str(event["UID"]) == uids[row["occurrence"]]
+            assert str(event["UID"]) == uids[occurrence]
             assert str(event["ORGANIZER"]) == "mailto:info@stadsnetwerk.example.org"
             assert str(event["ATTENDEE"]) == f"mailto:{to}"
             if method == "CANCEL":
                 assert str(event["STATUS"]) == "CANCELLED"
+            assert message.get_content_type() == "multipart/mixed"
+        elif kind == "registration_receipt":
+            # Bob's two dates: one .ics per date with a place (the second), none inline
+            assert "text/calendar" not in found
+            [attachment] = found["attachments"]
+            assert attachment.get_filename() == "date-1.ics"
+            cal = icalendar.Calendar.from_ical(attachment.get_content())
+            assert str(cal["METHOD"]) == "REQUEST"
+            event = event_of(cal)
+            second = await _occurrence_of_registration(row["context"]["registrations"][1])
+            assert second != life.first
+            assert str(event["UID"]) == uids[second]
+            assert str(event["ATTENDEE"]) == f"mailto:{to}"
             assert message.get_content_type() == "multipart/mixed"
         else:
             assert "text/calendar" not in found
@@ -326,8 +380,27 @@ async def test_every_kind_of_mail_arrives_whole(
     # Meeting link only for someone with a seat; in the reminder too.
     reminder, _ = life.one("reminder", "b@example.org")
     assert MEETING in parts(reminder)["text/plain"].get_content()
-    waiting, _ = life.one("registration_waiting", "b@example.org")
-    assert MEETING not in parts(waiting)["text/plain"].get_content()
+    said = RECEIPT[language]
+    bobs, bobs_row = life.one("registration_receipt", "b@example.org")
+    bobs_text = parts(bobs)["text/plain"].get_content()
+    assert said["two_dates"] in bobs_text
+    waiting_item, place_item = bobs_text.split(said["more"])[:2]  # dates in order of time
+    assert said["waiting"] in waiting_item and said["join_later"] in waiting_item
+    assert MEETING not in waiting_item
+    assert said["place"] in place_item and MEETING in place_item
+    assert said["already"] not in bobs_text
+    assert bobs_row["context"]["already"] == []
+    # Anna's second request changed nothing: only her mailbox hears she was registered already
+    (anna_first, first_row), (anna_again, again_row) = life.all(
+        "registration_receipt", "a@example.org"
+    )
+    assert first_row["context"]["already"] == []
+    assert again_row["context"]["already"] == again_row["context"]["registrations"]
+    assert again_row["context"]["registrations"] == first_row["context"]["registrations"]
+    first_text = parts(anna_first)["text/plain"].get_content()
+    assert said["place"] in first_text and said["already"] not in first_text
+    again_text = parts(anna_again)["text/plain"].get_content()
+    assert said["place"] in again_text and said["already"] in again_text
     # The organiser's text is escaped in HTML and its subject has no line break.
     note, _ = life.one("organiser_message", "b@example.org")
     assert "Kijk goed &lt;hier&gt;!" in parts(note)["text/html"].get_content()
@@ -352,7 +425,7 @@ async def test_every_kind_of_mail_arrives_whole(
     anna = [
         int(event_of(calendar_of(parts(m)["text/calendar"]))["SEQUENCE"])
         for kind, to, m, _ in life.mails
-        if to == "a@example.org" and kind in REQUEST | CANCEL
+        if to == "a@example.org" and kind in REQUEST | CANCEL | {"registration_receipt"}
     ]
     assert len(anna) == 3 and anna == sorted(anna) and anna[-1] > anna[0]
 
