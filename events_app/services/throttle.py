@@ -76,8 +76,8 @@ async def hit(
 
 async def blocked_for(key: str) -> int:
     """Seconds ``key`` must still wait (0 when it may go on), without counting a hit."""
-    now = clock.now()
     rows = await Throttle.select(Throttle.blocked_until).where(Throttle.key == key)
+    now = clock.now()  # after reading: a block written meanwhile is not counted from earlier
     until = rows[0]["blocked_until"] if rows else None
     return _seconds(until, now) if until is not None and until > now else 0
 
