@@ -58,7 +58,7 @@ async def test_a_registration_in_flight_is_answered_after_sigterm() -> None:
         while chunk := await asyncio.to_thread(conn.recv, 65536):
             answer += chunk
         conn.close()
-        assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+        assert answer.startswith(b"HTTP/1.1 202"), answer[:200]
         # uvicorn stops cleanly and then ends by the signal it was sent (as systemd expects).
         assert await asyncio.to_thread(serve.wait, 30) in (0, -signal.SIGTERM)
         assert await Registration.count() == 1
