@@ -1,5 +1,8 @@
 """End-to-end in Chromium: find, register, mail, manage link, personal feed, cancel; a
-workshop week; a full date's waiting list."""
+workshop week; a full date's waiting list.
+
+After registering the browser only sees "check your e-mail": the way to the manage page is the
+link in the mail that the test SMTP server caught."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, expect
 
-from events_app.tables import Programme, Registration, Series
+from events_app.tables import OutboxMail, Programme, Registration, Series
 from tests.factories import make_date, make_organisation
 from tests.smtp import SmtpServer
 
@@ -26,6 +29,20 @@ async def _mail_to(smtp: SmtpServer, address: str, count: int = 1) -> list[Any]:
 
 def _text(message: Any) -> str:
     return str(message.get_body(preferencelist=("plain",)).get_content())
+
+
+def _manage_link(message: Any) -> str:
+    text = _text(message)
+    link = re.search(r"https?://\S+/manage/[\w-]+", text)
+    assert link is not None, text
+    return link.group(0)
+
+
+async def _check_your_email(page: Page) -> None:
+    """The page after registering: nothing about the person, no link to their page."""
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kijk in je e-mail")
+    assert re.search(r"/registered\?dates=[\d,]+$", page.url), page.url
+    assert await page.locator('a[href*="/manage/"]').count() == 0
 
 
 async def _fill_person(page: Page, name: str, email: str) -> None:
@@ -49,16 +66,14 @@ async def test_meetup_register_mail_manage_feed_cancel(
     await page.get_by_label(re.compile("^donderdag|^[a-z]+dag")).first.check()
     await _fill_person(page, "Alex de Vries", "alex@example.org")
     await page.get_by_role("button", name="Aanmelden").click()
-    await expect(page.get_by_text("Bedankt voor je aanmelding")).to_be_visible()
-    manage_url = page.url
+    await _check_your_email(page)
+    await expect(page.get_by_text("Ontmoeting op donderdag")).to_be_visible()
 
     [mail] = await _mail_to(smtp, "alex@example.org")
-    text = _text(mail)
-    link = re.search(r"https?://\S+/manage/[\w-]+", text)
-    assert link is not None, text
-    assert link.group(0) == manage_url.split("?")[0]
+    link = _manage_link(mail)
+    assert link.startswith(base_url + "/manage/")
 
-    await page.goto(link.group(0))
+    await page.goto(link)
     await expect(page.get_by_role("heading", name="Mijn aanmeldingen")).to_be_visible()
     feed = await page.get_by_role("link", name="Mijn agenda-adres (https)").get_attribute("href")
     webcal = await page.get_by_role("link", name="Abonneren in mijn agenda-app").get_attribute(
@@ -93,13 +108,21 @@ async def test_workshop_week_two_workshops(page: Page, smtp: SmtpServer) -> None
     await page.get_by_label(re.compile("Bijeenkomst workshop-2")).check()
     await _fill_person(page, "Sam", "sam@example.org")
     await page.get_by_role("button", name="Aanmelden").click()
-    await expect(page.get_by_text("Bedankt voor je aanmelding")).to_be_visible()
+    await _check_your_email(page)
     found = await Registration.select(Registration.occurrence)
     assert {row["occurrence"] for row in found} == {ids[0], ids[2]}
-    await _mail_to(smtp, "sam@example.org", count=2)
+    # one mail for both workshops, with a calendar invitation for each
+    [mail] = await _mail_to(smtp, "sam@example.org")
+    text = _text(mail)
+    assert "Bijeenkomst workshop-0" in text and "Bijeenkomst workshop-2" in text
+    assert "Bijeenkomst workshop-1" not in text
+    attachments = sorted(part.get_filename() for part in mail.iter_attachments())
+    assert attachments == ["date-1.ics", "date-2.ics"]
+    assert await OutboxMail.count().where(OutboxMail.to_email == "sam@example.org") == 1
 
 
-async def test_full_date_waiting_list(page: Page) -> None:
+async def test_full_date_waiting_list(page: Page, smtp: SmtpServer) -> None:
+    smtp.clear()
     org = await make_organisation()
     [date_id] = await make_date(org, slug="inleefsessie", capacity=1)
     for n, name in enumerate(["Eerste", "Tweede"]):
@@ -111,7 +134,11 @@ async def test_full_date_waiting_list(page: Page) -> None:
             await page.get_by_role("link", name="Aanmelden", exact=True).click()
         await _fill_person(page, name, f"{name.lower()}@example.org")
         await page.get_by_role("button", name="Aanmelden").click()
-    await expect(page.get_by_role("status").first).to_contain_text("wachtlijst (plek 1)")
+        await _check_your_email(page)
+    [mail] = await _mail_to(smtp, "tweede@example.org")
+    assert "Je bent nummer 1." in _text(mail)
+    await page.goto(_manage_link(mail))
+    await expect(page.get_by_text("Je staat op de wachtlijst (plek 1).")).to_be_visible()
     await page.get_by_role("button", name=re.compile("^Van de wachtlijst af")).click()
     await expect(page.get_by_text("Gelukt")).to_be_visible()
 
