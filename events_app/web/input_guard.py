@@ -62,10 +62,36 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
+MULTIPART = "multipart/form-data"
+MAX_MULTIPART = 25 * 1024 * 1024  # forms that carry files are read too, up to this size
+_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
+
+
+def _boundary(scope: Scope) -> bytes | None:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            match = _BOUNDARY.search(value.decode("latin-1"))
+            return match.group(1).encode("latin-1") if match else None
+    return None
+
+
+def _multipart_text_has_nul(boundary: bytes | None, body: bytes) -> bool:
+    """A NUL in a multipart form's text fields (a file's bytes are its own business)."""
+    if boundary is None:
+        return b"\x00" in body
+    for part in body.split(b"--" + boundary):
+        head, _, content = part.partition(b"\r\n\r\n")
+        if b"filename=" in head.lower():
+            continue
+        if b"\x00" in head or b"\x00" in content:
+            return True
+    return False
+
+
 def _inspected(media_type: str) -> bool:
-    """Text bodies are read and checked; binary ones (uploads) pass as they are."""
+    """Text bodies and multipart forms are read and checked; other binary bodies pass."""
     return (
-        media_type in ("", FORM)
+        media_type in ("", FORM, MULTIPART)
         or media_type.startswith("text/")
         or _JSON_TYPE.match(media_type) is not None
     )
@@ -110,10 +136,11 @@ class InputGuard:
         api = scope["path"].startswith("/api/")
         if declared_body and api and media_type and not _JSON_TYPE.match(media_type):
             raise _not_json()
-        if not declared_body or not _inspected(media_type):  # multipart, binary: as they are
+        if not declared_body or not _inspected(media_type):  # binary: as they are
             await self.app(scope, receive, send)
             return
-        if length is not None and length > MAX_BODY:
+        cap = MAX_MULTIPART if media_type == MULTIPART else MAX_BODY
+        if length is not None and length > cap:
             raise _too_large()
 
         chunks: list[bytes] = []
@@ -124,7 +151,7 @@ class InputGuard:
                 return  # the client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY:
+            if size > cap:
                 raise _too_large()
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -132,7 +159,10 @@ class InputGuard:
         body = b"".join(chunks)
         if body and api and not media_type:
             raise _not_json()
-        if _has_nul(media_type, body):
+        if media_type == MULTIPART:
+            if _multipart_text_has_nul(_boundary(scope), body):
+                raise DomainError("nul_character", NUL_MESSAGE)
+        elif _has_nul(media_type, body):
             raise DomainError("nul_character", NUL_MESSAGE)
 
         replayed = False

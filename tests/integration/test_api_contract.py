@@ -47,12 +47,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 # Operations whose handlers are being rewritten elsewhere; each entry says what fails.
-EXCLUDED: dict[str, str] = {
-    # RegistrationCreate (web/api/registrations.py) types occurrence_ids, series_id and
-    # programme_id as plain int: an id outside 1 … 2**31-1 reaches asyncpg, which raises
-    # "value out of int32 range" (500 on PostgreSQL).  Fix: use web.api.types.Id there.
-    "POST /api/v1/registrations": "ids in the body are not range-checked (500 on PostgreSQL)",
-}
+EXCLUDED: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -183,6 +183,24 @@ async def test_multipart_bodies_are_passed_on_unread(
     _expect(response, 403)  # the form's CSRF check, not the guard
 
 
+async def test_nul_in_a_multipart_text_field_is_400(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """A page form sent as multipart: its text fields are checked, an attached file is not."""
+    response = await client.post(
+        "/events/ontmoeting/register",
+        data={"name": "Alex\x00", "email": "a@example.org"},
+        files={"upload": ("x.bin", b"\x00\x01", "application/octet-stream")},
+    )
+    _expect(response, 400)
+    response = await client.post(
+        "/manage",
+        data={"email": "a\x00@example.org"},
+        files={"upload": ("x.bin", b"\x01", "application/octet-stream")},
+    )
+    _expect(response, 400)
+
+
 async def test_good_bodies_reach_the_app_unchanged(
     client: httpx.AsyncClient, world: World
 ) -> None:

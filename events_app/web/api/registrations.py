@@ -23,6 +23,7 @@ from events_app.domain.errors import DomainError
 from events_app.services import manage, registrations, subscriptions
 from events_app.services.registrations import Receipt
 from events_app.settings import Settings
+from events_app.web.api.types import Id, WallClock
 from events_app.web.rate_limit import shared_rate_limit
 
 __all__ = [
@@ -39,9 +40,9 @@ Text2000 = Annotated[str, msgspec.Meta(max_length=2000)]
 class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Text200
     email: Annotated[str, msgspec.Meta(max_length=254)]
-    occurrence_ids: Annotated[list[int], msgspec.Meta(max_length=registrations.MAX_DATES)] = []
-    series_id: int | None = None  # the whole series: every future date, and new ones
-    programme_id: int | None = None  # the whole programme: every future date of its series
+    occurrence_ids: Annotated[list[Id], msgspec.Meta(max_length=registrations.MAX_DATES)] = []
+    series_id: Id | None = None  # the whole series: every future date, and new ones
+    programme_id: Id | None = None  # the whole programme: every future date of its series
     language: Annotated[str, msgspec.Meta(max_length=2)] | None = None
     role: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     needs: Text2000 | None = None
@@ -157,8 +158,8 @@ class ManagedOut(msgspec.Struct):
     position: int | None
     title: str
     series_slug: str
-    local_start: datetime
-    local_end: datetime
+    local_start: WallClock
+    local_end: WallClock
     timezone: str
     starts_at: datetime
     date_status: str
