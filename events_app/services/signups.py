@@ -97,6 +97,7 @@ async def signup_list(actor: Actor, occurrence_id: int) -> dict[str, Any]:
             Registration.waiting_since,
             Registration.attended,
             Registration.source,
+            Registration.hold_until,
             Registration.created_at,
             Registration.cancelled_at,
         )

@@ -493,3 +493,14 @@ async def test_mail_not_sent_on_purpose_is_skipped_not_failed(
     assert smtp_server.received == []
     [row] = await OutboxMail.select(OutboxMail.status, OutboxMail.last_error)
     assert row["status"] == "skipped" and row["last_error"].startswith("Not sent")
+
+
+async def test_hosts_see_which_places_are_only_held(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    await _confirm_first(organiser.organisation_id)
+    [date] = await make_date(organiser.organisation_id)
+    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    listed = await client.get(f"/api/v1/occurrences/{date}/signups", headers=organiser.headers)
+    assert listed.status_code == 200, listed.text
+    [signup] = listed.json()["confirmed"]
+    assert signup["hold_until"] is not None

@@ -33,6 +33,7 @@ class Signup(msgspec.Struct):
     created_at: datetime
     position: int | None = None
     cancelled_at: datetime | None = None
+    hold_until: datetime | None = None  # "confirm first": not confirmed by the person yet
 
 
 class SignupList(msgspec.Struct):

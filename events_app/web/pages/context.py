@@ -11,6 +11,7 @@ import functools
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -57,6 +58,16 @@ def when(d: Any, language: str) -> str:
     return f"{i18n.format_datetime(start, language)} – {i18n.format_datetime(end, language)}"
 
 
+SHOWN_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def _shown(value: Any) -> Any:
+    """Instants (aware, stored in UTC) in Dutch time; wall-clock times (naive) as they are."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(SHOWN_ZONE)
+    return value
+
+
 def _paragraphs(value: str) -> Markup:
     blocks = [b.strip() for b in str(value).replace("\r\n", "\n").split("\n\n") if b.strip()]
     return Markup("\n").join(
@@ -82,8 +93,8 @@ def page_environment(language: str) -> Environment:
     )
     env.filters["paragraphs"] = _paragraphs
     env.filters["when"] = lambda d: when(d, language)
-    env.filters["day"] = lambda value: i18n.format_date(value, language)
-    env.filters["clock"] = lambda value: i18n.format_time(value, language)
+    env.filters["day"] = lambda value: i18n.format_date(_shown(value), language)
+    env.filters["clock"] = lambda value: i18n.format_time(_shown(value), language)
     env.filters["kind"] = lambda value: kind_label(value, language)  # type: ignore[arg-type]
     env.filters["pairs"] = lambda values: [(v, v) for v in values]
     env.filters["number"] = lambda value: format_decimal(
