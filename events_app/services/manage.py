@@ -144,9 +144,18 @@ async def _active(attendee_id: int) -> list[dict[str, Any]]:
     )
 
 
+def _per_organisation(rows: list[dict[str, Any]]) -> dict[int, list[int]]:
+    """Registration ids grouped by organisation, in id order: a mail speaks for one
+    organisation (its From, Reply-To, and the ORGANIZER of every calendar object in it)."""
+    grouped: dict[int, list[int]] = {}
+    for row in sorted(rows, key=lambda row: row["id"]):
+        grouped.setdefault(row["organisation"], []).append(row["id"])
+    return dict(sorted(grouped.items()))
+
+
 async def cancel_all_mine(token: str) -> int:
-    """Cancel every coming registration; one mail lists them all (with a calendar cancellation
-    for each), however many there were."""
+    """Cancel every coming registration; one mail per organisation lists them all (with a
+    calendar cancellation for each), however many there were."""
     attendee = await attendee_for_token(token)
     async with db.transaction():
         mine = await _active(attendee["id"])
@@ -156,16 +165,13 @@ async def cancel_all_mine(token: str) -> int:
             (SeriesSubscription.attendee == attendee["id"])
             & SeriesSubscription.cancelled_at.is_null()
         )
-        if cancelled:
+        for organisation_id, ids in _per_organisation(cancelled).items():
             await outbox.enqueue(
                 "cancellation_receipt",
                 to_email=attendee["email"],
                 language=attendee["language"],
-                organisation_id=cancelled[0]["organisation"],
-                context={
-                    "registrations": [row["id"] for row in cancelled],
-                    "attendee": attendee["id"],
-                },
+                organisation_id=organisation_id,
+                context={"registrations": ids, "attendee": attendee["id"]},
             )
         return len(cancelled)
 
@@ -347,7 +353,8 @@ async def confirm_held(token: str) -> int:
     """The person confirms their address: held registrations count from now on.
 
     Holds that ran out before the click are not revived (their places may be someone else's
-    by now).  One mail then confirms the registrations, with their calendar invitations.
+    by now).  One mail (per organisation) then confirms the registrations, with their calendar
+    invitations.
     Returns how many registrations were confirmed.
     """
     attendee = await attendee_for_token(token)
@@ -374,27 +381,19 @@ async def confirm_held(token: str) -> int:
         await Attendee.update({Attendee.verified_at: now}).where(
             (Attendee.id == attendee["id"]) & Attendee.verified_at.is_null()
         )
-        if confirmed:
-            organisation = (
-                await Registration.select(
-                    Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
-                        "organisation"
-                    )
-                )
-                .where(Registration.id == confirmed[0]["id"])
-                .first()
-            )
-            assert organisation is not None
+        organisations = await Registration.select(
+            Registration.id,
+            Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
+                "organisation"
+            ),
+        ).where(Registration.id.is_in([row["id"] for row in confirmed] or [0]))
+        for organisation_id, ids in _per_organisation(organisations).items():
             await outbox.enqueue(
                 "registration_receipt",
                 to_email=attendee["email"],
                 language=attendee["language"],
-                organisation_id=organisation["organisation"],
-                context={
-                    "registrations": sorted(row["id"] for row in confirmed),
-                    "already": [],
-                    "attendee": attendee["id"],
-                },
+                organisation_id=organisation_id,
+                context={"registrations": ids, "already": [], "attendee": attendee["id"]},
             )
     return len(confirmed)
 

@@ -9,7 +9,15 @@ import httpx
 
 from events_app import clock
 from events_app.services import accounts
-from events_app.tables import Account, Attendee, Membership, OutboxMail, Registration, SeriesHost
+from events_app.tables import (
+    Account,
+    Attendee,
+    Membership,
+    Organisation,
+    OutboxMail,
+    Registration,
+    SeriesHost,
+)
 from tests.factories import (
     PASSWORD,
     feed_token_of,
@@ -31,6 +39,16 @@ async def _register(
     )
     assert response.status_code == 202, response.text
     return email
+
+
+async def _registration_id_for(email: str, date: int) -> int:
+    row = (
+        await Registration.select(Registration.id)
+        .where((Registration.email == email) & (Registration.occurrence == date))
+        .first()
+    )
+    assert row is not None
+    return int(row["id"])
 
 
 async def _registration_id(email: str) -> int:
@@ -66,6 +84,39 @@ async def test_manage_link_shows_changes_and_cancels(client: httpx.AsyncClient) 
     assert [(m["kind"], sorted(m["context"]["registrations"])) for m in receipts] == [
         ("cancellation_receipt", ids)
     ]
+
+
+async def test_mails_about_several_organisations_go_out_once_per_organisation(
+    client: httpx.AsyncClient,
+) -> None:
+    """A mail speaks for one organisation (From, Reply-To, the ORGANIZER of its calendar
+    objects): confirming or cancelling dates of two organisations sends one mail each."""
+    first = await make_organisation("eerste", "Eerste")
+    second = await make_organisation("tweede", "Tweede")
+    await Organisation.update({Organisation.confirm_first: True}).where(Organisation.id > 0)
+    [one] = await make_date(first, slug="een")
+    [two] = await make_date(second, slug="twee")
+    email = await _register(client, [one])
+    await _register(client, [two])
+    ids = [await _registration_id_for(email, date) for date in (one, two)]
+
+    async def mails(kind: str) -> list[tuple[int, list[int]]]:
+        rows = (
+            await OutboxMail.select(OutboxMail.organisation, OutboxMail.context)
+            .where(OutboxMail.kind == kind)
+            .order_by(OutboxMail.id)
+            .output(load_json=True)
+        )
+        return [(r["organisation"], r["context"]["registrations"]) for r in rows]
+
+    assert await mails("registration_confirm") == [(first, [ids[0]]), (second, [ids[1]])]
+    token = await manage_token_of(email)
+    confirmed = await client.post(f"/api/v1/manage/{token}/confirm")
+    assert confirmed.json() == {"confirmed": 2}
+    assert await mails("registration_receipt") == [(first, [ids[0]]), (second, [ids[1]])]
+    cancelled = await client.post(f"/api/v1/manage/{token}/cancel-all")
+    assert cancelled.json() == {"cancelled": 2}
+    assert await mails("cancellation_receipt") == [(first, [ids[0]]), (second, [ids[1]])]
 
 
 async def test_unknown_manage_token_is_404(client: httpx.AsyncClient) -> None:
