@@ -26,7 +26,7 @@ from email.utils import parsedate_to_datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, HttpMethod, Request, Response, route
 from litestar.params import PathParameter, QueryParameter
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from litestar.utils.scope.state import ScopeState
@@ -57,6 +57,8 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "hybrid": ("hybrid",),
 }
 KINDS = frozenset(kind.value for kind in Series.Kind)
+# HEAD answers like GET without the body (calendar apps and link checkers ask with it).
+FEED_METHODS = [HttpMethod.GET, HttpMethod.HEAD]
 
 Lang = Annotated[str | None, QueryParameter(description="nl (default) or en")]
 IcsName = Annotated[
@@ -132,6 +134,10 @@ def respond(request: Request[Any, Any, Any], entry: FeedEntry, *, private: bool)
         headers["Content-Encoding"] = "gzip"
     # The bytes are final: tell the compression middleware not to compress them again.
     ScopeState.from_scope(request.scope).is_cached = True
+    if request.method == HttpMethod.HEAD:
+        # Every header of the GET (the length of the body it would send too), no body.
+        headers["Content-Length"] = str(len(body))
+        return Response(b"", media_type=MEDIA_TYPE, headers=headers)
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -157,10 +163,11 @@ class FeedController(Controller):
     path = "/feeds"
     tags = ["feeds"]
 
-    @get(
+    @route(
         "/all.ics",
         summary="Every published date of every organisation (filterable)",
         media_type=MEDIA_TYPE,
+        http_method=FEED_METHODS,
     )
     async def all_dates(
         self,
@@ -199,10 +206,11 @@ class FeedController(Controller):
         )  # fmt: skip
         return await _public(request, "all", scope, language, url)
 
-    @get(
+    @route(
         "/organisations/{filename:str}",
         summary="Every published date of one organisation",
         media_type=MEDIA_TYPE,
+        http_method=FEED_METHODS,
     )
     async def organisation(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
@@ -211,7 +219,12 @@ class FeedController(Controller):
         url = _feed_url(urls.organisation_feed(slug), language)
         return await _public(request, "organisation", PublicScope(organisation=slug), language, url)
 
-    @get("/series/{filename:str}", summary="Every date of one series", media_type=MEDIA_TYPE)
+    @route(
+        "/series/{filename:str}",
+        summary="Every date of one series",
+        media_type=MEDIA_TYPE,
+        http_method=FEED_METHODS,
+    )
     async def series(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
@@ -219,7 +232,12 @@ class FeedController(Controller):
         url = _feed_url(urls.series_feed(slug), language)
         return await _public(request, "series", PublicScope(series=slug), language, url)
 
-    @get("/programmes/{filename:str}", summary="Every date of one programme", media_type=MEDIA_TYPE)
+    @route(
+        "/programmes/{filename:str}",
+        summary="Every date of one programme",
+        media_type=MEDIA_TYPE,
+        http_method=FEED_METHODS,
+    )
     async def programme(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
@@ -227,7 +245,12 @@ class FeedController(Controller):
         url = _feed_url(urls.programme_feed(slug), language)
         return await _public(request, "programme", PublicScope(programme=slug), language, url)
 
-    @get("/dates/{filename:str}", summary="One date as an .ics download", media_type=MEDIA_TYPE)
+    @route(
+        "/dates/{filename:str}",
+        summary="One date as an .ics download",
+        media_type=MEDIA_TYPE,
+        http_method=FEED_METHODS,
+    )
     async def one_date(
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
@@ -239,19 +262,21 @@ class FeedController(Controller):
         scope = PublicScope(occurrence_id=occurrence_id)
         return await _public(request, "date", scope, language, url)
 
-    @get(
+    @route(
         "/me/{filename:str}",
         summary="My registrations (personal, secret address)",
         media_type=MEDIA_TYPE,
+        http_method=FEED_METHODS,
     )
     async def personal(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
         entry = await personal_feed(_name(filename))
         return respond(request, entry, private=True)
 
-    @get(
+    @route(
         "/hosts/{filename:str}",
         summary="The dates I host (personal, secret address)",
         media_type=MEDIA_TYPE,
+        http_method=FEED_METHODS,
     )
     async def hosts(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
         entry = await host_feed(_name(filename))
