@@ -40,7 +40,6 @@ from events_app.settings import get_settings
 from events_app.tables import (
     Attendee,
     Occurrence,
-    Organisation,
     Question,
     Registration,
     Series,
@@ -91,6 +90,9 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+_organisation: Any = Occurrence.series.organisation  # joined columns for the form's checks
+
+
 async def _dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
     rows = await Occurrence.select(
         Occurrence.id,
@@ -107,6 +109,9 @@ async def _dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
         Occurrence.series.registration_opens_at.as_alias("opens_at"),
         Occurrence.series.registration_closes_at.as_alias("closes_at"),
         Occurrence.series.confirm_first.as_alias("confirm_first"),
+        _organisation.consent_text.as_alias("consent_text"),
+        _organisation.language.as_alias("organisation_language"),
+        _organisation.confirm_first.as_alias("organisation_confirm_first"),
     ).where(Occurrence.id.is_in(list(occurrence_ids)))
     by_id = {row["id"]: row for row in rows}
     missing = [i for i in occurrence_ids if i not in by_id]
@@ -196,14 +201,7 @@ async def register(
     if len(organisations) != 1:
         raise DomainError("mixed_organisations", "Register for one organisation's dates at a time.")
     organisation_id = organisations.pop()
-    organisation = (
-        await Organisation.select(
-            Organisation.consent_text, Organisation.language, Organisation.confirm_first
-        )
-        .where(Organisation.id == organisation_id)
-        .first()
-    )
-    assert organisation is not None
+    organisation = dates[0]  # every date carries its organisation's settings
     now = clock.now()
     if source == "self":
         for row in dates:
@@ -218,21 +216,14 @@ async def register(
         questions=await questions_for(organisation_id, [row["series"] for row in dates]),
         consent_required=source == "self" and bool(organisation["consent_text"].strip()),
         consent=consent,
-        default_language=organisation["language"],
+        default_language=organisation["organisation_language"],
     )
     request = _Request(
         dates=dates,
         person=person,
         organisation_id=organisation_id,
         confirm_first=source == "self"
-        and any(
-            (
-                row["confirm_first"]
-                if row["confirm_first"] is not None
-                else organisation["confirm_first"]
-            )
-            for row in dates
-        ),
+        and any(_confirm_first(row, row["organisation_confirm_first"]) for row in dates),
         source=source,
         added_by=added_by,
         subscribe_series=subscribe_series,
@@ -259,7 +250,7 @@ async def _attendee(person: PersonDetails) -> dict[str, Any]:
         .first()
     )
     if row is not None:
-        return row
+        return {**row, "new": False}
     inserted = await Attendee.insert(
         Attendee(
             email=person.email,
@@ -269,7 +260,7 @@ async def _attendee(person: PersonDetails) -> dict[str, Any]:
             created_at=clock.now(),
         )
     ).returning(Attendee.id, Attendee.verified_at)
-    return inserted[0]
+    return {**inserted[0], "new": True}
 
 
 async def _register_in_transaction(request: _Request) -> Receipt:
@@ -297,7 +288,19 @@ async def _register_in_transaction(request: _Request) -> Receipt:
     hold_until: datetime | None = None
     if request.confirm_first and attendee["verified_at"] is None:
         hold_until = now + timedelta(minutes=get_settings().confirm_hold_minutes)
-    outcomes = [await _register_one(row, attendee["id"], request, hold_until, now) for row in fresh]
+    existing: dict[int, dict[str, Any]] = {}
+    if not attendee["new"]:  # a new address has no registrations to find
+        rows = await Registration.select(
+            Registration.id, Registration.status, Registration.occurrence
+        ).where(
+            (Registration.attendee == attendee["id"])
+            & Registration.occurrence.is_in([row["id"] for row in fresh])
+        )
+        existing = {row["occurrence"]: row for row in rows}
+    outcomes = [
+        await _register_one(row, existing.get(row["id"]), attendee["id"], request, hold_until, now)
+        for row in fresh
+    ]
     if request.subscribe_series is not None:
         await _subscribe(request, attendee["id"], hold_until, now)
     if request.added_by is not None:
@@ -328,6 +331,7 @@ async def _register_in_transaction(request: _Request) -> Receipt:
 
 async def _register_one(
     row: dict[str, Any],
+    existing: dict[str, Any] | None,
     attendee_id: int,
     request: _Request,
     hold_until: datetime | None,
@@ -335,11 +339,6 @@ async def _register_one(
 ) -> Outcome:
     occurrence_id = row["id"]
     person = request.person
-    existing = (
-        await Registration.select(Registration.id, Registration.status)
-        .where((Registration.occurrence == occurrence_id) & (Registration.attendee == attendee_id))
-        .first()
-    )
     if existing is not None and existing["status"] in ACTIVE:
         # Nothing changes: not the details (a stranger may be typing someone else's address),
         # not the place in the queue.  The mail tells the owner of the address.
