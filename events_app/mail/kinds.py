@@ -38,6 +38,7 @@ _KINDS = (
         method="REQUEST",
         needs_scheduled_date=True,
         needs_active_registration=True,
+        needs_confirmed=True,  # never "you are registered" to someone waiting by now
         needs_unfinished_date=True,
     ),
     Kind(
@@ -61,6 +62,7 @@ _KINDS = (
         method="REQUEST",
         needs_scheduled_date=True,
         needs_active_registration=True,
+        needs_confirmed=True,
         needs_unfinished_date=True,
     ),
     Kind("registration_cancelled", N_("You have cancelled: %(title)s"), method="CANCEL"),

@@ -504,3 +504,22 @@ async def test_hosts_see_which_places_are_only_held(client: httpx.AsyncClient) -
     assert listed.status_code == 200, listed.text
     [signup] = listed.json()["confirmed"]
     assert signup["hold_until"] is not None
+
+
+async def test_a_mail_held_up_by_an_outage_tells_the_status_when_it_goes_out(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: object
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=5)
+    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    # Before the mail goes out, the person is on the waiting list (e.g. the organiser gave
+    # their place away while the mail server was down).
+    await Registration.update(
+        {Registration.status: Registration.Status.waiting, Registration.waiting_since: clock.now()}
+    ).where(Registration.occurrence == date)
+    await drain(mail_settings)  # type: ignore[arg-type]
+    [message] = smtp_server.messages
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "You have a place" not in text and "Je hebt een plek" not in text
+    assert "waiting list" in text or "wachtlijst" in text
+    assert not [p for p in message.iter_attachments() if p.get_filename("").endswith(".ics")]
