@@ -299,13 +299,14 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     materials = await _materials(
         {j.occurrence_id for j in jobs if j.kind == "materials_available" and j.occurrence_id}
     )
-    result: dict[int, Facts | Unsendable] = {}
+    result = await load_person_facts(
+        [j for j in jobs if j.kind in BUNDLE_KINDS or j.kind in PERSON_KINDS]
+    )
     for job in jobs:
         if job.kind in ACCOUNT_KINDS:  # everything such a mail shows is in its own row
             result[job.id] = Facts(organisation={}, occurrence=None)
             continue
-        if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
-            result[job.id] = await load_person_facts(job)
+        if job.id in result:
             continue
         try:
             occurrence = occurrences.get(job.occurrence_id) if job.occurrence_id else None
@@ -335,58 +336,64 @@ def _ids(value: Any) -> list[int]:
     return [item for item in value if isinstance(item, int) and not isinstance(item, bool)]
 
 
-async def load_person_facts(job: Job) -> Facts | Unsendable:
-    """The facts of a mail about one person: their record and, for a bundle, every date."""
+async def load_person_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
+    """The facts of mails about one person each — their record and, for a bundle, every
+    date — for a whole batch in a few queries."""
     from events_app.services.seats import waiting_position
     from events_app.tables import Attendee
 
-    attendee_id = job.context.get("attendee")
-    attendee = None
-    if isinstance(attendee_id, int):
-        attendee = (
-            await Attendee.select(
-                Attendee.id,
-                Attendee.email,
-                Attendee.language,
-                Attendee.manage_token,
-                Attendee.feed_token,
-            )
-            .where(Attendee.id == attendee_id)
-            .first()
-        )
-    if attendee is None or not job.to_email:
-        return Unsendable("Not sent: the person's data was removed.", deliberate=True)
-    if job.kind in PERSON_KINDS:
-        return Facts(organisation={}, attendee=attendee)
-    ids = _ids(job.context.get("registrations"))
-    registrations = await registrations_by_id(set(ids))
+    if not jobs:
+        return {}
+    attendee_ids = {j.context.get("attendee") for j in jobs}
+    wanted = [i for i in attendee_ids if isinstance(i, int) and not isinstance(i, bool)]
+    attendees = {
+        row["id"]: row
+        for row in await Attendee.select(
+            Attendee.id,
+            Attendee.email,
+            Attendee.language,
+            Attendee.manage_token,
+            Attendee.feed_token,
+        ).where(Attendee.id.is_in(wanted or [0]))
+    }
+    ids = {i for job in jobs for i in _ids(job.context.get("registrations"))}
+    registrations = await registrations_by_id(ids)
     occurrences = await occurrences_by_id({r["occurrence"] for r in registrations.values()})
-    org_ids = {job.organisation_id} if job.organisation_id else set()
     organisations = await organisations_by_id(
-        org_ids | {o["series_organisation"] for o in occurrences.values()}
+        {j.organisation_id for j in jobs if j.organisation_id}
     )
-    organisation = organisations.get(job.organisation_id) if job.organisation_id else None
-    if organisation is None:
-        return Unsendable("The organisation no longer exists.")
     speakers = await speakers_by_date(occurrences.values())
-    items = []
-    for registration_id in ids:
-        registration = registrations.get(registration_id)
-        if registration is None or registration["attendee"] != attendee["id"]:
+    positions = {
+        r["id"]: await waiting_position(r["id"])
+        for r in registrations.values()
+        if r["status"] == "waiting"
+    }
+    result: dict[int, Facts | Unsendable] = {}
+    for job in jobs:
+        attendee = attendees.get(job.context.get("attendee"))
+        if attendee is None or not job.to_email:
+            result[job.id] = Unsendable("Not sent: the person's data was removed.", deliberate=True)
             continue
-        registration = {
-            **registration,
-            "position": await waiting_position(registration_id)
-            if registration["status"] == "waiting"
-            else None,
-        }
-        occurrence = occurrences[registration["occurrence"]]
-        items.append(
-            Facts(
-                organisation=organisation,
-                occurrence=occurrence,
-                registration=registration,
-                speakers=speakers.get(occurrence["id"], []),
+        if job.kind in PERSON_KINDS:
+            result[job.id] = Facts(organisation={}, attendee=attendee)
+            continue
+        organisation = organisations.get(job.organisation_id) if job.organisation_id else None
+        if organisation is None:
+            result[job.id] = Unsendable("The organisation no longer exists.")
+            continue
+        items = []
+        for registration_id in _ids(job.context.get("registrations")):
+            registration = registrations.get(registration_id)
+            if registration is None or registration["attendee"] != attendee["id"]:
+                continue
+            occurrence = occurrences[registration["occurrence"]]
+            items.append(
+                Facts(
+                    organisation=organisation,
+                    occurrence=occurrence,
+                    registration={**registration, "position": positions.get(registration_id)},
+                    speakers=speakers.get(occurrence["id"], []),
+                )
             )
-        )
-    return Facts(organisation=organisation, items=items, attendee=attendee)
+        result[job.id] = Facts(organisation=organisation, items=items, attendee=attendee)
+    return result
