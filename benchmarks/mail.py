@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/mail.py [--mails 2000] [--batch 50] [--workers 1]
                                            [--in-process-smtp] [--profile]
 
-On a fresh PostgreSQL database (``events_bench_mail``) it queues N registration confirmations
+On a fresh PostgreSQL database (``events_bench_mail``) it queues N registration receipts
 (Dutch and English, each with a calendar invitation), then runs ``deliver_due`` in a loop, as
 the worker does, into aiosmtpd (a separate process with the ``Sink`` handler, like a real mail
 server would be).  In the same run it sends the same messages, prebuilt, with raw aiosmtplib on
@@ -174,20 +174,20 @@ async def fill_outbox(count: int) -> None:
         Registration.id,
         Registration.email,
         Registration.language,
+        Registration.attendee,
     )
+    # What a registration queues: one receipt per request (here: one date each).
     await insert_all(
         OutboxMail,
         [
             OutboxMail(
                 message_id=outbox.new_message_id(),
-                kind="registration_confirmed",
+                kind="registration_receipt",
                 organisation=org[0]["id"],
-                occurrence=date_id,
-                registration=r["id"],
                 to_email=r["email"],
                 to_name="Deelnemer",
                 language=r["language"],
-                context={},
+                context={"registrations": [r["id"]], "already": [], "attendee": r["attendee"]},
                 next_attempt_at=now,
                 created_at=now,
             )
