@@ -2,7 +2,8 @@
 
 Starts ``events-app dev`` on a fresh demo database (free ports, a temporary SQLite file),
 drives Debian's Chromium with Playwright, and writes PNGs to ``docs/screenshots/``.
-``--base-url URL`` uses a server that is already running instead.
+``--base-url URL`` uses a server that is already running instead (then without the manage
+page: its private link reaches people only by mail).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -42,7 +44,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_dev() -> tuple[subprocess.Popen[bytes], str]:
+def _manage_token(database: Path, email: str) -> str:
+    """The person's private link reaches them by mail; here it is read from the demo file."""
+    with sqlite3.connect(database) as conn:
+        row = conn.execute("SELECT manage_token FROM attendee WHERE email = ?", (email,)).fetchone()
+    if row is None:
+        raise SystemExit(f"no registration for {email}")
+    return str(row[0])
+
+
+def _start_dev() -> tuple[subprocess.Popen[bytes], str, Path]:
     port, smtp = _free_port(), _free_port()
     tmp = Path(tempfile.mkdtemp(prefix="events-shots-"))
     env = {
@@ -62,7 +73,7 @@ def _start_dev() -> tuple[subprocess.Popen[bytes], str]:
     for _ in range(120):
         try:
             with urllib.request.urlopen(base + "/health", timeout=1):
-                return process, base
+                return process, base, tmp / "demo.sqlite3"
         except OSError:
             time.sleep(0.5)
     os.killpg(process.pid, signal.SIGTERM)
@@ -83,7 +94,7 @@ async def _log_in(page: Page, base: str, email: str) -> None:
     await page.wait_for_url(re.compile(r".*/host$"))
 
 
-async def take(base: str, width: int) -> None:
+async def take(base: str, width: int, database: Path | None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -107,8 +118,14 @@ async def take(base: str, width: int) -> None:
         if await page.locator("#field-consent").count():
             await page.check("#field-consent")
         await page.click("button[type=submit]")
-        await page.wait_for_url(re.compile(r".*/manage/.*"))
-        await _shot(page, "manage")
+        await page.wait_for_url(re.compile(r".*/registered\?.*"))
+        await _shot(page, "registered")
+        if database is not None:
+            token = _manage_token(database, "alex@example.org")
+            await page.goto(f"{base}/manage/{token}")
+            await _shot(page, "manage")
+        await page.goto(base + "/manage")
+        await _shot(page, "link-request")
         await context.close()
         phone = await browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
         page = await phone.new_page()
@@ -153,10 +170,11 @@ def main() -> int:
     args = parser.parse_args()
     process = None
     base = args.base_url
+    database = None
     if base is None:
-        process, base = _start_dev()
+        process, base, database = _start_dev()
     try:
-        asyncio.run(take(base.rstrip("/"), args.width))
+        asyncio.run(take(base.rstrip("/"), args.width, database))
     finally:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
