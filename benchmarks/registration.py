@@ -98,7 +98,7 @@ async def http_load(
             started = time.perf_counter()
             response = await client.post("/api/v1/registrations", json=body)
             latencies.append(time.perf_counter() - started)
-            if response.status_code != 201:
+            if response.status_code != 202:
                 raise RuntimeError(f"unexpected {response.status_code}: {response.text}")
             done += 1
 
