@@ -82,3 +82,43 @@ async def test_only_organisers_of_the_organisation(client: httpx.AsyncClient) ->
         f"/organise/{organiser.organisation_id}/settings", headers={"accept": "text/html"}
     )
     assert response.status_code == 404
+
+
+async def test_confirm_first_is_chosen_per_organisation_and_per_series(
+    client: httpx.AsyncClient,
+) -> None:
+    from events_app.tables import Series
+    from tests.integration.test_organise_pages import _post, _series_form
+
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    token = await csrf_token(client, f"/organise/{org}/settings")
+    page = await client.get(f"/organise/{org}/settings")
+    assert 'name="confirm_first"' in page.text and "eerst laten bevestigen" in page.text
+    saved = await client.post(
+        f"/organise/{org}/settings",
+        data={"csrf_token": token, **SETTINGS, "confirm_first": "yes"},
+    )
+    assert saved.status_code == 303
+    assert (await Organisation.select(Organisation.confirm_first).first()) == {
+        "confirm_first": True
+    }
+    shown = await client.get(f"/organise/{org}/settings")
+    assert 'id="field-confirm_first" name="confirm_first" value="yes" checked' in shown.text
+
+    created = await _post(
+        client,
+        f"/organise/{org}/series/new",
+        _series_form(action="save", start_date="2027-01-05", skip="", confirm_first="no"),
+    )
+    assert created.status_code == 303, created.text
+    series_id = int(created.headers["location"].split("/")[-1].split("?")[0])
+    assert (await Series.select(Series.confirm_first).first()) == {"confirm_first": False}
+    details = await client.get(f"/organise/series/{series_id}")
+    assert '<option value="no" selected>' in details.text
+    changed = await _post(
+        client, f"/organise/series/{series_id}/details", _series_form(confirm_first="")
+    )
+    assert changed.status_code == 303
+    assert (await Series.select(Series.confirm_first).first()) == {"confirm_first": None}
