@@ -23,7 +23,8 @@ def normalise_email(raw: str, *, field: str = "email") -> str:
     if len(address) > MAX_LENGTH:
         raise DomainError("email_invalid", "This e-mail address is too long.", field=field)
     try:
-        result = validate_email(address, check_deliverability=False)
+        # No SMTPUTF8: a non-ASCII part before the @ could not be delivered by our mail server.
+        result = validate_email(address, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         raise DomainError(
             "email_invalid",

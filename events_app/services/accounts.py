@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -174,10 +175,13 @@ async def authenticate(email: str, password: str) -> Actor | None:
         return None
     if account is None:
         return None
+    values: dict[Any, Any] = {Account.last_login_at: clock.now()}
+    if _hasher.check_needs_rehash(stored):
+        # The hash was made with older (weaker) parameters: the password is known right now,
+        # so it is hashed again with the current ones.
+        values[Account.password_hash] = await hash_password(password)
     async with db.transaction():
-        await Account.update({Account.last_login_at: clock.now()}).where(
-            Account.id == account["id"]
-        )
+        await Account.update(values).where(Account.id == account["id"])
     return await actor_for_account(int(account["id"]))
 
 

@@ -305,3 +305,17 @@ async def test_an_extra_date_for_the_second_day_of_a_training(client: httpx.Asyn
     backwards = await _post(client, f"/organise/series/{series_id}/add-date",
                             {"day": "2027-02-10", "start": "12:00", "end": "10:00"})  # fmt: skip
     assert backwards.status_code == 400 and "The end must be after the start." in backwards.text
+
+
+async def test_a_blank_or_impossible_weekday_is_not_a_server_error(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    await login(client, "organiser@example.org")
+    for weekdays in ([""], ["56"], ["-1"], ["x"]):
+        response = await _post(
+            client,
+            f"/organise/{organiser.organisation_id}/series/new",
+            _series_form(action="preview", weekdays=weekdays),  # type: ignore[arg-type]
+        )
+        assert response.status_code < 500, (weekdays, response.text[:300])

@@ -157,3 +157,20 @@ async def test_an_inactive_account_cannot_log_in(client: httpx.AsyncClient) -> N
     await make_organiser()
     await Account.update({Account.active: False}).where(Account.email == EMAIL)
     assert (await _login(client)).status_code == 400
+
+
+async def test_a_hash_made_with_older_parameters_is_renewed_at_login(
+    client: httpx.AsyncClient,
+) -> None:
+    from argon2 import PasswordHasher
+
+    from events_app.services import accounts
+    from events_app.tables import Account
+
+    await make_organiser()
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    await Account.update({Account.password_hash: weak}).where(Account.id > 0)
+    assert await accounts.authenticate("organiser@example.org", PASSWORD) is not None
+    renewed = (await Account.select(Account.password_hash).first())["password_hash"]  # type: ignore[index]
+    assert renewed != weak and not PasswordHasher().check_needs_rehash(renewed)
+    assert await accounts.authenticate("organiser@example.org", PASSWORD) is not None

@@ -31,6 +31,7 @@ KINDS = ("meetup", "lecture", "workshop", "training", "course", "network_evening
          "guest_lesson", "meeting")  # fmt: skip
 FORMATS = ("online", "in_person", "hybrid")
 REPEATS = ("none", "weekly", "monthly_weekday", "monthly_day")
+WEEKDAYS = frozenset("0123456")  # Monday … Sunday, one character each
 NTHS = (1, 2, 3, 4, -1)
 # Service field names → the form's input names.
 FIELD_FOR = {
@@ -81,7 +82,7 @@ class SeriesForm:
             return value.strip()[:limit] if isinstance(value, str) else ""
 
         weekdays = sorted(
-            {int(d) for d in values.get("weekdays", []) if isinstance(d, str) and d in "0123456"}
+            {int(d) for d in values.get("weekdays", []) if isinstance(d, str) and d in WEEKDAYS}
         )
         return cls(
             title=text("title", 300),
