@@ -57,8 +57,14 @@ def default_jobs() -> list[Job]:
 
 
 async def claim(job: Job) -> bool:
-    """Take the job's lease if nobody holds it; True when this worker should run the job."""
+    """Take the job's lease if nobody holds it; True when this worker should run the job.
+
+    A plain read first: while another worker holds the lease nothing is written (on SQLite
+    the write transaction would take the database's write lock)."""
     now = clock.now()
+    held = await JobLock.select(JobLock.locked_until).where(JobLock.name == job.name).first()
+    if held is not None and held["locked_until"] is not None and held["locked_until"] > now:
+        return False
     async with db.transaction():
         await JobLock.insert(JobLock(name=job.name)).on_conflict(
             target=JobLock.name, action="DO NOTHING"

@@ -85,15 +85,21 @@ def backoff(attempts: int, *, jitter: float = 0.2) -> timedelta:
 
 
 async def claim(batch: int, now: datetime) -> list[dict[str, Any]]:
-    """Lease up to ``batch`` due rows to this worker (see the module docstring)."""
+    """Lease up to ``batch`` due rows to this worker (see the module docstring).
+
+    A plain read first: an idle worker asks every second, and on SQLite the transaction
+    below takes the write lock (``BEGIN IMMEDIATE``) even when nothing is due."""
+    due = (
+        (OutboxMail.status == PENDING)
+        & (OutboxMail.next_attempt_at <= now)
+        & (OutboxMail.locked_until.is_null() | (OutboxMail.locked_until < now))
+    )
+    if not await OutboxMail.exists().where(due):
+        return []
     async with db.transaction():
         query = (
             OutboxMail.select()
-            .where(
-                (OutboxMail.status == PENDING)
-                & (OutboxMail.next_attempt_at <= now)
-                & (OutboxMail.locked_until.is_null() | (OutboxMail.locked_until < now))
-            )
+            .where(due)
             .order_by(OutboxMail.id)
             .limit(batch)
             .output(load_json=True)
