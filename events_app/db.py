@@ -3,6 +3,11 @@
 Every write goes through :func:`transaction`: on SQLite it is ``BEGIN IMMEDIATE`` (writers queue
 on the lock instead of failing half-way), on PostgreSQL an ordinary transaction in which the
 services take row locks or use conditional updates.
+
+Locks are waited for at most :data:`LOCK_TIMEOUT_MS` (``SET LOCAL lock_timeout`` on PostgreSQL,
+the engine's busy timeout on SQLite).  A lock that could not be had in time, a deadlock or a
+serialization failure leaves the outermost :func:`transaction` as :class:`Busy` (503 with
+``Retry-After``: "try again in a few seconds"), never as a crash.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from events_app.domain.errors import Busy
 from events_app.settings import ROOT
 
 __all__ = [
+    "LOCK_TIMEOUT_MS",
     "engine",
     "in_transaction",
+    "is_busy",
     "is_postgres",
     "migrate",
     "pending_migrations",
@@ -40,6 +48,10 @@ __all__ = [
 MIGRATIONS = ROOT / "migrations"
 # An arbitrary constant: the PostgreSQL advisory lock that serialises concurrent migrations.
 MIGRATION_LOCK_KEY = 7_402_113
+# How long a write waits for a row lock on PostgreSQL before it answers "busy, try again".
+LOCK_TIMEOUT_MS = 5_000
+# SQLSTATEs of lock_not_available, deadlock_detected and serialization_failure.
+BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
 
 def engine() -> Engine[Any]:
@@ -58,19 +70,39 @@ def in_transaction() -> bool:
     return engine().current_transaction.get() is not None
 
 
+def is_busy(exc: BaseException) -> bool:
+    """True when ``exc`` says other writers were in the way: a lock not had in time, a
+    deadlock or a serialization failure (PostgreSQL), "database is locked" (SQLite)."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in str(exc)
+    return getattr(exc, "sqlstate", None) in BUSY_SQLSTATES
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[None]:
-    """One transaction for one write (nested calls join the outer one)."""
+    """One transaction for one write (nested calls join the outer one).
+
+    Only the outermost call turns "other writers were in the way" into :class:`Busy`: a
+    joined call leaves the decision (and any retry) to the unit of work that opened it.
+    """
     db = engine()
     if db.current_transaction.get() is not None:
         yield
         return
-    if isinstance(db, SQLiteEngine):
-        async with db.transaction(transaction_type=TransactionType.immediate):
-            yield
-    else:
-        async with db.transaction():
-            yield
+    try:
+        if isinstance(db, SQLiteEngine):
+            async with db.transaction(transaction_type=TransactionType.immediate):
+                yield
+        else:
+            async with db.transaction():
+                await db.run_ddl(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+                yield
+    except Exception as exc:
+        if is_busy(exc):
+            raise Busy() from exc
+        raise
 
 
 async def start() -> None:

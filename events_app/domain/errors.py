@@ -7,7 +7,7 @@ again for pages).  ``field`` names the input that caused it, when there is one.
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "DomainError", "Forbidden", "NotFound"]
+__all__ = ["Busy", "Conflict", "DomainError", "Forbidden", "NotFound"]
 
 
 class DomainError(Exception):
@@ -44,3 +44,23 @@ class Forbidden(DomainError):
     """The caller is known but may not do this."""
 
     status_code = 403
+
+
+class Busy(Exception):
+    """Too many people changed the same thing at the same moment: try again shortly (503).
+
+    Not a :class:`DomainError`: nothing the caller sent was wrong, so forms must not show it as
+    an input error and code that skips broken rules must not skip it; it ends the request as a
+    "busy" answer (JSON for the API, an error page for pages) with ``Retry-After``.
+    """
+
+    status_code = 503
+    code = "busy"
+    message = "Many people are doing this at the same moment. Try again in a few seconds."
+    retry_after = 2
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "detail": self.message}

@@ -7,16 +7,23 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from events_app.domain.errors import DomainError
+from events_app.domain.errors import Busy, DomainError
 from events_app.web.rate_limit import retry_after_of, wait_in_words
 
-__all__ = ["EXCEPTION_HANDLERS"]
+__all__ = ["EXCEPTION_HANDLERS", "busy_error_handler"]
 
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     retry_after = getattr(exc, "retry_after", None)  # a limit says how long to wait
     headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
     return Response(exc.as_dict(), status_code=exc.status_code, headers=headers)
+
+
+def busy_error_handler(_: Request[Any, Any, Any], exc: Busy) -> Response[Any]:
+    """Other writers held what this request needed for too long: 503, try again shortly."""
+    return Response(
+        exc.as_dict(), status_code=exc.status_code, headers={"Retry-After": str(exc.retry_after)}
+    )
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
@@ -48,6 +55,7 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
 
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_handler,
+    Busy: busy_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
 }

@@ -7,7 +7,8 @@ these answers to every operation as its route is registered, by what the operati
 * every operation: 400 (invalid input, a NUL character) and 404 (unknown, not yours, or an
   id no row can have);
 * with a body (POST, PUT, PATCH, DELETE): 409 (clashes with the current state), 413 (body too
-  large) and 415 (not JSON);
+  large), 415 (not JSON) and 503 (busy: others changed the same thing at that moment;
+  ``Retry-After``);
 * behind a login (the ``actor`` dependency): 401 (no or unknown credentials) and 403
   (a session cookie without ``X-Requested-With`` on a write, or not allowed);
 * public writes (no login): 401 (a failed login) and 429 (rate limit, login throttle);
@@ -53,6 +54,7 @@ ERRORS: dict[int, ResponseSpec] = {
     413: _error("The body is too large"),
     415: _error("The body is not JSON (send Content-Type: application/json)"),
     429: _error("Too many attempts; Retry-After says when to try again"),
+    503: _error("Busy: many people changed the same thing at once; try again after Retry-After"),
 }
 NOT_MODIFIED = ResponseSpec(data_container=None, description="Unchanged since the ETag sent")
 
@@ -60,7 +62,7 @@ NOT_MODIFIED = ResponseSpec(data_container=None, description="Unchanged since th
 def _statuses(methods: set[str], logged_in: bool) -> list[int]:
     statuses = [400, 404]
     if methods & WRITES:
-        statuses += [409, 413, 415]
+        statuses += [409, 413, 415, 503]
         if not logged_in:  # public writes: a login can fail, attempts are limited
             statuses += [401, 429]
     if logged_in:

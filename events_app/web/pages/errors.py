@@ -1,4 +1,4 @@
-"""Error pages (403, 404, 410, 429, 500) in the site's style, with no internals.
+"""Error pages (403, 404, 410, 429, 500, 503) in the site's style, with no internals.
 
 Two uses:
 
@@ -18,9 +18,11 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 
-from events_app.domain.errors import DomainError
+from events_app import db
+from events_app.domain.errors import Busy, DomainError
 from events_app.i18n import N_
 from events_app.observability.logs import redact
+from events_app.web.errors import busy_error_handler
 from events_app.web.pages.context import page
 from events_app.web.pages.staff import LoginRequired, login_redirect
 from events_app.web.rate_limit import retry_after_of
@@ -53,6 +55,10 @@ TEXTS: dict[int, tuple[str, str]] = {
     500: (
         N_("Something went wrong on our side"),
         N_("Please try again in a few minutes. Your data is safe."),
+    ),
+    503: (
+        N_("It is very busy right now"),
+        N_("Many people are doing this at the same moment. Try again in a few seconds."),
     ),
 }
 # The manage link of someone who has no data with us: one plain message for unknown tokens.
@@ -105,7 +111,13 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str]:
     return error_page(request, exc.status_code, headers=exc.headers)
 
 
+def _busy(request: Request[Any, Any, Any], exc: Busy) -> Response[str]:
+    return error_page(request, exc.status_code, headers={"Retry-After": str(exc.retry_after)})
+
+
 def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
+    if db.is_busy(exc):  # other writers in the way outside a transaction: busy, not broken
+        return _busy(request, Busy())
     log.exception("page %s failed", redact(request.url.path), exc_info=exc)
     return error_page(request, 500)
 
@@ -113,6 +125,7 @@ def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
 PAGE_EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[Any, Any], Response[Any]]] = {
     LoginRequired: login_redirect,
     DomainError: _domain,
+    Busy: _busy,
     HTTPException: _http,
     Exception: _crash,
 }
@@ -131,11 +144,15 @@ def html_aware(
             if wants_html(request):
                 if isinstance(exc, DomainError):
                     return _domain(request, exc)
+                if isinstance(exc, Busy):
+                    return _busy(request, exc)
                 if isinstance(exc, HTTPException):
                     return _http(request, exc)
                 return _crash(request, exc)
             if json_handler is not None:
                 return json_handler(request, exc)
+            if db.is_busy(exc):
+                return busy_error_handler(request, Busy())
             log.exception("request %s failed", redact(request.url.path), exc_info=exc)
             return Response(
                 {"code": "server_error", "detail": "Something went wrong on our side."},
