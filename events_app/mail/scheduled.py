@@ -60,7 +60,8 @@ async def _enqueue_all(kind: str, mails: list[dict[str, Any]]) -> int:
                     queued += await outbox.enqueue(kind, **mail) is not None
                 return queued
         except Exception as exc:
-            if attempt or not db.is_unique_violation(exc):
+            # Only a transaction of its own may be tried again, never one it merely joined.
+            if attempt or db.in_transaction() or not db.is_unique_violation(exc):
                 raise
     return 0  # pragma: no cover
 

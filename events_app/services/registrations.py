@@ -17,7 +17,8 @@ mail; unconfirmed holds are given back by the worker (:func:`release_expired_hol
 
 Locks: every date of the request is locked in id order, in one statement, before anything else
 (the same global order every writer uses), so two requests for the same dates in different
-orders cannot deadlock.  A unique-index race on a new address is retried by the outermost
+orders cannot deadlock; a whole-series registration locks the series row before its dates,
+as organisers' changes do.  A unique-index race on a new address is retried by the outermost
 caller only, in a fresh transaction.
 """
 
@@ -263,11 +264,44 @@ async def _attendee(person: PersonDetails) -> dict[str, Any]:
     return {**inserted[0], "new": True}
 
 
+async def _lock_series(series_id: int) -> None:
+    """Lock the series row before its dates (the order organisers' changes and the
+    materialiser keep): a whole-series registration and a change of the series' dates then
+    happen one after the other."""
+    query = Series.select(Series.id).where(Series.id == series_id)
+    if db.is_postgres():
+        query = query.lock_rows("NO KEY UPDATE")
+    await query
+
+
+async def _dates_added_meanwhile(request: _Request) -> list[dict[str, Any]]:
+    """Future dates of the series that were not there when the request was read (made by the
+    materialiser or an organiser, who did not see this subscription yet)."""
+    assert request.subscribe_series is not None
+    known = {row["id"] for row in request.dates}
+    rows = (
+        await Occurrence.select(Occurrence.id)
+        .where(
+            (Occurrence.series == request.subscribe_series)
+            & (Occurrence.status == Occurrence.Status.scheduled)
+            & (Occurrence.starts_at > clock.now())
+        )
+        .order_by(Occurrence.starts_at)
+        .limit(MAX_DATES)
+    )
+    added = [row["id"] for row in rows if row["id"] not in known]
+    return await _dates(added[: max(0, MAX_DATES - len(known))]) if added else []
+
+
 async def _register_in_transaction(request: _Request) -> Receipt:
-    locked = await seats.lock_dates([row["id"] for row in request.dates])
+    dates = request.dates
+    if request.subscribe_series is not None:
+        await _lock_series(request.subscribe_series)
+        dates = dates + await _dates_added_meanwhile(request)
+    locked = await seats.lock_dates([row["id"] for row in dates])
     now = clock.now()  # after the locks: the waiting list is ordered by this instant
     fresh = []
-    for row in request.dates:
+    for row in dates:
         date = locked.get(row["id"])
         if date is None:
             raise NotFound("date_unknown", "One of the chosen dates does not exist.")

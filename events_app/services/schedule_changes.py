@@ -132,19 +132,23 @@ def _time(text: str | None) -> time | None:
 async def _match(
     series: dict[str, Any], slots: list[recurrence.Slot], effective_from: date
 ) -> dict[str, int]:
-    """Update, cancel and add dates as the module doc says; returns how many of each."""
-    rows = await (
-        Occurrence.select()
-        .where(
-            (Occurrence.series == series["id"])
-            & Occurrence.rule_start.is_not_null()
-            & (Occurrence.rule_start >= datetime.combine(effective_from, time()))
-        )
-        .order_by(Occurrence.rule_start)
+    """Update, cancel and add dates as the module doc says; returns how many of each.
+
+    Every date it may change is locked first, in one statement and in id order (the global
+    order, see :func:`events_app.services.seats.lock_dates`), and only then read: walking them
+    by day and locking each on the way would cross registrations that lock the same dates.
+    """
+    now = clock.now()
+    planned = (
+        (Occurrence.series == series["id"])
+        & Occurrence.rule_start.is_not_null()
+        & (Occurrence.rule_start >= datetime.combine(effective_from, time()))
     )
+    ahead = await Occurrence.select(Occurrence.id).where(planned & (Occurrence.starts_at > now))
+    await seats.lock_dates([row["id"] for row in ahead])
+    rows = await Occurrence.select().where(planned).order_by(Occurrence.rule_start)
     new_by_day = {slot.local_start.date(): slot for slot in slots}
     counts = {"changed": 0, "cancelled": 0, "added": 0}
-    now = clock.now()
     for row in rows:
         day = row["rule_start"].date()
         slot = new_by_day.pop(day, None)

@@ -20,6 +20,7 @@ from events_app.services import (
     materialise,
     owned,
     schedule_changes,
+    seats,
     series_details,
     views,
 )
@@ -175,6 +176,13 @@ async def update_series(
     warnings: list[str] = []
     async with db.transaction():
         series = await owned.series_for(actor, series_id, lock=True)
+        if details and when is not None and when.given():
+            # Both parts lock dates: take every one of them first, at once, in the global order
+            # (date id), so neither part adds locks below one the other already holds.
+            ahead = await Occurrence.select(Occurrence.id).where(
+                (Occurrence.series == series_id) & (Occurrence.starts_at > clock.now())
+            )
+            await seats.lock_dates([row["id"] for row in ahead])
         if details:
             await series_details.apply(actor, series, details)
         if when is not None and when.given():

@@ -104,7 +104,7 @@ def check_window(series: dict[str, Any]) -> None:
 async def future_dates(series_id: int, *, own: str | None = None) -> list[dict[str, Any]]:
     """Scheduled dates still ahead; with ``own``, only those without their own value for it."""
     query = Occurrence.select(
-        Occurrence.id, Occurrence.local_start, Occurrence.confirmed_count
+        Occurrence.id, Occurrence.local_start, Occurrence.starts_at, Occurrence.confirmed_count
     ).where(
         (Occurrence.series == series_id)
         & (Occurrence.status == Occurrence.Status.scheduled)
@@ -113,8 +113,10 @@ async def future_dates(series_id: int, *, own: str | None = None) -> list[dict[s
     if own is not None:
         query = query.where(getattr(Occurrence, own).is_null())
     if db.is_postgres():
+        # Locked in id order, the one global order of date locks; handed back in time order.
         query = query.lock_rows("NO KEY UPDATE")
-    return list(await query.order_by(Occurrence.starts_at))
+    rows = await query.order_by(Occurrence.id)
+    return sorted(rows, key=lambda row: (row["starts_at"], row["id"]))
 
 
 def check_capacity(capacity: int | None, dates: list[dict[str, Any]], field: str) -> None:
@@ -138,6 +140,9 @@ async def apply(actor: Actor, series: dict[str, Any], details: dict[str, Any]) -
     if not changed:
         return
     check_window({**series, **changed})
+    if changed.keys() & {"capacity", *CALENDAR_FIELDS, *PLACE_FIELDS}:
+        # Every date lock this needs, at once and in id order, before any subset of them.
+        await future_dates(series["id"])
     own_capacity = []
     if "capacity" in changed:
         own_capacity = await future_dates(series["id"], own="capacity")

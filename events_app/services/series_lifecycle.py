@@ -13,7 +13,7 @@ from typing import Any
 from events_app import clock, db
 from events_app.domain import recurrence
 from events_app.domain.errors import Conflict, DomainError
-from events_app.services import audit, notify, owned
+from events_app.services import audit, notify, owned, seats
 from events_app.services.accounts import Actor
 from events_app.tables import Occurrence, Registration, Series, SeriesSubscription
 
@@ -23,6 +23,8 @@ ENDED_REASON = "The series ends."
 
 
 async def _future(series_id: int, *, from_local: datetime | None = None) -> list[dict[str, Any]]:
+    """The scheduled dates ahead (from ``from_local`` on), locked in one statement in id order
+    (the global order every writer keeps) and returned in time order."""
     query = Occurrence.select(Occurrence.id).where(
         (Occurrence.series == series_id)
         & (Occurrence.status == Occurrence.Status.scheduled)
@@ -30,7 +32,14 @@ async def _future(series_id: int, *, from_local: datetime | None = None) -> list
     )
     if from_local is not None:
         query = query.where(Occurrence.local_start >= from_local)
-    return list(await query.order_by(Occurrence.starts_at))
+    locked = await seats.lock_dates([row["id"] for row in await query])
+    now = clock.now()
+    ahead = [
+        row  # read again under the lock: a date may have been called off or moved meanwhile
+        for row in locked.values()
+        if row["status"] == Occurrence.Status.scheduled and row["starts_at"] > now
+    ]
+    return sorted(ahead, key=lambda row: (row["starts_at"], row["id"]))
 
 
 async def _call_off(
