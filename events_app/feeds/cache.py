@@ -27,11 +27,13 @@ from events_app.calendar.ics import EventFragment
 __all__ = [
     "FeedEntry",
     "LruCache",
+    "Served",
     "clear",
     "feed_cache",
     "fragment_cache",
     "get_or_render",
     "make_entry",
+    "served_cache",
     "single_flight",
     "version_cache",
 ]
@@ -141,6 +143,23 @@ fragment_cache: LruCache[Hashable, EventFragment] = LruCache(
 )
 # The version last read per feed, with the database snapshot it was read at (PostgreSQL).
 version_cache: LruCache[Hashable, tuple[str, Any]] = LruCache(MAX_FEEDS, 1 << 62, lambda _: 1)
+
+
+@dataclass(slots=True)
+class Served:
+    """What one address (path and query) was last answered with, and the database snapshot
+    and cutoff that answer was current at: while both are the same, so is the answer."""
+
+    snapshot: str
+    cutoff: datetime
+    entry: FeedEntry
+    private: bool
+
+
+# Per address as asked for; bounded by bytes too (an entry may outlive feed_cache's copy).
+served_cache: LruCache[Hashable, Served] = LruCache(
+    MAX_FEEDS, MAX_FEED_BYTES, lambda served: served.entry.size
+)
 _pending: dict[Hashable, asyncio.Future[Any]] = {}
 
 
@@ -195,3 +214,4 @@ def clear() -> None:
     feed_cache.clear()
     fragment_cache.clear()
     version_cache.clear()
+    served_cache.clear()

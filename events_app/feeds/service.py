@@ -38,6 +38,7 @@ __all__ = [
     "personal_feed",
     "public_event",
     "public_feed",
+    "served",
 ]
 
 REFRESH = timedelta(hours=1)
@@ -61,18 +62,52 @@ def _unknown() -> NotFound:
     return NotFound("feed_unknown", "This calendar feed does not exist (any more).")
 
 
-async def _version(key: Hashable, read: Callable[[], Awaitable[Version]]) -> Version:
-    """The feed's version, read again only when the database snapshot has moved."""
+async def _version(
+    key: Hashable, read: Callable[[], Awaitable[Version]]
+) -> tuple[Version, str | None]:
+    """The feed's version, read again only when the database snapshot has moved; with the
+    snapshot it holds at (None on SQLite)."""
     snapshot = await versions.snapshot()
     if snapshot is None:
-        return await read()
+        return await read(), None
     known = cache.version_cache.get(key)
     if known is not None and known[0] == snapshot:
         version: Version = known[1]
-        return version
+        return version, snapshot
     version = await cache.single_flight(("version", key, snapshot), read)
     cache.version_cache.put(key, (snapshot, version))
-    return version
+    return version, snapshot
+
+
+Address = Hashable  # what the web layer asked with (path and query): see served()
+
+
+async def served(address: Address) -> tuple[FeedEntry, bool] | None:
+    """The entry (and whether it is private) last served for ``address``, when it is still
+    current: the database snapshot is the one its version was read at (no transaction has
+    finished since, so no feed has changed) and the cutoff day is the same.  Costs one shared
+    snapshot read (PostgreSQL) and no version query; None when that cannot tell (SQLite, or
+    something changed): then the feed's own function decides."""
+    known = cache.served_cache.get(address)
+    if known is None:
+        return None
+    snapshot = await versions.snapshot()
+    if snapshot is None or snapshot != known.snapshot or known.cutoff != _cutoff():
+        return None
+    return known.entry, known.private
+
+
+def _remember(
+    address: Address | None,
+    snapshot: str | None,
+    cutoff: datetime,
+    entry: FeedEntry,
+    *,
+    private: bool,
+) -> FeedEntry:
+    if address is not None and snapshot is not None:
+        cache.served_cache.put(address, cache.Served(snapshot, cutoff, entry, private))
+    return entry
 
 
 def _calendar(name: str, description: str | None, url: str) -> IcsCalendar:
@@ -92,9 +127,9 @@ class PublicFeed:
     url: str
 
 
-async def public_feed(feed: PublicFeed) -> FeedEntry:
+async def public_feed(feed: PublicFeed, address: Address | None = None) -> FeedEntry:
     cutoff = _cutoff()
-    version = await _version(
+    version, snapshot = await _version(
         ("public", feed, cutoff), lambda: versions.public_version(feed.scope, cutoff)
     )
     if not version.found:
@@ -112,7 +147,8 @@ async def public_feed(feed: PublicFeed) -> FeedEntry:
             entry.filename = f"{rows[0]['series_slug']}-{rows[0]['local_start']:%Y-%m-%d}.ics"
         return entry
 
-    return await cache.get_or_render(("public", feed), version.key, render)
+    entry = await cache.get_or_render(("public", feed), version.key, render)
+    return _remember(address, snapshot, cutoff, entry, private=False)
 
 
 async def _public_calendar(feed: PublicFeed, rows: list[dict[str, Any]]) -> IcsCalendar:
@@ -134,12 +170,12 @@ async def _public_calendar(feed: PublicFeed, rows: list[dict[str, Any]]) -> IcsC
     return _calendar(name, description, feed.url)
 
 
-async def personal_feed(token: str) -> FeedEntry:
+async def personal_feed(token: str, address: Address | None = None) -> FeedEntry:
     """One person's registrations (Attendee.feed_token), in the attendee's language."""
     if not token or len(token) > 100:
         raise _unknown()
     cutoff = _cutoff()
-    version = await _version(
+    version, snapshot = await _version(
         ("personal", token, cutoff), lambda: versions.personal_version(token, cutoff)
     )
     if not version.found:
@@ -169,15 +205,18 @@ async def personal_feed(token: str) -> FeedEntry:
             positions,
         )
 
-    return await cache.get_or_render(("personal", token), version.key, render)
+    entry = await cache.get_or_render(("personal", token), version.key, render)
+    return _remember(address, snapshot, cutoff, entry, private=True)
 
 
-async def host_feed(token: str) -> FeedEntry:
+async def host_feed(token: str, address: Address | None = None) -> FeedEntry:
     """The dates one account hosts (Account.host_feed_token), with the numbers registered."""
     if not token or len(token) > 100:
         raise _unknown()
     cutoff = _cutoff()
-    version = await _version(("host", token, cutoff), lambda: versions.host_version(token, cutoff))
+    version, snapshot = await _version(
+        ("host", token, cutoff), lambda: versions.host_version(token, cutoff)
+    )
     if not version.found:
         raise _unknown()
     subject = version.subject
@@ -192,7 +231,8 @@ async def host_feed(token: str) -> FeedEntry:
             render_feed, calendar, rows, speakers, variant, version.key, version.last_modified
         )
 
-    return await cache.get_or_render(("host", token), version.key, render)
+    entry = await cache.get_or_render(("host", token), version.key, render)
+    return _remember(address, snapshot, cutoff, entry, private=True)
 
 
 async def public_event(occurrence_id: int, language: Language = "nl") -> IcsEvent | None:

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
@@ -315,6 +316,12 @@ async def snapshot() -> str | None:
     unlike a WAL position (written before the commit becomes visible) or a clock.  Any write
     anywhere in the cluster moves it; the feed's version query then decides.
     """
-    if not db.is_postgres():
+    if not _on_postgres():
         return None
     return await _snapshots.read()
+
+
+@cache
+def _on_postgres() -> bool:
+    """Asked on every poll: finding the engine each time costs more than the rest of a 304."""
+    return db.is_postgres()

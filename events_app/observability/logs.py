@@ -14,7 +14,6 @@ import os
 import re
 import sys
 import time
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -50,8 +49,13 @@ _SECRETS = [
 ]
 
 
+_SECRET_PREFIXES = tuple(replacement.removesuffix("…") for _, replacement in _SECRETS)
+
+
 def redact(path: str) -> str:
     """The path without the secrets some addresses carry."""
+    if not path.startswith(_SECRET_PREFIXES):
+        return path[:300]
     for pattern, replacement in _SECRETS:
         path = pattern.sub(replacement, path)
     return path[:300]
@@ -102,8 +106,11 @@ class RequestLogMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = given if _GOOD_ID.match(given) else uuid.uuid4().hex
+        given = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                given = value.decode("latin-1")
+        rid = given if _GOOD_ID.match(given) else os.urandom(16).hex()
         token = request_id.set(rid)
         started = time.perf_counter()
         metrics.IN_FLIGHT.inc()
@@ -130,21 +137,23 @@ class RequestLogMiddleware:
             metrics.IN_FLIGHT.dec()
             route = str(scope.get("path_template") or "unmatched")
             metrics.observe(scope["method"], route, status, seconds)
-            elapsed = round(seconds * 1000, 1)
-            access.info(
-                "%s %s %s %.1f ms",
-                scope["method"],
-                redact(scope["path"]),
-                status,
-                elapsed,
-                extra={
-                    "fields": {
-                        "request_id": rid,
-                        "method": scope["method"],
-                        "path": redact(scope["path"]),
-                        "status": status,
-                        "duration_ms": elapsed,
-                    }
-                },
-            )
+            if access.isEnabledFor(logging.INFO):
+                elapsed = round(seconds * 1000, 1)
+                path = redact(scope["path"])
+                access.info(
+                    "%s %s %s %.1f ms",
+                    scope["method"],
+                    path,
+                    status,
+                    elapsed,
+                    extra={
+                        "fields": {
+                            "request_id": rid,
+                            "method": scope["method"],
+                            "path": path,
+                            "status": status,
+                            "duration_ms": elapsed,
+                        }
+                    },
+                )
             request_id.reset(token)

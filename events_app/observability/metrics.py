@@ -46,11 +46,24 @@ IN_FLIGHT = Gauge(
 CACHE_SECONDS = 5.0
 
 
+# The labelled children per (method, route, status): looking them up is most of the cost of
+# counting a request.  Bounded: unknown methods and statuses must not grow it for ever.
+_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+MAX_CHILDREN = 10_000
+
+
 def observe(method: str, route: str, status: int, seconds: float) -> None:
     # The exact code (a 429 is not a 404): few distinct values, and alerts can still match
     # a class with status=~"5..".
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(method, route).observe(seconds)
+    key = (method, route, status)
+    children = _children.get(key)
+    if children is None:
+        if len(_children) >= MAX_CHILDREN:
+            _children.clear()
+        children = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route))
+        _children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 class DatabaseState(Collector):

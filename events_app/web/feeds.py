@@ -28,7 +28,8 @@ from urllib.parse import urlencode
 
 from litestar import Controller, HttpMethod, Request, Response, route
 from litestar.params import PathParameter, QueryParameter
-from litestar.status_codes import HTTP_304_NOT_MODIFIED
+from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
+from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from events_app import urls
@@ -37,16 +38,18 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.feeds.cache import FeedEntry
 from events_app.feeds.queries import PublicScope
 from events_app.feeds.service import (
+    Address,
     FeedKind,
     PublicFeed,
     host_feed,
     personal_feed,
     public_feed,
+    served,
 )
 from events_app.tables import Series
 from events_app.web.api.types import is_id
 
-__all__ = ["FeedController"]
+__all__ = ["FastLane", "FeedController", "answer", "respond"]
 
 MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/* types
 PUBLIC_CACHE = "public, max-age=300"
@@ -59,6 +62,10 @@ FORMATS: dict[str, tuple[str, ...]] = {
 KINDS = frozenset(kind.value for kind in Series.Kind)
 # HEAD answers like GET without the body (calendar apps and link checkers ask with it).
 FEED_METHODS = [HttpMethod.GET, HttpMethod.HEAD]
+FAST_METHODS = frozenset(FEED_METHODS)
+# The request headers an answer depends on (with the address and the database).
+_CONDITION_HEADERS = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since"})
+Conditions = dict[str, str]
 
 Lang = Annotated[str | None, QueryParameter(description="nl (default) or en")]
 IcsName = Annotated[
@@ -81,8 +88,8 @@ def _name(filename: str) -> str:
     return filename[:-4]
 
 
-def _accepts_gzip(request: Request[Any, Any, Any]) -> bool:
-    for part in request.headers.get("accept-encoding", "").split(","):
+def _accepts_gzip(accept_encoding: str) -> bool:
+    for part in accept_encoding.split(","):
         coding, _, params = part.strip().partition(";")
         if coding.strip().lower() in ("gzip", "*"):
             q = params.strip().lower()
@@ -90,9 +97,9 @@ def _accepts_gzip(request: Request[Any, Any, Any]) -> bool:
     return False
 
 
-def _not_modified(request: Request[Any, Any, Any], entry: FeedEntry) -> bool:
+def _not_modified(conditions: Conditions, entry: FeedEntry) -> bool:
     """RFC 9110 §13.2.2: If-None-Match (weak comparison) wins; else If-Modified-Since."""
-    if_none_match = request.headers.get("if-none-match")
+    if_none_match = conditions.get("if-none-match")
     if if_none_match is not None:
         if if_none_match.strip() == "*":
             return True
@@ -102,7 +109,7 @@ def _not_modified(request: Request[Any, Any, Any], entry: FeedEntry) -> bool:
             if tag == ours:
                 return True
         return False
-    since = request.headers.get("if-modified-since")
+    since = conditions.get("if-modified-since")
     if since:
         try:
             moment: datetime = parsedate_to_datetime(since)
@@ -113,9 +120,12 @@ def _not_modified(request: Request[Any, Any, Any], entry: FeedEntry) -> bool:
     return False
 
 
-def respond(request: Request[Any, Any, Any], entry: FeedEntry, *, private: bool) -> Response[bytes]:
-    """The HTTP answer for a rendered feed: 200 (plain or gzip) or an empty 304."""
-    use_gzip = entry.gzipped is not None and _accepts_gzip(request)
+def answer(
+    method: str, conditions: Conditions, entry: FeedEntry, *, private: bool
+) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body for a rendered feed: 200 (plain or gzip) or an empty 304;
+    ``HEAD`` gets the headers of ``GET`` (its Content-Length too) and no body."""
+    use_gzip = entry.gzipped is not None and _accepts_gzip(conditions.get("accept-encoding") or "")
     headers = {
         "ETag": entry.gzip_etag if use_gzip else entry.etag,
         "Last-Modified": entry.last_modified_http,
@@ -124,21 +134,82 @@ def respond(request: Request[Any, Any, Any], entry: FeedEntry, *, private: bool)
     }
     if private:
         headers["X-Robots-Tag"] = "noindex"
-    if _not_modified(request, entry):
-        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    if _not_modified(conditions, entry):
+        return HTTP_304_NOT_MODIFIED, headers, b""
     if entry.filename:
         headers["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
     body = entry.body
     if use_gzip and entry.gzipped is not None:
         body = entry.gzipped
         headers["Content-Encoding"] = "gzip"
+    if method == HttpMethod.HEAD:
+        headers["Content-Length"] = str(len(body))
+        body = b""
+    return HTTP_200_OK, headers, body
+
+
+def respond(request: Request[Any, Any, Any], entry: FeedEntry, *, private: bool) -> Response[bytes]:
+    """The HTTP answer for a rendered feed, and a note for the fast lane (:class:`FastLane`)."""
+    status, headers, body = answer(
+        request.method, _conditions(request.scope), entry, private=private
+    )
+    if status == HTTP_304_NOT_MODIFIED:
+        return Response(b"", status_code=status, headers=headers)
     # The bytes are final: tell the compression middleware not to compress them again.
     ScopeState.from_scope(request.scope).is_cached = True
-    if request.method == HttpMethod.HEAD:
-        # Every header of the GET (the length of the body it would send too), no body.
-        headers["Content-Length"] = str(len(body))
-        return Response(b"", media_type=MEDIA_TYPE, headers=headers)
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _conditions(scope: Scope) -> Conditions:
+    """The request headers :func:`answer` reads (the first of each, as Litestar's do)."""
+    found: Conditions = {}
+    for name, value in scope["headers"]:
+        if name in _CONDITION_HEADERS:
+            found.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    return found
+
+
+def address(scope: Scope) -> Address:
+    """What a feed was asked for with: the answer depends on nothing else but the headers
+    that :func:`answer` reads (and the database, which :func:`served` checks)."""
+    return scope["path"], scope["query_string"]
+
+
+_CONTENT_TYPE = (b"content-type", f"{MEDIA_TYPE}; charset=utf-8".encode())
+
+
+class FastLane:
+    """Answers a poll of an address whose last answer is still current without the handler.
+
+    Calendars poll the same address all day, and nearly every poll changes nothing: then
+    :func:`served` (one shared snapshot read, no version query) gives the entry the handler
+    last served for this address, and the answer is built from it at once, with the same
+    :func:`answer` as the handler's.  Everything else (the first poll, after a change, errors,
+    SQLite) goes to the handler.  It runs after the app's middleware (request log, metrics,
+    input guard) and in place of the compression middleware, which feeds never need.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = str(scope.get("method", ""))
+        found = await served(address(scope)) if method in FAST_METHODS else None
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        entry, private = found
+        status, headers, body = answer(method, _conditions(scope), entry, private=private)
+        raw = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in headers.items()
+        ]
+        if status == HTTP_200_OK:
+            raw.append(_CONTENT_TYPE)
+            if "Content-Length" not in headers:
+                raw.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def _feed_url(base: str, language: Language, **filters: str | None) -> str:
@@ -155,13 +226,15 @@ async def _public(
     language: Language,
     url: str,
 ) -> Response[bytes]:
-    entry = await public_feed(PublicFeed(kind=kind, scope=scope, language=language, url=url))
+    feed = PublicFeed(kind=kind, scope=scope, language=language, url=url)
+    entry = await public_feed(feed, address(request.scope))
     return respond(request, entry, private=False)
 
 
 class FeedController(Controller):
     path = "/feeds"
     tags = ["feeds"]
+    middleware = [FastLane]
 
     @route(
         "/all.ics",
@@ -269,7 +342,7 @@ class FeedController(Controller):
         http_method=FEED_METHODS,
     )
     async def personal(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
-        entry = await personal_feed(_name(filename))
+        entry = await personal_feed(_name(filename), address(request.scope))
         return respond(request, entry, private=True)
 
     @route(
@@ -279,5 +352,5 @@ class FeedController(Controller):
         http_method=FEED_METHODS,
     )
     async def hosts(self, request: Request[Any, Any, Any], filename: IcsName) -> Response[bytes]:
-        entry = await host_feed(_name(filename))
+        entry = await host_feed(_name(filename), address(request.scope))
         return respond(request, entry, private=True)

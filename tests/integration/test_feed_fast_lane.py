@@ -1,0 +1,128 @@
+"""The fast lane: a poll of an address whose last answer is still current is answered without
+the handler (PostgreSQL: the database snapshot has not moved), with the very same answer; a
+committed change is seen by the next poll."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from events_app import clock, db
+from events_app.feeds import cache
+from events_app.web import feeds as web_feeds
+from tests.factories import make_organisation
+from tests.feed_factories import (
+    make_attendee,
+    make_occurrence,
+    make_series,
+    register,
+    touch_date,
+    wall,
+)
+
+NOW = datetime(2026, 9, 15, 10, 0, tzinfo=UTC)
+pytestmark = pytest.mark.skipif(not db.is_postgres(), reason="the snapshot check is PostgreSQL's")
+
+
+@pytest.fixture(autouse=True)
+def frozen_now() -> Iterator[datetime]:
+    cache.clear()
+    with clock.frozen(NOW) as now:
+        yield now
+
+
+@pytest.fixture
+def handled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The feeds the handlers were asked for (the fast lane does not ask them)."""
+    calls: list[str] = []
+    for name in ("public_feed", "personal_feed", "host_feed"):
+        original = getattr(web_feeds, name)
+
+        def counting(*args: Any, _original: Any = original, _name: str = name) -> Any:
+            calls.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(web_feeds, name, counting)
+    return calls
+
+
+def same(a: httpx.Response, b: httpx.Response) -> None:
+    assert a.status_code == b.status_code
+    assert a.content == b.content
+    drop = {"x-request-id"}
+    assert {k: v for k, v in a.headers.items() if k not in drop} == {
+        k: v for k, v in b.headers.items() if k not in drop
+    }
+
+
+async def test_a_current_answer_comes_from_the_fast_lane_unchanged(
+    client: httpx.AsyncClient, handled: list[str]
+) -> None:
+    org = await make_organisation()
+    series = await make_series(org, "ontmoeting", title="Ontmoeting")
+    dates = [
+        await make_occurrence(series, wall(2026, 10, 1, 15) + timedelta(weeks=n)) for n in range(3)
+    ]
+    person = await make_attendee()
+    await register(dates[0], person)
+    for path in (
+        "/feeds/all.ics?lang=en",
+        "/feeds/series/ontmoeting.ics",
+        f"/feeds/dates/{dates[1]}.ics",
+        f"/feeds/me/{person.feed_token}.ics",
+    ):
+        first = await client.get(path, headers={"Accept-Encoding": "identity"})
+        assert first.status_code == 200
+        etag = first.headers["etag"]
+        del handled[:]
+        for headers in (
+            {"Accept-Encoding": "identity"},
+            {"Accept-Encoding": "gzip"},
+            {"Accept-Encoding": "identity", "If-None-Match": etag},
+            {"If-Modified-Since": first.headers["last-modified"]},
+        ):
+            fast = await client.get(path, headers=headers)
+            fast_head = await client.head(path, headers=headers)
+            assert handled == [], (path, headers)
+            cache.served_cache.clear()  # the same requests through the handler
+            slow = await client.get(path, headers=headers)
+            cache.served_cache.clear()
+            slow_head = await client.head(path, headers=headers)
+            assert len(handled) == 2
+            del handled[:]
+            same(fast, slow)
+            same(fast_head, slow_head)
+
+
+async def test_a_committed_change_is_seen_by_the_next_poll(
+    client: httpx.AsyncClient, handled: list[str]
+) -> None:
+    org = await make_organisation()
+    series = await make_series(org, "ontmoeting", title="Ontmoeting")
+    date = await make_occurrence(series, wall(2026, 10, 1, 15))
+    first = await client.get("/feeds/series/ontmoeting.ics")
+    etag = first.headers["etag"]
+    assert (
+        await client.get("/feeds/series/ontmoeting.ics", headers={"If-None-Match": etag})
+    ).status_code == 304
+    with clock.frozen(NOW + timedelta(minutes=1)):
+        await touch_date(date, topic="Nieuw thema")
+        after = await client.get("/feeds/series/ontmoeting.ics", headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert b"Nieuw thema" in after.content
+
+
+async def test_the_next_day_is_not_answered_from_yesterday(client: httpx.AsyncClient) -> None:
+    """The cutoff (which past dates stay in the feed) moves once a day, with no commit."""
+    org = await make_organisation()
+    series = await make_series(org, "ontmoeting", title="Ontmoeting")
+    await make_occurrence(series, wall(2026, 9, 1, 15))  # 14 days before NOW
+    before = await client.get("/feeds/series/ontmoeting.ics")
+    assert before.content.count(b"BEGIN:VEVENT") == 1
+    with clock.frozen(NOW + timedelta(days=90)):
+        later = await client.get("/feeds/series/ontmoeting.ics")
+    assert later.content.count(b"BEGIN:VEVENT") == 0
