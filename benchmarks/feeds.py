@@ -52,8 +52,9 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ADMIN_URL, free_port, fresh_database, percentile, served
+# Run as a file (benchmarks/NAME.py) or as a module (-m benchmarks.NAME), from anywhere.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks._common import ADMIN_URL, free_port, fresh_database, percentile, served
 
 DB_NAME = "events_bench_feeds"
 AMS = ZoneInfo("Europe/Amsterdam")

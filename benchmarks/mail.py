@@ -27,8 +27,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import free_port, fresh_database
+# Run as a file (benchmarks/NAME.py) or as a module (-m benchmarks.NAME), from anywhere.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks._common import free_port, fresh_database
 
 DB_NAME = "events_bench_mail"
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,8 +24,9 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import free_port, fresh_database, percentile, served
+# Run as a file (benchmarks/NAME.py) or as a module (-m benchmarks.NAME), from anywhere.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks._common import free_port, fresh_database, percentile, served
 
 DB_NAME = "events_bench_registration"
 counter = itertools.count()

@@ -1,7 +1,7 @@
 """The soak test: 2 app processes and 2 workers on PostgreSQL under mixed traffic, with faults.
 
-    .venv/bin/python -m benchmarks.soak              # 5 minutes
-    .venv/bin/python -m benchmarks.soak --minutes 1  # a quick run
+    .venv/bin/python benchmarks/soak.py              # 5 minutes
+    .venv/bin/python benchmarks/soak.py --minutes 1  # a quick run
 
 It makes a fresh database, an SMTP sink (``benchmarks/soak_sink.py``) that records every
 Message-ID it receives, two ``events-app serve`` processes (two ports) and two
@@ -45,6 +45,8 @@ import asyncpg
 import httpx
 from icalendar import Calendar
 
+# Run as a file (benchmarks/soak.py) or as a module (-m benchmarks.soak), from anywhere.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import ADMIN_URL, ROOT, free_port, fresh_database, percentile
 
 EVENTS_APP = str(ROOT / ".venv" / "bin" / "events-app")

@@ -30,6 +30,9 @@ class Recorder:
 
 
 def main() -> None:
+    if len(sys.argv) != 3 or not sys.argv[1].isdigit():
+        print(__doc__)
+        raise SystemExit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
     port, path = int(sys.argv[1]), sys.argv[2]
     controller = Controller(Recorder(path), hostname="127.0.0.1", port=port)
     controller.start()

@@ -1,0 +1,1 @@
+"""Benchmarks: run each as ``.venv/bin/python benchmarks/NAME.py`` (see the README)."""
