@@ -299,14 +299,30 @@ async def _register_in_transaction(request: _Request) -> Receipt:
         await _lock_series(request.subscribe_series)
         dates = dates + await _dates_added_meanwhile(request)
     locked = await seats.lock_dates([row["id"] for row in dates])
+    # The series' seats and waiting list, read again after the locks (a statement of its own,
+    # so it sees what an organiser who held them committed): a capacity raised meanwhile
+    # must not leave this person waiting beside a free seat.
+    rules = {
+        row["id"]: row
+        for row in await Series.select(Series.id, Series.capacity, Series.waitlist).where(
+            Series.id.is_in(sorted({row["series"] for row in dates}))
+        )
+    }
     now = clock.now()  # after the locks: the waiting list is ordered by this instant
     fresh = []
     for row in dates:
         date = locked.get(row["id"])
-        if date is None:
+        if date is None or row["series"] not in rules:
             raise NotFound("date_unknown", "One of the chosen dates does not exist.")
         # The date may have been moved, cancelled or filled since it was read.
-        row = {**row, "status": date["status"], "starts_at": date["starts_at"]}
+        series = rules[row["series"]]
+        row = {
+            **row,
+            "status": date["status"],
+            "starts_at": date["starts_at"],
+            "series_capacity": series["capacity"],
+            "waitlist": series["waitlist"],
+        }
         if request.source == "self":
             check_open(_facts(row), now)
         elif row["status"] != Occurrence.Status.scheduled:

@@ -243,6 +243,13 @@ async def test_schedule_changes_race_registrations(
     )
     requests.append(
         client.post(
+            f"/api/v1/occurrences/{ahead[5]}/move",
+            json={"local_start": "2026-12-26T10:00"},
+            headers=organiser.headers,
+        )
+    )
+    requests.append(
+        client.post(
             f"/api/v1/occurrences/{ahead[3]}/cancel",
             json={"reason": "Ziek"},
             headers=organiser.headers,
@@ -276,17 +283,23 @@ async def test_a_lock_held_too_long_is_a_plain_busy_answer(
         form = await client.get(f"/events/ontmoeting/register?date={date}")
         found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form.text)
         assert found is not None
-        # held longer than the timeout: both the API and the page say "busy, try again"
-        api = await _register(client, "geduld@example.org", occurrence_ids=[date])
-        page = await client.post(
-            "/events/ontmoeting/register",
-            data={
-                "csrf_token": found.group(1),
-                "dates": str(date),
-                "name": "Alex",
-                "email": "alex@example.org",
-            },
-            headers={"Accept": "text/html"},
+        # Held longer than the timeout: both the API and the page say "busy, try again" (and
+        # do not wait for the lock as long as it is held: that would hang this test).
+        api = await asyncio.wait_for(
+            _register(client, "geduld@example.org", occurrence_ids=[date]), timeout=10
+        )
+        page = await asyncio.wait_for(
+            client.post(
+                "/events/ontmoeting/register",
+                data={
+                    "csrf_token": found.group(1),
+                    "dates": str(date),
+                    "name": "Alex",
+                    "email": "alex@example.org",
+                },
+                headers={"Accept": "text/html"},
+            ),
+            timeout=10,
         )
     finally:
         await tx.rollback()

@@ -27,6 +27,7 @@ NEW_PERSON = [
     "SELECT occurrence",  # the dates with their series' and organisation's rules
     "SELECT question",  # the questions to check the answers against
     "SELECT occurrence",  # the dates, locked in id order
+    "SELECT series",  # seats and waiting list read again under the locks (a raise meanwhile)
     "SELECT attendee",  # is the address known?
     "INSERT attendee",
     "UPDATE occurrence",  # the seat, taken with a conditional update
@@ -43,6 +44,7 @@ KNOWN_PERSON = [
     "SELECT occurrence",
     "SELECT question",
     "SELECT occurrence",
+    "SELECT series",
     "SELECT attendee",
     "SELECT registration",  # what this address has on these dates already
     "INSERT throttle",
