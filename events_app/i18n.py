@@ -149,7 +149,7 @@ def format_span(local_start: datetime, local_end: datetime, tz: str, language: s
     )
 
 
-def _paragraphs(value: str) -> Markup:
+def _lines(value: str) -> Markup:
     """Plain text written by a person, safe in HTML: escaped, line breaks kept."""
     lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return Markup("<br>\n").join(escape(line) for line in lines)
@@ -176,7 +176,7 @@ def mail_environment(language: str) -> Environment:
     env.install_gettext_translations(  # type: ignore[attr-defined]
         translations(language), newstyle=True
     )
-    env.filters["paragraphs"] = _paragraphs
+    env.filters["lines"] = _lines  # mail: line breaks kept (pages' "paragraphs" makes <p>s)
     env.globals["language"] = choose_language(language)
     return env
 

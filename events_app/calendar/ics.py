@@ -14,11 +14,11 @@ Why this module looks the way it does:
   identical bytes.  Header and VTIMEZONE blocks are cached here (pure functions of their input).
 * **Own VTIMEZONE builder.**  icalendar 7.3's ``add_missing_timezones`` writes the DAYLIGHT
   onset in the *new* offset (Europe/Amsterdam: ``03:00`` instead of ``02:00``), so clients that
-  trust the embedded VTIMEZONE switch an hour late, the mistake pretix makes.  RFC 5545 §3.6.5
+  trust the embedded VTIMEZONE switch an hour late.  RFC 5545 §3.6.5
   wants the onset as wall clock time in the TZOFFSETFROM offset; :func:`vtimezone` finds every
   transition from the zoneinfo database to the second and writes it that way.
 * **Local times with TZID.**  Events happen at a wall-clock time in a place; UTC-only feeds
-  (Indico) break when DST rules change, floating times break for travellers.
+  break when DST rules change, floating times break for travellers.
 """
 
 from __future__ import annotations

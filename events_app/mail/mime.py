@@ -13,15 +13,14 @@ A mail about several dates has no inline calendar part (an iTIP object carries o
 ``application/ics`` attachment per date.  Mails without an invitation are just the
 ``multipart/alternative``.
 
-Why not ``email.message``: building is what limits sending (STACK-NOTES.md).  ``EmailMessage``
-with ``policy.default`` costs ~3 ms a message, the compat32 ``email.mime`` classes still ~2 ms
-here, most of it folding headers and (for quoted-printable) encoding bodies in pure Python.
-The structure above never varies, so it is written directly: bodies in base64 (C code, 7-bit
-safe, lines of 76), boundaries that cannot occur in base64 ("=_" never does), and headers that
-are plain ASCII or folded by ``policy.SMTP`` (RFC 2047) when they are not.  Every
+Why not ``email.message``: building, not sending, is what limits delivery (measured).
+``EmailMessage`` with ``policy.default`` costs ~3 ms a message, the compat32 ``email.mime``
+classes still ~2 ms here, most of it folding headers and (for quoted-printable) encoding bodies
+in pure Python. The structure above never varies, so it is written directly: bodies in base64 (C
+code, 7-bit safe, lines of 76), boundaries that cannot occur in base64 ("=_" never does), and
+headers that are plain ASCII or folded by ``policy.SMTP`` (RFC 2047) when they are not. Every
 header value has already been cleaned of line breaks (:mod:`events_app.mail.headers`); the
-writer refuses a CR or LF anyway.  Tests parse the result with ``policy.default``.
-"""
+writer refuses a CR or LF anyway. Tests parse the result with ``policy.default``."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Seats are counted in ``Occurrence.confirmed_count`` and taken with one conditional UPDATE
 (``… WHERE confirmed_count < capacity``), which is atomic on both databases: PostgreSQL holds
 the row lock until commit, SQLite's ``BEGIN IMMEDIATE`` lets one writer in at a time.  A plain
-"count, then insert" oversells on PostgreSQL (see STACK-NOTES.md).
+"count, then insert" oversells on PostgreSQL (two transactions both count a free seat).
 """
 
 from __future__ import annotations

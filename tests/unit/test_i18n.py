@@ -102,4 +102,4 @@ def test_mail_environment_escapes_html_and_not_text() -> None:
     )
     text = env.get_template("mail/base.txt").render(**{**values, "name": "<b>"}, kind="")
     assert "Hallo <b>," in text and "<b>Vet</b>" in text
-    assert str(i18n._paragraphs("<a>\nb")) == "&lt;a&gt;<br>\nb"
+    assert str(i18n._lines("<a>\nb")) == "&lt;a&gt;<br>\nb"
