@@ -22,6 +22,7 @@ from events_app.web.api.error_docs import ErrorResponses
 from events_app.web.api_docs import api_docs_plugin
 from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
+from events_app.web.feeds import FastLane
 from events_app.web.input_guard import InputGuard
 from events_app.web.pages.errors import html_aware
 from events_app.web.routes import route_handlers
@@ -66,7 +67,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=route_handlers(settings),
         lifespan=[lifespan],
-        middleware=[RequestLogMiddleware, InputGuard, session_config(settings).middleware],
+        # FastLane: polls of feeds whose last answer is current (web/feeds.py).
+        middleware=[
+            RequestLogMiddleware,
+            FastLane,
+            InputGuard,
+            session_config(settings).middleware,
+        ],
         exception_handlers=html_aware(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         plugins=[ErrorResponses()],
         openapi_config=OpenAPIConfig(

@@ -107,6 +107,10 @@ class FeedEntry:
     last_modified_http: str
     filename: str | None = None  # for downloads (Content-Disposition)
     gzipped: bytes | None = field(default=None, repr=False)
+    # Answers' headers as sent, per kind of answer (the web layer's fast lane fills it).
+    encoded_headers: dict[Hashable, list[tuple[bytes, bytes]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def gzip_etag(self) -> str:

@@ -54,8 +54,19 @@ def _language(value: object) -> Language:
     return "en" if value == "en" else "nl"
 
 
+_last_cutoff: tuple[datetime, int, datetime] | None = None
+
+
 def _cutoff() -> datetime:
-    return queries.cutoff_for(clock.now(), get_settings().feed_past_days)
+    """Asked on every poll: computed again only when the second or the setting changed."""
+    global _last_cutoff
+    now, days = clock.now(), get_settings().feed_past_days
+    last = _last_cutoff
+    if last is not None and last[0] == now and last[1] == days:
+        return last[2]
+    cutoff = queries.cutoff_for(now, days)
+    _last_cutoff = (now, days, cutoff)
+    return cutoff
 
 
 def _unknown() -> NotFound:

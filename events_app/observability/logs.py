@@ -8,6 +8,7 @@ are client addresses, names or e-mail addresses.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -95,6 +96,15 @@ def configure_logging(fmt: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+_ID_PREFIX = os.urandom(8).hex()  # per process; the counter makes each id unique in it
+_ID_COUNTER = itertools.count()
+
+
+def _new_id() -> str:
+    """A fresh request id: 32 hex characters, unique across processes (no syscall)."""
+    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
 class RequestLogMiddleware:
     """Give every request an id (``X-Request-ID``, taken from the caller when it is sane) and
     log one line when it is answered."""
@@ -110,7 +120,7 @@ class RequestLogMiddleware:
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 given = value.decode("latin-1")
-        rid = given if _GOOD_ID.match(given) else os.urandom(16).hex()
+        rid = given if _GOOD_ID.match(given) else _new_id()
         token = request_id.set(rid)
         started = time.perf_counter()
         metrics.IN_FLIGHT.inc()
@@ -121,7 +131,11 @@ class RequestLogMiddleware:
             nonlocal status, answered
             if message["type"] == "http.response.start":
                 status, answered = message["status"], True
-                MutableScopeHeaders.from_message(message)["X-Request-ID"] = rid
+                headers = message.get("headers", ())
+                if any(name.lower() == b"x-request-id" for name, _ in headers):
+                    MutableScopeHeaders.from_message(message)["X-Request-ID"] = rid
+                else:  # the usual case, without decoding every header
+                    message["headers"] = [*headers, (b"x-request-id", rid.encode("latin-1"))]
             await send(message)
 
         try:

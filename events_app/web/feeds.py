@@ -63,6 +63,7 @@ KINDS = frozenset(kind.value for kind in Series.Kind)
 # HEAD answers like GET without the body (calendar apps and link checkers ask with it).
 FEED_METHODS = [HttpMethod.GET, HttpMethod.HEAD]
 FAST_METHODS = frozenset(FEED_METHODS)
+FEEDS_PREFIX = "/feeds/"
 # The request headers an answer depends on (with the address and the database).
 _CONDITION_HEADERS = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since"})
 Conditions = dict[str, str]
@@ -171,8 +172,9 @@ def _conditions(scope: Scope) -> Conditions:
 
 def address(scope: Scope) -> Address:
     """What a feed was asked for with: the answer depends on nothing else but the headers
-    that :func:`answer` reads (and the database, which :func:`served` checks)."""
-    return scope["path"], scope["query_string"]
+    that :func:`answer` reads (and the database, which :func:`served` checks).  The raw path
+    is part of it because the input guard's verdict depends on it too."""
+    return scope["path"], scope.get("raw_path"), scope["query_string"]
 
 
 _CONTENT_TYPE = (b"content-type", f"{MEDIA_TYPE}; charset=utf-8".encode())
@@ -185,8 +187,13 @@ class FastLane:
     :func:`served` (one shared snapshot read, no version query) gives the entry the handler
     last served for this address, and the answer is built from it at once, with the same
     :func:`answer` as the handler's.  Everything else (the first poll, after a change, errors,
-    SQLite) goes to the handler.  It runs after the app's middleware (request log, metrics,
-    input guard) and in place of the compression middleware, which feeds never need.
+    SQLite) goes on to the input guard and the handler.
+
+    It is app middleware right after the request log (which logs and counts its answers too):
+    an address is only remembered once the input guard has let it through to the handler, and
+    the guard's verdict depends on nothing but the address (path, raw path and query; GET and
+    HEAD carry no body), so it would let it through again.  The session middleware skips
+    feeds anyway, and the compression middleware is never needed (feeds are gzipped once).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -194,20 +201,28 @@ class FastLane:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = str(scope.get("method", ""))
-        found = await served(address(scope)) if method in FAST_METHODS else None
+        found = None
+        if method in FAST_METHODS and scope["path"].startswith(FEEDS_PREFIX):
+            found = await served(address(scope))
         if found is None:
             await self.app(scope, receive, send)
             return
         entry, private = found
         status, headers, body = answer(method, _conditions(scope), entry, private=private)
-        raw = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in headers.items()
-        ]
-        if status == HTTP_200_OK:
-            raw.append(_CONTENT_TYPE)
-            if "Content-Length" not in headers:
-                raw.append((b"content-length", str(len(body)).encode()))
+        # The encoded headers depend only on these (the entry is one version of one feed).
+        key = (private, method, status, headers["ETag"], headers.get("Content-Encoding"))
+        encoded = entry.encoded_headers.get(key)
+        if encoded is None:
+            encoded = [
+                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                for name, value in headers.items()
+            ]
+            if status == HTTP_200_OK:
+                encoded.append(_CONTENT_TYPE)
+                if "Content-Length" not in headers:
+                    encoded.append((b"content-length", str(len(body)).encode()))
+            entry.encoded_headers[key] = encoded
+        raw = list(encoded)  # middleware further out adds to the list it is given
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -234,7 +249,6 @@ async def _public(
 class FeedController(Controller):
     path = "/feeds"
     tags = ["feeds"]
-    middleware = [FastLane]
 
     @route(
         "/all.ics",

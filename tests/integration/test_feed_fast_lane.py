@@ -126,3 +126,27 @@ async def test_the_next_day_is_not_answered_from_yesterday(client: httpx.AsyncCl
     with clock.frozen(NOW + timedelta(days=90)):
         later = await client.get("/feeds/series/ontmoeting.ics")
     assert later.content.count(b"BEGIN:VEVENT") == 0
+
+
+async def test_the_fast_lane_is_logged_and_never_skips_the_input_guard(
+    client: httpx.AsyncClient, handled: list[str]
+) -> None:
+    org = await make_organisation()
+    series = await make_series(org, "ontmoeting", title="Ontmoeting")
+    await make_occurrence(series, wall(2026, 10, 1, 15))
+    assert (await client.get("/feeds/series/ontmoeting.ics")).status_code == 200
+    del handled[:]
+    counted = await answered_200()
+    fast = await client.get("/feeds/series/ontmoeting.ics", headers={"X-Request-ID": "poll-1"})
+    assert fast.status_code == 200 and handled == []
+    assert fast.headers["x-request-id"] == "poll-1"
+    # Other addresses of the same feed were never let through: the guard answers them.
+    assert (await client.get("/feeds/series/ontmoeting.ics?lang=%00")).status_code == 400
+    assert (await client.get("/feeds/series/ontmoeting%00.ics")).status_code == 404
+    assert await answered_200() == counted + 1  # the metrics count fast answers too
+
+
+async def answered_200() -> float:
+    from events_app.observability.metrics import REQUESTS
+
+    return REQUESTS.labels("GET", "/feeds/series/{filename}", "200")._value.get()
