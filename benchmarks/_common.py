@@ -48,29 +48,40 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# How the app is served: "production" is what ``events-app serve`` runs (events_app.cli);
+# the others are there to compare servers.  Every side of a ratio uses the same one.
+SERVERS = ("production", "uvicorn-h11", "uvicorn-uvloop", "granian")
+SERVER = os.environ.get("EVENTS_BENCH_SERVER", "production")
+
+
+def server_command(app: str, port: int, workers: int, server: str | None = None) -> list[str]:
+    """The command that serves the ASGI factory ``app`` on ``port`` with ``workers``."""
+    from events_app.cli import UVICORN_HTTP, UVICORN_LOOP
+
+    server = server or SERVER
+    if server == "granian":
+        return [
+            str(Path(sys.executable).with_name("granian")),
+            "--interface", "asgi", "--factory", "--workers", str(workers), "--loop", "uvloop",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", app,
+        ]  # fmt: skip
+    loop, http = {
+        "production": (UVICORN_LOOP, UVICORN_HTTP),
+        "uvicorn-h11": ("asyncio", "h11"),
+        "uvicorn-uvloop": ("uvloop", "httptools"),
+    }[server]
+    return [
+        sys.executable, "-m", "uvicorn", app, "--factory", "--workers", str(workers),
+        "--loop", loop, "--http", http, "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+
+
 @contextmanager
 def served(app: str, port: int, env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Run ``uvicorn APP --factory`` with ``workers`` processes until the block ends."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            app,
-            "--factory",
-            "--workers",
-            str(workers),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env={**os.environ, **env},
-        cwd=ROOT,
-    )
+    """Serve the ASGI factory ``app`` with ``workers`` processes (see SERVER) until the block
+    ends."""
+    proc = subprocess.Popen(server_command(app, port, workers), env={**os.environ, **env}, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

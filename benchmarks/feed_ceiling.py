@@ -45,3 +45,29 @@ async def health() -> dict[str, str]:
 
 def create_app() -> Litestar:
     return Litestar(route_handlers=[feed, small, not_modified, health], debug=False)
+
+
+def main() -> int:
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks._common import ROOT, SERVER, SERVERS, server_command
+
+    parser = argparse.ArgumentParser(
+        description="Serve the bare ceiling app (benchmarks/feeds.py starts it by itself).",
+        epilog="FEED_CEILING_FILE and FEED_CEILING_SMALL_FILE name the bodies it sends.",
+    )
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=SERVERS, default=SERVER)
+    args = parser.parse_args()
+    command = server_command(
+        "benchmarks.feed_ceiling:create_app", args.port, args.workers, args.server
+    )
+    os.chdir(ROOT)
+    os.execv(command[0], command)  # the server itself, so signals reach it
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -54,7 +54,16 @@ import httpx
 
 # Run as a file (benchmarks/NAME.py) or as a module (-m benchmarks.NAME), from anywhere.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks._common import ADMIN_URL, free_port, fresh_database, percentile, served
+from benchmarks import _common
+from benchmarks._common import (
+    ADMIN_URL,
+    SERVER,
+    SERVERS,
+    free_port,
+    fresh_database,
+    percentile,
+    served,
+)
 
 DB_NAME = "events_bench_feeds"
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -279,7 +288,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2, help="best of N, interleaved")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--server", choices=SERVERS, default=SERVER, help="how app and ceiling are served"
+    )
     args = parser.parse_args()
+    os.environ["EVENTS_BENCH_SERVER"] = args.server
+    _common.SERVER = args.server
     use_wrk = shutil.which("wrk") is not None
     load_before = os.getloadavg()[0]
 
@@ -353,7 +367,8 @@ def main() -> int:
         asyncio.run(_drop())
     tool = f"wrk -t2 -c{args.connections}" if use_wrk else "httpx"
     print(
-        f"\nload: {tool}, {args.seconds} s each, best of {args.rounds} interleaved rounds;"
+        f"\nserver: {args.server}; load: {tool}, {args.seconds} s each,"
+        f" best of {args.rounds} interleaved rounds;"
         f" cold/changed: httpx, 2 clients.  Load average {load_before:.1f} before,"
         f" {os.getloadavg()[0]:.1f} after (2 cores)."
     )

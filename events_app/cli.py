@@ -20,6 +20,12 @@ __all__ = ["main"]
 T = TypeVar("T")
 
 
+# The production server (chosen by measurement, see the README's "Measured"): uvicorn on
+# uvloop with the httptools parser.  benchmarks/_common.py serves with the same settings.
+UVICORN_LOOP = "uvloop"
+UVICORN_HTTP = "httptools"
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -44,6 +50,8 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers,
+        loop=UVICORN_LOOP,
+        http=UVICORN_HTTP,
         log_config=None,  # ours (configure_logging); one line per request comes from the app
         access_log=False,
         proxy_headers=True,
