@@ -38,14 +38,21 @@ async def test_the_outermost_transaction_turns_lock_trouble_into_busy(
     database: None, exc: Exception
 ) -> None:
     with pytest.raises(Busy) as raised:
-        async with db.transaction():
-            async with db.transaction():  # joined: passes the error on untouched
-                try:
-                    raise exc
-                except Busy:  # pragma: no cover - only the outermost call decides
-                    pytest.fail("a joined transaction turned the error into Busy")
+        # the second one joins the first: only the outermost turns the error into Busy
+        async with db.transaction(), db.transaction():
+            raise exc
     assert raised.value.__cause__ is exc
     assert (raised.value.status_code, raised.value.retry_after) == (503, 2)
+
+
+async def test_a_joined_transaction_leaves_the_decision_to_the_outermost(database: None) -> None:
+    locked = sqlite3.OperationalError("database is locked")
+    with pytest.raises(Busy):
+        async with db.transaction():
+            with pytest.raises(sqlite3.OperationalError):
+                async with db.transaction():
+                    raise locked
+            raise locked
 
 
 async def test_other_errors_leave_the_transaction_unchanged(database: None) -> None:
