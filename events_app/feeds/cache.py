@@ -107,8 +107,9 @@ class FeedEntry:
     last_modified_http: str
     filename: str | None = None  # for downloads (Content-Disposition)
     gzipped: bytes | None = field(default=None, repr=False)
-    # Answers' headers as sent, per kind of answer (the web layer's fast lane fills it).
-    encoded_headers: dict[Hashable, list[tuple[bytes, bytes]]] = field(
+    # Answers as sent (status, encoded headers, body) per kind of request: the web layer's
+    # fast lane fills it.
+    encoded_answers: dict[Hashable, tuple[int, list[tuple[bytes, bytes]], bytes]] = field(
         default_factory=dict, repr=False
     )
 

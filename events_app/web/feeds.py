@@ -64,6 +64,7 @@ KINDS = frozenset(kind.value for kind in Series.Kind)
 FEED_METHODS = [HttpMethod.GET, HttpMethod.HEAD]
 FAST_METHODS = frozenset(FEED_METHODS)
 FEEDS_PREFIX = "/feeds/"
+MAX_ANSWERS_PER_ENTRY = 32
 # The request headers an answer depends on (with the address and the database).
 _CONDITION_HEADERS = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since"})
 Conditions = dict[str, str]
@@ -208,11 +209,20 @@ class FastLane:
             await self.app(scope, receive, send)
             return
         entry, private = found
-        status, headers, body = answer(method, _conditions(scope), entry, private=private)
-        # The encoded headers depend only on these (the entry is one version of one feed).
-        key = (private, method, status, headers["ETag"], headers.get("Content-Encoding"))
-        encoded = entry.encoded_headers.get(key)
-        if encoded is None:
+        conditions = _conditions(scope)
+        # The answer is a function of these alone (the entry is one version of one feed), so
+        # it is built and encoded once; a few kinds per entry (capped: If-None-Match is free
+        # text) cover every calendar client.
+        key = (
+            private,
+            method,
+            conditions.get("accept-encoding"),
+            conditions.get("if-none-match"),
+            conditions.get("if-modified-since"),
+        )
+        known = entry.encoded_answers.get(key)
+        if known is None:
+            status, headers, body = answer(method, conditions, entry, private=private)
             encoded = [
                 (name.lower().encode("latin-1"), value.encode("latin-1"))
                 for name, value in headers.items()
@@ -221,7 +231,10 @@ class FastLane:
                 encoded.append(_CONTENT_TYPE)
                 if "Content-Length" not in headers:
                     encoded.append((b"content-length", str(len(body)).encode()))
-            entry.encoded_headers[key] = encoded
+            known = (status, encoded, body)
+            if len(entry.encoded_answers) < MAX_ANSWERS_PER_ENTRY:
+                entry.encoded_answers[key] = known
+        status, encoded, body = known
         raw = list(encoded)  # middleware further out adds to the list it is given
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": body, "more_body": False})
