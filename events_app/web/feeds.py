@@ -151,7 +151,8 @@ def answer(
 
 
 def respond(request: Request[Any, Any, Any], entry: FeedEntry, *, private: bool) -> Response[bytes]:
-    """The HTTP answer for a rendered feed, and a note for the fast lane (:class:`FastLane`)."""
+    """The HTTP answer for a rendered feed (:class:`FastLane` answers with the same
+    :func:`answer`)."""
     status, headers, body = answer(
         request.method, _conditions(request.scope), entry, private=private
     )
