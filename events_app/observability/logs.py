@@ -24,6 +24,7 @@ from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from events_app.domain.errors import DomainError
 from events_app.observability import metrics
 
 __all__ = [
@@ -140,9 +141,9 @@ class RequestLogMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except HTTPException as exc:
-            # Raised by a middleware further in (a route's own errors are answered inside):
-            # Litestar answers it with its status, outside this middleware.
+        except (HTTPException, DomainError) as exc:
+            # Raised by a middleware further in (a route's own errors are answered inside),
+            # e.g. the input guard: Litestar answers it with its status, outside this one.
             if not answered:
                 status = exc.status_code
             raise

@@ -361,3 +361,22 @@ async def test_a_body_over_the_cap_is_413(client: httpx.AsyncClient, world: Worl
         "/login", data={"email": "x" * MAX_BODY}, headers={"Accept": "text/html"}
     )
     _expect(response, 413)
+
+
+async def test_a_refused_input_is_logged_and_counted_with_its_own_status(
+    client: httpx.AsyncClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from tests.integration.test_rate_limited import _access_lines, _counted
+
+    caplog.set_level(logging.INFO, logger="events_app.access")
+    path = f"/api/v1/organisations/{world.organiser.organisation_id}/mails"
+    route = "/api/v1/organisations/{organisation_id}/mails"
+    before = await _counted(client, "GET", route, "400")
+    errors = await _counted(client, "GET", route, "500")
+    response = await client.get(path + "?status=x%00", headers=world.organiser.headers)
+    _expect(response, 400)
+    assert [line["status"] for line in _access_lines(caplog, path)] == [400]
+    assert await _counted(client, "GET", route, "400") == before + 1
+    assert await _counted(client, "GET", route, "500") == errors
