@@ -15,7 +15,7 @@ from events_app.mail.facts import Job, Unsendable
 from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
-__all__ = ["ACCOUNT_KINDS", "build_account_mail"]
+__all__ = ["ACCOUNT_KINDS", "build_account_mail", "build_site_mail"]
 
 
 def build_account_mail(job: Job, *, mail_from: str, now: datetime) -> tuple[Envelope, bytes, str]:
@@ -42,7 +42,17 @@ def build_account_mail(job: Job, *, mail_from: str, now: datetime) -> tuple[Enve
     env = mail_environment(language)
     text = env.get_template(f"mail/{job.kind}.txt").render(values)
     html = env.get_template(f"mail/{job.kind}.html").render(values)
-    envelope, data = build_mime(
+    envelope, data = build_site_mail(
+        job, language=language, subject=subject, text=text, html=html, mail_from=mail_from, now=now
+    )
+    return envelope, data, subject
+
+
+def build_site_mail(
+    job: Job, *, language: str, subject: str, text: str, html: str, mail_from: str, now: datetime
+) -> tuple[Envelope, bytes]:
+    """A mail from the site itself (no organisation): replies come back to the site's address."""
+    return build_mime(
         message_id=job.message_id,
         from_name=SITE_NAME[language],
         from_address=mail_from,
@@ -58,4 +68,3 @@ def build_account_mail(job: Job, *, mail_from: str, now: datetime) -> tuple[Enve
         method=None,
         date=now,
     )
-    return envelope, data, subject

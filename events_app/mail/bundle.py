@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from events_app import urls
 from events_app.i18n import SITE_NAME, choose_language, format_time, mail_environment, translate
+from events_app.mail.account_mail import build_site_mail
 from events_app.mail.content import Content, method_for, tidy, view
 from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.headers import BadAddress, check_address
@@ -201,20 +202,13 @@ def _link_mail(
         "lookup_url": urls.absolute("/manage"),
     }
     text, html = _render(job.kind, values, language)
-    envelope, data = build_mime(
-        message_id=job.message_id,
-        from_name=SITE_NAME[language],
-        from_address=mail_from,
-        reply_to_name=SITE_NAME[language],
-        reply_to=mail_from,
-        to_name="",
-        to_address=job.to_email,
-        subject=subject,
+    envelope, data = build_site_mail(
+        job,
         language=language,
+        subject=subject,
         text=tidy(text),
         html=html,
-        calendar=None,
-        method=None,
-        date=now,
+        mail_from=mail_from,
+        now=now,
     )
     return envelope, data, subject

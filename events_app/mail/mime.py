@@ -85,6 +85,14 @@ def _part(content_type: str, body: bytes, *extra: tuple[str, str]) -> bytes:
     return headers + _CRLF + _base64(body)
 
 
+def _ics_attachment(name: str, calendar: bytes) -> bytes:
+    return _part(
+        f'application/ics; name="{name}"',
+        calendar,
+        ("Content-Disposition", f'attachment; filename="{name}"'),
+    )
+
+
 def _multipart(boundary: str, parts: list[bytes]) -> bytes:
     mark = b"--" + boundary.encode("ascii")
     out = b"".join(mark + _CRLF + part for part in parts)
@@ -122,49 +130,20 @@ def build_mime(
         _part('text/plain; charset="utf-8"', text.encode("utf-8")),
         _part('text/html; charset="utf-8"', html.encode("utf-8")),
     ]
-    files = [
-        _part(
-            f'application/ics; name="{name}"',
-            data,
-            ("Content-Disposition", f'attachment; filename="{name}"'),
-        )
-        for name, data in attachments
-    ]
+    files = [_ics_attachment(name, data) for name, data in attachments]
     if calendar is not None and method is not None:
         if method not in ("REQUEST", "CANCEL"):
             raise ValueError(f"unknown calendar method {method!r}")
         parts.append(_part(f'text/calendar; charset="utf-8"; method={method}', calendar))
-        alternative = _multipart(alternative_boundary, parts)
+        files = [_ics_attachment("invite.ics", calendar), *files]
+    alternative = _multipart(alternative_boundary, parts)
+    if files:
         mixed_boundary = _boundary("mix")
-        body = _multipart(
-            mixed_boundary,
-            [
-                _fold("Content-Type", f'multipart/alternative; boundary="{alternative_boundary}"')
-                + _CRLF
-                + alternative,
-                _part(
-                    'application/ics; name="invite.ics"',
-                    calendar,
-                    ("Content-Disposition", 'attachment; filename="invite.ics"'),
-                ),
-            ],
-        )
-        content_type = f'multipart/mixed; boundary="{mixed_boundary}"'
-    elif files:
-        alternative = _multipart(alternative_boundary, parts)
-        mixed_boundary = _boundary("mix")
-        body = _multipart(
-            mixed_boundary,
-            [
-                _fold("Content-Type", f'multipart/alternative; boundary="{alternative_boundary}"')
-                + _CRLF
-                + alternative,
-                *files,
-            ],
-        )
+        inner = _fold("Content-Type", f'multipart/alternative; boundary="{alternative_boundary}"')
+        body = _multipart(mixed_boundary, [inner + _CRLF + alternative, *files])
         content_type = f'multipart/mixed; boundary="{mixed_boundary}"'
     else:
-        body = _multipart(alternative_boundary, parts)
+        body = alternative
         content_type = f'multipart/alternative; boundary="{alternative_boundary}"'
     headers = [
         _fold("From", mailbox(from_name, sender)),
