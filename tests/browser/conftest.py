@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import IN_CI, empty_all_tables
-from tests.smtp import SmtpServer, free_port
+from tests.serving import served_app
+from tests.smtp import SmtpServer
 
 CHROMIUM = os.environ.get("EVENTS_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _missing() -> str | None:
@@ -82,38 +78,14 @@ def base_url(database: None, smtp: SmtpServer) -> Iterator[str]:
 
     Package scope: the server (and its worker, which delivers the outbox) must be gone before
     other tests run, or it would send their mails."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
-        "EVENTS_PORT": str(port),
-        "EVENTS_BASE_URL": base,
         "EVENTS_SMTP_HOST": "127.0.0.1",
         "EVENTS_SMTP_PORT": str(smtp.port),
         "EVENTS_SMTP_SECURITY": "none",
         "EVENTS_RUN_WORKER": "1",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "events_app.app:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the app did not answer /health")
+    with served_app(env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

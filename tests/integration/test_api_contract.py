@@ -10,14 +10,8 @@ repeatable and takes about a minute.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -36,9 +30,8 @@ from schemathesis.specs.openapi.checks import (
 
 from events_app.tables import ApiToken
 from tests.factories import Organiser, make_date, make_organiser
-from tests.smtp import free_port
+from tests.serving import served_app
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = 12  # per operation, per mode, per caller
 CHECKS = [
     not_a_server_error,
@@ -53,30 +46,8 @@ EXCLUDED: dict[str, str] = {}
 @pytest.fixture(scope="module")
 def server(database: None) -> Iterator[str]:
     """The app in uvicorn on a free port (no worker: no mail goes out)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "EVENTS_BASE_URL": base, "EVENTS_RUN_WORKER": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "events_app.app:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "critical"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the app did not answer /health")
+    with served_app({"EVENTS_RUN_WORKER": "0"}, log_level="critical") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture
