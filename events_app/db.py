@@ -93,7 +93,7 @@ async def transaction() -> AsyncIterator[None]:
         return
     try:
         if isinstance(db, SQLiteEngine):
-            async with db.transaction(transaction_type=TransactionType.immediate):
+            async with _sqlite_transaction(db):
                 yield
         else:
             async with db.transaction():
@@ -103,6 +103,24 @@ async def transaction() -> AsyncIterator[None]:
         if is_busy(exc):
             raise Busy() from exc
         raise
+
+
+@asynccontextmanager
+async def _sqlite_transaction(db: SQLiteEngine) -> AsyncIterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, and the connection closed whatever happens.
+
+    Piccolo closes the connection when the block ends, but not when ``BEGIN`` itself fails
+    ("database is locked": another writer held the lock past the timeout): that connection and
+    its worker thread would stay open for ever (and keep the process from exiting).
+    """
+    transaction = db.transaction(transaction_type=TransactionType.immediate)
+    try:
+        async with transaction:
+            yield
+    finally:
+        connection = getattr(transaction, "connection", None)
+        if connection is not None:
+            await connection.close()  # a no-op when Piccolo closed it already
 
 
 async def start() -> None:

@@ -8,6 +8,7 @@ The PostgreSQL side (a row lock held past ``lock_timeout``) is in
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import asyncpg.exceptions
 import httpx
@@ -72,6 +73,7 @@ async def test_sqlite_database_locked_is_a_busy_answer(
     [date] = await make_date(org)
     engine = db.engine()
     monkeypatch.setitem(engine.connection_kwargs, "timeout", 0.2)  # type: ignore[attr-defined]
+    threads = _connection_threads()
     other = sqlite3.connect(engine.path, isolation_level=None)  # type: ignore[attr-defined]
     try:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
@@ -86,3 +88,12 @@ async def test_sqlite_database_locked_is_a_busy_answer(
     assert response.headers["retry-after"] == "2"
     assert response.json() == BUSY
     assert await Registration.count() == 0
+    # The connection whose BEGIN failed was closed: no thread left behind (a process with
+    # one would never exit).
+    for thread in _connection_threads() - threads:
+        thread.join(timeout=5)  # a closed connection's thread ends; a leaked one never does
+        assert not thread.is_alive()
+
+
+def _connection_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if "_connection_worker_thread" in t.name}
