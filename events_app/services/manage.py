@@ -321,6 +321,9 @@ async def send_link(email: str) -> None:
             .first()
         )
         if attendee is None:
+            # Nobody to mail, but the same counting as for a known address: the answer's
+            # timing must not tell the two apart.
+            await outbox.count_toward_limit(address)
             return
         await _queue_link(attendee)
 

@@ -21,7 +21,7 @@ from events_app.services import throttle
 from events_app.settings import get_settings
 from events_app.tables import OutboxMail
 
-__all__ = ["HELD_REASON", "enqueue", "new_message_id"]
+__all__ = ["HELD_REASON", "count_toward_limit", "enqueue", "new_message_id"]
 
 HELD_REASON = "Held back: this address already had the most mails allowed within an hour."
 
@@ -29,6 +29,20 @@ HELD_REASON = "Held back: this address already had the most mails allowed within
 def new_message_id() -> str:
     domain = get_settings().mail_from.rpartition("@")[2] or "events-app.invalid"
     return f"<{secrets.token_hex(16)}@{domain}>"
+
+
+async def count_toward_limit(address: str) -> bool:
+    """Count one mail to ``address`` in its hourly limit; False once the limit is passed.
+
+    Also called for requests that end up mailing nobody (an unknown address asking for its
+    link), so both kinds of answer do the same work and take the same time.
+    """
+    verdict = await throttle.hit(
+        throttle.hashed("mail", address),
+        limit=get_settings().mails_per_address_per_hour,
+        window=timedelta(hours=1),
+    )
+    return verdict.allowed
 
 
 async def enqueue(
@@ -58,14 +72,8 @@ async def enqueue(
             return None
     now = clock.now()
     status, reason = OutboxMail.Status.pending, ""
-    if limited:
-        verdict = await throttle.hit(
-            throttle.hashed("mail", to_email),
-            limit=get_settings().mails_per_address_per_hour,
-            window=timedelta(hours=1),
-        )
-        if not verdict.allowed:
-            status, reason = OutboxMail.Status.held, HELD_REASON
+    if limited and not await count_toward_limit(to_email):
+        status, reason = OutboxMail.Status.held, HELD_REASON
     rows = await OutboxMail.insert(
         OutboxMail(
             message_id=new_message_id(),

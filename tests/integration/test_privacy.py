@@ -173,6 +173,17 @@ async def test_e_mail_me_my_link_answers_the_same_for_every_address(
     assert f"/manage/{link}" in smtp_server.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     bad = await client.post("/api/v1/manage-link", json={"email": "geen adres"})
     assert bad.status_code == 400
+    # Both addresses were counted alike (the same work, so the same time, for either answer).
+    from events_app.services import throttle
+    from events_app.tables import Throttle
+
+    hits = {
+        row["key"]: row["hits"]
+        for row in await Throttle.select(Throttle.key, Throttle.hits).where(
+            Throttle.key.like("mail:%")
+        )
+    }
+    assert hits[throttle.hashed("mail", "onbekend@example.org")] == 2
 
 
 # --- links can be replaced ---------------------------------------------------------------
