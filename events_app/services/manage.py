@@ -19,6 +19,7 @@ from events_app import clock, db
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.person import LANGUAGES, MAX_NAME, MAX_NEEDS, ROLES
+from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.services import outbox, registrations, seats
 from events_app.services.seats import waiting_position
 from events_app.tables import Attendee, OutboxMail, Registration, SeriesSubscription
@@ -293,8 +294,12 @@ async def delete_my_data(token: str) -> None:
 
 async def forget_in_outbox(email: str, registration_ids: list[int]) -> None:
     """Remove a person's name and address from queued and sent mail (the mail log keeps only
-    that a mail of this kind existed).  Mail not yet sent is not sent any more."""
-    mails = OutboxMail.registration.is_in(registration_ids or [0]) | (OutboxMail.to_email == email)
+    that a mail of this kind existed).  Mail not yet sent is not sent any more.  Mail about a
+    staff account at the same address (a password link, an invitation) is not the attendee's
+    and stays."""
+    mails = (
+        OutboxMail.registration.is_in(registration_ids or [0]) | (OutboxMail.to_email == email)
+    ) & OutboxMail.kind.not_in(list(ACCOUNT_KINDS))
     await OutboxMail.update(
         {
             OutboxMail.status: OutboxMail.Status.skipped,
