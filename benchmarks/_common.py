@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -107,3 +108,70 @@ def percentile(values: list[float], q: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class LeanClient:
+    """A minimal HTTP/1.1 keep-alive client for load generation: one connection, one request
+    at a time, the request bytes built by the caller.
+
+    The load generator shares the two cores with the server, and a full client library spends
+    about a millisecond of CPU per request (more than the ceilings it is compared with spend
+    in all), so the figures would measure the client.  This one parses only the status line,
+    ``Content-Length`` and ``Transfer-Encoding: chunked``.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    @classmethod
+    def for_base(cls, base: str) -> LeanClient:
+        parts = urlsplit(base)
+        return cls(parts.hostname or "127.0.0.1", parts.port or 80)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        """Send one complete request; returns the status and the body."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+        if b"content-length" in headers:
+            body = await self.reader.readexactly(int(headers[b"content-length"]))
+        elif headers.get(b"transfer-encoding", b"").lower() == b"chunked":
+            chunks = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                chunks.append(chunk[:-2])
+            body = b"".join(chunks)
+        else:
+            body = b""
+        if headers.get(b"connection", b"").lower() == b"close":
+            await self.close()
+        return status, body
+
+
+def http_request(
+    method: str, path: str, *, body: bytes = b"", headers: dict[str, str] | None = None
+) -> bytes:
+    """The bytes of one HTTP/1.1 request for :class:`LeanClient`."""
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if body or method in ("POST", "PUT", "PATCH"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body

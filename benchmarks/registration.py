@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import secrets
 import sys
 import time
@@ -22,11 +23,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-import httpx
 
 # Run as a file (benchmarks/NAME.py) or as a module (-m benchmarks.NAME), from anywhere.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks._common import free_port, fresh_database, percentile, served
+from benchmarks._common import (
+    LeanClient,
+    free_port,
+    fresh_database,
+    http_request,
+    percentile,
+    served,
+)
 
 DB_NAME = "events_bench_registration"
 counter = itertools.count()
@@ -87,25 +94,35 @@ async def http_load(
     done = 0
     deadline = time.monotonic() + seconds
 
-    async def client_loop(client: httpx.AsyncClient) -> None:
+    async def client_loop() -> None:
         nonlocal done
-        while time.monotonic() < deadline:
-            n = next(counter)
-            body = {
-                "name": f"Bench {n}",
-                "email": f"bench{n}-{secrets.token_hex(3)}@example.org",
-                "occurrence_ids": [dates[n % len(dates)]],
-            }
-            started = time.perf_counter()
-            response = await client.post("/api/v1/registrations", json=body)
-            latencies.append(time.perf_counter() - started)
-            if response.status_code != 202:
-                raise RuntimeError(f"unexpected {response.status_code}: {response.text}")
-            done += 1
+        client = LeanClient.for_base(base)
+        try:
+            while time.monotonic() < deadline:
+                n = next(counter)
+                body = json.dumps(
+                    {
+                        "name": f"Bench {n}",
+                        "email": f"bench{n}-{secrets.token_hex(3)}@example.org",
+                        "occurrence_ids": [dates[n % len(dates)]],
+                    }
+                ).encode()
+                request = http_request(
+                    "POST",
+                    "/api/v1/registrations",
+                    body=body,
+                    headers={"Content-Type": "application/json"},
+                )
+                started = time.perf_counter()
+                status, answer = await client.send(request)
+                latencies.append(time.perf_counter() - started)
+                if status != 202:
+                    raise RuntimeError(f"unexpected {status}: {answer[:300]!r}")
+                done += 1
+        finally:
+            await client.close()
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
+    await asyncio.gather(*(client_loop() for _ in range(clients)))
     return done, latencies
 
 

@@ -17,6 +17,7 @@ import fcntl
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,11 @@ __all__ = [
     "migrate",
     "pending_migrations",
     "ping",
+    "placeholders",
     "start",
     "stop",
     "transaction",
+    "typed",
 ]
 
 MIGRATIONS = ROOT / "migrations"
@@ -96,8 +99,10 @@ async def transaction() -> AsyncIterator[None]:
             async with _sqlite_transaction(db):
                 yield
         else:
+            assert isinstance(db, PostgresEngine)
             async with db.transaction():
-                await db.run_ddl(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+                if db.pool is None:  # pooled connections have it as a session setting
+                    await db.run_ddl(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
                 yield
     except Exception as exc:
         if is_busy(exc):
@@ -128,9 +133,21 @@ async def start() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
         if db.pool is None:
-            await db.start_connection_pool(min_size=1, max_size=10)
+            await db.start_connection_pool(
+                min_size=1,
+                max_size=10,
+                reset=_keep_session,
+                server_settings={"lock_timeout": str(LOCK_TIMEOUT_MS)},
+            )
     else:
         await db.run_ddl("PRAGMA journal_mode=WAL", in_pool=False)
+
+
+async def _keep_session(connection: Any) -> None:
+    """Hand a pooled connection back without asyncpg's reset query (advisory unlock, CLOSE
+    ALL, UNLISTEN, RESET ALL: a round trip on every release).  Pooled connections never take
+    session-level locks, cursors, listeners or settings (settings are ``SET LOCAL``); asyncpg
+    still rolls back a transaction left open before calling this."""
 
 
 async def stop() -> None:
@@ -201,6 +218,34 @@ async def _forwards() -> None:
     response = await run_forwards(app_name="all", migration_id="all", fake=False)
     if not response.success:
         raise RuntimeError(f"migrations failed: {response.message}")
+
+
+def placeholders(count: int) -> str:
+    """``{}, {}, …`` for ``count`` values of a raw statement's ``IN (…)`` list."""
+    if count < 1:
+        raise ValueError("an IN list needs at least one value")
+    return ", ".join(["{}"] * count)
+
+
+def typed(row: dict[str, Any], types: dict[str, type]) -> dict[str, Any]:
+    """A row of a raw statement with its values as ``types`` says.
+
+    asyncpg returns PostgreSQL's types as they are; SQLite gives an expression's value (an
+    ``EXISTS``, a ``RETURNING`` column) as the integer or text it stores.
+    """
+    out = dict(row)
+    for name, kind in types.items():
+        value = out.get(name)
+        if value is None or isinstance(value, kind):
+            continue
+        if kind is bool:
+            out[name] = bool(value)
+        elif kind is datetime:
+            parsed = datetime.fromisoformat(str(value))
+            out[name] = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        else:
+            out[name] = kind(value)
+    return out
 
 
 def is_unique_violation(exc: BaseException) -> bool:

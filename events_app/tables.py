@@ -54,7 +54,7 @@ class Organisation(Table):
 
     id = Serial(primary_key=True)
 
-    slug = Varchar(length=80, unique=True, index=True)
+    slug = Varchar(length=80, unique=True)
     name = Varchar(length=200)
     contact_email = Varchar(length=254)
     timezone = Varchar(length=64, default="Europe/Amsterdam")
@@ -72,7 +72,7 @@ class Account(Table):
 
     id = Serial(primary_key=True)
 
-    email = Varchar(length=254, unique=True, index=True)
+    email = Varchar(length=254, unique=True)
     name = Varchar(length=200)
     password_hash = Varchar(length=255)
     language = Varchar(length=2, default="nl")
@@ -89,7 +89,7 @@ class LoginSession(Table):
     id = Serial(primary_key=True)
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()
     last_seen_at = Timestamptz()
     expires_at = Timestamptz(index=True)
@@ -117,7 +117,7 @@ class ApiToken(Table):
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=100)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
@@ -133,7 +133,7 @@ class Programme(Table):
         whole = "whole"
 
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
-    slug = Varchar(length=120, unique=True, index=True)
+    slug = Varchar(length=120, unique=True)
     title = Varchar(length=200)
     summary = Varchar(length=500, default="")
     description = Text(default="")
@@ -183,7 +183,7 @@ class Series(Table):
         references=Programme, on_delete=OnDelete.set_null, null=True, default=None, index=True
     )
     kind = Varchar(length=24, choices=Kind, default=Kind.meetup)
-    slug = Varchar(length=120, unique=True, index=True)
+    slug = Varchar(length=120, unique=True)
     title = Varchar(length=200)
     summary = Varchar(length=500, default="")
     description = Text(default="")
@@ -321,9 +321,9 @@ class Attendee(Table):
 
     id = Serial(primary_key=True)
 
-    email = Varchar(length=254, unique=True, index=True)
-    manage_token = Varchar(length=64, unique=True, index=True)
-    feed_token = Varchar(length=64, unique=True, index=True)
+    email = Varchar(length=254, unique=True)
+    manage_token = Varchar(length=64, unique=True)
+    feed_token = Varchar(length=64, unique=True)
     language = Varchar(length=2, default="nl")
     verified_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
@@ -350,7 +350,7 @@ class Registration(Table):
         student = "student"
         other = "other"
 
-    occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade, index=True)
+    occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade)
     attendee = ForeignKey(
         references=Attendee, on_delete=OnDelete.set_null, null=True, default=None, index=True
     )
@@ -360,7 +360,7 @@ class Registration(Table):
     needs = Text(default="")
     answers = JSON(default={})
     language = Varchar(length=2, default="nl")
-    status = Varchar(length=16, choices=Status, index=True)
+    status = Varchar(length=16, choices=Status)
     waiting_since = Timestamptz(null=True, default=None)
     attended = Boolean(null=True, default=None)
     attendance_recorded_at = Timestamptz(null=True, default=None)
@@ -426,9 +426,9 @@ class OutboxMail(Table):
     to_name = Varchar(length=200, default="")
     language = Varchar(length=2, default="nl")
     context = JSON(default={})
-    status = Varchar(length=16, choices=Status, default=Status.pending, index=True)
+    status = Varchar(length=16, choices=Status, default=Status.pending)
     attempts = Integer(default=0)
-    next_attempt_at = Timestamptz(index=True)
+    next_attempt_at = Timestamptz()
     locked_until = Timestamptz(null=True, default=None)
     last_error = Text(default="")
     created_at = Timestamptz()
@@ -467,7 +467,7 @@ class PasswordReset(Table):
     id = Serial(primary_key=True)
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
@@ -482,7 +482,7 @@ class Invitation(Table):
     email = Varchar(length=254)
     name = Varchar(length=200, default="")
     role = Varchar(length=16, choices=Membership.Role, default=Membership.Role.host)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     invited_by = ForeignKey(
         references=Account, on_delete=OnDelete.set_null, null=True, default=None
     )
@@ -498,7 +498,7 @@ class Throttle(Table):
 
     id = Serial(primary_key=True)
 
-    key = Varchar(length=200, unique=True, index=True)
+    key = Varchar(length=200, unique=True)
     hits = Integer(default=0)
     window_start = Timestamptz()
     blocked_until = Timestamptz(null=True, default=None)

@@ -57,12 +57,14 @@ async def enqueue(
     registration_id: int | None = None,
     dedupe_key: str | None = None,
     limited: bool = False,
+    held: bool = False,
 ) -> int | None:
     """Add one mail to the outbox; returns its id, or None when ``dedupe_key`` was queued before.
 
     Must run inside :func:`events_app.db.transaction` so the mail commits with its cause.
     ``limited``: an unauthenticated request caused it, so it counts toward the address's
-    hourly limit (see the module docstring).
+    hourly limit (see the module docstring).  ``held``: the caller counted it already (with
+    :func:`count_toward_limit`, before taking other locks) and the limit was passed.
     """
     if db.engine().current_transaction.get() is None:
         raise RuntimeError("outbox.enqueue() must run inside a transaction")
@@ -72,7 +74,7 @@ async def enqueue(
             return None
     now = clock.now()
     status, reason = OutboxMail.Status.pending, ""
-    if limited and not await count_toward_limit(to_email):
+    if held or (limited and not await count_toward_limit(to_email)):
         status, reason = OutboxMail.Status.held, HELD_REASON
     rows = await OutboxMail.insert(
         OutboxMail(

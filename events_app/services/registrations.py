@@ -15,11 +15,12 @@ never proven its mailbox is *held* — it takes its seat or queue place, but onl
 ``EVENTS_CONFIRM_HOLD_MINUTES`` — until the person presses "confirm" behind the link in the
 mail; unconfirmed holds are given back by the worker (:func:`release_expired_holds`).
 
-Locks: every date of the request is locked in id order, in one statement, before anything else
-(the same global order every writer uses), so two requests for the same dates in different
-orders cannot deadlock; a whole-series registration locks the series row before its dates,
-as organisers' changes do.  A unique-index race on a new address is retried by the outermost
-caller only, in a fresh transaction.
+Locks, in the one global order: the person's rows first (the hourly mail counter, the address),
+then a whole-series registration's series row, then every date of the request in id order, in
+one statement — so two requests for the same dates in different orders cannot deadlock, and
+the dates stay locked only for the seat, the rows and the mail.  A unique-index race (the same
+address for the same date twice at once) is retried by the outermost caller only, in a fresh
+transaction.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 from piccolo.columns import Column
 
 from events_app import clock, db
-from events_app.domain.errors import Conflict, DomainError, NotFound
+from events_app.domain.errors import Busy, Conflict, DomainError, NotFound
 from events_app.domain.person import PersonDetails, QuestionSpec, clean_person
 from events_app.domain.seats import DateFacts, check_open, effective_capacity
 from events_app.services import audit, outbox, seats
@@ -91,34 +92,45 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-_organisation: Any = Occurrence.series.organisation  # joined columns for the form's checks
+# The dates of a request with their series' and organisation's rules, and whether the
+# organisation asks any questions at all (most do not: then they need not be read).  Raw SQL:
+# this is the hottest read of the service, and the ORM's joined select costs more to build
+# than the database takes to answer it.
+_DATES_SQL = """
+SELECT o.id, o.series, o.status, o.starts_at, o.capacity,
+       s.organisation, s.capacity AS series_capacity, s.waitlist, s.published,
+       s.status AS series_status, s.registration_mode,
+       s.registration_opens_at AS opens_at, s.registration_closes_at AS closes_at,
+       s.confirm_first, g.consent_text, g.language AS organisation_language,
+       g.confirm_first AS organisation_confirm_first,
+       EXISTS (SELECT 1 FROM question q WHERE q.organisation = s.organisation) AS has_questions
+FROM occurrence o
+JOIN series s ON s.id = o.series
+JOIN organisation g ON g.id = s.organisation
+WHERE o.id IN ({ids})
+"""
 
 
 async def _dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
-    rows = await Occurrence.select(
-        Occurrence.id,
-        Occurrence.series,
-        Occurrence.status,
-        Occurrence.starts_at,
-        Occurrence.capacity,
-        Occurrence.series.organisation.as_alias("organisation"),
-        Occurrence.series.capacity.as_alias("series_capacity"),
-        Occurrence.series.waitlist.as_alias("waitlist"),
-        Occurrence.series.published.as_alias("published"),
-        Occurrence.series.status.as_alias("series_status"),
-        Occurrence.series.registration_mode.as_alias("registration_mode"),
-        Occurrence.series.registration_opens_at.as_alias("opens_at"),
-        Occurrence.series.registration_closes_at.as_alias("closes_at"),
-        Occurrence.series.confirm_first.as_alias("confirm_first"),
-        _organisation.consent_text.as_alias("consent_text"),
-        _organisation.language.as_alias("organisation_language"),
-        _organisation.confirm_first.as_alias("organisation_confirm_first"),
-    ).where(Occurrence.id.is_in(list(occurrence_ids)))
-    by_id = {row["id"]: row for row in rows}
+    sql = _DATES_SQL.format(ids=db.placeholders(len(occurrence_ids)))
+    rows = await Occurrence.raw(sql, *occurrence_ids)
+    by_id = {row["id"]: db.typed(row, _DATE_TYPES) for row in rows}
     missing = [i for i in occurrence_ids if i not in by_id]
     if missing:
         raise NotFound("date_unknown", "One of the chosen dates does not exist.")
     return [by_id[i] for i in occurrence_ids]
+
+
+_DATE_TYPES = {
+    "starts_at": datetime,
+    "opens_at": datetime,
+    "closes_at": datetime,
+    "waitlist": bool,
+    "published": bool,
+    "confirm_first": bool,
+    "organisation_confirm_first": bool,
+    "has_questions": bool,
+}
 
 
 def _facts(row: dict[str, Any]) -> DateFacts:
@@ -214,7 +226,11 @@ async def register(
         role=role,
         needs=needs,
         answers=answers,
-        questions=await questions_for(organisation_id, [row["series"] for row in dates]),
+        questions=(
+            await questions_for(organisation_id, [row["series"] for row in dates])
+            if organisation["has_questions"]
+            else []
+        ),
         consent_required=source == "self" and bool(organisation["consent_text"].strip()),
         consent=consent,
         default_language=organisation["organisation_language"],
@@ -237,31 +253,38 @@ async def register(
             async with db.transaction():
                 return await _register_in_transaction(request)
         except Exception as exc:
-            # Two requests for the same new address raced past the existence check; the unique
-            # index stopped the second.  Again, in a new transaction: it finds what the first made.
+            # Two requests by the same address for the same date raced past the check for an
+            # existing registration; the unique index stopped the second.  Again, in a new
+            # transaction: it finds what the first made.
             if not db.is_unique_violation(exc) or attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+_NEW_ATTENDEE = """
+INSERT INTO attendee (email, manage_token, feed_token, language, created_at)
+VALUES ({}, {}, {}, {}, {})
+ON CONFLICT (email) DO NOTHING
+RETURNING id, verified_at
+"""
+
+
 async def _attendee(person: PersonDetails) -> dict[str, Any]:
+    """The address's row, made when it is new.  An address registering twice at once waits
+    for the other's insert and then finds its row (no unique-index failure to retry)."""
+    inserted = await Attendee.raw(
+        _NEW_ATTENDEE, person.email, new_token(), new_token(), person.language, clock.now()
+    )
+    if inserted:
+        return {"id": inserted[0]["id"], "verified_at": None, "new": True}
     row = (
         await Attendee.select(Attendee.id, Attendee.verified_at)
         .where(Attendee.email == person.email)
         .first()
     )
-    if row is not None:
-        return {**row, "new": False}
-    inserted = await Attendee.insert(
-        Attendee(
-            email=person.email,
-            manage_token=new_token(),
-            feed_token=new_token(),
-            language=person.language,
-            created_at=clock.now(),
-        )
-    ).returning(Attendee.id, Attendee.verified_at)
-    return {**inserted[0], "new": True}
+    if row is None:  # deleted between the two statements: the caller's retry starts again
+        raise Busy()
+    return {**row, "new": False}
 
 
 async def _lock_series(series_id: int) -> None:
@@ -294,6 +317,10 @@ async def _dates_added_meanwhile(request: _Request) -> list[dict[str, Any]]:
 
 
 async def _register_in_transaction(request: _Request) -> Receipt:
+    # The person's rows first (their mail counter, their address), then the series and the
+    # dates: the order every unit of work keeps, and the dates stay locked for less time.
+    mail_allowed = request.source != "self" or await outbox.count_toward_limit(request.person.email)
+    attendee = await _attendee(request.person)
     dates = request.dates
     if request.subscribe_series is not None:
         await _lock_series(request.subscribe_series)
@@ -302,10 +329,13 @@ async def _register_in_transaction(request: _Request) -> Receipt:
     # The series' seats and waiting list, read again after the locks (a statement of its own,
     # so it sees what an organiser who held them committed): a capacity raised meanwhile
     # must not leave this person waiting beside a free seat.
+    series_ids = sorted({row["series"] for row in dates})
     rules = {
-        row["id"]: row
-        for row in await Series.select(Series.id, Series.capacity, Series.waitlist).where(
-            Series.id.is_in(sorted({row["series"] for row in dates}))
+        row["id"]: db.typed(row, {"waitlist": bool})
+        for row in await Series.raw(
+            "SELECT id, capacity, waitlist FROM series"
+            f" WHERE id IN ({db.placeholders(len(series_ids))})",
+            *series_ids,
         )
     }
     now = clock.now()  # after the locks: the waiting list is ordered by this instant
@@ -334,7 +364,6 @@ async def _register_in_transaction(request: _Request) -> Receipt:
             # this address is already registered.
             raise Conflict("date_full", "This date is full and has no waiting list.")
         fresh.append({**row, "capacity": capacity})
-    attendee = await _attendee(request.person)
     hold_until: datetime | None = None
     if request.confirm_first and attendee["verified_at"] is None:
         hold_until = now + timedelta(minutes=get_settings().confirm_hold_minutes)
@@ -374,7 +403,7 @@ async def _register_in_transaction(request: _Request) -> Receipt:
             "already": [o.registration_id for o in outcomes if o.already_registered],
             "attendee": attendee["id"],
         },
-        limited=request.source == "self",
+        held=not mail_allowed,
     )
     return Receipt(email=request.person.email, outcomes=tuple(outcomes), held=held)
 

@@ -1,8 +1,8 @@
 """Counters that every app process shares: failed logins, rate limits.
 
 A key (``login:<sha256 of the address>``, ``register:<client address>``) counts hits in a fixed
-window.  The row is locked while it is counted (``FOR UPDATE`` on PostgreSQL; SQLite's
-transactions take the write lock up front), so two processes never lose a hit between them.
+window, with one upsert that locks the row while it counts, so two processes never lose a hit
+between them.
 When the hits pass the limit the key is blocked for ``block`` (or until the window ends).
 """
 
@@ -35,43 +35,50 @@ def _seconds(until: datetime, now: datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds()))
 
 
+# One statement counts the hit: the upsert locks the row for as long as it runs (to the end of
+# the caller's transaction, when there is one), so concurrent hits are counted one after the
+# other, never lost.  A running block keeps the row as it is; a window (or block) that has
+# ended starts again at this hit.
+_HIT = """
+INSERT INTO throttle (key, hits, window_start, blocked_until) VALUES ({}, 1, {}, NULL)
+ON CONFLICT (key) DO UPDATE SET
+  hits = CASE
+    WHEN throttle.blocked_until > {} THEN throttle.hits
+    WHEN throttle.blocked_until IS NOT NULL OR throttle.window_start <= {} THEN 1
+    ELSE throttle.hits + 1 END,
+  window_start = CASE
+    WHEN throttle.blocked_until > {} THEN throttle.window_start
+    WHEN throttle.blocked_until IS NOT NULL OR throttle.window_start <= {} THEN {}
+    ELSE throttle.window_start END,
+  blocked_until = CASE WHEN throttle.blocked_until > {} THEN throttle.blocked_until END
+RETURNING hits, window_start, blocked_until
+"""
+
+
 async def hit(
     key: str, *, limit: int, window: timedelta, block: timedelta | None = None
 ) -> Verdict:
-    """Count one hit for ``key``; not allowed once it has had more than ``limit`` in ``window``."""
+    """Count one hit for ``key``; not allowed once it has had more than ``limit`` in ``window``.
+
+    Joins the caller's transaction (the row then stays locked until it ends), else runs on its
+    own: one statement, plus one more only when this hit starts a block.
+    """
     now = clock.now()
-    async with db.transaction():
-        await Throttle.insert(Throttle(key=key, hits=0, window_start=now)).on_conflict(
-            target=Throttle.key, action="DO NOTHING"
-        )
-        query = Throttle.select(
-            Throttle.hits, Throttle.window_start, Throttle.blocked_until
-        ).where(Throttle.key == key)
-        if db.is_postgres():
-            query = query.lock_rows("UPDATE")
-        row = (await query)[0]
-        now = clock.now()  # the lock may have been a wait: count from when it was granted
-        blocked_until: datetime | None = row["blocked_until"]
-        if blocked_until is not None and blocked_until > now:
-            return Verdict(False, row["hits"], _seconds(blocked_until, now))
-        window_start: datetime = row["window_start"]
-        hits: int = row["hits"]
-        if window_start + window <= now or blocked_until is not None:  # a block that has ended
-            window_start, hits = now, 0
-        hits += 1
-        blocked_until = None
-        if hits > limit:
-            blocked_until = now + block if block is not None else window_start + window
-        await Throttle.update(
-            {
-                Throttle.hits: hits,
-                Throttle.window_start: window_start,
-                Throttle.blocked_until: blocked_until,
-            }
-        ).where(Throttle.key == key)
+    stale = now - window
+    [raw] = await Throttle.raw(_HIT, key, now, now, stale, now, stale, now, now)
+    row = db.typed(raw, {"window_start": datetime, "blocked_until": datetime})
+    blocked_until: datetime | None = row["blocked_until"]
     if blocked_until is not None:
-        return Verdict(False, hits, _seconds(blocked_until, now))
-    return Verdict(True, hits, 0)
+        return Verdict(False, row["hits"], _seconds(blocked_until, now))
+    hits: int = row["hits"]
+    if hits <= limit:
+        return Verdict(True, hits, 0)
+    window_start: datetime = row["window_start"]
+    blocked_until = now + block if block is not None else window_start + window
+    await Throttle.update({Throttle.blocked_until: blocked_until}).where(
+        (Throttle.key == key) & Throttle.blocked_until.is_null()
+    )
+    return Verdict(False, hits, _seconds(blocked_until, now))
 
 
 async def blocked_for(key: str) -> int:
