@@ -18,8 +18,9 @@ skipped on purpose.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Generator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from events_app import urls
@@ -32,7 +33,9 @@ from events_app.mail.invite import build_invitation
 from events_app.mail.kinds import BUNDLE_KINDS, KINDS, PERSON_KINDS, Kind
 from events_app.mail.mime import Envelope, build_mime
 
-__all__ = ["build_person_mail"]
+__all__ = ["build_person_mail", "person_mail_steps", "run_steps"]
+
+T = TypeVar("T")
 
 ACTIVE = ("confirmed", "waiting")
 
@@ -90,6 +93,14 @@ def build_person_mail(
     job: Job, facts: Facts, *, mail_from: str, now: datetime
 ) -> tuple[Envelope, bytes, str]:
     """Envelope, bytes and subject; :class:`Unsendable` when nothing is left to say."""
+    return run_steps(person_mail_steps(job, facts, mail_from=mail_from, now=now))
+
+
+def person_mail_steps(
+    job: Job, facts: Facts, *, mail_from: str, now: datetime
+) -> Generator[None, None, tuple[Envelope, bytes, str]]:
+    """:func:`build_person_mail` in steps: it yields after each date's invitation and after
+    the templates, so a sender can let other work in between (see ``mail.delivery``)."""
     attendee = facts.attendee
     if attendee is None:
         raise Unsendable("Not sent: the person's data was removed.", deliberate=True)
@@ -129,6 +140,7 @@ def build_person_mail(
         if method is not None:
             content = Content(language, "", "", "", method)
             calendars.append(build_invitation(item_job, item, content, now))
+        yield
     organisation = facts.organisation
     one, several = BUNDLE_KINDS[job.kind]
     subject = translate(
@@ -155,6 +167,7 @@ def build_person_mail(
         "held_until": min((d["held_until"] for d in dates if d["held_until"]), default=""),
     }
     text, html = _render(job.kind, values, language)
+    yield
     inline = calendars[0] if len(calendars) == 1 and len(dates) == 1 else None
     method = dates[0]["invitation"] if inline is not None else None
     attachments = [] if inline is not None else _attachments(dates, calendars)
@@ -176,6 +189,16 @@ def build_person_mail(
         date=now,
     )
     return envelope, data, subject
+
+
+def run_steps(steps: Generator[None, None, T]) -> T:
+    """Run a function written in steps to its end, without stopping in between."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: T = done.value
+            return result
 
 
 def _attachments(dates: list[dict[str, Any]], calendars: list[bytes]) -> list[tuple[str, bytes]]:

@@ -12,9 +12,10 @@ How a batch goes:
    (:mod:`events_app.mail.render`) one step ahead of sending it.  A row that no longer makes
    sense is marked ``failed`` with the reason, at once.
 3. **Send** over one reused SMTP connection.  Each success is marked ``sent`` in its own
-   transaction before the next mail is sent, so a crash between the server's "250 OK" and
-   the mark repeats at most that one mail (with the same Message-ID, so it can be
-   recognised).  New sends stop well before the lease runs out; unsent rows are released.
+   transaction before the next message is sent (the mark runs while the server answers the
+   next envelope), so a crash between the server's "250 OK" and the mark repeats at most that
+   one mail (with the same Message-ID, so it can be recognised).  New sends stop well before
+   the lease runs out; unsent rows are released.
 4. **Failures.**  Temporary (no connection, timeouts, 4xx): ``attempts + 1`` and
    ``next_attempt_at = now + 30 s · 2^(attempts-1)`` (capped at 1 h, ±20 % jitter); after
    :data:`MAX_ATTEMPTS` (about a day) the row is ``failed``.  Once the connection fails twice in
@@ -31,7 +32,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,7 +40,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from events_app import clock, db
 from events_app.mail.facts import Facts, Job
-from events_app.mail.render import Outgoing, Unsendable, build_safely, load_facts
+from events_app.mail.render import Outgoing, Unsendable, build_steps, load_facts
 from events_app.mail.smtp import SendFailure, SmtpConnection
 from events_app.settings import Settings, get_settings
 from events_app.tables import OutboxMail
@@ -199,18 +200,29 @@ async def _release(jobs: Sequence[Job]) -> None:
 
 
 class _Built:
-    """Messages built one step ahead of sending: building (CPU) overlaps with waiting for the
-    SMTP server and the database, instead of adding to it."""
+    """Messages built ahead of sending: building (CPU) runs while the sender waits for the
+    SMTP server and the database, instead of adding to it.  A message is built in steps (a
+    date's invitation, the templates) with a turn for the sender after each, so an answer of
+    the server is taken up at once instead of after a whole message was built."""
+
+    AHEAD = 4
 
     def __init__(self, jobs: list[Job], facts: dict[int, Facts | Unsendable], mail_from: str):
-        self._queue: asyncio.Queue[Outgoing | Unsendable] = asyncio.Queue(maxsize=2)
+        self._queue: asyncio.Queue[Outgoing | Unsendable] = asyncio.Queue(maxsize=self.AHEAD)
         self._task = asyncio.create_task(self._build(jobs, facts, mail_from))
 
     async def _build(
         self, jobs: list[Job], facts: dict[int, Facts | Unsendable], mail_from: str
     ) -> None:
         for job in jobs:
-            item = build_safely(job, facts[job.id], mail_from=mail_from, now=clock.now())
+            steps = build_steps(job, facts[job.id], mail_from=mail_from, now=clock.now())
+            while True:
+                try:
+                    next(steps)
+                except StopIteration as done:
+                    item: Outgoing | Unsendable = done.value
+                    break
+                await asyncio.sleep(0)
             await self._queue.put(item)
 
     async def next(self) -> Outgoing | Unsendable:
@@ -225,11 +237,18 @@ class _Built:
 async def _send_batch(
     jobs: list[Job], facts: dict[int, Facts | Unsendable], settings: Settings
 ) -> int:
+    """Send the batch over one connection.
+
+    The mark of a sent mail runs while the server answers the next mail's envelope (``MAIL
+    FROM``, ``RCPT TO``), and is awaited before that mail's message is sent: at any moment at
+    most one delivered mail is not yet recorded, as when each mark came before the next send.
+    """
     deadline = time.monotonic() + SEND_BUDGET
     connection = SmtpConnection(settings)
     built = _Built(jobs, facts, settings.mail_from)
     broken = 0
     sent = 0
+    marking: asyncio.Task[None] | None = None  # recording the previous mail as sent
     try:
         for index, job in enumerate(jobs):
             if time.monotonic() > deadline:
@@ -242,8 +261,15 @@ async def _send_batch(
                 else:
                     await _mark_failed(job, str(item), attempted=False)
                 continue
+            envelope = item.envelope
             try:
-                await connection.send(item.envelope.sender, item.envelope.recipient, item.data)
+                begun = connection.begin(envelope.sender, envelope.recipient, len(item.data))
+                if marking is None:
+                    await begun
+                else:
+                    await _together(begun, marking, connection)
+                    marking = None
+                await connection.finish(item.data)
             except SendFailure as failure:
                 if failure.permanent:
                     await _mark_failed(job, failure.reason)
@@ -255,12 +281,32 @@ async def _send_batch(
                         await _defer(jobs[index + 1 :], failure.reason)
                         break
                 continue
-            await _mark_sent(job)
+            marking = asyncio.create_task(_mark_sent(job))
             sent += 1
+        if marking is not None:
+            await marking
+            marking = None
     finally:
+        if marking is not None:  # leaving with an error: still record what was sent
+            await asyncio.gather(marking, return_exceptions=True)
         await built.close()
         await connection.close()
     return sent
+
+
+async def _together(
+    begun: Awaitable[None], marking: asyncio.Task[None], connection: SmtpConnection
+) -> None:
+    """The next envelope and the previous mark, at the same time.  A mark that failed stops
+    the batch before another message goes out (its mail goes out again when the lease ends:
+    repeated, never lost)."""
+    envelope, mark = await asyncio.gather(begun, marking, return_exceptions=True)
+    if isinstance(mark, BaseException):
+        if envelope is None:
+            await connection.abandon()
+        raise mark
+    if isinstance(envelope, BaseException):
+        raise envelope
 
 
 async def deliver_due(*, batch: int = 50, settings: Settings | None = None) -> int:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from events_app.mail.account_mail import build_account_mail
-from events_app.mail.bundle import build_person_mail
+from events_app.mail.bundle import person_mail_steps, run_steps
 from events_app.mail.content import render_content
 from events_app.mail.facts import Facts, Job, Unsendable, load_facts
 from events_app.mail.headers import BadAddress, check_address
@@ -24,7 +24,15 @@ from events_app.mail.invite import build_invitation
 from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
-__all__ = ["Outgoing", "Unsendable", "build", "build_safely", "load_facts", "prepare"]
+__all__ = [
+    "Outgoing",
+    "Unsendable",
+    "build",
+    "build_safely",
+    "build_steps",
+    "load_facts",
+    "prepare",
+]
 
 log = logging.getLogger(__name__)
 _MESSAGE_ID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
@@ -83,13 +91,21 @@ def build_safely(
     job: Job, facts: Facts | Unsendable, *, mail_from: str, now: datetime
 ) -> Outgoing | Unsendable:
     """:func:`build`, with every failure turned into the reason the mail cannot be sent."""
+    return run_steps(build_steps(job, facts, mail_from=mail_from, now=now))
+
+
+def build_steps(
+    job: Job, facts: Facts | Unsendable, *, mail_from: str, now: datetime
+) -> Generator[None, None, Outgoing | Unsendable]:
+    """:func:`build_safely` in steps (it yields between the parts of a mail that lists
+    dates), so a sender can answer its SMTP server in between."""
     if job.kind in ACCOUNT_KINDS:
         return _account_safely(job, mail_from=mail_from, now=now)
     if isinstance(facts, Unsendable):
         return facts
     try:
         if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
-            envelope, data, subject = build_person_mail(
+            envelope, data, subject = yield from person_mail_steps(
                 job, facts, mail_from=mail_from, now=now
             )
             return Outgoing(job, envelope, data, subject)

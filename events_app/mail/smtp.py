@@ -10,6 +10,7 @@ connection itself is gone (then the rest of the batch waits too).
 from __future__ import annotations
 
 import aiosmtplib
+from aiosmtplib.email import parse_address
 
 from events_app.settings import Settings
 
@@ -95,18 +96,73 @@ class SmtpConnection:
 
     async def send(self, sender: str, recipient: str, data: bytes) -> None:
         """Send one message; raises :class:`SendFailure`."""
+        await self.begin(sender, recipient, len(data))
+        await self.finish(data)
+
+    async def begin(self, sender: str, recipient: str, size: int) -> None:
+        """The envelope of one message (``MAIL FROM``, ``RCPT TO``), connecting first when
+        needed; nothing is delivered until :meth:`finish` sends the message itself.
+
+        Splitting the two lets the caller do other work (record the previous mail as sent)
+        while the server answers the envelope.  Raises :class:`SendFailure`; the envelope is
+        then reset, so the connection can carry the next message.
+        """
         try:
             if self._client is None or not self._client.is_connected:
                 await self.close()
                 client = self._new_client()
                 await client.connect()
                 self._client = client
-            await self._client.sendmail(sender, [recipient], data)
+            client = self._client
+            parse_address(sender)
+            parse_address(recipient)
+            options = [f"size={size}"] if client.supports_extension("size") else []
+            try:
+                await client.mail(sender, options=options)
+                await client.rcpt(recipient)
+            except aiosmtplib.SMTPResponseException as exc:
+                await self._reset()
+                if isinstance(exc, aiosmtplib.SMTPRecipientRefused):
+                    raise aiosmtplib.SMTPRecipientsRefused([exc]) from exc
+                raise
         except Exception as exc:
-            failure = classify(exc)
-            if failure.connection:
-                await self.close()
-            raise failure from exc
+            raise self._failure(exc) from exc
+
+    async def finish(self, data: bytes) -> None:
+        """Send the message of the envelope :meth:`begin` opened; raises :class:`SendFailure`."""
+        try:
+            assert self._client is not None, "begin() first"
+            try:
+                await self._client.data(data)
+            except aiosmtplib.SMTPResponseException:
+                await self._reset()
+                raise
+        except Exception as exc:
+            raise self._failure(exc) from exc
+
+    async def abandon(self) -> None:
+        """Drop the envelope :meth:`begin` opened without sending its message."""
+        await self._reset()
+
+    async def _reset(self) -> None:
+        client = self._client
+        if client is None or not client.is_connected:
+            return
+        try:
+            await client.rset()
+        except (ConnectionError, aiosmtplib.SMTPException):
+            await self.close()  # an envelope we cannot reset must not carry the next message
+
+    def _failure(self, exc: BaseException) -> SendFailure:
+        failure = classify(exc)
+        if failure.connection:
+            self._drop()
+        return failure
+
+    def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
     async def close(self) -> None:
         client, self._client = self._client, None
