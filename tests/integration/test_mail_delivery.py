@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -98,6 +99,37 @@ async def test_a_crash_between_sending_and_marking_repeats_only_that_mail(
     assert ids.count(first) == 2  # repeated once, recognisable by its Message-ID
     assert sorted(ids) == sorted([first, *[r["message_id"] for r in rows]])
     assert {r["status"] for r in rows} == {"sent"}
+
+
+async def test_each_mail_is_recorded_as_sent_before_the_next_message_goes_out(
+    smtp_server: SmtpServer, mail_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The mark of one mail overlaps the next mail's envelope, never its message: at any moment
+    # at most one delivered mail is not yet recorded.
+    org = await make_organisation()
+    [date] = await make_date(org)
+    for n in range(6):
+        await _register(date, n)
+    unrecorded_at_data: list[int] = []
+    real_finish = smtp.SmtpConnection.finish
+
+    async def finish(self: smtp.SmtpConnection, data: bytes) -> None:
+        delivered = len(smtp_server.received)
+        recorded = await OutboxMail.count().where(OutboxMail.status == "sent")
+        unrecorded_at_data.append(delivered - recorded)
+        await real_finish(self, data)
+
+    real_mark = delivery._mark_sent
+
+    async def slow_mark(job: Any) -> None:  # a slow database: the overlap must still wait
+        await asyncio.sleep(0.05)
+        await real_mark(job)
+
+    monkeypatch.setattr(smtp.SmtpConnection, "finish", finish)
+    monkeypatch.setattr(delivery, "_mark_sent", slow_mark)
+    assert await drain(mail_settings) == 6
+    assert unrecorded_at_data == [0] * 6
+    assert await OutboxMail.count().where(OutboxMail.status == "sent") == 6
 
 
 async def test_two_workers_on_postgres_deliver_1000_mails_exactly_once(
