@@ -15,8 +15,8 @@ Litestar app (benchmarks/feed_ceiling.py, 2 workers) that returns the very bytes
   with 2 concurrent clients (one per worker; a render is CPU-bound);
 * all.ics after one change: one date is changed before each request (the usual case: one
   re-render, every other date from the fragment cache), same 2 clients;
-* all.ics warm, warm with gzip, a 304 (If-None-Match), a personal feed: wrk (or the httpx load
-  generator when wrk is missing), 32 connections;
+* all.ics warm, warm with gzip, a 304 (If-None-Match), a personal feed: wrk (or the lean
+  asyncio client of benchmarks/_common.py when wrk is missing), 32 connections;
 * the ceiling: the bare route with the same bytes, a bare empty 304, and a bare route with the
   personal feed's bytes (wrk stalls ~40 ms per response of this size on loopback, delayed ACK,
   so that figure is bounded by connections / 44 ms for the bare route as much as for ours).
@@ -47,6 +47,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -59,8 +60,10 @@ from benchmarks._common import (
     ADMIN_URL,
     SERVER,
     SERVERS,
+    LeanClient,
     free_port,
     fresh_database,
+    http_request,
     percentile,
     served,
 )
@@ -272,6 +275,44 @@ async def run_httpx(
     )
 
 
+async def run_lean(
+    name: str, url: str, seconds: float, connections: int, headers: dict[str, str]
+) -> Result:
+    """Closed-loop clients on :class:`LeanClient` (when wrk is missing): a full client library
+    would spend more CPU per request than a 304 costs the server."""
+    parts = urlsplit(url)
+    request = http_request("GET", parts.path or "/", headers=headers)
+    latencies: list[float] = []
+    size = 0
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+
+    async def loop() -> None:
+        nonlocal size
+        client = LeanClient(parts.hostname or "127.0.0.1", parts.port or 80)
+        try:
+            while time.perf_counter() < deadline:
+                t0 = time.perf_counter()
+                status, body = await client.send(request)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                if status not in (200, 304):
+                    raise RuntimeError(f"{name}: HTTP {status}")
+                size = len(body)
+        finally:
+            await client.close()
+
+    await asyncio.gather(*(loop() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    return Result(
+        name,
+        len(latencies) / elapsed,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+        len(latencies),
+        size,
+    )
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -319,11 +360,11 @@ def main() -> int:
         if use_wrk:
             keep(run_wrk(name, target, args.seconds, args.connections, headers))
         else:
-            keep(asyncio.run(run_httpx(name, target, args.seconds, args.connections, headers)))
+            keep(asyncio.run(run_lean(name, target, args.seconds, args.connections, headers)))
 
     with (
         tempfile.TemporaryDirectory() as tmp,
-        served("events_app.app:create_app", free_port(), env) as app,
+        served("events_app.app:create_served_app", free_port(), env) as app,
     ):
         all_url = f"{app}/feeds/all.ics"
         first = httpx.get(all_url, timeout=300)
@@ -365,7 +406,7 @@ def main() -> int:
 
     if not args.keep:
         asyncio.run(_drop())
-    tool = f"wrk -t2 -c{args.connections}" if use_wrk else "httpx"
+    tool = f"wrk -t2 -c{args.connections}" if use_wrk else f"lean client, {args.connections}"
     print(
         f"\nserver: {args.server}; load: {tool}, {args.seconds} s each,"
         f" best of {args.rounds} interleaved rounds;"

@@ -199,7 +199,7 @@ async def main() -> None:
         "EVENTS_SECRET_KEY": "benchmark-secret-key-0123456789abcdef",
     }
     print(f"registrations, {args.clients} clients, {args.seconds:.0f} s each, PostgreSQL")
-    with served("events_app.app:create_app", free_port(), env) as base:
+    with served("events_app.app:create_served_app", free_port(), env) as base:
         results = {}
         for label, dates in (("one hot date", hot), ("100 dates", spread)):
             done, lat = await http_load(base, dates, args.seconds, args.clients)

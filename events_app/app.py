@@ -22,12 +22,12 @@ from events_app.web.api.error_docs import ErrorResponses
 from events_app.web.api_docs import api_docs_plugin
 from events_app.web.auth import session_config
 from events_app.web.errors import EXCEPTION_HANDLERS
-from events_app.web.feeds import FastLane
+from events_app.web.feeds import FastLane, FrontDoor
 from events_app.web.input_guard import InputGuard
 from events_app.web.pages.errors import html_aware
 from events_app.web.routes import route_handlers
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_served_app"]
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +88,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         logging_config=None,  # configured once per process: observability.logs
     )
+
+
+def create_served_app() -> FrontDoor:
+    """What ``events-app serve`` runs: the app behind the feeds' front door (current feed polls
+    are answered before routing, see :class:`events_app.web.feeds.FrontDoor`)."""
+    return FrontDoor(create_app())

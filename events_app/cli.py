@@ -45,7 +45,7 @@ def _serve(args: argparse.Namespace) -> int:
         # One /metrics scrape must see every process: they share a directory of counters.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="events-metrics-")
     uvicorn.run(
-        "events_app.app:create_app",
+        "events_app.app:create_served_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,

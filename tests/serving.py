@@ -24,7 +24,7 @@ def served_app(env: dict[str, str], *, log_level: str = "warning") -> Iterator[s
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "events_app.app:create_app",
+        [sys.executable, "-m", "uvicorn", "--factory", "events_app.app:create_served_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level],
         cwd=ROOT,
         env={**os.environ, "EVENTS_PORT": str(port), "EVENTS_BASE_URL": base, **env},

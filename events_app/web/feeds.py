@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, HttpMethod, Request, Response, route
+from litestar.enums import ScopeType
 from litestar.params import PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -46,10 +47,19 @@ from events_app.feeds.service import (
     public_feed,
     served,
 )
+from events_app.observability.logs import RequestLogMiddleware
 from events_app.tables import Series
 from events_app.web.api.types import is_id
 
-__all__ = ["FastLane", "FeedController", "answer", "respond"]
+__all__ = [
+    "FastLane",
+    "FeedController",
+    "FrontDoor",
+    "answer",
+    "current_answer",
+    "respond",
+    "send_current",
+]
 
 MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/* types
 PUBLIC_CACHE = "public, max-age=300"
@@ -196,49 +206,95 @@ class FastLane:
     the guard's verdict depends on nothing but the address (path, raw path and query; GET and
     HEAD carry no body), so it would let it through again.  The session middleware skips
     feeds anyway, and the compression middleware is never needed (feeds are gzipped once).
+    As served (:class:`FrontDoor`) the same check runs before routing, too.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        method = str(scope.get("method", ""))
-        found = None
-        if method in FAST_METHODS and scope["path"].startswith(FEEDS_PREFIX):
-            found = await served(address(scope))
+        found = await current_answer(scope)
         if found is None:
             await self.app(scope, receive, send)
             return
-        entry, private = found
-        conditions = _conditions(scope)
-        # The answer is a function of these alone (the entry is one version of one feed), so
-        # it is built and encoded once; a few kinds per entry (capped: If-None-Match is free
-        # text) cover every calendar client.
-        key = (
-            private,
-            method,
-            conditions.get("accept-encoding"),
-            conditions.get("if-none-match"),
-            conditions.get("if-modified-since"),
-        )
-        known = entry.encoded_answers.get(key)
-        if known is None:
-            status, headers, body = answer(method, conditions, entry, private=private)
-            encoded = [
-                (name.lower().encode("latin-1"), value.encode("latin-1"))
-                for name, value in headers.items()
-            ]
-            if status == HTTP_200_OK:
-                encoded.append(_CONTENT_TYPE)
-                if "Content-Length" not in headers:
-                    encoded.append((b"content-length", str(len(body)).encode()))
-            known = (status, encoded, body)
-            if len(entry.encoded_answers) < MAX_ANSWERS_PER_ENTRY:
-                entry.encoded_answers[key] = known
-        status, encoded, body = known
-        raw = list(encoded)  # middleware further out adds to the list it is given
-        await send({"type": "http.response.start", "status": status, "headers": raw})
-        await send({"type": "http.response.body", "body": body, "more_body": False})
+        await send_current(scope, found, send)
+
+
+async def current_answer(scope: Scope) -> tuple[FeedEntry, bool] | None:
+    """The entry to answer this request from, when it is a feed poll whose last answer is
+    still current (see :class:`FastLane`)."""
+    if scope.get("method", "") in FAST_METHODS and scope["path"].startswith(FEEDS_PREFIX):
+        return await served(address(scope))
+    return None
+
+
+async def send_current(scope: Scope, found: tuple[FeedEntry, bool], send: Send) -> None:
+    entry, private = found
+    method = str(scope.get("method", ""))
+    conditions = _conditions(scope)
+    # The answer is a function of these alone (the entry is one version of one feed), so
+    # it is built and encoded once; a few kinds per entry (capped: If-None-Match is free
+    # text) cover every calendar client.
+    key = (
+        private,
+        method,
+        conditions.get("accept-encoding"),
+        conditions.get("if-none-match"),
+        conditions.get("if-modified-since"),
+    )
+    known = entry.encoded_answers.get(key)
+    if known is None:
+        status, headers, body = answer(method, conditions, entry, private=private)
+        encoded = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in headers.items()
+        ]
+        if status == HTTP_200_OK:
+            encoded.append(_CONTENT_TYPE)
+            if "Content-Length" not in headers:
+                encoded.append((b"content-length", str(len(body)).encode()))
+        known = (status, encoded, body)
+        if len(entry.encoded_answers) < MAX_ANSWERS_PER_ENTRY:
+            entry.encoded_answers[key] = known
+    status, encoded, body = known
+    raw = list(encoded)  # middleware further out adds to the list it is given
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+# The route a poll answered by the front door is counted under in the metrics.
+FRONT_DOOR_ROUTE = "/feeds/… (current, answered before routing)"
+_FOUND = "events_app.current_feed"
+
+
+class FrontDoor:
+    """The app as served (``events-app serve``): a feed poll whose last answer is still
+    current is answered before routing, with its own request-log line; everything else goes
+    to the app, which checks once more (:class:`FastLane`) and then routes.
+
+    Polls are nearly all a calendar ever sends, and nearly all of them are answered from the
+    fast lane; routing and the framework's per-route stack cost more than the rest of such an
+    answer.  The verdict of the input guard holds for a remembered address (see
+    :class:`FastLane`), so nothing that runs inside the app is skipped for it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._logged = RequestLogMiddleware(self._send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            found = await current_answer(scope)
+            if found is not None:
+                scope["path_template"] = FRONT_DOOR_ROUTE
+                scope[_FOUND] = found  # type: ignore[literal-required]
+                await self._logged(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _send(scope: Scope, receive: Receive, send: Send) -> None:
+        await send_current(scope, scope[_FOUND], send)  # type: ignore[literal-required]
 
 
 def _feed_url(base: str, language: Language, **filters: str | None) -> str:

@@ -4,7 +4,7 @@ committed change is seen by the next poll."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -161,3 +161,51 @@ async def answered_200() -> float:
     from events_app.observability.metrics import REQUESTS
 
     return REQUESTS.labels("GET", "/feeds/series/{filename}", "200")._value.get()
+
+
+@pytest.fixture
+async def front_door(app: Any, database: None) -> AsyncIterator[httpx.AsyncClient]:
+    """The app as ``events-app serve`` runs it: behind the feeds' front door."""
+    transport = httpx.ASGITransport(app=web_feeds.FrontDoor(app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
+        yield client
+
+
+async def test_the_front_door_answers_current_polls_before_routing(
+    front_door: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    handled: list[str],
+    quiet_database: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from events_app.observability.metrics import REQUESTS
+
+    org = await make_organisation()
+    series = await make_series(org, "ontmoeting", title="Ontmoeting")
+    await make_occurrence(series, wall(2026, 10, 1, 15))
+    path = "/feeds/series/ontmoeting.ics"
+    first = await front_door.get(path)  # not yet served: the app and its handler answer
+    assert first.status_code == 200 and handled == ["public_feed"]
+    del handled[:]
+    routed: list[str] = []
+    app_call = web_feeds.FastLane.__call__
+
+    async def counting(self: Any, scope: Any, receive: Any, send: Any) -> None:
+        routed.append(scope["path"])
+        await app_call(self, scope, receive, send)
+
+    monkeypatch.setattr(web_feeds.FastLane, "__call__", counting)
+    fast_answers = REQUESTS.labels("GET", web_feeds.FRONT_DOOR_ROUTE, "304")
+    before = fast_answers._value.get()
+    headers = {"If-None-Match": first.headers["etag"], "X-Request-ID": "poll-2"}
+    fast = await front_door.get(path, headers=headers)
+    assert fast.status_code == 304 and fast.headers["x-request-id"] == "poll-2"
+    assert routed == [] and handled == []  # answered before routing
+    assert fast_answers._value.get() == before + 1  # logged and counted like any answer
+    cache.served_cache.clear()
+    same(fast, await client.get(path, headers=headers))  # the app's own answer is the same
+    del routed[:]
+    # An address that was never let through goes to the app, whose input guard answers it.
+    assert (await front_door.get(f"{path}?lang=%00")).status_code == 400
+    assert (await front_door.get("/feeds/series/ontmoeting%00.ics")).status_code == 404
+    assert len(routed) == 2

@@ -22,7 +22,7 @@ def test_serve_uses_uvloop_and_httptools(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(logs, "configure_logging", lambda fmt: None)
     monkeypatch.setenv(logs.LOGGING_FLAG, "0")  # serve sets it; restored afterwards
     assert cli.main(["serve", "--workers", "1", "--port", "9999"]) == 0
-    assert called["app"] == "events_app.app:create_app" and called["factory"] is True
+    assert called["app"] == "events_app.app:create_served_app" and called["factory"] is True
     assert (called["loop"], called["http"]) == ("uvloop", "httptools")
     # Installed with the project (pyproject.toml), so the server starts as configured.
     importlib.import_module("uvloop")
