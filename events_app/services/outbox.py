@@ -16,6 +16,8 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from piccolo.utils.encoding import dump_json
+
 from events_app import clock, db
 from events_app.services import throttle
 from events_app.settings import get_settings
@@ -76,23 +78,31 @@ async def enqueue(
     status, reason = OutboxMail.Status.pending, ""
     if held or (limited and not await count_toward_limit(to_email)):
         status, reason = OutboxMail.Status.held, HELD_REASON
-    rows = await OutboxMail.insert(
-        OutboxMail(
-            message_id=new_message_id(),
-            dedupe_key=dedupe_key,
-            kind=kind,
-            organisation=organisation_id,
-            occurrence=occurrence_id,
-            registration=registration_id,
-            to_email=to_email,
-            to_name=to_name,
-            language=language,
-            context=context or {},
-            status=status,
-            last_error=reason,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-    ).returning(OutboxMail.id)
+    rows = await OutboxMail.raw(
+        _INSERT,
+        new_message_id(),
+        dedupe_key,
+        kind,
+        organisation_id,
+        occurrence_id,
+        registration_id,
+        to_email,
+        to_name,
+        language,
+        dump_json(context or {}),
+        str(status),
+        reason,
+        now,
+        now,
+    )
     return int(rows[0]["id"])
+
+
+# Every mail of the service is queued here, many per request at peaks: one plain statement.
+_INSERT = """
+INSERT INTO outbox_mail (message_id, dedupe_key, kind, organisation, occurrence, registration,
+                         to_email, to_name, language, context, status, last_error, attempts,
+                         next_attempt_at, created_at)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})
+RETURNING id
+"""

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.columns import Column
+from piccolo.utils.encoding import dump_json
 
 from events_app import clock, db
 from events_app.domain.errors import Busy, Conflict, DomainError, NotFound
@@ -408,6 +409,14 @@ async def _register_in_transaction(request: _Request) -> Receipt:
     return Receipt(email=request.person.email, outcomes=tuple(outcomes), held=held)
 
 
+_NEW_REGISTRATION = """
+INSERT INTO registration (occurrence, attendee, name, email, role, needs, answers, language,
+                          status, waiting_since, source, hold_until, created_at, updated_at)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+RETURNING id
+"""
+
+
 async def _register_one(
     row: dict[str, Any],
     existing: dict[str, Any] | None,
@@ -454,14 +463,23 @@ async def _register_one(
         registration_id = int(existing["id"])
         await Registration.update(values).where(Registration.id == registration_id)
     else:
-        inserted = await Registration.insert(
-            Registration(
-                occurrence=occurrence_id,
-                attendee=attendee_id,
-                created_at=now,
-                **{_name(column): value for column, value in values.items()},
-            )
-        ).returning(Registration.id)
+        inserted = await Registration.raw(
+            _NEW_REGISTRATION,
+            occurrence_id,
+            attendee_id,
+            person.name,
+            person.email,
+            person.role,
+            person.needs,
+            dump_json(person.answers),
+            person.language,
+            str(status),
+            values[Registration.waiting_since],
+            request.source,
+            hold_until,
+            now,
+            now,
+        )
         registration_id = int(inserted[0]["id"])
     return Outcome(
         occurrence_id=occurrence_id,

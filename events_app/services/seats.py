@@ -8,6 +8,7 @@ the row lock until commit, SQLite's ``BEGIN IMMEDIATE`` lets one writer in at a 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from events_app import clock, db
@@ -39,14 +40,17 @@ async def capacity_of(occurrence_id: int) -> int | None:
     return effective_capacity(row["capacity"], row["series_capacity"])
 
 
+_TAKE = "UPDATE occurrence SET confirmed_count = confirmed_count + 1 WHERE id = {}"
+
+
 async def take_seat(occurrence_id: int, capacity: int | None) -> bool:
     """Take one seat if one is free; returns False when the date is full."""
-    query = Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count + 1}).where(
-        Occurrence.id == occurrence_id
-    )
-    if capacity is not None:
-        query = query.where(Occurrence.confirmed_count < capacity)
-    rows = await query.returning(Occurrence.id)
+    if capacity is None:
+        rows = await Occurrence.raw(_TAKE + " RETURNING id", occurrence_id)
+    else:
+        rows = await Occurrence.raw(
+            _TAKE + " AND confirmed_count < {} RETURNING id", occurrence_id, capacity
+        )
     return bool(rows)
 
 
@@ -110,21 +114,15 @@ async def lock_dates(occurrence_ids: list[int]) -> dict[int, dict[str, Any]]:
     """
     if not occurrence_ids:
         return {}
-    query = (
-        Occurrence.select(
-            Occurrence.id,
-            Occurrence.status,
-            Occurrence.starts_at,
-            Occurrence.capacity,
-            Occurrence.confirmed_count,
-            Occurrence.series,
-        )
-        .where(Occurrence.id.is_in(sorted(set(occurrence_ids))))
-        .order_by(Occurrence.id)
+    ids = sorted(set(occurrence_ids))
+    sql = (
+        "SELECT id, status, starts_at, capacity, confirmed_count, series FROM occurrence"
+        f" WHERE id IN ({db.placeholders(len(ids))}) ORDER BY id"
     )
     if db.is_postgres():
-        query = query.lock_rows("NO KEY UPDATE")
-    return {row["id"]: row for row in await query}
+        sql += " FOR NO KEY UPDATE"
+    rows = await Occurrence.raw(sql, *ids)
+    return {row["id"]: db.typed(row, {"starts_at": datetime}) for row in rows}
 
 
 async def fill_free_seats(occurrence_id: int) -> int:
