@@ -270,7 +270,10 @@ async def main() -> None:
     from events_app.settings import get_settings
     from events_app.tables import OutboxMail
 
+    from events_app.mail import builders
+
     await db.start()
+    builders.configure(get_settings().mail_build_processes)  # as the worker does
     port = free_port()
     server = start_smtp(port, args.in_process_smtp)
     settings = replace(get_settings(), smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
@@ -294,6 +297,7 @@ async def main() -> None:
         build_each = (time.perf_counter() - build_started) / min(args.mails, 500)
         raw = await raw_send(port, messages, args.workers)
     finally:
+        builders.discard()
         stop_smtp(server)
         await db.stop()
 
@@ -303,6 +307,7 @@ async def main() -> None:
     print(
         f"messages: {args.mails} confirmations with invitation, {size / 1024:.1f} KB each,"
         f" batch {args.batch}, {args.workers} worker(s),"
+        f" {get_settings().mail_build_processes} builder process(es),"
         f" SMTP server {'in this process' if args.in_process_smtp else 'in its own process'}"
     )
     print(f"outbox → SMTP (deliver_due loop): {outbox_rate:8.0f} mails/s")

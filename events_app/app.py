@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         worker = None
         with contextlib.ExitStack() as held:
             if settings.run_worker_in_app:
+                from events_app.mail import builders
                 from events_app.worker import (
                     WorkerBusy,
                     default_jobs,
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
                 try:
                     held.enter_context(single_worker_on_sqlite())
+                    builders.configure(settings.mail_build_processes)
+                    held.callback(builders.discard)
                     worker = asyncio.create_task(run_jobs(default_jobs(), stop))
                 except WorkerBusy:
                     log.warning("a separate worker runs on this SQLite database: not starting one")

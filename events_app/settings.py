@@ -48,6 +48,8 @@ class Settings:
     # address within an hour; more are recorded as held back, never sent later.
     mails_per_address_per_hour: int = 5
     confirm_hold_minutes: int = 30  # "confirm first": how long a seat waits for the click
+    # Processes beside a worker that build its mails while it sends (0: build in the worker).
+    mail_build_processes: int = 1
     log_format: str = "text"  # "json" in production: one JSON object per line
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-For is believed
 
@@ -111,6 +113,7 @@ def load_settings(env: dict[str, str]) -> Settings:
         registration_rate_limit=_int(env, "EVENTS_REGISTRATION_RATE_LIMIT", 20),
         mails_per_address_per_hour=_int(env, "EVENTS_MAILS_PER_ADDRESS_PER_HOUR", 5),
         confirm_hold_minutes=_int(env, "EVENTS_CONFIRM_HOLD_MINUTES", 30),
+        mail_build_processes=max(0, _int(env, "EVENTS_MAIL_BUILD_PROCESSES", 1)),
         log_format=_log_format(env.get("EVENTS_LOG_FORMAT"), production),
         forwarded_allow_ips=env.get("EVENTS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     )

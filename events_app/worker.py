@@ -141,7 +141,11 @@ async def run_worker() -> None:
 
 
 async def _work() -> None:
+    from events_app.mail import builders
+    from events_app.settings import get_settings
+
     await db.start()
+    builders.configure(get_settings().mail_build_processes)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -150,5 +154,6 @@ async def _work() -> None:
     try:
         await run_jobs(default_jobs(), stop)
     finally:
+        builders.discard()
         await db.stop()
         log.info("worker stopped")

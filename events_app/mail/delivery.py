@@ -9,7 +9,8 @@ How a batch goes:
    transaction does the same job.  A worker that dies leaves its lease to expire; the rows are
    then claimed again.
 2. **Render**: the facts of the whole batch in a few queries, then each message is built
-   (:mod:`events_app.mail.render`) one step ahead of sending it.  A row that no longer makes
+   (:mod:`events_app.mail.render`) ahead of sending it, in a builder process beside the
+   worker when there is one (:mod:`events_app.mail.builders`).  A row that no longer makes
    sense is marked ``failed`` with the reason, at once.
 3. **Send** over one reused SMTP connection.  Each success is marked ``sent`` in its own
    transaction before the next message is sent (the mark runs while the server answers the
@@ -39,6 +40,7 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from events_app import clock, db
+from events_app.mail import builders
 from events_app.mail.facts import Facts, Job
 from events_app.mail.render import Outgoing, Unsendable, build_steps, load_facts
 from events_app.mail.smtp import SendFailure, SmtpConnection
@@ -200,16 +202,30 @@ async def _release(jobs: Sequence[Job]) -> None:
 
 
 class _Built:
-    """Messages built ahead of sending: building (CPU) runs while the sender waits for the
-    SMTP server and the database, instead of adding to it.  A message is built in steps (a
-    date's invitation, the templates) with a turn for the sender after each, so an answer of
-    the server is taken up at once instead of after a whole message was built."""
+    """Messages built ahead of sending, so building (CPU) does not add to the wait for the SMTP
+    server and the database.
+
+    With builder processes (:mod:`events_app.mail.builders`) the whole batch is handed over at
+    once and built on another core while this one sends.  Without them a task of this process
+    builds a few messages ahead, in steps (a date's invitation, the templates) with a turn for
+    the sender after each, so an answer of the server is taken up at once instead of after a
+    whole message was built.
+    """
 
     AHEAD = 4
 
     def __init__(self, jobs: list[Job], facts: dict[int, Facts | Unsendable], mail_from: str):
         self._queue: asyncio.Queue[Outgoing | Unsendable] = asyncio.Queue(maxsize=self.AHEAD)
-        self._task = asyncio.create_task(self._build(jobs, facts, mail_from))
+        self._task: asyncio.Task[None] | None = None
+        self._pooled: list[asyncio.Future[Outgoing | Unsendable]] = []
+        if builders.configured():
+            now = clock.now()
+            self._pooled = [
+                builders.submit(job, facts[job.id], mail_from=mail_from, now=now) for job in jobs
+            ]
+        else:
+            self._task = asyncio.create_task(self._build(jobs, facts, mail_from))
+        self._taken = 0
 
     async def _build(
         self, jobs: list[Job], facts: dict[int, Facts | Unsendable], mail_from: str
@@ -226,12 +242,23 @@ class _Built:
             await self._queue.put(item)
 
     async def next(self) -> Outgoing | Unsendable:
-        return await self._queue.get()
+        if self._task is not None:
+            return await self._queue.get()
+        future = self._pooled[self._taken]
+        self._taken += 1
+        try:
+            return await future
+        except Exception:
+            builders.discard()  # a builder died: the next batch starts a new one
+            raise
 
     async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        for future in self._pooled:
+            future.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
 
 async def _send_batch(

@@ -4,16 +4,21 @@ organisers' mail log and retry, and writing to everyone registered for a date.""
 from __future__ import annotations
 
 import asyncio
+import email
 import re
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
+from email import policy
 from typing import Any
 
 import httpx
 import pytest
 
 from events_app import clock, db
-from events_app.mail import delivery, smtp
+from events_app.mail import builders, delivery, smtp
 from events_app.mail.delivery import MAX_ATTEMPTS, backoff, deliver_due, purge_finished
+from events_app.mail.render import Outgoing, prepare
 from events_app.services import outbox, registrations
 from events_app.settings import Settings
 from events_app.tables import Attendee, AuditLog, OutboxMail, Registration
@@ -130,6 +135,107 @@ async def test_each_mail_is_recorded_as_sent_before_the_next_message_goes_out(
     assert await drain(mail_settings) == 6
     assert unrecorded_at_data == [0] * 6
     assert await OutboxMail.count().where(OutboxMail.status == "sent") == 6
+
+
+@pytest.fixture
+def builder_process() -> Iterator[None]:
+    """A builder process beside this test's deliveries, as the worker runs them."""
+    builders.configure(1)
+    try:
+        yield
+    finally:
+        builders.configure(0)
+
+
+async def test_mails_built_in_a_builder_process_are_the_mails_built_here(
+    smtp_server: SmtpServer, mail_settings: Settings, builder_process: None
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org)
+    for n in range(3):
+        await _register(date, n)
+    start = clock.now()
+    with clock.frozen(start):
+        jobs = [delivery.Job.from_row(row) for row in await delivery.claim(50, start)]
+        here = await prepare(jobs, mail_from=mail_settings.mail_from, now=start)
+        await delivery._release(jobs)
+        assert await drain(mail_settings) == 3
+    received = {message_id(item.data): item.data for item in smtp_server.received}
+    assert len(received) == 3
+    for job in jobs:
+        built = here[job.id]
+        assert isinstance(built, Outgoing)
+        # The same bytes but for what depends on the moment it was built (no other field).
+        assert _timeless(received[job.message_id]) == _timeless(built.data)
+    assert {r["status"] for r in await OutboxMail.select(OutboxMail.status)} == {"sent"}
+
+
+def _timeless(data: bytes) -> list[tuple[str, bytes]]:
+    """Headers and parts, without what depends on the moment (Date, DTSTAMP) or on chance
+    (the MIME boundaries)."""
+    message = email.message_from_bytes(data, policy=policy.default)
+    headers = [(k, str(v)) for k, v in message.items() if k not in ("Date", "Content-Type")]
+    parts = [
+        (part.get_content_type(), part.get_payload(decode=True) or b"")
+        for part in message.walk()
+        if not part.is_multipart()
+    ]
+    return [(k, v.encode()) for k, v in headers] + [
+        (kind, re.sub(rb"DTSTAMP:[^\r\n]*", b"", payload)) for kind, payload in parts
+    ]
+
+
+async def test_a_builder_that_died_while_idle_is_replaced(
+    smtp_server: SmtpServer, mail_settings: Settings, builder_process: None
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org)
+    for n in range(2):
+        await _register(date, n)
+    builders._executor().submit(int).result(timeout=60)  # the builder is up
+    pool = builders._pool
+    assert pool is not None
+    for process in list(pool._processes.values()):  # type: ignore[union-attr]
+        process.kill()
+        process.join()
+    assert await drain(mail_settings) == 2
+    assert len(smtp_server.received) == 2
+    assert builders._pool is not pool
+
+
+async def test_a_builder_that_dies_mid_batch_leaves_the_rest_for_the_next_round(
+    smtp_server: SmtpServer,
+    mail_settings: Settings,
+    builder_process: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org)
+    for n in range(3):
+        await _register(date, n)
+    real_submit = builders.submit
+    submitted = [0]
+
+    def dying(*args: Any, **kwargs: Any) -> asyncio.Future[Any]:
+        submitted[0] += 1
+        if submitted[0] == 2:  # the builder dies while building the second mail
+            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            future.set_exception(BrokenProcessPool("the builder died"))
+            return future
+        return real_submit(*args, **kwargs)
+
+    start = clock.now()
+    with clock.frozen(start):
+        monkeypatch.setattr(builders, "submit", dying)
+        with pytest.raises(BrokenProcessPool):
+            await deliver_due(settings=mail_settings)
+        monkeypatch.setattr(builders, "submit", real_submit)
+        assert len(smtp_server.received) == 1  # the first went out and was recorded
+    with clock.frozen(start + delivery.LEASE + timedelta(seconds=1)):  # the lease ran out
+        assert await drain(mail_settings) == 2
+    ids = [message_id(item.data) for item in smtp_server.received]
+    assert len(ids) == len(set(ids)) == 3  # each exactly once
+    assert {r["status"] for r in await OutboxMail.select(OutboxMail.status)} == {"sent"}
 
 
 async def test_two_workers_on_postgres_deliver_1000_mails_exactly_once(
