@@ -267,10 +267,9 @@ async def main() -> None:
     from dataclasses import replace
 
     from events_app import db
+    from events_app.mail import builders
     from events_app.settings import get_settings
     from events_app.tables import OutboxMail
-
-    from events_app.mail import builders
 
     await db.start()
     builders.configure(get_settings().mail_build_processes)  # as the worker does

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from events_app import clock
+import pytest
+
+from events_app import clock, db
 from events_app.services import throttle
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -57,3 +59,29 @@ async def test_prune_keeps_fresh_and_blocked_keys() -> None:
         await throttle.hit("fresh", limit=5, window=WINDOW)
         assert await throttle.prune() == 1
         assert (await throttle.hit("fresh", limit=5, window=WINDOW)).hits == 2
+
+
+async def test_a_hit_in_a_transaction_that_is_rolled_back_does_not_count() -> None:
+    # A registration counts its mail first and may then find the date full: nothing was sent,
+    # so nothing may be counted.
+    key = throttle.hashed("mail", "iemand@example.org")
+    with clock.frozen(START):
+        assert (await throttle.hit(key, limit=5, window=WINDOW)).hits == 1
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                assert (await throttle.hit(key, limit=5, window=WINDOW)).hits == 2
+                raise RuntimeError("the date turned out to be full")
+        assert (await throttle.hit(key, limit=5, window=WINDOW)).hits == 2
+
+
+async def test_a_block_without_its_own_length_ends_with_the_window() -> None:
+    key = "register:192.0.2.7"
+    with clock.frozen(START):
+        verdicts = [await throttle.hit(key, limit=2, window=WINDOW) for _ in range(3)]
+        assert [v.allowed for v in verdicts] == [True, True, False]
+        assert verdicts[-1].retry_after == 15 * 60
+    with clock.frozen(START + timedelta(minutes=5)):
+        later = await throttle.hit(key, limit=2, window=WINDOW)
+        assert not later.allowed and later.retry_after == 10 * 60  # not lengthened
+    with clock.frozen(START + WINDOW):
+        assert (await throttle.hit(key, limit=2, window=WINDOW)).allowed
