@@ -19,6 +19,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -28,6 +31,7 @@ from events_app.mail.render import Outgoing, build_safely
 
 __all__ = ["configure", "configured", "discard", "submit"]
 
+ORPHAN_CHECK = 1.0  # seconds between a builder's checks that its worker still lives
 _processes = 0
 _pool: ProcessPoolExecutor | None = None
 
@@ -47,8 +51,21 @@ def configured() -> bool:
     return _processes > 0
 
 
+def _start_builder(parent: int) -> None:
+    """In the builder: leave with the worker (a worker killed with SIGKILL cannot stop it),
+    and load the mail code before the first mail is asked for."""
+    threading.Thread(target=_follow, args=(parent,), daemon=True, name="follow-worker").start()
+    _warm_up()
+
+
+def _follow(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK)
+    os._exit(0)  # the worker is gone: its batch's rows go out again after their lease
+
+
 def _warm_up() -> None:
-    """Load the templates, catalogues and calendar code before the first mail is asked for."""
+    """Load the templates, catalogues and calendar code."""
     import events_app.mail.bundle  # noqa: F401
 
 
@@ -59,7 +76,8 @@ def _executor() -> ProcessPoolExecutor:
             max_workers=_processes,
             # A fresh interpreter: a fork would copy the worker's event loop and connections.
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm_up,
+            initializer=_start_builder,
+            initargs=(os.getpid(),),
         )
     return _pool
 
