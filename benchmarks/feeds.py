@@ -231,7 +231,7 @@ def run_wrk(name: str, url: str, seconds: int, connections: int, headers: dict[s
     return Result(name, rps, p50, p99, total)
 
 
-async def run_httpx(
+async def run_lean(
     name: str,
     url: str,
     seconds: float,
@@ -240,48 +240,13 @@ async def run_httpx(
     before_each: str | None = None,
     db_url: str | None = None,
 ) -> Result:
-    """Closed-loop clients; ``before_each`` is SQL run (not timed) before every request."""
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    pool = await asyncpg.create_pool(db_url, min_size=1, max_size=connections) if db_url else None
-    size = 0
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-        deadline = time.perf_counter() + seconds
-        started = time.perf_counter()
-
-        async def loop() -> None:
-            nonlocal size
-            while time.perf_counter() < deadline:
-                if before_each and pool is not None:
-                    await pool.execute(before_each)
-                t0 = time.perf_counter()
-                response = await client.get(url, headers=headers)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                if response.status_code not in (200, 304):
-                    raise RuntimeError(f"{name}: HTTP {response.status_code}")
-                size = len(response.content)
-
-        await asyncio.gather(*(loop() for _ in range(connections)))
-        elapsed = time.perf_counter() - started
-    if pool is not None:
-        await pool.close()
-    return Result(
-        name,
-        len(latencies) / elapsed,
-        percentile(latencies, 0.5),
-        percentile(latencies, 0.99),
-        len(latencies),
-        size,
-    )
-
-
-async def run_lean(
-    name: str, url: str, seconds: float, connections: int, headers: dict[str, str]
-) -> Result:
-    """Closed-loop clients on :class:`LeanClient` (when wrk is missing): a full client library
-    would spend more CPU per request than a 304 costs the server."""
+    """Closed-loop clients on :class:`LeanClient` (when wrk is missing: a full client library
+    would spend more CPU per request than a 304 costs the server); ``before_each`` is SQL run
+    (not timed) before every request."""
     parts = urlsplit(url)
-    request = http_request("GET", parts.path or "/", headers=headers)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = http_request("GET", target, headers=headers)
+    pool = await asyncpg.create_pool(db_url, min_size=1, max_size=connections) if db_url else None
     latencies: list[float] = []
     size = 0
     deadline = time.perf_counter() + seconds
@@ -292,6 +257,8 @@ async def run_lean(
         client = LeanClient(parts.hostname or "127.0.0.1", parts.port or 80)
         try:
             while time.perf_counter() < deadline:
+                if before_each and pool is not None:
+                    await pool.execute(before_each)
                 t0 = time.perf_counter()
                 status, body = await client.send(request)
                 latencies.append((time.perf_counter() - t0) * 1000)
@@ -303,6 +270,8 @@ async def run_lean(
 
     await asyncio.gather(*(loop() for _ in range(connections)))
     elapsed = time.perf_counter() - started
+    if pool is not None:
+        await pool.close()
     return Result(
         name,
         len(latencies) / elapsed,
@@ -387,9 +356,9 @@ def main() -> int:
             {"FEED_CEILING_FILE": str(ceiling_file), "FEED_CEILING_SMALL_FILE": str(small_file)},
         ) as bare:
             for _ in range(args.rounds):
-                keep(asyncio.run(run_httpx(COLD, all_url, args.seconds, 2, {}, touch_all, url)))
+                keep(asyncio.run(run_lean(COLD, all_url, args.seconds, 2, {}, touch_all, url)))
                 asyncio.run(warm(all_url))
-                keep(asyncio.run(run_httpx(CHANGED, all_url, args.seconds, 2, {}, touch_one, url)))
+                keep(asyncio.run(run_lean(CHANGED, all_url, args.seconds, 2, {}, touch_one, url)))
                 asyncio.run(warm(all_url))
                 asyncio.run(warm(personal_url))
                 measure(WARM, all_url)
@@ -410,7 +379,7 @@ def main() -> int:
     print(
         f"\nserver: {args.server}; load: {tool}, {args.seconds} s each,"
         f" best of {args.rounds} interleaved rounds;"
-        f" cold/changed: httpx, 2 clients.  Load average {load_before:.1f} before,"
+        f" cold/changed: lean client, 2 clients.  Load average {load_before:.1f} before,"
         f" {os.getloadavg()[0]:.1f} after (2 cores)."
     )
     print(f"{'':38} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'/ceiling':>9}")

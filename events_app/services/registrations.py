@@ -522,10 +522,6 @@ async def _subscribe(
     # An active subscription stays as it is, whoever typed the address this time.
 
 
-def _name(column: Column | str) -> str:
-    return column if isinstance(column, str) else column._meta.name
-
-
 async def cancel(registration_id: int, *, notify: bool = True, by: str = "self") -> bool:
     """Cancel one registration inside the caller's transaction; frees its seat or queue place.
 
