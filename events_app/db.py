@@ -28,13 +28,16 @@ from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 from events_app.domain.errors import Busy
 from events_app.settings import ROOT
 
 __all__ = [
     "LOCK_TIMEOUT_MS",
+    "Writes",
     "engine",
+    "execute",
     "in_transaction",
     "is_busy",
     "is_postgres",
@@ -246,6 +249,46 @@ def typed(row: dict[str, Any], types: dict[str, type]) -> dict[str, Any]:
         else:
             out[name] = kind(value)
     return out
+
+
+async def execute(sql: str, *values: Any) -> list[dict[str, Any]]:
+    """Run one raw statement (``{}`` placeholders) in the current transaction, or on its own."""
+    rows = await engine().run_querystring(QueryString(sql, *values))
+    return [dict(row) for row in rows or ()]  # asyncpg's records, SQLite's dicts
+
+
+class Writes:
+    """Writes of one transaction that nothing reads back before it commits.
+
+    On PostgreSQL they reach the server together, as one statement of data-modifying ``WITH``
+    parts, when :meth:`send` is awaited: one round trip instead of one each.  The parts of such
+    a statement all see the same snapshot and none sees another's rows, so only writes that do
+    not depend on each other belong here (a row and the counter it adds to, each with every
+    value already known).  SQLite has neither such statements nor concurrent writers: there
+    each write runs as it is added.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[str, tuple[Any, ...]]] = []
+
+    async def add(self, sql: str, *values: Any) -> None:
+        """Add a write (``{}`` placeholders, no ``RETURNING``, no ``WITH`` of its own)."""
+        if is_postgres():
+            self._parts.append((sql.strip(), values))
+        else:
+            await execute(sql, *values)
+
+    async def send(self) -> None:
+        parts, self._parts = self._parts, []
+        if not parts:
+            return
+        *first, (last_sql, _) = parts
+        sql = "".join(
+            f"{'WITH' if n == 0 else ','} w{n} AS ({part_sql})\n"
+            for n, (part_sql, _) in enumerate(first)
+        )
+        values = [value for _, part_values in parts for value in part_values]
+        await execute(sql + last_sql, *values)
 
 
 def is_unique_violation(exc: BaseException) -> bool:

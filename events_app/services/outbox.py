@@ -23,7 +23,7 @@ from events_app.services import throttle
 from events_app.settings import get_settings
 from events_app.tables import OutboxMail
 
-__all__ = ["HELD_REASON", "count_toward_limit", "enqueue", "new_message_id"]
+__all__ = ["HELD_REASON", "count_toward_limit", "enqueue", "limit_hit", "new_message_id"]
 
 HELD_REASON = "Held back: this address already had the most mails allowed within an hour."
 
@@ -33,18 +33,27 @@ def new_message_id() -> str:
     return f"<{secrets.token_hex(16)}@{domain}>"
 
 
+def limit_hit(address: str) -> throttle.Hit:
+    """One mail to ``address`` in its hourly limit, for a caller that runs the statement as a
+    part of its own (see :func:`count_toward_limit`)."""
+    return throttle.Hit(
+        throttle.hashed("mail", address),
+        limit=get_settings().mails_per_address_per_hour,
+        window=timedelta(hours=1),
+        block=None,
+        now=clock.now(),
+    )
+
+
 async def count_toward_limit(address: str) -> bool:
     """Count one mail to ``address`` in its hourly limit; False once the limit is passed.
 
     Also called for requests that end up mailing nobody (an unknown address asking for its
     link), so both kinds of answer do the same work and take the same time.
     """
-    verdict = await throttle.hit(
-        throttle.hashed("mail", address),
-        limit=get_settings().mails_per_address_per_hour,
-        window=timedelta(hours=1),
-    )
-    return verdict.allowed
+    counted = limit_hit(address)
+    [row] = await db.execute(counted.sql, *counted.values)
+    return (await counted.settle(row)).allowed
 
 
 async def enqueue(
@@ -60,6 +69,7 @@ async def enqueue(
     dedupe_key: str | None = None,
     limited: bool = False,
     held: bool = False,
+    writes: db.Writes | None = None,
 ) -> int | None:
     """Add one mail to the outbox; returns its id, or None when ``dedupe_key`` was queued before.
 
@@ -67,6 +77,7 @@ async def enqueue(
     ``limited``: an unauthenticated request caused it, so it counts toward the address's
     hourly limit (see the module docstring).  ``held``: the caller counted it already (with
     :func:`count_toward_limit`, before taking other locks) and the limit was passed.
+    ``writes``: the row joins the caller's other writes (sent with them; no id is returned).
     """
     if db.engine().current_transaction.get() is None:
         raise RuntimeError("outbox.enqueue() must run inside a transaction")
@@ -78,8 +89,7 @@ async def enqueue(
     status, reason = OutboxMail.Status.pending, ""
     if held or (limited and not await count_toward_limit(to_email)):
         status, reason = OutboxMail.Status.held, HELD_REASON
-    rows = await OutboxMail.raw(
-        _INSERT,
+    values = (
         new_message_id(),
         dedupe_key,
         kind,
@@ -95,6 +105,10 @@ async def enqueue(
         now,
         now,
     )
+    if writes is not None:
+        await writes.add(_INSERT, *values)
+        return None
+    rows = await db.execute(_INSERT + " RETURNING id", *values)
     return int(rows[0]["id"])
 
 
@@ -104,5 +118,4 @@ INSERT INTO outbox_mail (message_id, dedupe_key, kind, organisation, occurrence,
                          to_email, to_name, language, context, status, last_error, attempts,
                          next_attempt_at, created_at)
 VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})
-RETURNING id
 """

@@ -21,6 +21,12 @@ one statement — so two requests for the same dates in different orders cannot 
 the dates stay locked only for the seat, the rows and the mail.  A unique-index race (the same
 address for the same date twice at once) is retried by the outermost caller only, in a fresh
 transaction.
+
+Round trips are what a registration costs most on PostgreSQL, so there the person's rows are
+one statement, the dates are locked together with their series' seats and the person's
+registrations (and ids for new ones), and the seats, rows and mail decided under those locks
+are written in one more (:class:`events_app.db.Writes`): with the transaction's BEGIN and
+COMMIT and the two reads before it, seven in all for a new address.
 """
 
 from __future__ import annotations
@@ -104,7 +110,8 @@ SELECT o.id, o.series, o.status, o.starts_at, o.capacity,
        s.registration_opens_at AS opens_at, s.registration_closes_at AS closes_at,
        s.confirm_first, g.consent_text, g.language AS organisation_language,
        g.confirm_first AS organisation_confirm_first,
-       EXISTS (SELECT 1 FROM question q WHERE q.organisation = s.organisation) AS has_questions
+       EXISTS (SELECT 1 FROM question q WHERE q.organisation = s.organisation) AS has_questions,
+       {version} AS version
 FROM occurrence o
 JOIN series s ON s.id = o.series
 JOIN organisation g ON g.id = s.organisation
@@ -113,7 +120,7 @@ WHERE o.id IN ({ids})
 
 
 async def _dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
-    sql = _DATES_SQL.format(ids=db.placeholders(len(occurrence_ids)))
+    sql = _DATES_SQL.format(ids=db.placeholders(len(occurrence_ids)), version=_version())
     rows = await Occurrence.raw(sql, *occurrence_ids)
     by_id = {row["id"]: db.typed(row, _DATE_TYPES) for row in rows}
     missing = [i for i in occurrence_ids if i not in by_id]
@@ -269,15 +276,55 @@ ON CONFLICT (email) DO NOTHING
 RETURNING id, verified_at
 """
 
+# PostgreSQL: the hourly mail counter and the address in one statement.  An address that
+# exists is read in the same statement; one that another request is inserting right now is
+# waited for by the insert but not seen by that read (the statement's snapshot is older), so it
+# is read once more afterwards.
+_PERSON_ROWS = """
+WITH hit AS ({hit}),
+made AS ({attendee})
+SELECT hit.hits, hit.window_start, hit.blocked_until,
+       COALESCE(made.id, known.id) AS id,
+       CASE WHEN made.id IS NULL THEN known.verified_at END AS verified_at,
+       made.id IS NOT NULL AS new
+FROM hit
+LEFT JOIN made ON TRUE
+LEFT JOIN attendee known ON made.id IS NULL AND known.email = {{}}
+"""
+
+
+async def _person_rows(request: _Request) -> tuple[bool, dict[str, Any]]:
+    """The person's rows, first in the transaction: one more mail in the address's hourly
+    limit (a request from the page itself; False once passed) and the address's row."""
+    person = request.person
+    if request.source != "self":
+        return True, await _attendee(person)
+    counted = outbox.limit_hit(person.email)
+    if not db.is_postgres():
+        [row] = await db.execute(counted.sql, *counted.values)
+        return (await counted.settle(row)).allowed, await _attendee(person)
+    sql = _PERSON_ROWS.format(hit=counted.sql.strip(), attendee=_NEW_ATTENDEE.strip())
+    [row] = await db.execute(sql, *counted.values, *_attendee_values(person), person.email)
+    allowed = (await counted.settle(row)).allowed
+    if row["id"] is None:
+        return allowed, await _known_attendee(person)
+    return allowed, {"id": row["id"], "verified_at": row["verified_at"], "new": row["new"]}
+
+
+def _attendee_values(person: PersonDetails) -> tuple[Any, ...]:
+    return (person.email, new_token(), new_token(), person.language, clock.now())
+
 
 async def _attendee(person: PersonDetails) -> dict[str, Any]:
     """The address's row, made when it is new.  An address registering twice at once waits
     for the other's insert and then finds its row (no unique-index failure to retry)."""
-    inserted = await Attendee.raw(
-        _NEW_ATTENDEE, person.email, new_token(), new_token(), person.language, clock.now()
-    )
+    inserted = await db.execute(_NEW_ATTENDEE, *_attendee_values(person))
     if inserted:
         return {"id": inserted[0]["id"], "verified_at": None, "new": True}
+    return await _known_attendee(person)
+
+
+async def _known_attendee(person: PersonDetails) -> dict[str, Any]:
     row = (
         await Attendee.select(Attendee.id, Attendee.verified_at)
         .where(Attendee.email == person.email)
@@ -317,43 +364,83 @@ async def _dates_added_meanwhile(request: _Request) -> list[dict[str, Any]]:
     return await _dates(added[: max(0, MAX_DATES - len(known))]) if added else []
 
 
+def _version() -> str:
+    """SQL for a date row's version: PostgreSQL's ``xmin`` changes with every update of the row
+    (SQLite's single writer needs none)."""
+    return "o.xmin::text" if db.is_postgres() else "NULL"
+
+
+# The dates of the request locked in id order, each with its series' seats and waiting list,
+# the person's registration for it (if any) and, on PostgreSQL, an id for a new registration.
+_LOCK_SQL = """
+SELECT o.id, o.status, o.starts_at, o.capacity, o.confirmed_count, o.series,
+       s.capacity AS series_capacity, s.waitlist, {version} AS version,
+       r.id AS registration, r.status AS registration_status, {new_id} AS new_registration
+FROM occurrence o
+JOIN series s ON s.id = o.series
+LEFT JOIN registration r ON r.occurrence = o.id AND r.attendee = {{}}
+WHERE o.id IN ({ids})
+ORDER BY o.id
+{lock}
+"""
+_LOCK_TYPES = {"starts_at": datetime, "waitlist": bool}
+
+
+async def _lock(dates: list[dict[str, Any]], attendee_id: int) -> dict[int, dict[str, Any]]:
+    """Lock the dates (see the module doc) and read what a registration decides by.
+
+    A row locked after waiting for another writer is its newest version, but the series joined
+    to it is as the statement first saw it.  Every change of a series' seats or waiting list
+    also writes a new version of its future dates (see ``series_details``), so where a date's
+    version is not the one read before the transaction, the series is read again, in a
+    statement of its own that sees what that writer committed: a capacity raised or lowered
+    meanwhile must neither leave this person waiting beside a free seat nor overbook.
+    """
+    ids = sorted({row["id"] for row in dates})
+    postgres = db.is_postgres()
+    sql = _LOCK_SQL.format(
+        version=_version(),
+        new_id="nextval(pg_get_serial_sequence('registration', 'id'))" if postgres else "NULL",
+        ids=db.placeholders(len(ids)),
+        lock="FOR NO KEY UPDATE OF o" if postgres else "",
+    )
+    rows = await db.execute(sql, attendee_id, *ids)
+    locked = {row["id"]: db.typed(row, _LOCK_TYPES) for row in rows}
+    seen = {row["id"]: row["version"] for row in dates}
+    stale = sorted({row["series"] for row in locked.values() if row["version"] != seen[row["id"]]})
+    if stale:
+        rules = {
+            row["id"]: db.typed(row, {"waitlist": bool})
+            for row in await db.execute(
+                "SELECT id, capacity, waitlist FROM series"
+                f" WHERE id IN ({db.placeholders(len(stale))})",
+                *stale,
+            )
+        }
+        for row in locked.values():
+            if row["series"] in rules:
+                row["series_capacity"] = rules[row["series"]]["capacity"]
+                row["waitlist"] = rules[row["series"]]["waitlist"]
+    return locked
+
+
 async def _register_in_transaction(request: _Request) -> Receipt:
     # The person's rows first (their mail counter, their address), then the series and the
     # dates: the order every unit of work keeps, and the dates stay locked for less time.
-    mail_allowed = request.source != "self" or await outbox.count_toward_limit(request.person.email)
-    attendee = await _attendee(request.person)
+    mail_allowed, attendee = await _person_rows(request)
     dates = request.dates
     if request.subscribe_series is not None:
         await _lock_series(request.subscribe_series)
         dates = dates + await _dates_added_meanwhile(request)
-    locked = await seats.lock_dates([row["id"] for row in dates])
-    # The series' seats and waiting list, read again after the locks (a statement of its own,
-    # so it sees what an organiser who held them committed): a capacity raised meanwhile
-    # must not leave this person waiting beside a free seat.
-    series_ids = sorted({row["series"] for row in dates})
-    rules = {
-        row["id"]: db.typed(row, {"waitlist": bool})
-        for row in await Series.raw(
-            "SELECT id, capacity, waitlist FROM series"
-            f" WHERE id IN ({db.placeholders(len(series_ids))})",
-            *series_ids,
-        )
-    }
+    locked = await _lock(dates, attendee["id"])
     now = clock.now()  # after the locks: the waiting list is ordered by this instant
     fresh = []
     for row in dates:
         date = locked.get(row["id"])
-        if date is None or row["series"] not in rules:
+        if date is None:
             raise NotFound("date_unknown", "One of the chosen dates does not exist.")
         # The date may have been moved, cancelled or filled since it was read.
-        series = rules[row["series"]]
-        row = {
-            **row,
-            "status": date["status"],
-            "starts_at": date["starts_at"],
-            "series_capacity": series["capacity"],
-            "waitlist": series["waitlist"],
-        }
+        row = {**row, **date, "version": row["version"]}
         if request.source == "self":
             check_open(_facts(row), now)
         elif row["status"] != Occurrence.Status.scheduled:
@@ -364,21 +451,13 @@ async def _register_in_transaction(request: _Request) -> Receipt:
             # Decided before looking at the person: the answer must not depend on whether
             # this address is already registered.
             raise Conflict("date_full", "This date is full and has no waiting list.")
-        fresh.append({**row, "capacity": capacity})
+        fresh.append({**row, "capacity": capacity, "full": full})
     hold_until: datetime | None = None
     if request.confirm_first and attendee["verified_at"] is None:
         hold_until = now + timedelta(minutes=get_settings().confirm_hold_minutes)
-    existing: dict[int, dict[str, Any]] = {}
-    if not attendee["new"]:  # a new address has no registrations to find
-        rows = await Registration.select(
-            Registration.id, Registration.status, Registration.occurrence
-        ).where(
-            (Registration.attendee == attendee["id"])
-            & Registration.occurrence.is_in([row["id"] for row in fresh])
-        )
-        existing = {row["occurrence"]: row for row in rows}
+    writes = db.Writes()
     outcomes = [
-        await _register_one(row, existing.get(row["id"]), attendee["id"], request, hold_until, now)
+        await _register_one(row, attendee["id"], request, hold_until, now, writes)
         for row in fresh
     ]
     if request.subscribe_series is not None:
@@ -405,45 +484,49 @@ async def _register_in_transaction(request: _Request) -> Receipt:
             "attendee": attendee["id"],
         },
         held=not mail_allowed,
+        writes=writes,
     )
+    await writes.send()
     return Receipt(email=request.person.email, outcomes=tuple(outcomes), held=held)
 
 
 _NEW_REGISTRATION = """
-INSERT INTO registration (occurrence, attendee, name, email, role, needs, answers, language,
+INSERT INTO registration ({id}occurrence, attendee, name, email, role, needs, answers, language,
                           status, waiting_since, source, hold_until, created_at, updated_at)
-VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
-RETURNING id
+VALUES ({value}{{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}})
 """
+_SEAT = "UPDATE occurrence SET confirmed_count = confirmed_count + 1 WHERE id = {}"
+_PLACE_IN_QUEUE = "UPDATE occurrence SET waiting_count = waiting_count + 1 WHERE id = {}"
 
 
 async def _register_one(
     row: dict[str, Any],
-    existing: dict[str, Any] | None,
     attendee_id: int,
     request: _Request,
     hold_until: datetime | None,
     now: datetime,
+    writes: db.Writes,
 ) -> Outcome:
+    """One date of the request, its date locked: a seat when one is free, else a place in
+    the queue (a full date without a waiting list was refused before)."""
     occurrence_id = row["id"]
     person = request.person
-    if existing is not None and existing["status"] in ACTIVE:
+    if row["registration"] is not None and row["registration_status"] in ACTIVE:
         # Nothing changes: not the details (a stranger may be typing someone else's address),
         # not the place in the queue.  The mail tells the owner of the address.
         return Outcome(
             occurrence_id=occurrence_id,
-            registration_id=existing["id"],
-            status=existing["status"],
+            registration_id=row["registration"],
+            status=row["registration_status"],
             position=None,
             already_registered=True,
         )
-    if await seats.take_seat(occurrence_id, row["capacity"]):
-        status = Registration.Status.confirmed
-    else:  # full, and the date keeps a waiting list (checked before)
+    if row["full"]:
         status = Registration.Status.waiting
-        await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count + 1}).where(
-            Occurrence.id == occurrence_id
-        )
+        await writes.add(_PLACE_IN_QUEUE, occurrence_id)
+    else:
+        status = Registration.Status.confirmed
+        await writes.add(_SEAT, occurrence_id)
     values: dict[Column | str, Any] = {
         Registration.name: person.name,
         Registration.email: person.email,
@@ -459,28 +542,32 @@ async def _register_one(
         Registration.cancelled_at: None,
         Registration.attended: None,
     }
-    if existing is not None:  # cancelled before: the same row comes back to life
-        registration_id = int(existing["id"])
+    columns = (
+        occurrence_id,
+        attendee_id,
+        person.name,
+        person.email,
+        person.role,
+        person.needs,
+        dump_json(person.answers),
+        person.language,
+        str(status),
+        values[Registration.waiting_since],
+        request.source,
+        hold_until,
+        now,
+        now,
+    )
+    if row["registration"] is not None:  # cancelled before: the same row comes back to life
+        registration_id = int(row["registration"])
         await Registration.update(values).where(Registration.id == registration_id)
+    elif row["new_registration"] is not None:  # PostgreSQL: the id came with the lock
+        registration_id = int(row["new_registration"])
+        sql = _NEW_REGISTRATION.format(id="id, ", value="{}, ")
+        await writes.add(sql, registration_id, *columns)
     else:
-        inserted = await Registration.raw(
-            _NEW_REGISTRATION,
-            occurrence_id,
-            attendee_id,
-            person.name,
-            person.email,
-            person.role,
-            person.needs,
-            dump_json(person.answers),
-            person.language,
-            str(status),
-            values[Registration.waiting_since],
-            request.source,
-            hold_until,
-            now,
-            now,
-        )
-        registration_id = int(inserted[0]["id"])
+        sql = _NEW_REGISTRATION.format(id="", value="") + " RETURNING id"
+        registration_id = int((await db.execute(sql, *columns))[0]["id"])
     return Outcome(
         occurrence_id=occurrence_id,
         registration_id=registration_id,

@@ -36,6 +36,8 @@ CALENDAR_FIELDS = frozenset(
      "link_visibility"}
 )  # fmt: skip
 PLACE_FIELDS = ("location", "meeting_url", "meeting_details")
+# What a registration decides by under its date locks (see ``registrations._lock``).
+SEAT_FIELDS = frozenset({"capacity", "waitlist"})
 
 
 def check_url(url: str, field: str) -> str:
@@ -140,14 +142,21 @@ async def apply(actor: Actor, series: dict[str, Any], details: dict[str, Any]) -
     if not changed:
         return
     check_window({**series, **changed})
-    if changed.keys() & {"capacity", *CALENDAR_FIELDS, *PLACE_FIELDS}:
+    locked: list[dict[str, Any]] = []
+    if changed.keys() & {*SEAT_FIELDS, *CALENDAR_FIELDS, *PLACE_FIELDS}:
         # Every date lock this needs, at once and in id order, before any subset of them.
-        await future_dates(series["id"])
+        locked = await future_dates(series["id"])
     own_capacity = []
     if "capacity" in changed:
         own_capacity = await future_dates(series["id"], own="capacity")
         check_capacity(changed["capacity"], own_capacity, "capacity")
     await Series.update({**changed, "updated_at": clock.now()}).where(Series.id == series["id"])
+    if changed.keys() & SEAT_FIELDS and locked:
+        # A new version of each date (no value changes): a registration that waited for these
+        # locks sees it and reads the series again instead of deciding by the old seats.
+        await Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count}).where(
+            Occurrence.id.is_in([date["id"] for date in locked])
+        )
     new, old = changed.get("capacity"), series["capacity"]
     if own_capacity and (new is None or (old is not None and new > old)):
         for date in own_capacity:

@@ -12,11 +12,12 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from events_app import clock, db
 from events_app.tables import Throttle
 
-__all__ = ["Verdict", "blocked_for", "give_back", "hashed", "hit", "prune", "reset"]
+__all__ = ["Hit", "Verdict", "blocked_for", "give_back", "hashed", "hit", "prune", "reset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,46 @@ RETURNING hits, window_start, blocked_until
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One hit, as a statement to run (alone, or as part of a larger one) and settle after."""
+
+    key: str
+    limit: int
+    window: timedelta
+    block: timedelta | None
+    now: datetime
+
+    @property
+    def sql(self) -> str:
+        return _HIT
+
+    @property
+    def values(self) -> tuple[object, ...]:
+        now, stale = self.now, self.now - self.window
+        return (self.key, now, now, stale, now, stale, now, now)
+
+    async def settle(self, raw: dict[str, Any]) -> Verdict:
+        """The verdict from the statement's row; starts the block when this hit passed the
+        limit (one more statement, then only)."""
+        row = db.typed(raw, {"window_start": datetime, "blocked_until": datetime})
+        blocked_until: datetime | None = row["blocked_until"]
+        if blocked_until is not None:
+            return Verdict(False, row["hits"], _seconds(blocked_until, self.now))
+        hits: int = row["hits"]
+        if hits <= self.limit:
+            return Verdict(True, hits, 0)
+        window_start: datetime = row["window_start"]
+        if self.block is not None:
+            blocked_until = self.now + self.block
+        else:
+            blocked_until = window_start + self.window
+        await Throttle.update({Throttle.blocked_until: blocked_until}).where(
+            (Throttle.key == self.key) & Throttle.blocked_until.is_null()
+        )
+        return Verdict(False, hits, _seconds(blocked_until, self.now))
+
+
 async def hit(
     key: str, *, limit: int, window: timedelta, block: timedelta | None = None
 ) -> Verdict:
@@ -63,22 +104,9 @@ async def hit(
     Joins the caller's transaction (the row then stays locked until it ends), else runs on its
     own: one statement, plus one more only when this hit starts a block.
     """
-    now = clock.now()
-    stale = now - window
-    [raw] = await Throttle.raw(_HIT, key, now, now, stale, now, stale, now, now)
-    row = db.typed(raw, {"window_start": datetime, "blocked_until": datetime})
-    blocked_until: datetime | None = row["blocked_until"]
-    if blocked_until is not None:
-        return Verdict(False, row["hits"], _seconds(blocked_until, now))
-    hits: int = row["hits"]
-    if hits <= limit:
-        return Verdict(True, hits, 0)
-    window_start: datetime = row["window_start"]
-    blocked_until = now + block if block is not None else window_start + window
-    await Throttle.update({Throttle.blocked_until: blocked_until}).where(
-        (Throttle.key == key) & Throttle.blocked_until.is_null()
-    )
-    return Verdict(False, hits, _seconds(blocked_until, now))
+    counted = Hit(key, limit, window, block, clock.now())
+    [row] = await db.execute(counted.sql, *counted.values)
+    return await counted.settle(row)
 
 
 async def blocked_for(key: str) -> int:

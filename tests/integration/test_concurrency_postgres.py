@@ -316,3 +316,67 @@ async def test_a_lock_held_too_long_is_a_plain_busy_answer(
     again = await _register(client, "geduld@example.org", occurrence_ids=[date])
     assert again.status_code == 202
     await assert_seat_invariants()
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [(1, 2, "confirmed"), (2, 1, "waiting")])
+async def test_a_registration_that_waits_for_a_seat_change_decides_by_the_new_seats(
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    before: int,
+    after: int,
+    expected: str,
+) -> None:
+    """The organiser changes the series' capacity while a registration waits for the date's
+    lock: once the change commits, the registration sees the new capacity (a seat raised
+    meanwhile is taken, a seat lowered meanwhile is not), not the one its statement began with."""
+    from events_app.services import series, series_details
+
+    organiser = await make_organiser()
+    [date] = await make_date(organiser.organisation_id, capacity=before)
+    first = await _register(client, "eerste@example.org", occurrence_ids=[date])
+    assert first.status_code == 202
+    series_id = (await Occurrence.select(Occurrence.series).where(Occurrence.id == date))[0][
+        "series"
+    ]
+    applied, release = asyncio.Event(), asyncio.Event()
+    apply = series_details.apply
+
+    async def apply_and_hold(*args: Any, **kwargs: Any) -> None:
+        await apply(*args, **kwargs)
+        applied.set()
+        await release.wait()  # still inside the organiser's transaction, holding the dates
+
+    monkeypatch.setattr(series_details, "apply", apply_and_hold)
+    change = asyncio.create_task(
+        series.update_series(organiser.actor, series_id, {"capacity": after})
+    )
+    await asyncio.wait_for(applied.wait(), timeout=10)
+    waiting = asyncio.create_task(_register(client, "tweede@example.org", occurrence_ids=[date]))
+    conn = await _admin()
+    try:
+        for _ in range(200):  # until the registration waits for the date's lock
+            if await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ):
+                break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the registration never waited for the date's lock")
+    finally:
+        await conn.close()
+    release.set()
+    await asyncio.wait_for(change, timeout=10)
+    second = await asyncio.wait_for(waiting, timeout=10)
+    assert second.status_code == 202, second.text
+    row = await Registration.select(Registration.status).where(
+        Registration.email == "tweede@example.org"
+    )
+    assert row[0]["status"] == expected
+    await assert_seat_invariants()
+
+
+async def _admin() -> Any:
+    import asyncpg
+
+    return await asyncpg.connect(dsn=db.engine().config["dsn"])
