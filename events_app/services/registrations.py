@@ -457,8 +457,7 @@ async def _register_in_transaction(request: _Request) -> Receipt:
         hold_until = now + timedelta(minutes=get_settings().confirm_hold_minutes)
     writes = db.Writes()
     outcomes = [
-        await _register_one(row, attendee["id"], request, hold_until, now, writes)
-        for row in fresh
+        await _register_one(row, attendee["id"], request, hold_until, now, writes) for row in fresh
     ]
     if request.subscribe_series is not None:
         await _subscribe(request, attendee["id"], hold_until, now)
