@@ -18,13 +18,12 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
-from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -61,9 +60,9 @@ BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
 
 def engine() -> Engine[Any]:
-    found = engine_finder()
-    if found is None:  # pragma: no cover - piccolo_conf.py always defines DB
-        raise RuntimeError("piccolo_conf.py defines no DB")
+    """The engine of piccolo_conf.py: the one every table's queries use, found once and kept
+    (looking it up again imports and reads the configuration on every call)."""
+    found: Engine[Any] = Migration._meta.db
     return found
 
 
@@ -252,9 +251,30 @@ def typed(row: dict[str, Any], types: dict[str, type]) -> dict[str, Any]:
 
 
 async def execute(sql: str, *values: Any) -> list[dict[str, Any]]:
-    """Run one raw statement (``{}`` placeholders) in the current transaction, or on its own."""
-    rows = await engine().run_querystring(QueryString(sql, *values))
-    return [dict(row) for row in rows or ()]  # asyncpg's records, SQLite's dicts
+    """Run one raw statement (``{}`` placeholders) in the current transaction, or on its own.
+
+    On PostgreSQL the statement goes straight to asyncpg, its ``$n`` form made once per text:
+    Piccolo's query strings are rebuilt on every call, which costs the hot paths more than
+    some of their statements cost the server.
+    """
+    found = engine()
+    if isinstance(found, PostgresEngine):
+        transaction = found.current_transaction.get()
+        if transaction is not None:
+            records = await transaction.connection.fetch(_numbered(sql), *values)
+            return [dict(record) for record in records]
+        if found.pool is not None:
+            records = await found.pool.fetch(_numbered(sql), *values)
+            return [dict(record) for record in records]
+    rows = await found.run_querystring(QueryString(sql, *values))
+    return [dict(row) for row in rows or ()]
+
+
+@lru_cache(maxsize=256)
+def _numbered(sql: str) -> str:
+    """``{}`` placeholders as PostgreSQL's ``$1``, ``$2`` …"""
+    parts = sql.split("{}")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
 class Writes:

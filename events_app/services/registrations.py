@@ -121,7 +121,7 @@ WHERE o.id IN ({ids})
 
 async def _dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
     sql = _DATES_SQL.format(ids=db.placeholders(len(occurrence_ids)), version=_version())
-    rows = await Occurrence.raw(sql, *occurrence_ids)
+    rows = await db.execute(sql, *occurrence_ids)
     by_id = {row["id"]: db.typed(row, _DATE_TYPES) for row in rows}
     missing = [i for i in occurrence_ids if i not in by_id]
     if missing:

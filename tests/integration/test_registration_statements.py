@@ -94,27 +94,46 @@ def _label(sql: str) -> str | None:
 
 @contextmanager
 def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], list[int]]]:
-    """Record each statement's label, and how many transactions were opened."""
-    engine = db.engine()
+    """Record each statement's label, and how many transactions were opened.
+
+    Recorded where every statement reaches the driver: asyncpg's ``fetch`` on PostgreSQL (the
+    ORM's statements and the raw ones alike; BEGIN and COMMIT take another way), Piccolo's
+    ``run_querystring`` on SQLite.
+    """
     statements: list[str] = []
     transactions = [0]
-    engine_class = type(engine)
-    run = engine_class.run_querystring
     transaction = db.transaction
 
-    async def counting_run(self: Any, querystring: Any, in_pool: bool = True) -> Any:
-        sql = querystring.compile_string(engine_type=self.engine_type)[0]
+    def record(sql: str) -> None:
         label = _label(sql)
         if label is not None:
             statements.append(label)
-        return await run(self, querystring, in_pool)
+
+    if db.is_postgres():
+        import asyncpg
+
+        fetch = asyncpg.Connection.fetch
+
+        async def counting_fetch(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+            record(query)
+            return await fetch(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(asyncpg.Connection, "fetch", counting_fetch)
+    else:
+        engine_class = type(db.engine())
+        run = engine_class.run_querystring
+
+        async def counting_run(self: Any, querystring: Any, in_pool: bool = True) -> Any:
+            record(querystring.compile_string(engine_type=self.engine_type)[0])
+            return await run(self, querystring, in_pool)
+
+        monkeypatch.setattr(engine_class, "run_querystring", counting_run)
 
     def counting_transaction() -> Any:
         if not db.in_transaction():
             transactions[0] += 1
         return transaction()
 
-    monkeypatch.setattr(engine_class, "run_querystring", counting_run)
     monkeypatch.setattr(db, "transaction", counting_transaction)
     yield statements, transactions
 
