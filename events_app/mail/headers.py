@@ -12,15 +12,14 @@ import re
 from email.headerregistry import Address
 from email.utils import formataddr
 
+from events_app.domain.emails import UnsendableAddress, envelope_address
+
 __all__ = ["BadAddress", "MAX_HEADER_TEXT", "check_address", "clean_text", "mailbox"]
 
 MAX_HEADER_TEXT = 200
 # C0 and C1 control characters (CR, LF, TAB, NUL …) and Unicode line/paragraph separators.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
-# A deliberately narrow address check: the addresses were validated and normalised when they
-# were stored (domain/emails.py); here we only make sure nothing else came along.
-_ADDRESS = re.compile(r"^[^\s<>()\[\],;:\"\\@]+@[^\s<>()\[\],;:\"\\@]+\.[^\s<>()\[\],;:\"\\@]+$")
 
 
 class BadAddress(ValueError):
@@ -36,23 +35,16 @@ def clean_text(value: str, *, limit: int = MAX_HEADER_TEXT) -> str:
 
 
 def check_address(value: str) -> str:
-    """The address itself, or :class:`BadAddress` when it is not a bare ``local@domain``.
+    """The address as the SMTP envelope and the headers carry it, or :class:`BadAddress`.
 
-    Non-ASCII domains are written in their IDNA form; a non-ASCII local part would need
-    SMTPUTF8 and is refused (no address our validator accepts has one in practice).
+    The form (ASCII; a non-ASCII domain in IDNA 2008) and the rules are those of
+    :func:`events_app.domain.emails.envelope_address`, which also decides what the forms
+    accept: an address that was stored can be sent.
     """
-    address = value.strip()
-    if not _ADDRESS.match(address):
-        raise BadAddress(f"not a usable e-mail address: {value!r}")
-    local, _, domain = address.rpartition("@")
-    if not local.isascii():
-        raise BadAddress(f"the part before the @ is not ASCII: {value!r}")
-    if not domain.isascii():
-        try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError as exc:
-            raise BadAddress(f"the domain cannot be encoded: {value!r}") from exc
-    return f"{local}@{domain}"
+    try:
+        return envelope_address(value)
+    except UnsendableAddress as exc:
+        raise BadAddress(str(exc)) from None
 
 
 def mailbox(name: str, address: str) -> str:

@@ -139,3 +139,24 @@ async def test_programme_register_for_two_workshops(client: httpx.AsyncClient) -
     )
     ids = {r["occurrence"] for r in await Registration.select(Registration.occurrence)}
     assert ids == {one, three} and two not in ids
+
+
+async def test_an_address_delivery_cannot_send_to_is_explained_at_its_field(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    [date_id] = await make_date(org, slug="ontmoeting")
+    token = await csrf_token(client, "/events/ontmoeting/register")
+    response = await client.post(
+        "/events/ontmoeting/register",
+        data={
+            "csrf_token": token,
+            "dates": str(date_id),
+            "name": "José",
+            "email": "jösé@example.org",
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="error-email"' in response.text
+    assert "Letters met accenten (zoals é of ö)" in response.text
+    assert await Registration.count() == 0

@@ -32,6 +32,10 @@ MESSAGES = {
     "password_too_short": N_("Choose a password of at least 10 characters."),
     "password_mismatch": N_("The two new passwords are not the same."),
     "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
+    "email_not_ascii": N_(
+        "Letters with accents (such as é or ö) and other special letters cannot be used before "
+        "the @: mail to such an address cannot be delivered."
+    ),
 }
 
 

@@ -25,6 +25,10 @@ MESSAGES: dict[str, str] = {
     "name_invalid": N_("Fill in a name of at most 200 characters."),
     "email_missing": N_("Fill in an e-mail address."),
     "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
+    "email_not_ascii": N_(
+        "Letters with accents (such as é or ö) and other special letters cannot be used before "
+        "the @: mail to such an address cannot be delivered."
+    ),
     "role_unknown": N_("Choose one of the options."),
     "needs_too_long": N_("Use at most 2000 characters."),
     "consent_missing": N_("Tick the box to agree, or you cannot register."),

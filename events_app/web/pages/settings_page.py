@@ -25,6 +25,10 @@ MESSAGES = {
     "name_missing": N_("Give the organisation a name."),
     "email_missing": N_("Fill in an e-mail address."),
     "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
+    "email_not_ascii": N_(
+        "Letters with accents (such as é or ö) and other special letters cannot be used before "
+        "the @: mail to such an address cannot be delivered."
+    ),
     "retention_invalid": N_("Fill in a number of days from 1 to 3650."),
     "language_unknown": N_("Choose Dutch or English."),
     "consent_too_long": N_("Use at most 5000 characters."),

@@ -24,6 +24,10 @@ __all__ = ["InvitationController", "TeamController"]
 MESSAGES = {
     "email_missing": N_("Fill in an e-mail address."),
     "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
+    "email_not_ascii": N_(
+        "Letters with accents (such as é or ö) and other special letters cannot be used before "
+        "the @: mail to such an address cannot be delivered."
+    ),
     "name_missing": N_("Fill in a name."),
     "name_too_long": N_("Use at most 200 characters."),
     "role_unknown": N_("Choose organiser or host."),
