@@ -19,6 +19,7 @@ from litestar.response import Redirect
 
 from events_app import clock, db, urls
 from events_app.domain.errors import DomainError, NotFound
+from events_app.domain.schedule import parse_time
 from events_app.i18n import N_, translate
 from events_app.services import (
     occurrences,
@@ -38,6 +39,7 @@ from events_app.web.pages.organise_form import (
     SeriesForm,
     confirm_first_choice,
     details_from,
+    number,
     parse_day,
     schedule_form_of,
     schedule_from,
@@ -65,6 +67,10 @@ MESSAGES = {
     "format_unknown": N_("Choose online, in person or both."),
     "repeat_unknown": N_("Choose how often it repeats."),
     "nth_unknown": N_("Choose which week of the month."),
+    "weekday_unknown": N_("Choose days from Monday to Sunday."),
+    "ends_unknown": N_("Choose when the series ends."),
+    "confirm_first_unknown": N_("Choose one of the options."),
+    "day_out_of_range": N_("That year is too far away: check the date."),
     "date_not_scheduled": N_("This date is already skipped or cancelled."),
     "date_scheduled": N_("This date is not skipped or cancelled."),
     "date_started": N_("This date has already started or is over."),
@@ -377,8 +383,8 @@ class OrganiseController(Controller):
         try:
             day = parse_day(str(values.get("day", "")), "day")
             _not_before_today(day)
-            start = _clock(str(values.get("start", "")))
-            end = _clock(str(values.get("end", "")))
+            start = _clock(str(values.get("start", "")), "start")
+            end = _clock(str(values.get("end", "")), "end")
             if end <= start:
                 raise DomainError("end_before_start", "", field="end")
             occurrence_id, _ = await occurrences.add_date(
@@ -478,8 +484,8 @@ class OrganiseController(Controller):
                 done = "material_removed"
             elif action == "move":
                 day = parse_day(str(values.get("day", "")), "day")
-                start = _clock(str(values.get("start", "")))
-                end = _clock(str(values.get("end", "")))
+                start = _clock(str(values.get("start", "")), "start")
+                end = _clock(str(values.get("end", "")), "end")
                 await occurrences.move(
                     actor,
                     occurrence_id,
@@ -512,11 +518,10 @@ def _kinds(language: str) -> list[tuple[str, str]]:
     return [(k, translate(language, KIND_LABELS[k])) for k in KINDS]
 
 
-def _clock(text: str) -> time:
-    try:
-        return time.fromisoformat(text.strip())
-    except ValueError:
-        raise DomainError("invalid_time", "Write the time as 19:30.", field="start") from None
+def _clock(text: str, field: str) -> time:
+    """A wall-clock time as 19:30 (no zone: ``time.fromisoformat`` would also take 19:30+01:00,
+    which cannot be compared with a time without one)."""
+    return parse_time(text.strip(), field)
 
 
 def _speakers(values: dict[str, Any]) -> list[people.SpeakerInput]:
@@ -536,10 +541,8 @@ def _speakers(values: dict[str, Any]) -> list[people.SpeakerInput]:
 def _date_changes(values: dict[str, Any]) -> dict[str, Any]:
     """The overrides of one date: topic and capacity (empty capacity = the series')."""
     changes: dict[str, Any] = {"topic": str(values.get("topic", "")).strip()[:300]}
-    capacity = str(values.get("capacity", "")).strip()
-    if capacity and (not capacity.isdigit() or not 1 <= int(capacity) <= 100_000):
-        raise DomainError("invalid_number", "", field="capacity")
-    changes["capacity"] = int(capacity) if capacity else None
+    capacity = str(values.get("capacity", "")).strip()[:20]
+    changes["capacity"] = number(capacity, "capacity", 1, 100_000) if capacity else None
     return changes
 
 

@@ -2,7 +2,9 @@
 
 Pure (no database, no request): the page hands in the submitted values as a dict of strings
 (checkbox groups as lists) and gets a :class:`ScheduleInput`, the details and the dates to
-skip, or a :class:`DomainError` that names the form field.
+skip, or a :class:`DomainError` that names the form field.  Every value a browser could not
+have sent (a blank or unknown choice, a number out of range or in other digits, a day in the
+year 9999) is such an error too, so the form comes back with it marked, never a server error.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "KINDS",
     "SeriesForm",
     "details_from",
+    "number",
     "parse_day",
     "schedule_from",
     "skip_dates_from",
@@ -31,8 +34,13 @@ KINDS = ("meetup", "lecture", "workshop", "training", "course", "network_evening
          "guest_lesson", "meeting")  # fmt: skip
 FORMATS = ("online", "in_person", "hybrid")
 REPEATS = ("none", "weekly", "monthly_weekday", "monthly_day")
-WEEKDAYS = frozenset("0123456")  # Monday … Sunday, one character each
-NTHS = (1, 2, 3, 4, -1)
+ENDS = ("never", "until", "count")
+WEEKDAYS = {str(day): day for day in range(7)}  # Monday … Sunday
+NTHS = {str(nth): nth for nth in (1, 2, 3, 4, -1)}
+# Days are read in this range of years: further out is a typing error (20266, 9999), and the
+# date arithmetic of materialising, previews and feeds would run past the calendar's end.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+MAX_DIGITS = 9  # of a number field: more is out of every range (and cheap to refuse)
 # Service field names → the form's input names.
 FIELD_FOR = {
     "first_start": "start_date",
@@ -69,6 +77,7 @@ class SeriesForm:
     repeat: str = "weekly"
     interval: str = "1"
     weekdays: list[int] = field(default_factory=list)
+    weekdays_unknown: bool = False  # a value other than 0 … 6 was sent
     month_nth: str = "1"
     ends: str = "never"
     until: str = ""
@@ -81,9 +90,8 @@ class SeriesForm:
             value = values.get(name, "")
             return value.strip()[:limit] if isinstance(value, str) else ""
 
-        weekdays = sorted(
-            {int(d) for d in values.get("weekdays", []) if isinstance(d, str) and d in WEEKDAYS}
-        )
+        sent = values.get("weekdays", [])
+        days = [str(d) for d in (sent if isinstance(sent, list) else [sent])]
         return cls(
             title=text("title", 300),
             summary=text("summary", 600),
@@ -92,20 +100,21 @@ class SeriesForm:
             format=text("format", 20),
             location=text("location", 2000),
             meeting_url=text("meeting_url", 600),
-            capacity=text("capacity", 10),
+            capacity=text("capacity", 20),
             waitlist=values.get("waitlist") == "yes",
-            confirm_first=text("confirm_first", 3) if text("confirm_first", 3) in CHOICES else "",
+            confirm_first=text("confirm_first", 10),
             published=values.get("published") == "yes",
             start_date=text("start_date", 20),
             start_time=text("start_time", 10),
             end_time=text("end_time", 10),
             repeat=text("repeat", 20) or "none",
-            interval=text("interval", 5) or "1",
-            weekdays=weekdays,
-            month_nth=text("month_nth", 3) or "1",
+            interval=text("interval", 20) or "1",
+            weekdays=sorted({WEEKDAYS[d] for d in days if d in WEEKDAYS}),
+            weekdays_unknown=any(d not in WEEKDAYS for d in days),
+            month_nth=text("month_nth", 10) or "1",
             ends=text("ends", 10) or "never",
             until=text("until", 20),
-            count=text("count", 6),
+            count=text("count", 20),
             skip=text("skip", 2000),
         )
 
@@ -120,21 +129,29 @@ def confirm_first_choice(value: bool | None) -> str:
 
 def parse_day(text: str, field: str) -> date:
     """A day as 2026-12-29 (date fields) or 29-12-2026 (typed the Dutch way)."""
-    found = _DAY.match(text.strip())
+    found = _DAY.match(text.strip()) if text.isascii() else None
+    day = None
     try:
         if found and found.group(1):
-            return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-        if found:
-            return date(int(found.group(6)), int(found.group(5)), int(found.group(4)))
+            day = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        elif found:
+            day = date(int(found.group(6)), int(found.group(5)), int(found.group(4)))
     except ValueError:
         pass
-    raise DomainError("invalid_day", f"'{text}' is not a date like 29-12-2026.", field=field)
+    if day is None:
+        raise DomainError("invalid_day", f"'{text}' is not a date like 29-12-2026.", field=field)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DomainError("day_out_of_range", "That year is too far away: check the date.",
+                          field=field)  # fmt: skip
+    return day
 
 
-def _number(text: str, field: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise DomainError("invalid_number", f"Fill in a number from {low} to {high}.", field=field)
-    return int(text)
+def number(text: str, field: str, low: int, high: int) -> int:
+    """A whole number in ASCII digits (``int`` would also take "١٢", "1_000" or " 12 ")."""
+    plain = text.isascii() and text.isdecimal() and len(text) <= MAX_DIGITS
+    if plain and low <= int(text) <= high:
+        return int(text)
+    raise DomainError("invalid_number", f"Fill in a number from {low} to {high}.", field=field)
 
 
 def schedule_from(form: SeriesForm) -> ScheduleInput:
@@ -144,6 +161,11 @@ def schedule_from(form: SeriesForm) -> ScheduleInput:
     first = parse_day(form.start_date, "start_date")
     if form.repeat not in REPEATS:
         raise DomainError("repeat_unknown", "Choose how often it repeats.", field="repeat")
+    if form.weekdays_unknown:
+        raise DomainError("weekday_unknown", "Choose days from Monday to Sunday.",
+                          field="weekdays")  # fmt: skip
+    if form.ends not in ENDS:
+        raise DomainError("ends_unknown", "Choose when the series ends.", field="ends")
     choice: Choice | None = None
     if form.repeat != "none":
         until = count = None
@@ -152,16 +174,16 @@ def schedule_from(form: SeriesForm) -> ScheduleInput:
                 raise DomainError("until_missing", "Give the last date.", field="until")
             until = parse_day(form.until, "until")
         elif form.ends == "count":
-            count = _number(form.count, "count", 1, 1000)
-        interval = _number(form.interval, "interval", 1, 52)
+            count = number(form.count, "count", 1, 1000)
+        interval = number(form.interval, "interval", 1, 52)
         if form.repeat == "weekly":
             choice = Choice("weekly", interval, tuple(form.weekdays) or (first.weekday(),),
                             until=until, count=count)  # fmt: skip
         elif form.repeat == "monthly_day":
             choice = Choice("monthly", interval, month_day=first.day, until=until, count=count)
         else:
-            nth = int(form.month_nth) if form.month_nth.lstrip("-").isdigit() else 0
-            if nth not in NTHS:
+            nth = NTHS.get(form.month_nth)
+            if nth is None:
                 raise DomainError("nth_unknown", "Choose which week of the month.",
                                   field="month_nth")  # fmt: skip
             choice = Choice("monthly", interval, month_weekday=(nth, first.weekday()),
@@ -187,9 +209,12 @@ def details_from(form: SeriesForm) -> dict[str, Any]:
         raise DomainError("kind_unknown", "Choose a kind of event.", field="kind")
     if form.format not in FORMATS:
         raise DomainError("format_unknown", "Choose online, in person or both.", field="format")
+    if form.confirm_first not in CHOICES:
+        raise DomainError("confirm_first_unknown", "Choose one of the options.",
+                          field="confirm_first")  # fmt: skip
     capacity = None
     if form.capacity:
-        capacity = _number(form.capacity, "capacity", 1, 100_000)
+        capacity = number(form.capacity, "capacity", 1, 100_000)
     if form.format != "online" and not form.location:
         raise DomainError("location_missing", "Give the address.", field="location")
     return {
