@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -175,13 +174,21 @@ async def authenticate(email: str, password: str) -> Actor | None:
         return None
     if account is None:
         return None
-    values: dict[Any, Any] = {Account.last_login_at: clock.now()}
+    renewed = None
     if _hasher.check_needs_rehash(stored):
-        # The hash was made with older (weaker) parameters: the password is known right now,
-        # so it is hashed again with the current ones.
-        values[Account.password_hash] = await hash_password(password)
+        # The hash was made with other (older, weaker) parameters: the password is known right
+        # now, so it is hashed again with the current ones.
+        renewed = await hash_password(password)
     async with db.transaction():
-        await Account.update(values).where(Account.id == account["id"])
+        await Account.update({Account.last_login_at: clock.now()}).where(
+            Account.id == account["id"]
+        )
+        if renewed is not None:
+            # Only in place of the hash just checked: a password changed meanwhile (in another
+            # session, or by a reset) must not be put back to this one.
+            await Account.update({Account.password_hash: renewed}).where(
+                (Account.id == account["id"]) & (Account.password_hash == stored)
+            )
     return await actor_for_account(int(account["id"]))
 
 

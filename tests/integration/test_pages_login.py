@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from argon2 import PasswordHasher, Type
 
+from events_app.services import accounts
 from events_app.tables import Account, Throttle
 from tests.factories import PASSWORD, make_organiser
 from tests.integration.test_pages_register import csrf_token
@@ -159,18 +162,47 @@ async def test_an_inactive_account_cannot_log_in(client: httpx.AsyncClient) -> N
     assert (await _login(client)).status_code == 400
 
 
-async def test_a_hash_made_with_older_parameters_is_renewed_at_login(
-    client: httpx.AsyncClient,
+async def _stored_hash() -> str:
+    row = await Account.select(Account.password_hash).where(Account.email == EMAIL).first()
+    assert row is not None
+    return str(row["password_hash"])
+
+
+@pytest.mark.parametrize(
+    "old_hasher",
+    [
+        PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1),  # older, weaker settings
+        PasswordHasher(type=Type.I),  # another argon2 variant
+    ],
+)
+async def test_a_hash_made_with_other_parameters_is_renewed_at_login(
+    client: httpx.AsyncClient, old_hasher: PasswordHasher
 ) -> None:
-    from argon2 import PasswordHasher
-
-    from events_app.services import accounts
-    from events_app.tables import Account
-
     await make_organiser()
-    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
-    await Account.update({Account.password_hash: weak}).where(Account.id > 0)
-    assert await accounts.authenticate("organiser@example.org", PASSWORD) is not None
-    renewed = (await Account.select(Account.password_hash).first())["password_hash"]  # type: ignore[index]
-    assert renewed != weak and not PasswordHasher().check_needs_rehash(renewed)
-    assert await accounts.authenticate("organiser@example.org", PASSWORD) is not None
+    old = old_hasher.hash(PASSWORD)
+    await Account.update({Account.password_hash: old}).where(Account.email == EMAIL)
+    assert (await _login(client)).status_code == 303
+    renewed = await _stored_hash()
+    assert renewed != old and not PasswordHasher().check_needs_rehash(renewed)
+    PasswordHasher().verify(renewed, PASSWORD)
+    assert (await _login(client)).status_code == 303
+    assert await _stored_hash() == renewed  # a current hash is left alone
+
+
+async def test_renewing_a_hash_never_undoes_a_password_changed_meanwhile(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_organiser()
+    old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    await Account.update({Account.password_hash: old}).where(Account.email == EMAIL)
+    changed = PasswordHasher().hash("a new password, set elsewhere")
+    hash_password = accounts.hash_password
+
+    async def slow_hash(password: str) -> str:
+        # While this login hashes the old password again, the password is changed elsewhere.
+        await Account.update({Account.password_hash: changed}).where(Account.email == EMAIL)
+        return await hash_password(password)
+
+    monkeypatch.setattr(accounts, "hash_password", slow_hash)
+    assert (await _login(client)).status_code == 303  # the password was right when checked
+    assert await _stored_hash() == changed
