@@ -13,7 +13,16 @@ from typing import Any
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError
 
-__all__ = ["ROLES", "LANGUAGES", "QuestionSpec", "PersonDetails", "clean_person"]
+__all__ = [
+    "LANGUAGES",
+    "ROLES",
+    "Contact",
+    "PersonDetails",
+    "QuestionSpec",
+    "clean_contact",
+    "clean_person",
+    "complete_person",
+]
 
 ROLES = ("expert", "professional", "relative", "student", "other")
 LANGUAGES = ("nl", "en")
@@ -41,6 +50,67 @@ class PersonDetails:
     answers: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Who registers, checked: what can be checked before knowing the organisation."""
+
+    name: str
+    email: str
+    language: str | None  # None: the organisation's language
+    role: str | None
+    needs: str
+
+
+def clean_contact(
+    *, name: str, email: str, language: str | None, role: str | None, needs: str | None
+) -> Contact:
+    """Name, address, language, role and needs; raises DomainError naming the first field
+    that is wrong."""
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        raise DomainError("name_missing", "Fill in your name.", field="name")
+    if len(clean_name) > MAX_NAME:
+        raise DomainError("name_too_long", f"Use at most {MAX_NAME} characters.", field="name")
+    address = normalise_email(email)
+    if language is not None and language not in LANGUAGES:
+        raise DomainError(
+            "language_unknown", "Choose Dutch (nl) or English (en).", field="language"
+        )
+    if role is not None and role not in ROLES:
+        raise DomainError("role_unknown", f"Choose one of: {', '.join(ROLES)}.", field="role")
+    clean_needs = (needs or "").strip()
+    if len(clean_needs) > MAX_NEEDS:
+        raise DomainError("needs_too_long", f"Use at most {MAX_NEEDS} characters.", field="needs")
+    return Contact(clean_name, address, language or None, role, clean_needs)
+
+
+def complete_person(
+    contact: Contact,
+    *,
+    answers: Mapping[str, Any] | None,
+    questions: Sequence[QuestionSpec],
+    consent_required: bool,
+    consent: bool,
+    default_language: str = "nl",
+) -> PersonDetails:
+    """The contact with what the organisation asks: consent and the answers to its questions."""
+    if consent_required and not consent:
+        raise DomainError(
+            "consent_missing", "Tick the box to agree, or you cannot register.", field="consent"
+        )
+    language = contact.language or default_language
+    if language not in LANGUAGES:
+        language = LANGUAGES[0]
+    return PersonDetails(
+        name=contact.name,
+        email=contact.email,
+        language=language,
+        role=contact.role,
+        needs=contact.needs,
+        answers=clean_answers(answers or {}, questions),
+    )
+
+
 def clean_person(
     *,
     name: str,
@@ -55,33 +125,14 @@ def clean_person(
     default_language: str = "nl",
 ) -> PersonDetails:
     """Validate and normalise; raises DomainError naming the first field that is wrong."""
-    clean_name = " ".join(name.split())
-    if not clean_name:
-        raise DomainError("name_missing", "Fill in your name.", field="name")
-    if len(clean_name) > MAX_NAME:
-        raise DomainError("name_too_long", f"Use at most {MAX_NAME} characters.", field="name")
-    address = normalise_email(email)
-    lang = language or default_language
-    if lang not in LANGUAGES:
-        raise DomainError(
-            "language_unknown", "Choose Dutch (nl) or English (en).", field="language"
-        )
-    if role is not None and role not in ROLES:
-        raise DomainError("role_unknown", f"Choose one of: {', '.join(ROLES)}.", field="role")
-    clean_needs = (needs or "").strip()
-    if len(clean_needs) > MAX_NEEDS:
-        raise DomainError("needs_too_long", f"Use at most {MAX_NEEDS} characters.", field="needs")
-    if consent_required and not consent:
-        raise DomainError(
-            "consent_missing", "Tick the box to agree, or you cannot register.", field="consent"
-        )
-    return PersonDetails(
-        name=clean_name,
-        email=address,
-        language=lang,
-        role=role,
-        needs=clean_needs,
-        answers=clean_answers(answers or {}, questions),
+    contact = clean_contact(name=name, email=email, language=language, role=role, needs=needs)
+    return complete_person(
+        contact,
+        answers=answers,
+        questions=questions,
+        consent_required=consent_required,
+        consent=consent,
+        default_language=default_language,
     )
 
 

@@ -22,11 +22,12 @@ the dates stay locked only for the seat, the rows and the mail.  A unique-index 
 address for the same date twice at once) is retried by the outermost caller only, in a fresh
 transaction.
 
-Round trips are what a registration costs most on PostgreSQL, so there the person's rows are
-one statement, the dates are locked together with their series' seats and the person's
-registrations (and ids for new ones), and the seats, rows and mail decided under those locks
-are written in one more (:class:`events_app.db.Writes`): with the transaction's BEGIN and
-COMMIT and the two reads before it, seven in all for a new address.
+Round trips are what a registration costs most on PostgreSQL, so there the dates with their
+rules and the person's rows are read and written in one statement, the dates are locked
+together with their series' seats and the person's registrations (and ids for new ones), and
+the seats, rows and mail decided under those locks are written in one more
+(:class:`events_app.db.Writes`): with BEGIN, COMMIT and the rate limit's upsert before the
+transaction, six in all for a new address.
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ from piccolo.utils.encoding import dump_json
 
 from events_app import clock, db
 from events_app.domain.errors import Busy, Conflict, DomainError, NotFound
-from events_app.domain.person import PersonDetails, QuestionSpec, clean_person
+from events_app.domain.person import (
+    Contact,
+    PersonDetails,
+    QuestionSpec,
+    clean_contact,
+    complete_person,
+)
 from events_app.domain.seats import DateFacts, check_open, effective_capacity
 from events_app.services import audit, outbox, seats
 from events_app.settings import get_settings
@@ -121,7 +128,11 @@ WHERE o.id IN ({ids})
 
 async def _dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
     sql = _DATES_SQL.format(ids=db.placeholders(len(occurrence_ids)), version=_version())
-    rows = await db.execute(sql, *occurrence_ids)
+    return _in_order(occurrence_ids, await db.execute(sql, *occurrence_ids))
+
+
+def _in_order(occurrence_ids: Sequence[int], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The dates' rows in the order asked for; every one of them must exist."""
     by_id = {row["id"]: db.typed(row, _DATE_TYPES) for row in rows}
     missing = [i for i in occurrence_ids if i not in by_id]
     if missing:
@@ -183,6 +194,19 @@ def _confirm_first(date: dict[str, Any], organisation_default: bool) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class _Form:
+    """What was sent, with what can be checked before knowing the dates."""
+
+    ids: list[int]
+    contact: Contact
+    answers: dict[str, Any]
+    consent: bool
+    source: str
+    added_by: int | None
+    subscribe_series: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Request:
     dates: list[dict[str, Any]]
     person: PersonDetails
@@ -217,49 +241,22 @@ async def register(
         raise DomainError("dates_missing", "Choose at least one date.", field="occurrence_ids")
     if len(ids) > MAX_DATES:
         raise DomainError("too_many_dates", f"Choose at most {MAX_DATES} dates.")
-    dates = await _dates(ids)
-    organisations = {row["organisation"] for row in dates}
-    if len(organisations) != 1:
-        raise DomainError("mixed_organisations", "Register for one organisation's dates at a time.")
-    organisation_id = organisations.pop()
-    organisation = dates[0]  # every date carries its organisation's settings
-    now = clock.now()
-    if source == "self":
-        for row in dates:
-            check_open(_facts(row), now)
-    person = clean_person(
-        name=name,
-        email=email,
-        language=language,
-        role=role,
-        needs=needs,
-        answers=answers,
-        questions=(
-            await questions_for(organisation_id, [row["series"] for row in dates])
-            if organisation["has_questions"]
-            else []
-        ),
-        consent_required=source == "self" and bool(organisation["consent_text"].strip()),
+    form = _Form(
+        ids=ids,
+        contact=clean_contact(name=name, email=email, language=language, role=role, needs=needs),
+        answers=answers or {},
         consent=consent,
-        default_language=organisation["organisation_language"],
-    )
-    request = _Request(
-        dates=dates,
-        person=person,
-        organisation_id=organisation_id,
-        confirm_first=source == "self"
-        and any(_confirm_first(row, row["organisation_confirm_first"]) for row in dates),
         source=source,
         added_by=added_by,
         subscribe_series=subscribe_series,
     )
     if db.in_transaction():
         # Joined: the caller's transaction is the unit of work, and only it may retry.
-        return await _register_in_transaction(request)
+        return await _register_in_transaction(form)
     for attempt in range(ATTEMPTS):
         try:
             async with db.transaction():
-                return await _register_in_transaction(request)
+                return await _register_in_transaction(form)
         except Exception as exc:
             # Two requests by the same address for the same date raced past the check for an
             # existing registration; the unique index stopped the second.  Again, in a new
@@ -276,63 +273,125 @@ ON CONFLICT (email) DO NOTHING
 RETURNING id, verified_at
 """
 
-# PostgreSQL: the hourly mail counter and the address in one statement.  An address that
+# PostgreSQL: the dates with their rules, the hourly mail counter and the address in one
+# statement.  The address gets the person's language, else the organisation's.  An address that
 # exists is read in the same statement; one that another request is inserting right now is
 # waited for by the insert but not seen by that read (the statement's snapshot is older), so it
 # is read once more afterwards.
-_PERSON_ROWS = """
-WITH hit AS ({hit}),
-made AS ({attendee})
-SELECT hit.hits, hit.window_start, hit.blocked_until,
-       COALESCE(made.id, known.id) AS id,
-       CASE WHEN made.id IS NULL THEN known.verified_at END AS verified_at,
-       made.id IS NOT NULL AS new
+_PERSON_AND_DATES = """
+WITH d AS ({dates}),
+hit AS ({hit}),
+made AS (
+  INSERT INTO attendee (email, manage_token, feed_token, language, created_at)
+  VALUES ({{}}, {{}}, {{}},
+          COALESCE({{}}, (SELECT organisation_language FROM d ORDER BY id LIMIT 1), 'nl'), {{}})
+  ON CONFLICT (email) DO NOTHING
+  RETURNING id, verified_at
+)
+SELECT d.*, hit.hits, hit.window_start, hit.blocked_until,
+       COALESCE(made.id, known.id) AS attendee_id,
+       CASE WHEN made.id IS NULL THEN known.verified_at END AS attendee_verified_at,
+       made.id IS NOT NULL AS attendee_new
 FROM hit
 LEFT JOIN made ON TRUE
 LEFT JOIN attendee known ON made.id IS NULL AND known.email = {{}}
+LEFT JOIN d ON TRUE
 """
 
 
-async def _person_rows(request: _Request) -> tuple[bool, dict[str, Any]]:
-    """The person's rows, first in the transaction: one more mail in the address's hourly
-    limit (a request from the page itself; False once passed) and the address's row."""
-    person = request.person
-    if request.source != "self":
-        return True, await _attendee(person)
-    counted = outbox.limit_hit(person.email)
-    if not db.is_postgres():
-        [row] = await db.execute(counted.sql, *counted.values)
-        return (await counted.settle(row)).allowed, await _attendee(person)
-    sql = _PERSON_ROWS.format(hit=counted.sql.strip(), attendee=_NEW_ATTENDEE.strip())
-    [row] = await db.execute(sql, *counted.values, *_attendee_values(person), person.email)
-    allowed = (await counted.settle(row)).allowed
-    if row["id"] is None:
-        return allowed, await _known_attendee(person)
-    return allowed, {"id": row["id"], "verified_at": row["verified_at"], "new": row["new"]}
+async def _person_and_dates(form: _Form) -> tuple[bool, dict[str, Any], list[dict[str, Any]]]:
+    """First in the transaction: the dates (read, not locked) and the person's rows — one more
+    mail in the address's hourly limit (a request from the page itself; False once passed)
+    and the address's row."""
+    contact = form.contact
+    if form.source != "self" or not db.is_postgres():
+        dates = await _dates(form.ids)
+        allowed = True
+        if form.source == "self":
+            allowed = await outbox.count_toward_limit(contact.email)
+        language = contact.language or dates[0]["organisation_language"]
+        return allowed, await _attendee(contact.email, language), dates
+    counted = outbox.limit_hit(contact.email)
+    sql = _PERSON_AND_DATES.format(
+        dates=_DATES_SQL.format(ids=db.placeholders(len(form.ids)), version=_version()).strip(),
+        hit=counted.sql.strip(),
+    )
+    now = clock.now()
+    rows = await db.execute(
+        sql,
+        *form.ids,
+        *counted.values,
+        *(contact.email, new_token(), new_token(), contact.language, now),
+        contact.email,
+    )
+    first = rows[0]
+    allowed = (await counted.settle(first)).allowed
+    dates = _in_order(form.ids, [row for row in rows if row["id"] is not None])
+    if first["attendee_id"] is None:
+        return allowed, await _known_attendee(contact.email), dates
+    attendee = {
+        "id": first["attendee_id"],
+        "verified_at": first["attendee_verified_at"],
+        "new": first["attendee_new"],
+    }
+    return allowed, attendee, dates
 
 
-def _attendee_values(person: PersonDetails) -> tuple[Any, ...]:
-    return (person.email, new_token(), new_token(), person.language, clock.now())
-
-
-async def _attendee(person: PersonDetails) -> dict[str, Any]:
+async def _attendee(email: str, language: str) -> dict[str, Any]:
     """The address's row, made when it is new.  An address registering twice at once waits
     for the other's insert and then finds its row (no unique-index failure to retry)."""
-    inserted = await db.execute(_NEW_ATTENDEE, *_attendee_values(person))
+    inserted = await db.execute(
+        _NEW_ATTENDEE, email, new_token(), new_token(), language, clock.now()
+    )
     if inserted:
         return {"id": inserted[0]["id"], "verified_at": None, "new": True}
-    return await _known_attendee(person)
+    return await _known_attendee(email)
 
 
-async def _known_attendee(person: PersonDetails) -> dict[str, Any]:
+async def _known_attendee(email: str) -> dict[str, Any]:
     row = (
         await Attendee.select(Attendee.id, Attendee.verified_at)
-        .where(Attendee.email == person.email)
+        .where(Attendee.email == email)
         .first()
     )
     if row is None:  # deleted between the two statements: the caller's retry starts again
         raise Busy()
     return {**row, "new": False}
+
+
+async def _checked(form: _Form, dates: list[dict[str, Any]]) -> _Request:
+    """The request, checked against its dates and their organisation's rules."""
+    organisations = {row["organisation"] for row in dates}
+    if len(organisations) != 1:
+        raise DomainError("mixed_organisations", "Register for one organisation's dates at a time.")
+    organisation_id = organisations.pop()
+    organisation = dates[0]  # every date carries its organisation's settings
+    now = clock.now()
+    if form.source == "self":
+        for row in dates:
+            check_open(_facts(row), now)
+    person = complete_person(
+        form.contact,
+        answers=form.answers,
+        questions=(
+            await questions_for(organisation_id, [row["series"] for row in dates])
+            if organisation["has_questions"]
+            else []
+        ),
+        consent_required=form.source == "self" and bool(organisation["consent_text"].strip()),
+        consent=form.consent,
+        default_language=organisation["organisation_language"],
+    )
+    return _Request(
+        dates=dates,
+        person=person,
+        organisation_id=organisation_id,
+        confirm_first=form.source == "self"
+        and any(_confirm_first(row, row["organisation_confirm_first"]) for row in dates),
+        source=form.source,
+        added_by=form.added_by,
+        subscribe_series=form.subscribe_series,
+    )
 
 
 async def _lock_series(series_id: int) -> None:
@@ -392,7 +451,7 @@ async def _lock(dates: list[dict[str, Any]], attendee_id: int) -> dict[int, dict
     A row locked after waiting for another writer is its newest version, but the series joined
     to it is as the statement first saw it.  Every change of a series' seats or waiting list
     also writes a new version of its future dates (see ``series_details``), so where a date's
-    version is not the one read before the transaction, the series is read again, in a
+    version is not the one read at the start of the transaction, the series is read again, in a
     statement of its own that sees what that writer committed: a capacity raised or lowered
     meanwhile must neither leave this person waiting beside a free seat nor overbook.
     """
@@ -424,10 +483,12 @@ async def _lock(dates: list[dict[str, Any]], attendee_id: int) -> dict[int, dict
     return locked
 
 
-async def _register_in_transaction(request: _Request) -> Receipt:
+async def _register_in_transaction(form: _Form) -> Receipt:
     # The person's rows first (their mail counter, their address), then the series and the
     # dates: the order every unit of work keeps, and the dates stay locked for less time.
-    mail_allowed, attendee = await _person_rows(request)
+    # What the request asks is checked after the person's rows (a refusal rolls them back).
+    mail_allowed, attendee, dates = await _person_and_dates(form)
+    request = await _checked(form, dates)
     dates = request.dates
     if request.subscribe_series is not None:
         await _lock_series(request.subscribe_series)
