@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    # Not a setting: ``serve``'s word to the processes uvicorn starts for it (configure logging).
     if os.environ.get(LOGGING_FLAG) == "1":
         configure_logging(settings.log_format)
 

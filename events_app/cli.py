@@ -40,7 +40,9 @@ def _serve(args: argparse.Namespace) -> int:
     from events_app.observability.logs import LOGGING_FLAG, configure_logging
 
     configure_logging(settings.log_format)
-    os.environ[LOGGING_FLAG] = "1"  # app processes that uvicorn starts configure theirs too
+    # Not a setting: the environment of the app processes uvicorn starts (they configure their
+    # logging too; prometheus_client reads its directory on import, before settings exist).
+    os.environ[LOGGING_FLAG] = "1"
     if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # One /metrics scrape must see every process: they share a directory of counters.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="events-metrics-")

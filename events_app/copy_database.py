@@ -75,6 +75,7 @@ def _sqlite_path(url: str) -> str:
 def _migrate(url: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "events_app.cli", "migrate"],
+        # Not a setting read: the child's environment, this one's with the target database.
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
         text=True,

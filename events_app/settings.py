@@ -52,6 +52,7 @@ class Settings:
     mail_build_processes: int = 1
     log_format: str = "text"  # "json" in production: one JSON object per line
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-For is believed
+    metrics_token: str = ""  # when set, /metrics wants it as "Authorization: Bearer …"
 
     @property
     def is_sqlite(self) -> bool:
@@ -116,6 +117,7 @@ def load_settings(env: dict[str, str]) -> Settings:
         mail_build_processes=max(0, _int(env, "EVENTS_MAIL_BUILD_PROCESSES", 1)),
         log_format=_log_format(env.get("EVENTS_LOG_FORMAT"), production),
         forwarded_allow_ips=env.get("EVENTS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        metrics_token=env.get("EVENTS_METRICS_TOKEN", ""),
     )
 
 

@@ -3,8 +3,8 @@ process, and the state of the outbox and registrations read from the database at
 
 With several app processes (``events-app serve --workers N``) set ``PROMETHEUS_MULTIPROC_DIR``
 to an empty directory: every process writes its counters there and one scrape adds them up
-(``events-app serve`` does this by itself when N > 1).  ``EVENTS_METRICS_TOKEN``, when set, is
-required as ``Authorization: Bearer …``.
+(``events-app serve`` does this by itself when N > 1).  ``EVENTS_METRICS_TOKEN``
+(``Settings.metrics_token``), when set, is required as ``Authorization: Bearer …``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotAuthorizedException
+from litestar.handlers import HTTPRouteHandler
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -31,7 +32,7 @@ from prometheus_client.registry import Collector
 from events_app import clock
 from events_app.tables import Occurrence, OutboxMail, Registration
 
-__all__ = ["IN_FLIGHT", "LATENCY", "REQUESTS", "metrics", "observe"]
+__all__ = ["IN_FLIGHT", "LATENCY", "REQUESTS", "metrics_route", "observe"]
 
 REQUESTS = Counter("events_http_requests", "Requests answered", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -132,6 +133,7 @@ _state = DatabaseState()
 
 def _registry() -> CollectorRegistry:
     registry = CollectorRegistry()
+    # Not a setting: prometheus_client chose per-process files by this variable on import.
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
@@ -141,18 +143,22 @@ def _registry() -> CollectorRegistry:
     return registry
 
 
-@get(
-    "/metrics",
-    tags=["operations"],
-    summary="Prometheus metrics",
-    cache=False,
-    media_type="text/plain",
-)
-async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
-    token = os.environ.get("EVENTS_METRICS_TOKEN", "")
-    if token:
-        sent = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(sent.encode(), token.encode()):
-            raise NotAuthorizedException("Send the metrics token as 'Authorization: Bearer …'.")
-    await _state.refresh()
-    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+def metrics_route(token: str) -> HTTPRouteHandler:
+    """``/metrics``; with a ``token`` it wants ``Authorization: Bearer <token>``."""
+
+    @get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        cache=False,
+        media_type="text/plain",
+    )
+    async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+        if token:
+            sent = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(sent.encode(), token.encode()):
+                raise NotAuthorizedException("Send the metrics token as 'Authorization: Bearer …'.")
+        await _state.refresh()
+        return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+
+    return metrics

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
-from events_app.observability.metrics import metrics
+from events_app.observability.metrics import metrics_route
 from events_app.settings import Settings
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
@@ -37,7 +37,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     return [
         health,
         ready,
-        metrics,
+        metrics_route(settings.metrics_token),
         SessionController,
         TokenController,
         public_writes,

@@ -45,9 +45,19 @@ async def test_metrics_count_requests_and_read_the_outbox(client: httpx.AsyncCli
 async def test_a_metrics_token_can_be_required(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from events_app.app import create_app
+    from events_app.settings import load_settings
+
+    settings = load_settings(
+        {"EVENTS_SECRET_KEY": "x" * 40, "EVENTS_METRICS_TOKEN": "geheim-token"}
+    )
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as guarded:
+        assert (await guarded.get("/metrics")).status_code == 401
+        wrong = await guarded.get("/metrics", headers={"authorization": "Bearer fout"})
+        assert wrong.status_code == 401
+        right = await guarded.get("/metrics", headers={"authorization": "Bearer geheim-token"})
+        assert right.status_code == 200
+    # Read once, with the other settings: the variable set later changes no running app.
     monkeypatch.setenv("EVENTS_METRICS_TOKEN", "geheim-token")
-    assert (await client.get("/metrics")).status_code == 401
-    wrong = await client.get("/metrics", headers={"authorization": "Bearer fout"})
-    assert wrong.status_code == 401
-    right = await client.get("/metrics", headers={"authorization": "Bearer geheim-token"})
-    assert right.status_code == 200
+    assert (await client.get("/metrics")).status_code == 200
