@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Literal
 
 from events_app.calendar.words import KINDS, TEXT
+from events_app.domain.overrides import own_or_series
 
 __all__ = [
     "own_or_series",
@@ -317,11 +318,3 @@ def personal_sequence(
     """
     elapsed = max(0, int((registration_changed_at - registered_at).total_seconds()))
     return occurrence_sequence + 4 * elapsed + _STATUS_STEP.get(registration_status, 2)
-
-
-def own_or_series(own: str | None, inherited: str | None) -> str:
-    """A date's own location, link or details win when set; None means "as the series".
-
-    Feeds and mail invitations both use this, so they always show the same place and link.
-    """
-    return (inherited or "") if own is None else own

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import urls
+from events_app.domain.overrides import own_or_series
 from events_app.i18n import (
     N_,
     SHORT_DATE_FORMAT,
@@ -181,15 +182,11 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
     registration = facts.registration
     status = registration["status"] if registration else None
     tz = occurrence["timezone"]
-    meeting_url = occurrence["meeting_url"] or occurrence["series_meeting_url"] or ""
-    place = occurrence["location"] or ""
-    if occurrence["location"] is None:
-        place = occurrence["series_location"] or ""
+    meeting_url = own_or_series(occurrence["meeting_url"], occurrence["series_meeting_url"]).strip()
+    place = own_or_series(occurrence["location"], occurrence["series_location"])
     if occurrence["series_format"] == "online":
         place = ""
-    details = occurrence["meeting_details"]
-    if details is None:
-        details = occurrence["series_meeting_details"] or ""
+    details = own_or_series(occurrence["meeting_details"], occurrence["series_meeting_details"])
     join = _join_state(occurrence, status, meeting_url)
     old_start = _local(job.context.get("old_start"), tz)
     moved = old_start is not None and old_start != occurrence["local_start"]

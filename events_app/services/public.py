@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import clock
+from events_app.domain.overrides import own_or_series
 from events_app.domain.seats import effective_capacity
 from events_app.services.views import rule_text
 from events_app.tables import (
@@ -124,10 +125,8 @@ def _public_date(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     seats_left = None if capacity is None else max(capacity - row["confirmed_count"], 0)
     rule_start = row["rule_start"]
     moved = rule_start is not None and rule_start != row["local_start"]
-    meeting_url = (
-        row["meeting_url"] if row["meeting_url"] is not None else row["series_meeting_url"]
-    )
-    location = row["location"] if row["location"] is not None else row["series_location"]
+    meeting_url = own_or_series(row["meeting_url"], row["series_meeting_url"])
+    location = own_or_series(row["location"], row["series_location"])
     opens, closes = row["opens_at"], row["closes_at"]
     open_now = (
         row["status"] == Occ.Status.scheduled
@@ -440,8 +439,7 @@ async def published_dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]
             Occurrence.series.title.as_alias("series_title"),
         )
         .where(
-            Occurrence.id.is_in(list(occurrence_ids))
-            & Occurrence.series.published.eq(True)  # type: ignore[union-attr]
+            Occurrence.id.is_in(list(occurrence_ids)) & Occurrence.series.published.eq(True)  # type: ignore[union-attr]
         )
         .order_by(Occurrence.starts_at)
     )

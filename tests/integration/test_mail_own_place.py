@@ -1,0 +1,54 @@
+"""A date's own place, link or details win over the series', also when set to nothing.
+
+A date whose own meeting link is emptied (an in-person edition of an online series) shows no
+link anywhere: not in the mail's text, not in its invitation.  One rule for pages, mail text,
+invitations and feeds ("the date's own value when set, else the series'")."""
+
+from __future__ import annotations
+
+import icalendar
+import pytest
+
+from events_app.services import registrations
+from events_app.settings import Settings
+from events_app.tables import Occurrence, Series
+from tests.factories import make_date, make_organisation
+from tests.smtp import SmtpServer, drain
+
+pytest_plugins = ["tests.integration.conftest_mail"]  # the smtp_server and mail_settings fixtures
+
+SERIES_LINK = "https://meet.example.org/j/series-link"
+
+
+@pytest.mark.parametrize("own_link", ["", "https://meet.example.org/j/own-link"])
+async def test_a_dates_own_link_wins_in_the_text_and_the_invitation(
+    smtp_server: SmtpServer, mail_settings: Settings, own_link: str
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org)
+    series_id = (await Occurrence.select(Occurrence.series).where(Occurrence.id == date))[0][
+        "series"
+    ]
+    await Series.update(
+        {
+            Series.format: "online",
+            Series.meeting_url: SERIES_LINK,
+            Series.link_visibility: "everyone",
+        }
+    ).where(Series.id == series_id)
+    await Occurrence.update({Occurrence.meeting_url: own_link}).where(Occurrence.id == date)
+    await registrations.register([date], name="Anna", email="anna@example.org", language="nl")
+    await drain(mail_settings)
+    [message] = smtp_server.messages
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    body = text.get_content()
+    invitation = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    event = next(
+        c for c in icalendar.Calendar.from_ical(invitation.get_payload(decode=True)).walk("VEVENT")
+    )
+    in_invitation = "\n".join(str(event.get(key, "")) for key in ("URL", "LOCATION", "DESCRIPTION"))
+    assert SERIES_LINK not in body
+    assert SERIES_LINK not in in_invitation
+    if own_link:
+        assert own_link in body
+        assert own_link in in_invitation
