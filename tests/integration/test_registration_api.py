@@ -15,6 +15,7 @@ from events_app.tables import (
     OutboxMail,
     Question,
     Registration,
+    Throttle,
 )
 from tests.factories import make_date, make_organisation, manage_token_of
 
@@ -206,6 +207,13 @@ async def test_closed_cancelled_and_unpublished_dates_refuse_with_clear_messages
     assert unknown.status_code == 404
     assert await Registration.count() == 0
     assert await OutboxMail.count() == 0
+    await _nothing_kept_of_the_person()
+
+
+async def _nothing_kept_of_the_person() -> None:
+    """A refused registration keeps nothing of the person: no address, no count of mails."""
+    assert await Attendee.count() == 0
+    assert await Throttle.count().where(Throttle.key.like("mail:%")) == 0
 
 
 async def test_bad_input_is_a_400_naming_the_field(client: httpx.AsyncClient) -> None:
@@ -261,6 +269,7 @@ async def test_consent_and_required_questions(client: httpx.AsyncClient) -> None
         json=person(1, occurrence_ids=[date], consent=True, answers={lunch: True, group: "C"}),
     )
     assert wrong_choice.json()["field"] == f"answers.{group}"
+    await _nothing_kept_of_the_person()
     ok = await client.post(
         "/api/v1/registrations",
         json=person(1, occurrence_ids=[date], consent=True, answers={lunch: False, group: "B"}),
