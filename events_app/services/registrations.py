@@ -448,12 +448,16 @@ _LOCK_TYPES = {"starts_at": datetime, "waitlist": bool}
 async def _lock(dates: list[dict[str, Any]], attendee_id: int) -> dict[int, dict[str, Any]]:
     """Lock the dates (see the module doc) and read what a registration decides by.
 
-    A row locked after waiting for another writer is its newest version, but the series joined
-    to it is as the statement first saw it.  Every change of a series' seats or waiting list
-    also writes a new version of its future dates (see ``series_details``), so where a date's
-    version is not the one read at the start of the transaction, the series is read again, in a
-    statement of its own that sees what that writer committed: a capacity raised or lowered
-    meanwhile must neither leave this person waiting beside a free seat nor overbook.
+    A row locked after waiting for another writer is its newest version, but the series and
+    the registration joined to it are as the statement first saw them.  Whatever that writer
+    did to a seat or a place in the queue changed the date's counters, and every change of a
+    series' seats or waiting list also writes a new version of its future dates (see
+    ``series_details``); so where a date's version is not the one read at the start of the
+    transaction, its series and the person's registration for it are read again, in a
+    statement of their own that sees what that writer committed.  A capacity changed
+    meanwhile must neither leave this person waiting beside a free seat nor overbook; a
+    registration brought back or cancelled meanwhile must not be brought back twice (two seats
+    for one person) nor taken for one that still holds its seat.
     """
     ids = sorted({row["id"] for row in dates})
     postgres = db.is_postgres()
@@ -466,21 +470,37 @@ async def _lock(dates: list[dict[str, Any]], attendee_id: int) -> dict[int, dict
     rows = await db.execute(sql, attendee_id, *ids)
     locked = {row["id"]: db.typed(row, _LOCK_TYPES) for row in rows}
     seen = {row["id"]: row["version"] for row in dates}
-    stale = sorted({row["series"] for row in locked.values() if row["version"] != seen[row["id"]]})
-    if stale:
-        rules = {
-            row["id"]: db.typed(row, {"waitlist": bool})
-            for row in await db.execute(
-                "SELECT id, capacity, waitlist FROM series"
-                f" WHERE id IN ({db.placeholders(len(stale))})",
-                *stale,
-            )
-        }
-        for row in locked.values():
-            if row["series"] in rules:
-                row["series_capacity"] = rules[row["series"]]["capacity"]
-                row["waitlist"] = rules[row["series"]]["waitlist"]
+    changed = [row for row in locked.values() if row["version"] != seen[row["id"]]]
+    if changed:
+        await _read_again(changed, attendee_id)
     return locked
+
+
+_READ_AGAIN = """
+SELECT o.id, s.capacity AS series_capacity, s.waitlist,
+       r.id AS registration, r.status AS registration_status
+FROM occurrence o
+JOIN series s ON s.id = o.series
+LEFT JOIN registration r ON r.occurrence = o.id AND r.attendee = {{}}
+WHERE o.id IN ({ids})
+"""
+
+
+async def _read_again(changed: list[dict[str, Any]], attendee_id: int) -> None:
+    """The series' seats and the person's registrations of dates that changed meanwhile, as
+    committed now (the dates stay locked)."""
+    sql = _READ_AGAIN.format(ids=db.placeholders(len(changed)))
+    fresh = {
+        row["id"]: db.typed(row, {"waitlist": bool})
+        for row in await db.execute(sql, attendee_id, *(row["id"] for row in changed))
+    }
+    for row in changed:
+        row.update(
+            {
+                key: fresh[row["id"]][key]
+                for key in ("series_capacity", "waitlist", "registration", "registration_status")
+            }
+        )
 
 
 async def _register_in_transaction(form: _Form) -> Receipt:

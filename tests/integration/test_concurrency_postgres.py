@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from events_app import clock, db
+from events_app.services import registrations
 from events_app.tables import Attendee, Occurrence, Programme, Registration, Series
 from tests.conftest import ENGINE
 from tests.factories import make_date, make_organisation, make_organiser, manage_token_of
@@ -380,3 +381,56 @@ async def _admin() -> Any:
     import asyncpg
 
     return await asyncpg.connect(dsn=db.engine().config["dsn"])
+
+
+async def _waiting_for_locks(count: int) -> None:
+    conn = await _admin()
+    try:
+        for _ in range(250):
+            waiting = await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if waiting >= count:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"fewer than {count} statements waited for a lock")
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize("other", ["organiser", "self"])
+async def test_two_re_registrations_of_a_cancelled_registration_take_one_seat(other: str) -> None:
+    """Two requests bring the same cancelled registration back at once: the second waits for
+    the date's lock, and then sees the row the first brought back (not the cancelled one its
+    locking statement began with), so one registration holds one seat."""
+    org = await make_organisation()
+    [date] = await make_date(org, capacity=5)
+    person = {"name": "Terug", "email": "terug@example.org", "source": "organiser"}
+    receipt = await registrations.register([date], **person)
+    async with db.transaction():
+        assert await registrations.cancel(receipt.outcomes[0].registration_id, notify=False)
+    await assert_seat_invariants()
+
+    conn = await _admin()
+    tx = conn.transaction()
+    await tx.start()
+    await conn.execute("SELECT id FROM occurrence WHERE id = $1 FOR UPDATE", date)
+    try:
+        # e.g. the organiser adds the person again while a colleague does the same (or while
+        # the person re-registers on the page: the page's mail counter does not serialise it
+        # with an organiser's request).
+        first = asyncio.create_task(registrations.register([date], **person))
+        second = asyncio.create_task(
+            registrations.register([date], **{**person, "source": other, "consent": True})
+        )
+        await _waiting_for_locks(2)
+    finally:
+        await tx.rollback()
+        await conn.close()
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=10)
+    rows = await Registration.select(Registration.status).where(Registration.occurrence == date)
+    assert [r["status"] for r in rows] == ["confirmed"]
+    [counts] = await Occurrence.select(Occurrence.confirmed_count).where(Occurrence.id == date)
+    assert counts["confirmed_count"] == 1
+    await assert_seat_invariants()
