@@ -285,7 +285,12 @@ async def run(minutes: float, concurrency: int) -> int:
         while not stop.is_set():
             await asyncio.sleep(random.uniform(4, 8))
             s = series[step % len(series)]
-            dates = [d for d in await _dates(organiser, s["id"]) if d["status"] == "scheduled"]
+            try:
+                listed = await _dates(organiser, s["id"])
+            except httpx.TransportError:  # app1 is down for a moment: again next round
+                stats.connection_errors += 1
+                continue
+            dates = [d for d in listed if d["status"] == "scheduled"]
             later = [d for d in dates[3:] if d["id"] not in popular]
             if not later:
                 continue
