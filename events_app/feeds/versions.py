@@ -145,27 +145,30 @@ async def _date_version(occurrence_id: int, cutoff: datetime) -> Version:
 
 # --- personal and host feeds ---------------------------------------------------------------
 
-_DATE_SUMS = """SUM(o.revision) AS d_revisions, SUM(s.revision) AS s_revisions,
-    SUM(g.revision) AS g_revisions, MAX(o.updated_at) AS d_changed,
-    MAX(s.updated_at) AS s_changed, MAX(g.updated_at) AS g_changed"""
+# A date's row with its series' and organisation's revisions and change times, for CTEs.
+_DATE_ROW = """o.id AS occurrence, o.series, o.revision AS d_revision, s.revision AS s_revision,
+    g.revision AS g_revision, o.updated_at AS d_updated, s.updated_at AS s_updated,
+    g.updated_at AS g_updated"""
+_DATE_SUMS = """SUM(d_revision) AS d_revisions, SUM(s_revision) AS s_revisions,
+    SUM(g_revision) AS g_revisions, MAX(d_updated) AS d_changed, MAX(s_updated) AS s_changed,
+    MAX(g_updated) AS g_changed"""
 
 
 async def personal_version(token: str, cutoff: datetime) -> Version:
     """The attendee, their registrations in the window with those dates, series,
-    organisations and speakers, and every registration on a date where they wait (their place
-    in the queue is in the text)."""
+    organisations and speakers (joined per registration: an index lookup each), and every
+    registration on a date where they wait (their place in the queue is in the text)."""
     waiting = "SELECT occurrence FROM m WHERE status = 'waiting'"
     sql = f"""WITH a AS (SELECT id, language, manage_token, revision FROM attendee
             WHERE feed_token = {{}}),
-        m AS (SELECT r.id, r.revision, r.updated_at, r.status, o.id AS occurrence, o.series
+        m AS (SELECT r.id, r.revision, r.updated_at, r.status, {_DATE_ROW}
             FROM {MINE} WHERE r.attendee = (SELECT id FROM a) AND {MINE_WHERE})
         SELECT a.id AS attendee_id, a.language, a.manage_token, a.revision AS a_revision,
             r.*, d.*, k.*, w.*
         FROM a,
             {_sums("r", "m x")},
-            (SELECT {_DATE_SUMS} FROM m JOIN occurrence o ON o.id = m.occurrence
-                JOIN series s ON s.id = o.series JOIN organisation g ON g.id = s.organisation) d,
-            {_sums("k", "speaker x WHERE x.series IN (SELECT series FROM m)", changed=False)},
+            (SELECT {_DATE_SUMS} FROM m) d,
+            {_sums("k", "m JOIN speaker x ON x.series = m.series", changed=False)},
             {_sums("w", f"registration x WHERE x.occurrence IN ({waiting})")}"""
     subject = ("attendee_id", "language", "manage_token")
     return await _read(sql, [token, cutoff, cutoff], subject, cutoff)
@@ -178,15 +181,13 @@ async def host_version(token: str, cutoff: datetime) -> Version:
     hosted = HOSTED.replace("{}", "(SELECT id FROM c)", 2)
     sql = f"""WITH c AS (SELECT id, language, revision FROM account
             WHERE host_feed_token = {{}} AND active = {{}}),
-        h AS (SELECT o.id AS occurrence, o.series FROM occurrence o WHERE {hosted})
+        h AS (SELECT {_DATE_ROW} FROM {DATE_FROM} WHERE {hosted})
         SELECT c.id AS account_id, c.language, c.revision AS c_revision, a.*, d.*, k.*,
             (SELECT MAX(q.updated_at) FROM registration q
                 WHERE q.occurrence IN (SELECT occurrence FROM h)) AS registrations_changed
         FROM c,
             {_sums("a", "series_host x WHERE x.account = (SELECT id FROM c)", changed=False)},
-            (SELECT COUNT(h.occurrence) AS d_n, SUM(h.occurrence) AS d_ids, {_DATE_SUMS}
-                FROM h JOIN occurrence o ON o.id = h.occurrence
-                JOIN series s ON s.id = o.series JOIN organisation g ON g.id = s.organisation) d,
+            (SELECT COUNT(occurrence) AS d_n, SUM(occurrence) AS d_ids, {_DATE_SUMS} FROM h) d,
             {_sums("k", "speaker x WHERE x.series IN (SELECT series FROM h)", changed=False)}"""
     return await _read(sql, [token, True, cutoff], ("account_id", "language"), cutoff)
 
