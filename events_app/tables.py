@@ -3,6 +3,11 @@
 Instants are ``Timestamptz`` (aware UTC).  A date's wall-clock time is kept beside it as a naive
 ``Timestamp`` plus the IANA zone, so a DST change never moves a meeting and feeds can say
 ``DTSTART;TZID=Europe/Amsterdam:…``.  Composite unique indexes live in the migrations.
+
+``revision``, on every table whose values calendar feeds show, belongs to the database: a
+trigger (made by the migration "Feed revisions") raises it in the same statement whenever a
+column a feed shows changes.  Services never write it; a feed's version sums the revisions in
+its scope (:mod:`events_app.feeds.versions`).
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ class Organisation(Table):
     confirm_first = Boolean(default=False)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class Account(Table):
@@ -80,6 +86,7 @@ class Account(Table):
     host_feed_token = Varchar(length=64, unique=True, null=True, default=None)
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class LoginSession(Table):
@@ -142,6 +149,7 @@ class Programme(Table):
     published = Boolean(default=False)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class Series(Table):
@@ -213,6 +221,7 @@ class Series(Table):
     status = Varchar(length=16, choices=Status, default=Status.active)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class Occurrence(Table):
@@ -246,6 +255,7 @@ class Occurrence(Table):
     sequence = Integer(default=0)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class Speaker(Table):
@@ -266,6 +276,7 @@ class Speaker(Table):
     url = Varchar(length=500, default="")
     role = Varchar(length=16, choices=Role, default=Role.speaker)
     position = Integer(default=0)
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class SeriesHost(Table):
@@ -278,6 +289,7 @@ class SeriesHost(Table):
     occurrence = ForeignKey(
         references=Occurrence, on_delete=OnDelete.cascade, null=True, default=None, index=True
     )
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class Material(Table):
@@ -327,6 +339,7 @@ class Attendee(Table):
     language = Varchar(length=2, default="nl")
     verified_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class Registration(Table):
@@ -372,6 +385,7 @@ class Registration(Table):
     updated_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
     anonymised_at = Timestamptz(null=True, default=None)
+    revision = Integer(default=0)  # feeds: see the module's docstring
 
 
 class SeriesSubscription(Table):

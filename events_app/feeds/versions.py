@@ -1,16 +1,20 @@
 """Has a feed changed?  Cheap answers, read from the database on every request.
 
+Every row whose values a feed shows carries a ``revision`` that the database raises itself, in
+the same statement, whenever a column a feed shows changes (triggers made by the migration
+"Feed revisions"; no service can forget it).  A feed's version is, per table in its scope, the
+number of rows, the sum of their ids and the sum of their revisions: an update in scope raises
+a sum of revisions, and a row that enters or leaves the scope (added, deleted, moved, published)
+changes a count or a sum of ids.  A date-level change raises the date's revision, a series-level
+change the series'; a registration only touches its own row and its date's.
+
 Two levels, so that an unchanged feed costs one tiny query:
 
 1. :func:`snapshot` (PostgreSQL): the database's current snapshot.  While it is the same, no
    transaction has finished, so nothing changed and the version read earlier still holds.
 2. The feed's version (:func:`public_version`, :func:`personal_version`, :func:`host_version`):
-   one aggregate query whose result changes whenever the feed's bytes would.  Services bump
-   ``updated_at`` on every change (and ``Occurrence.sequence`` on every change of a date);
-   counts and sums of ids catch dates that enter or leave the feed (published, unpublished,
-   deleted); the counters shown in text (``confirmed_count``, ``waiting_count``) are summed
-   in; on PostgreSQL the transaction ids (``xmin``) of series and organisations catch two
-   edits within one second.  It also tells whether the slug or token exists (404).
+   one aggregate query over the revisions in the feed's scope.  It also tells whether the
+   slug or token exists (404), and gives ``last_modified``: the latest ``updated_at`` seen.
 """
 
 from __future__ import annotations
@@ -55,33 +59,26 @@ class Version:
     subject: dict[str, Any] = field(default_factory=dict)
 
 
-def _version(row: dict[str, Any], *extra: object, subject: dict[str, Any] | None = None) -> Version:
+async def _read(sql: str, args: list[Any], subject: tuple[str, ...], cutoff: datetime) -> Version:
+    """Run a version query: no row means the feed does not exist; columns ending in
+    ``_changed`` are change times, the others (but ``subject``) make up the key."""
+    rows = await Occurrence.raw(sql, *args)
+    if not rows or rows[0].get("anchor", 0) is None:
+        return Version(found=False)
+    row = rows[0]
+    found = {k: row.pop(k) for k in subject}
     stamps = [_instant(v) for k, v in row.items() if k.endswith("_changed")]
     known = [stamp for stamp in stamps if stamp is not None]
-    key = tuple(v if isinstance(v, int | str | type(None)) else str(v) for v in row.values())
-    return Version(True, (*key, *extra), max(known) if known else None, subject or {})
+    key = tuple(str(v) for k, v in row.items() if not k.endswith("_changed"))
+    return Version(True, (*key, cutoff.date()), max(known) if known else None, found)
 
 
-def _revisions(*aliases: str) -> str:
-    """``, SUM(x.xmin…)`` per table alias on PostgreSQL; nothing on SQLite."""
-    if not db.is_postgres():
-        return ""
-    return "".join(f", SUM({a}.xmin::text::bigint) AS {a}_rev" for a in aliases)
-
-
-def _date_states(alias: str = "") -> str:
-    """Statuses weighted by id: a change of status moves the sum even within one second, when
-    ``updated_at`` (whole seconds) does not (SQLite has no xmin to fall back on)."""
-    a = f"{alias}." if alias else ""
-    return (
-        f"SUM((CASE {a}status WHEN 'scheduled' THEN 1 WHEN 'cancelled' THEN 2 ELSE 3 END) * {a}id)"
-    )
-
-
-def _series_states(alias: str = "") -> str:
-    a = f"{alias}." if alias else ""
-    published = f"CASE WHEN {a}published THEN 1 ELSE 2 END"
-    return f"SUM(({published} + CASE {a}status WHEN 'active' THEN 0 ELSE 2 END) * {a}id)"
+def _sums(table: str, rows: str, changed: bool = True) -> str:
+    """One row of aggregates over ``rows`` (a FROM … WHERE … with alias ``x``): how many,
+    which (sum of ids) and how often changed (sum of revisions)."""
+    latest = f", MAX(x.updated_at) AS {table}_changed" if changed else ""
+    return f"""(SELECT COUNT(x.id) AS {table}_n, SUM(x.id) AS {table}_ids,
+        SUM(x.revision) AS {table}_revisions{latest} FROM {rows}) {table}"""
 
 
 # --- public feeds ------------------------------------------------------------------------
@@ -92,138 +89,107 @@ def _series_set(scope: PublicScope) -> tuple[str, list[Any]] | None:
     if scope.series is not None:
         return "SELECT id FROM series WHERE slug = {}", [scope.series]
     if scope.programme is not None:
-        return (
-            "SELECT id FROM series WHERE programme IN (SELECT id FROM programme WHERE slug = {})",
-            [scope.programme],
-        )
+        sql = "SELECT id FROM series WHERE programme IN (SELECT id FROM programme WHERE slug = {})"
+        return sql, [scope.programme]
     if scope.organisation is not None:
-        return (
-            "SELECT id FROM series WHERE organisation IN"
-            " (SELECT id FROM organisation WHERE slug = {})",
-            [scope.organisation],
-        )
+        of = "SELECT id FROM organisation WHERE slug = {}"
+        return f"SELECT id FROM series WHERE organisation IN ({of})", [scope.organisation]
     return None
 
 
-def _anchor(scope: PublicScope) -> tuple[str, list[Any]] | None:
-    """The feed's subject: NULL when the slug is unknown (404); its change time otherwise."""
+def _anchor(scope: PublicScope) -> tuple[str, list[Any]]:
+    """The feed's subject: its revision, NULL when the slug is unknown (404)."""
     if scope.series is not None:
-        sql = "SELECT updated_at FROM series WHERE slug = {} AND published = {}"
+        sql = "SELECT revision FROM series WHERE slug = {} AND published = {}"
         return sql, [scope.series, True]
     if scope.programme is not None:
-        sql = "SELECT updated_at FROM programme WHERE slug = {} AND published = {}"
+        sql = "SELECT revision FROM programme WHERE slug = {} AND published = {}"
         return sql, [scope.programme, True]
     if scope.organisation is not None:
-        return "SELECT updated_at FROM organisation WHERE slug = {}", [scope.organisation]
-    return None
+        return "SELECT revision FROM organisation WHERE slug = {}", [scope.organisation]
+    return "SELECT 0", []
 
 
 async def public_version(scope: PublicScope, cutoff: datetime) -> Version:
-    """Aggregates over the scope's dates, series and organisations, without joins: a feed
-    filtered by kind, format or topic shares its organisation's (or everyone's) version,
-    which changes a little more often than needed and never less."""
+    """The scope's dates, series, organisations and speakers.  A feed filtered by kind, format
+    or topic shares its organisation's (or everyone's) version, which changes a little more
+    often than needed and never less."""
     if scope.occurrence_id is not None:
-        return await _date_version(scope.occurrence_id)
-    args: list[Any] = []
-    anchor = _anchor(scope)
-    columns = "o.*, s.*, g.*"
-    if anchor is not None:
-        columns += f", ({anchor[0]}) AS anchor_changed"
-        args.extend(anchor[1])
-    in_set = ""
-    series_set = _series_set(scope)
-    dates = "starts_at >= {}"
-    args.append(cutoff)
-    if series_set is not None:
-        in_set = f" WHERE id IN ({series_set[0]})"
-        dates += f" AND series IN ({series_set[0]})"
-        args.extend(series_set[1])
-    series_args = series_set[1] if series_set is not None else []
-    organisations = f" WHERE id IN (SELECT organisation FROM series{in_set})" if in_set else ""
-    sql = f"""SELECT {columns} FROM
-        (SELECT COUNT(*) AS n, SUM(id) AS ids, SUM(sequence) AS sequences,
-            {_date_states()} AS statuses,
-            MAX(updated_at) AS o_changed FROM occurrence WHERE {dates}) o,
-        (SELECT COUNT(*) AS series_n, SUM(id) AS series_ids, MAX(updated_at) AS s_changed,
-            {_series_states()} AS series_states
-            {_revisions("series")} FROM series{in_set}) s,
-        (SELECT COUNT(*) AS organisations, MAX(updated_at) AS g_changed
-            {_revisions("organisation")} FROM organisation{organisations}) g"""
-    rows = await Occurrence.raw(sql, *args, *series_args, *series_args)
-    row = rows[0]
-    if anchor is not None and row["anchor_changed"] is None:
-        return Version(found=False)
-    return _version(row, cutoff.date())
+        return await _date_version(scope.occurrence_id, cutoff)
+    anchor, args = _anchor(scope)
+    found = _series_set(scope)
+    series, series_args = found if found is not None else ("", [])
+
+    def within(column: str, sql: str = series) -> str:
+        return f"{column} IN ({sql})" if sql else "1 = 1"
+
+    organisations = f"SELECT organisation FROM series WHERE {within('id')}"
+    sql = f"""SELECT ({anchor}) AS anchor, d.*, s.*, g.*, k.* FROM
+        {_sums("d", f"occurrence x WHERE x.starts_at >= {{}} AND {within('x.series')}")},
+        {_sums("s", f"series x WHERE {within('x.id')}")},
+        {_sums("g", f"organisation x WHERE {within('x.id', organisations if series else '')}")},
+        {_sums("k", f"speaker x WHERE {within('x.series')}", changed=False)}"""
+    return await _read(sql, [*args, cutoff, *series_args * 4], (), cutoff)
 
 
-async def _date_version(occurrence_id: int) -> Version:
-    revisions = ", o.xmin::text AS o_rev, s.xmin::text AS s_rev, g.xmin::text AS g_rev"
-    sql = f"""SELECT o.sequence, o.updated_at AS o_changed, s.updated_at AS s_changed,
-            g.updated_at AS g_changed{revisions if db.is_postgres() else ""}
-        FROM {DATE_FROM} WHERE o.id = {{}} AND s.published = {{}}"""
-    rows = await Occurrence.raw(sql, occurrence_id, True)
-    return _version(rows[0]) if rows else Version(found=False)
+async def _date_version(occurrence_id: int, cutoff: datetime) -> Version:
+    """One date (a download, past or not): the date, its series, organisation and speakers."""
+    series = "SELECT series FROM occurrence WHERE id = {}"
+    sql = f"""SELECT o.revision AS d_revision, s.revision AS s_revision, g.revision AS g_revision,
+            o.updated_at AS d_changed, s.updated_at AS s_changed, g.updated_at AS g_changed, k.*
+        FROM {DATE_FROM},
+            {_sums("k", f"speaker x WHERE x.series = ({series})", changed=False)}
+        WHERE o.id = {{}} AND s.published = {{}}"""
+    return await _read(sql, [occurrence_id, occurrence_id, True], (), cutoff)
 
 
 # --- personal and host feeds ---------------------------------------------------------------
 
-_DATE_AGGREGATES = f"""COUNT(o.id) AS n, SUM(o.id) AS ids, SUM(o.sequence) AS sequences,
-    {_date_states("o")} AS statuses, {_series_states("s")} AS series_states,
-    MAX(o.updated_at) AS o_changed, MAX(s.updated_at) AS s_changed,
-    MAX(g.updated_at) AS g_changed"""
-# A status change within the same second as the previous poll leaves updated_at (whole
-# seconds) as it was; these sums still move (SQLite has no xmin to fall back on).
-_REGISTRATION_STATUS = (
-    "(CASE r.status WHEN 'confirmed' THEN 1 WHEN 'waiting' THEN 2 ELSE 3 END) * r.id"
-)
+# A date's row with its series' and organisation's revisions and change times, for CTEs.
+_DATE_ROW = """o.id AS occurrence, o.series, o.revision AS d_revision, s.revision AS s_revision,
+    g.revision AS g_revision, o.updated_at AS d_updated, s.updated_at AS s_updated,
+    g.updated_at AS g_updated"""
+_DATE_SUMS = """SUM(d_revision) AS d_revisions, SUM(s_revision) AS s_revisions,
+    SUM(g_revision) AS g_revisions, MAX(d_updated) AS d_changed, MAX(s_updated) AS s_changed,
+    MAX(g_updated) AS g_changed"""
 
 
 async def personal_version(token: str, cutoff: datetime) -> Version:
-    # others_changed: a waiting place moves when someone else's registration changes.
-    sql = f"""SELECT a.id AS attendee_id, a.language, a.manage_token, x.*,
-            (SELECT MAX(q.updated_at) FROM registration q WHERE q.occurrence IN
-                (SELECT w.occurrence FROM registration w
-                 WHERE w.attendee = a.id AND w.status = 'waiting')) AS others_changed
-        FROM attendee a LEFT JOIN (
-            SELECT r.attendee AS mine, {_DATE_AGGREGATES}{_revisions("o", "s", "g", "r")},
-                COUNT(r.id) AS registrations, SUM({_REGISTRATION_STATUS}) AS statuses_mine,
-                MAX(r.updated_at) AS r_changed, SUM(o.waiting_count) AS waiting,
-                SUM(o.confirmed_count) AS confirmed
-            FROM {MINE} JOIN attendee a2 ON a2.id = r.attendee
-            WHERE a2.feed_token = {{}} AND {MINE_WHERE}
-            GROUP BY r.attendee
-        ) x ON x.mine = a.id
-        WHERE a.feed_token = {{}}"""
-    rows = await Occurrence.raw(sql, token, cutoff, cutoff, token)
-    if not rows:
-        return Version(found=False)
-    row = rows[0]
-    subject = {k: row.pop(k) for k in ("attendee_id", "language", "manage_token")}
-    return _version(row, cutoff.date(), subject["language"], subject=subject)
+    """The attendee, their registrations in the window with those dates, series,
+    organisations and speakers (joined per registration: an index lookup each), and every
+    registration on a date where they wait (their place in the queue is in the text)."""
+    waiting = "SELECT occurrence FROM m WHERE status = 'waiting'"
+    sql = f"""WITH a AS (SELECT id, language, manage_token, revision FROM attendee
+            WHERE feed_token = {{}}),
+        m AS (SELECT r.id, r.revision, r.updated_at, r.status, {_DATE_ROW}
+            FROM {MINE} WHERE r.attendee = (SELECT id FROM a) AND {MINE_WHERE})
+        SELECT a.id AS attendee_id, a.language, a.manage_token, a.revision AS a_revision,
+            r.*, d.*, k.*, w.*
+        FROM a,
+            {_sums("r", "m x")},
+            (SELECT {_DATE_SUMS} FROM m) d,
+            {_sums("k", "m JOIN speaker x ON x.series = m.series", changed=False)},
+            {_sums("w", f"registration x WHERE x.occurrence IN ({waiting})")}"""
+    subject = ("attendee_id", "language", "manage_token")
+    return await _read(sql, [token, cutoff, cutoff], subject, cutoff)
 
 
 async def host_version(token: str, cutoff: datetime) -> Version:
-    hosted = HOSTED.replace("{}", "c2.id", 2)
-    # registrations_changed: the numbers registered are in the text, so their changes are
-    # changes of the feed (for If-Modified-Since too, not only for the ETag).
-    sql = f"""SELECT c.id AS account_id, c.language, x.*,
-            (SELECT MAX(q.updated_at) FROM registration q WHERE q.occurrence IN
-                (SELECT o.id FROM occurrence o WHERE {HOSTED.replace("{}", "c.id", 2)}))
-                AS registrations_changed
-        FROM account c LEFT JOIN (
-            SELECT c2.id AS host, {_DATE_AGGREGATES}{_revisions("o", "s", "g")},
-                SUM(o.confirmed_count) AS confirmed, SUM(o.waiting_count) AS waiting
-            FROM account c2, {DATE_FROM}
-            WHERE c2.host_feed_token = {{}} AND {hosted}
-            GROUP BY c2.id
-        ) x ON x.host = c.id
-        WHERE c.host_feed_token = {{}} AND c.active = {{}}"""
-    rows = await Occurrence.raw(sql, cutoff, token, cutoff, token, True)
-    if not rows:
-        return Version(found=False)
-    row = rows[0]
-    subject = {k: row.pop(k) for k in ("account_id", "language")}
-    return _version(row, cutoff.date(), subject["language"], subject=subject)
+    """The account, its host assignments, the dates they give with those series,
+    organisations and speakers, and the latest change of a registration on those dates (the
+    numbers registered are in the text: for If-Modified-Since too, not only for the ETag)."""
+    hosted = HOSTED.replace("{}", "(SELECT id FROM c)", 2)
+    sql = f"""WITH c AS (SELECT id, language, revision FROM account
+            WHERE host_feed_token = {{}} AND active = {{}}),
+        h AS (SELECT {_DATE_ROW} FROM {DATE_FROM} WHERE {hosted})
+        SELECT c.id AS account_id, c.language, c.revision AS c_revision, a.*, d.*, k.*,
+            (SELECT MAX(q.updated_at) FROM registration q
+                WHERE q.occurrence IN (SELECT occurrence FROM h)) AS registrations_changed
+        FROM c,
+            {_sums("a", "series_host x WHERE x.account = (SELECT id FROM c)", changed=False)},
+            (SELECT COUNT(occurrence) AS d_n, SUM(occurrence) AS d_ids, {_DATE_SUMS} FROM h) d,
+            {_sums("k", "speaker x WHERE x.series IN (SELECT series FROM h)", changed=False)}"""
+    return await _read(sql, [token, True, cutoff], ("account_id", "language"), cutoff)
 
 
 # --- the database snapshot ------------------------------------------------------------------
