@@ -81,7 +81,10 @@ class Hit:
         row = db.typed(raw, {"window_start": datetime, "blocked_until": datetime})
         blocked_until: datetime | None = row["blocked_until"]
         if blocked_until is not None:
-            return Verdict(False, row["hits"], _seconds(blocked_until, self.now))
+            # Counted from now, after the statement: a block that another hit started while
+            # this one waited for the row must not seem longer than it is.
+            waited = max(self.now, clock.now())
+            return Verdict(False, row["hits"], _seconds(blocked_until, waited))
         hits: int = row["hits"]
         if hits <= self.limit:
             return Verdict(True, hits, 0)
