@@ -20,7 +20,6 @@ __all__ = [
     "PersonDetails",
     "QuestionSpec",
     "clean_contact",
-    "clean_person",
     "complete_person",
 ]
 
@@ -108,31 +107,6 @@ def complete_person(
         role=contact.role,
         needs=contact.needs,
         answers=clean_answers(answers or {}, questions),
-    )
-
-
-def clean_person(
-    *,
-    name: str,
-    email: str,
-    language: str | None,
-    role: str | None,
-    needs: str | None,
-    answers: Mapping[str, Any] | None,
-    questions: Sequence[QuestionSpec],
-    consent_required: bool,
-    consent: bool,
-    default_language: str = "nl",
-) -> PersonDetails:
-    """Validate and normalise; raises DomainError naming the first field that is wrong."""
-    contact = clean_contact(name=name, email=email, language=language, role=role, needs=needs)
-    return complete_person(
-        contact,
-        answers=answers,
-        questions=questions,
-        consent_required=consent_required,
-        consent=consent,
-        default_language=default_language,
     )
 
 

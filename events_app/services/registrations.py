@@ -266,9 +266,10 @@ async def register(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# ``{language}``: a placeholder, or an expression that reads it from the dates (PostgreSQL).
 _NEW_ATTENDEE = """
 INSERT INTO attendee (email, manage_token, feed_token, language, created_at)
-VALUES ({}, {}, {}, {}, {})
+VALUES ({{}}, {{}}, {{}}, {language}, {{}})
 ON CONFLICT (email) DO NOTHING
 RETURNING id, verified_at
 """
@@ -281,13 +282,7 @@ RETURNING id, verified_at
 _PERSON_AND_DATES = """
 WITH d AS ({dates}),
 hit AS ({hit}),
-made AS (
-  INSERT INTO attendee (email, manage_token, feed_token, language, created_at)
-  VALUES ({{}}, {{}}, {{}},
-          COALESCE({{}}, (SELECT organisation_language FROM d ORDER BY id LIMIT 1), 'nl'), {{}})
-  ON CONFLICT (email) DO NOTHING
-  RETURNING id, verified_at
-)
+made AS ({attendee})
 SELECT d.*, hit.hits, hit.window_start, hit.blocked_until,
        COALESCE(made.id, known.id) AS attendee_id,
        CASE WHEN made.id IS NULL THEN known.verified_at END AS attendee_verified_at,
@@ -297,6 +292,11 @@ LEFT JOIN made ON TRUE
 LEFT JOIN attendee known ON made.id IS NULL AND known.email = {{}}
 LEFT JOIN d ON TRUE
 """
+
+
+_ORGANISATION_LANGUAGE = (
+    "COALESCE({}, (SELECT organisation_language FROM d ORDER BY id LIMIT 1), 'nl')"
+)
 
 
 async def _person_and_dates(form: _Form) -> tuple[bool, dict[str, Any], list[dict[str, Any]]]:
@@ -315,6 +315,7 @@ async def _person_and_dates(form: _Form) -> tuple[bool, dict[str, Any], list[dic
     sql = _PERSON_AND_DATES.format(
         dates=_DATES_SQL.format(ids=db.placeholders(len(form.ids)), version=_version()).strip(),
         hit=counted.sql.strip(),
+        attendee=_NEW_ATTENDEE.format(language=_ORGANISATION_LANGUAGE).strip(),
     )
     now = clock.now()
     rows = await db.execute(
@@ -341,7 +342,7 @@ async def _attendee(email: str, language: str) -> dict[str, Any]:
     """The address's row, made when it is new.  An address registering twice at once waits
     for the other's insert and then finds its row (no unique-index failure to retry)."""
     inserted = await db.execute(
-        _NEW_ATTENDEE, email, new_token(), new_token(), language, clock.now()
+        _NEW_ATTENDEE.format(language="{}"), email, new_token(), new_token(), language, clock.now()
     )
     if inserted:
         return {"id": inserted[0]["id"], "verified_at": None, "new": True}
