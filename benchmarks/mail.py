@@ -88,7 +88,7 @@ async def insert_all(table: type, rows: list, *columns: object) -> list[dict]:
 
 
 async def fill_outbox(count: int) -> None:
-    from events_app.services import outbox
+    from events_app.mail import outbox
     from events_app.tables import (
         Attendee,
         Occurrence,
@@ -310,9 +310,7 @@ async def main() -> None:
         f" SMTP server {'in this process' if args.in_process_smtp else 'in its own process'}"
     )
     print(f"outbox → SMTP (deliver_due loop): {outbox_rate:8.0f} mails/s")
-    print(
-        f"raw aiosmtplib, prebuilt, {args.workers} conn: {raw_rate:8.0f} mails/s  (ceiling)"
-    )
+    print(f"raw aiosmtplib, prebuilt, {args.workers} conn: {raw_rate:8.0f} mails/s  (ceiling)")
     print(f"ratio outbox / ceiling:           {outbox_rate / raw_rate:8.2f}")
     print(
         f"render + build only (batch facts): {1 / build_each:7.0f} mails/s"

@@ -90,8 +90,8 @@ def _demo(_: argparse.Namespace) -> int:
 
 
 def _create_organisation(args: argparse.Namespace) -> int:
+    from events_app.accounts.tenants import create_organisation
     from events_app.domain.errors import DomainError
-    from events_app.services.tenants import create_organisation
 
     try:
         asyncio.run(_with_db(create_organisation(args.slug, args.name, args.contact_email)))
@@ -103,8 +103,8 @@ def _create_organisation(args: argparse.Namespace) -> int:
 
 
 def _create_organiser(args: argparse.Namespace) -> int:
+    from events_app.accounts.credentials import create_organiser
     from events_app.domain.errors import DomainError
-    from events_app.services.accounts import create_organiser
 
     password = args.password or getpass.getpass("Password (at least 10 characters): ")
     try:
@@ -124,9 +124,7 @@ def _backup(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if not settings.is_sqlite:
-        print(
-            "events-app: on PostgreSQL use pg_dump -Fc (see docs/production.md)", file=sys.stderr
-        )
+        print("events-app: on PostgreSQL use pg_dump -Fc (see docs/production.md)", file=sys.stderr)
         return 2
     source_path = str(db.engine().path)  # type: ignore[attr-defined]
     target = Path(args.to)

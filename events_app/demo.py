@@ -11,10 +11,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from events_app import clock
-from events_app.services import accounts, occurrences, people, programmes, registrations, tenants
-from events_app.services.accounts import Actor
-from events_app.services.people import SpeakerInput
-from events_app.services.series import ScheduleInput, create_series, set_published
+from events_app.accounts import credentials as accounts
+from events_app.accounts import tenants
+from events_app.accounts.credentials import Actor
+from events_app.programmes import planning as programmes
+from events_app.registration import registrations
+from events_app.series import dates as occurrences
+from events_app.series import people
+from events_app.series.people import SpeakerInput
+from events_app.series.planning import ScheduleInput, create_series, set_published
 from events_app.tables import Membership, Occurrence, Organisation
 
 __all__ = ["DEMO_PASSWORD", "load_demo"]

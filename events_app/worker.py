@@ -44,7 +44,8 @@ class Job:
 
 def default_jobs() -> list[Job]:
     from events_app.mail import delivery, scheduled
-    from events_app.services import materialise, registrations, retention
+    from events_app.registration import registrations, retention
+    from events_app.series import materialise
 
     return [
         Job("deliver_mail", timedelta(seconds=2), delivery.deliver_due, leased=False),

@@ -8,9 +8,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from events_app import clock
+from events_app.accounts import credentials as accounts
+from events_app.accounts.credentials import Actor
 from events_app.domain.emails import normalise_email
-from events_app.services import accounts
-from events_app.services.accounts import Actor
 from events_app.tables import Attendee, Occurrence, Organisation, Series
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from events_app import clock
 from events_app.domain.seats import effective_capacity
-from events_app.services import seats
+from events_app.registration import seats
 from events_app.tables import Occurrence, Registration
 
 __all__ = ["assert_seat_invariants"]

@@ -339,7 +339,7 @@ def _ids(value: Any) -> list[int]:
 async def load_person_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     """The facts of mails about one person each — their record and, for a bundle, every
     date — for a whole batch in a few queries."""
-    from events_app.services.seats import waiting_position
+    from events_app.agenda.views import waiting_position
     from events_app.tables import Attendee
 
     if not jobs:

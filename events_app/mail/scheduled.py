@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import clock, db
-from events_app.services import outbox
+from events_app.mail import outbox
 from events_app.tables import (
     Account,
     Material,

@@ -1,7 +1,7 @@
 """Who is calling: an API token (``Authorization: Bearer …``) or a session cookie.
 
 The (encrypted) session cookie holds only a session id; the session itself is a row on the
-server (:mod:`events_app.services.sessions`), looked up on every request, so logging out ends
+server (:mod:`events_app.accounts.sessions`), looked up on every request, so logging out ends
 it for every copy of the cookie.
 
 Cookie-authenticated writes to the API must carry ``X-Requested-With``: a cross-site form cannot
@@ -18,8 +18,8 @@ from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware.session.client_side import CookieBackendConfig
 
-from events_app.services import sessions
-from events_app.services.accounts import Actor, actor_for_account, actor_for_token
+from events_app.accounts import sessions
+from events_app.accounts.credentials import Actor, actor_for_account, actor_for_token
 from events_app.settings import Settings
 
 __all__ = [

@@ -22,7 +22,7 @@ from litestar.exceptions import TooManyRequestsException
 from litestar.middleware import DefineMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from events_app.services import throttle
+from events_app import throttle
 
 __all__ = ["WINDOW", "rate_limited", "retry_after_of", "shared_rate_limit", "wait_in_words"]
 

@@ -23,7 +23,7 @@ from events_app.web.api.session import SessionController, TokenController
 from events_app.web.api.signups import SignupController
 from events_app.web.feeds import FeedController
 from events_app.web.health import health, ready
-from events_app.web.pages import page_route_handlers
+from events_app.web.pages.controllers import page_route_handlers
 
 __all__ = ["route_handlers"]
 

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.tables import Material, Programme, Series
 from tests.factories import make_date, make_organisation, manage_token_of
 

@@ -7,7 +7,7 @@ import re
 import httpx
 from litestar import Litestar
 
-from events_app.services import accounts
+from events_app.accounts import credentials as accounts
 from events_app.tables import ApiToken, OutboxMail
 from tests.factories import PASSWORD, make_organiser
 from tests.integration.test_pages_login import EMAIL, _login

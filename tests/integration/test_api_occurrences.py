@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from events_app import clock
-from events_app.services import materialise
+from events_app.series import materialise
 from events_app.tables import Account, Material, Membership, Occurrence, Registration, Speaker
 from tests.factories import make_organiser
 from tests.planning import audit_actions, create_series, dates_of, local, mails, register_people

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from events_app import clock
-from events_app.services import accounts, materialise
+from events_app.accounts import credentials as accounts
+from events_app.series import materialise
 from events_app.tables import AuditLog, Membership, Occurrence, Registration, Series
 from tests.factories import PASSWORD, make_organiser
 from tests.planning import audit_actions, create_series, dates_of, mails, register_people

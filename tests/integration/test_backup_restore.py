@@ -16,7 +16,8 @@ import pytest
 
 import events_app.tables as tables
 from events_app import db
-from events_app.services import accounts, registrations
+from events_app.accounts import credentials as accounts
+from events_app.registration import registrations
 from tests.conftest import IN_CI, POSTGRES_ADMIN_URL, _with_database
 from tests.factories import make_date, make_organiser
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from events_app import clock, db
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.tables import Attendee, Occurrence, Programme, Registration, Series
 from tests.conftest import ENGINE
 from tests.factories import make_date, make_organisation, make_organiser, manage_token_of
@@ -330,7 +330,8 @@ async def test_a_registration_that_waits_for_a_seat_change_decides_by_the_new_se
     """The organiser changes the series' capacity while a registration waits for the date's
     lock: once the change commits, the registration sees the new capacity (a seat raised
     meanwhile is taken, a seat lowered meanwhile is not), not the one its statement began with."""
-    from events_app.services import series, series_details
+    from events_app.series import details as series_details
+    from events_app.series import planning as series
 
     organiser = await make_organiser()
     [date] = await make_date(organiser.organisation_id, capacity=before)

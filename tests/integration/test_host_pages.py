@@ -10,7 +10,8 @@ from datetime import timedelta
 import httpx
 
 from events_app import clock
-from events_app.services import accounts, registrations
+from events_app.accounts import credentials as accounts
+from events_app.registration import registrations
 from events_app.tables import AuditLog, Membership, Occurrence, Registration, SeriesHost
 from tests.factories import PASSWORD, make_date, make_organisation, make_organiser
 from tests.integration.test_pages_register import csrf_token

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from events_app.services import logins
+from events_app.accounts import logins
 from events_app.tables import LoginSession
 from tests.factories import PASSWORD, make_organiser
 from tests.integration.test_pages_login import EMAIL, _login

@@ -9,7 +9,8 @@ import httpx
 from litestar import Litestar
 
 from events_app import clock
-from events_app.services import retention, sessions
+from events_app.accounts import sessions
+from events_app.registration import retention
 from events_app.tables import LoginSession
 from tests.factories import PASSWORD, make_organiser
 from tests.integration.test_pages_login import EMAIL, _login

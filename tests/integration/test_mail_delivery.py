@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from events_app import clock, db
-from events_app.mail import builders, delivery, smtp
+from events_app.mail import builders, delivery, outbox, smtp
 from events_app.mail.delivery import MAX_ATTEMPTS, backoff, deliver_due, purge_finished
 from events_app.mail.render import Outgoing, prepare
-from events_app.services import outbox, registrations
+from events_app.registration import registrations
 from events_app.settings import Settings
 from events_app.tables import Attendee, AuditLog, OutboxMail, Registration
 from tests.factories import make_date, make_organisation, make_organiser

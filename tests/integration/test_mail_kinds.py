@@ -19,8 +19,9 @@ import icalendar
 import pytest
 
 from events_app import clock, db, urls
+from events_app.mail import outbox
 from events_app.mail.scheduled import queue_materials_mail
-from events_app.services import outbox, registrations
+from events_app.registration import registrations
 from events_app.settings import Settings, get_settings
 from events_app.tables import (
     Account,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import icalendar
 import pytest
 
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.settings import Settings
 from events_app.tables import Occurrence, Series
 from tests.factories import make_date, make_organisation

@@ -12,7 +12,7 @@ from events_app.mail.scheduled import (
     queue_reminders,
     reminder_key,
 )
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.settings import Settings
 from events_app.tables import (
     Account,

@@ -8,7 +8,7 @@ import io
 import httpx
 
 from events_app import clock
-from events_app.services import accounts
+from events_app.accounts import credentials as accounts
 from events_app.tables import (
     Account,
     Attendee,

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.tables import OutboxMail
 from tests.factories import make_date, make_organisation
 

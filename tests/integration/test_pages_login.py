@@ -6,7 +6,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher, Type
 
-from events_app.services import accounts
+from events_app.accounts import credentials as accounts
 from events_app.tables import Account, Throttle
 from tests.factories import PASSWORD, make_organiser
 from tests.integration.test_pages_register import csrf_token

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.tables import Attendee, Registration
 from tests.factories import make_date, make_organisation, manage_token_of
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import httpx
 
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.tables import Occurrence, Organisation, Series
 from tests.factories import make_date, make_organisation
 

@@ -123,7 +123,7 @@ async def test_a_new_password_ends_other_sessions(app: object) -> None:
 
 
 async def test_retention_forgets_old_links_and_their_mails(client: httpx.AsyncClient) -> None:
-    from events_app.services.retention import anonymise_expired
+    from events_app.registration.retention import anonymise_expired
 
     await make_organiser()
     start = clock.now()

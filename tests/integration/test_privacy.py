@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from events_app import clock, db
-from events_app.services import outbox, registrations
+from events_app.mail import outbox
+from events_app.registration import registrations
 from events_app.settings import get_settings
 from events_app.tables import (
     Attendee,
@@ -174,7 +175,7 @@ async def test_e_mail_me_my_link_answers_the_same_for_every_address(
     bad = await client.post("/api/v1/manage-link", json={"email": "geen adres"})
     assert bad.status_code == 400
     # Both addresses were counted alike (the same work, so the same time, for either answer).
-    from events_app.services import throttle
+    from events_app import throttle
     from events_app.tables import Throttle
 
     hits = {

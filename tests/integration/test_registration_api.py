@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 
 from events_app import clock
-from events_app.services.seats import waiting_position
+from events_app.agenda.views import waiting_position
 from events_app.tables import (
     Attendee,
     Occurrence,
@@ -317,7 +317,7 @@ async def test_registration_is_rate_limited_per_client_address() -> None:
 
 
 async def test_whole_series_registration_covers_new_dates_too(client: httpx.AsyncClient) -> None:
-    from events_app.services import subscriptions
+    from events_app.registration import subscriptions
     from events_app.tables import Series, SeriesSubscription
 
     org = await make_organisation()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from events_app.services import manage, registrations, seats
+from events_app.registration import manage, registrations, seats
 from events_app.tables import Occurrence, OutboxMail, Registration
 from tests.factories import make_date, make_organisation, manage_token_of
 
@@ -21,9 +21,11 @@ async def _invariants(occurrence_id: int, capacity: int) -> tuple[int, int]:
     assert len(emails) == len(set(emails)), "someone is both confirmed and waiting"
     positions = sorted([await seats.waiting_position(r["id"]) for r in waiting])  # type: ignore[type-var]
     assert positions == list(range(1, len(waiting) + 1)), "waiting positions are not contiguous"
-    occ = await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count).where(
-        Occurrence.id == occurrence_id
-    ).first()
+    occ = (
+        await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count)
+        .where(Occurrence.id == occurrence_id)
+        .first()
+    )
     assert occ == {"confirmed_count": len(confirmed), "waiting_count": len(waiting)}
     if waiting:
         assert len(confirmed) == capacity, "a seat is free while people wait"
@@ -35,9 +37,7 @@ async def test_sixty_concurrent_registrations_on_thirty_seats() -> None:
     [date] = await make_date(org, capacity=30)
 
     async def one(n: int) -> registrations.Receipt:
-        return await registrations.register(
-            [date], name=f"Persoon {n}", email=f"p{n}@example.org"
-        )
+        return await registrations.register([date], name=f"Persoon {n}", email=f"p{n}@example.org")
 
     receipts = await asyncio.gather(*(one(n) for n in range(60)))
     statuses = [r.outcomes[0].status for r in receipts]

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from events_app.observability.logs import JsonFormatter, redact
-from events_app.services import registrations
+from events_app.registration import registrations
 from tests.factories import make_date, make_organisation, manage_token_of
 
 

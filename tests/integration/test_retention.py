@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from events_app import clock
-from events_app.services import registrations, retention
+from events_app.registration import registrations, retention
 from events_app.tables import Attendee, Organisation, Registration
 from tests.factories import make_date, make_organisation
 

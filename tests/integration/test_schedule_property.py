@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from events_app import clock
 from events_app.domain.recurrence import to_ical_rule
-from events_app.services import series as series_service
-from events_app.services.series import ScheduleInput
+from events_app.series import planning as series_service
+from events_app.series.planning import ScheduleInput
 from events_app.tables import Series
 from tests.factories import make_organiser
 from tests.planning import dates_of

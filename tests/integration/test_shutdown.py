@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from events_app.services import registrations
+from events_app.registration import registrations
 from events_app.tables import OutboxMail
 from tests.factories import make_date, make_organisation
 from tests.smtp import SmtpServer

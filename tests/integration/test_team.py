@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from events_app import clock
-from events_app.services import accounts
+from events_app.accounts import credentials as accounts
 from events_app.settings import Settings
 from events_app.tables import Invitation, Membership, OutboxMail, SeriesHost
 from tests.factories import PASSWORD, make_date, make_organiser

@@ -9,7 +9,7 @@ import httpx
 from litestar import Litestar
 
 from events_app import clock
-from events_app.services import accounts
+from events_app.accounts import credentials as accounts
 from events_app.tables import Membership
 from tests.factories import PASSWORD, make_organiser
 from tests.integration.test_host_pages import login

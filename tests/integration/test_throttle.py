@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events_app import clock, db
-from events_app.services import throttle
+from events_app import clock, db, throttle
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 WINDOW = timedelta(minutes=15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from events_app.services.sessions import IDLE, LIFETIME, SessionTimes, is_live, needs_touch
+from events_app.accounts.sessions import IDLE, LIFETIME, SessionTimes, is_live, needs_touch
 
 START = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK
 
 from events_app import urls
-from events_app.services import host_feeds
-from events_app.services.accounts import Actor
+from events_app.accounts.credentials import Actor
+from events_app.hosting import feed_address as host_feeds
 from events_app.web.auth import provide_actor
 
 __all__ = ["HostFeedController"]

@@ -12,8 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
-from events_app.mail import organiser
-from events_app.services.accounts import Actor
+from events_app.accounts.credentials import Actor
+from events_app.hosting import mail_log as organiser
 from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
 

@@ -8,8 +8,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from events_app.services import occurrences, people
-from events_app.services.accounts import Actor
+from events_app.accounts.credentials import Actor
+from events_app.series import dates as occurrences
+from events_app.series import people
 from events_app.tables import Occurrence
 from events_app.web.api.schemas import HostsIn, Reason, SpeakersIn, given, out
 from events_app.web.api.schemas_dates import (

@@ -11,8 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import UNSET, Meta, UnsetType
 
-from events_app.services import organisations
-from events_app.services.accounts import Actor
+from events_app.accounts import organisations
+from events_app.accounts.credentials import Actor
 from events_app.web.api.schemas import given, out
 from events_app.web.auth import provide_actor
 

@@ -9,8 +9,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from events_app.services import programmes
-from events_app.services.accounts import Actor
+from events_app.accounts.credentials import Actor
+from events_app.programmes import planning as programmes
 from events_app.web.api.schemas import given, out
 from events_app.web.api.schemas_dates import (
     ProgrammeCreate,

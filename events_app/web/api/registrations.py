@@ -20,8 +20,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from events_app import urls
 from events_app.domain.errors import DomainError
-from events_app.services import manage, registrations, subscriptions
-from events_app.services.registrations import Receipt
+from events_app.registration import manage, registrations, subscriptions
+from events_app.registration.registrations import Receipt
 from events_app.settings import Settings
 from events_app.web.api.types import Id, WallClock
 from events_app.web.rate_limit import shared_rate_limit

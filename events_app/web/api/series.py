@@ -13,10 +13,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
+from events_app.accounts.credentials import Actor
 from events_app.domain import recurrence, schedule
-from events_app.services import occurrences, people, series, series_lifecycle
-from events_app.services.accounts import Actor
-from events_app.services.series import ScheduleInput
+from events_app.series import dates as occurrences
+from events_app.series import lifecycle as series_lifecycle
+from events_app.series import people
+from events_app.series import planning as series
+from events_app.series.planning import ScheduleInput
 from events_app.tables import Series
 from events_app.web.api.schemas import (
     EndIn,

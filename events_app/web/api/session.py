@@ -11,8 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from events_app.services import accounts, logins
-from events_app.services.accounts import Actor
+from events_app.accounts import credentials as accounts
+from events_app.accounts import logins
+from events_app.accounts.credentials import Actor
 from events_app.web.auth import client_address, end_session, provide_actor, start_session
 
 __all__ = ["SessionController", "TokenController"]

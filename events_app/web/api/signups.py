@@ -11,8 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from events_app.services import signups
-from events_app.services.accounts import Actor
+from events_app.accounts.credentials import Actor
+from events_app.hosting import signups
 from events_app.web.api.types import WallClock
 from events_app.web.auth import provide_actor
 

@@ -1,7 +1,5 @@
-"""Server-rendered pages for attendees: HTML that works without JavaScript, nl and en."""
+"""Server-rendered pages for attendees: HTML that works without JavaScript, nl and en.
 
-from __future__ import annotations
-
-from events_app.web.pages.controllers import page_route_handlers
-
-__all__ = ["page_route_handlers"]
+The routes are collected in :mod:`events_app.web.pages.controllers`; this package's
+``__init__`` imports nothing, so importing one page module does not import them all.
+"""

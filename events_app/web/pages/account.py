@@ -12,11 +12,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from events_app import i18n, urls
+from events_app.accounts import credentials as accounts
+from events_app.accounts import logins, password_reset
+from events_app.accounts.credentials import Actor
+from events_app.accounts.organisations import list_organisations
 from events_app.domain.errors import DomainError
+from events_app.hosting import feed_address as host_feeds
 from events_app.i18n import N_, translate
-from events_app.services import accounts, host_feeds, logins, password_reset
-from events_app.services.accounts import Actor
-from events_app.services.organisations import list_organisations
 from events_app.web.auth import client_address, end_session, start_session
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf

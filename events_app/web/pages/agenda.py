@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 
+from events_app.agenda import public
 from events_app.calendar.words import KINDS
-from events_app.services import public
 from events_app.web.pages.context import page
 
 __all__ = ["AgendaController"]

@@ -16,12 +16,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from events_app import clock, urls
+from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.groups import MAX_GROUPS
+from events_app.hosting import feed_address as host_feeds
+from events_app.hosting import host_dates as host_sessions
+from events_app.hosting import mail_log as organiser_mail
+from events_app.hosting import signups
 from events_app.i18n import N_, translate
-from events_app.mail import organiser as organiser_mail
-from events_app.services import host_feeds, host_sessions, participation, signups
-from events_app.services.accounts import Actor
+from events_app.programmes import participation
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.forms import error_message

@@ -9,11 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from events_app.accounts.credentials import Actor
+from events_app.accounts.organisations import list_organisations
 from events_app.domain.errors import DomainError
+from events_app.hosting import mail_log as organiser_mail
 from events_app.i18n import N_, translate
-from events_app.mail import organiser as organiser_mail
-from events_app.services.accounts import Actor
-from events_app.services.organisations import list_organisations
 from events_app.web.pages.context import language_of
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.staff import provide_staff_actor, staff_page

@@ -18,7 +18,7 @@ from litestar.response import Redirect
 from events_app import clock, urls
 from events_app.domain.errors import DomainError
 from events_app.domain.person import ROLES
-from events_app.services import manage
+from events_app.registration import manage
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.forms import error_message

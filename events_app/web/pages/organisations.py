@@ -8,8 +8,8 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from events_app import urls
+from events_app.agenda import public
 from events_app.domain.errors import NotFound
-from events_app.services import public
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.series import feed_links
 

@@ -18,18 +18,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from events_app import clock, db, urls
+from events_app.accounts.credentials import Actor
+from events_app.accounts.team import team
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.schedule import parse_time
 from events_app.i18n import N_, translate
-from events_app.services import (
-    occurrences,
-    people,
-    programmes,
-    series_lifecycle,
-)
-from events_app.services import series as series_service
-from events_app.services.accounts import Actor
-from events_app.services.invitations import team
+from events_app.programmes import planning as programmes
+from events_app.series import dates as occurrences
+from events_app.series import lifecycle as series_lifecycle
+from events_app.series import people
+from events_app.series import planning as series_service
 from events_app.web.pages.context import language_of
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.organise_form import (

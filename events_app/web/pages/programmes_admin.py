@@ -11,11 +11,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from events_app import urls
+from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
 from events_app.i18n import N_, translate
-from events_app.services import programmes
-from events_app.services import series as series_service
-from events_app.services.accounts import Actor
+from events_app.programmes import planning as programmes
+from events_app.series import planning as series_service
 from events_app.web.pages.context import language_of
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.staff import provide_staff_actor, staff_page

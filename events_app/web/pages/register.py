@@ -17,10 +17,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from events_app import urls
+from events_app.agenda import public
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.person import ROLES
-from events_app.services import public, registrations, subscriptions
-from events_app.services.registrations import Receipt
+from events_app.registration import registrations, subscriptions
+from events_app.registration.registrations import Receipt
 from events_app.settings import get_settings
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import check_csrf

@@ -8,9 +8,9 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from events_app import urls
+from events_app.agenda import public
 from events_app.calendar.links import google_calendar_url, outlook_calendar_url
 from events_app.domain.errors import NotFound
-from events_app.services import public
 from events_app.web.pages.context import language_of, page
 
 __all__ = ["SeriesPageController", "calendar_links", "feed_links"]

@@ -16,8 +16,8 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 
+from events_app.accounts.credentials import Actor
 from events_app.i18n import N_
-from events_app.services.accounts import Actor
 from events_app.web.auth import session_actor
 from events_app.web.pages.context import page
 

@@ -10,10 +10,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from events_app.accounts import team as invitations
+from events_app.accounts.credentials import Actor, actor_for_account
 from events_app.domain.errors import DomainError, NotFound
 from events_app.i18n import N_, translate
-from events_app.services import invitations
-from events_app.services.accounts import Actor, actor_for_account
 from events_app.web.auth import session_actor, start_session
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.csrf import FIELD, check_csrf

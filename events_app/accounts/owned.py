@@ -1,0 +1,53 @@
+"""The caller's own series, dates and programmes, or a 404 that does not reveal they exist.
+
+An id of another organisation and an id that was never used get the same answer, so ids
+cannot be probed.  With ``lock=True`` (inside a transaction) the row is locked on PostgreSQL
+(``FOR NO KEY UPDATE``, which lets registrations keep referencing it); SQLite's
+``BEGIN IMMEDIATE`` already excludes other writers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events_app import db
+from events_app.accounts.credentials import Actor
+from events_app.domain.errors import NotFound
+from events_app.tables import Occurrence, Programme, Series
+
+__all__ = ["not_found", "occurrence_for", "programme_for", "series_for"]
+
+
+def not_found() -> NotFound:
+    return NotFound("not_found", "This does not exist or is not yours to see.")
+
+
+async def series_for(actor: Actor, series_id: int, *, lock: bool = False) -> dict[str, Any]:
+    query = Series.select().where(Series.id == series_id)
+    if lock and db.is_postgres():
+        query = query.lock_rows("NO KEY UPDATE")
+    row = await query.output(load_json=True).first()
+    if row is None or not actor.is_organiser(row["organisation"]):
+        raise not_found()
+    return row
+
+
+async def occurrence_for(
+    actor: Actor, occurrence_id: int, *, lock: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The date and its series."""
+    query = Occurrence.select().where(Occurrence.id == occurrence_id)
+    if lock and db.is_postgres():
+        query = query.lock_rows("NO KEY UPDATE")
+    row = await query.first()
+    if row is None:
+        raise not_found()
+    series = await series_for(actor, row["series"])
+    return row, series
+
+
+async def programme_for(actor: Actor, programme_id: int) -> dict[str, Any]:
+    row = await Programme.select().where(Programme.id == programme_id).first()
+    if row is None or not actor.is_organiser(row["organisation"]):
+        raise not_found()
+    return row

@@ -1,0 +1,60 @@
+"""Setting up an installation: organisations (tenants) are made by the operator."""
+
+from __future__ import annotations
+
+from events_app import audit, clock, db
+from events_app.domain import recurrence, slugs
+from events_app.domain.emails import normalise_email
+from events_app.domain.errors import Conflict, DomainError
+from events_app.tables import Organisation
+
+__all__ = ["create_organisation"]
+
+
+async def create_organisation(
+    slug: str,
+    name: str,
+    contact_email: str,
+    *,
+    timezone: str = "Europe/Amsterdam",
+    language: str = "nl",
+    retention_days: int = 90,
+    consent_text: str = "",
+) -> int:
+    clean_slug = slugs.check_slug(slug)
+    if not name.strip() or len(name.strip()) > 200:
+        raise DomainError("name_invalid", "Give a name of 1 to 200 characters.", field="name")
+    if language not in ("nl", "en"):
+        raise DomainError("language_unknown", "Choose nl or en.", field="language")
+    if not 1 <= retention_days <= 3650:
+        raise DomainError(
+            "retention_invalid", "Keep data between 1 and 3650 days.", field="retention_days"
+        )
+    recurrence.validate_timezone(timezone)
+    address = normalise_email(contact_email, field="contact_email")
+    now = clock.now()
+    async with db.transaction():
+        if await Organisation.exists().where(Organisation.slug == clean_slug):
+            raise Conflict("slug_taken", f"The address '{clean_slug}' is already in use.")
+        rows = await Organisation.insert(
+            Organisation(
+                slug=clean_slug,
+                name=name.strip(),
+                contact_email=address,
+                timezone=timezone,
+                language=language,
+                retention_days=retention_days,
+                consent_text=consent_text,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(Organisation.id)
+        organisation_id = int(rows[0]["id"])
+        await audit.record(
+            "organisation_created",
+            "organisation",
+            organisation_id,
+            organisation_id=organisation_id,
+            account_id=None,
+        )
+    return organisation_id

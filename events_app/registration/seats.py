@@ -1,0 +1,165 @@
+"""Taking and freeing seats, and promoting the waiting list, inside the caller's transaction.
+
+Seats are counted in ``Occurrence.confirmed_count`` and taken with one conditional UPDATE
+(``… WHERE confirmed_count < capacity``), which is atomic on both databases: PostgreSQL holds
+the row lock until commit, SQLite's ``BEGIN IMMEDIATE`` lets one writer in at a time.  A plain
+"count, then insert" oversells on PostgreSQL (two transactions both count a free seat).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from events_app import clock, db
+from events_app.domain.seats import effective_capacity
+from events_app.mail import outbox
+from events_app.tables import Occurrence, Registration, Series
+
+__all__ = [
+    "capacity_of",
+    "fill_free_seats",
+    "lock_date",
+    "lock_dates",
+    "release_seat",
+    "take_seat",
+]
+
+
+async def capacity_of(occurrence_id: int) -> int | None:
+    row = (
+        await Occurrence.select(
+            Occurrence.capacity, Occurrence.series.capacity.as_alias("series_capacity")
+        )
+        .where(Occurrence.id == occurrence_id)
+        .first()
+    )
+    if row is None:
+        return None
+    return effective_capacity(row["capacity"], row["series_capacity"])
+
+
+_TAKE = "UPDATE occurrence SET confirmed_count = confirmed_count + 1 WHERE id = {}"
+
+
+async def take_seat(occurrence_id: int, capacity: int | None) -> bool:
+    """Take one seat if one is free; returns False when the date is full."""
+    if capacity is None:
+        rows = await Occurrence.raw(_TAKE + " RETURNING id", occurrence_id)
+    else:
+        rows = await Occurrence.raw(
+            _TAKE + " AND confirmed_count < {} RETURNING id", occurrence_id, capacity
+        )
+    return bool(rows)
+
+
+async def release_seat(occurrence_id: int) -> None:
+    await Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count - 1}).where(
+        (Occurrence.id == occurrence_id) & (Occurrence.confirmed_count > 0)
+    )
+
+
+async def lock_date(occurrence_id: int) -> dict[str, Any] | None:
+    """Lock the date's row first, before any registration row (PostgreSQL; on SQLite the
+    ``BEGIN IMMEDIATE`` transaction already excludes other writers).
+
+    Every write that touches a date's seats calls this first, so all of them take their locks
+    in the same order (date, then registrations) and cannot deadlock.  ``NO KEY UPDATE`` does
+    not block the key-share locks that inserts referencing the date take.
+    """
+    query = Occurrence.select(
+        Occurrence.id,
+        Occurrence.status,
+        Occurrence.starts_at,
+        Occurrence.capacity,
+        Occurrence.confirmed_count,
+        Occurrence.series,
+    ).where(Occurrence.id == occurrence_id)
+    if db.is_postgres():
+        query = query.lock_rows("NO KEY UPDATE")
+    return await query.first()
+
+
+async def lock_dates(occurrence_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Lock several dates at once, in id order (the one global order every writer keeps).
+
+    One statement: PostgreSQL takes the row locks in the order of ``ORDER BY id``, so two
+    units of work that need the same dates never hold one each and wait for the other.
+    """
+    if not occurrence_ids:
+        return {}
+    ids = sorted(set(occurrence_ids))
+    sql = (
+        "SELECT id, status, starts_at, capacity, confirmed_count, series FROM occurrence"
+        f" WHERE id IN ({db.placeholders(len(ids))}) ORDER BY id"
+    )
+    if db.is_postgres():
+        sql += " FOR NO KEY UPDATE"
+    rows = await Occurrence.raw(sql, *ids)
+    return {row["id"]: db.typed(row, {"starts_at": datetime}) for row in rows}
+
+
+async def fill_free_seats(occurrence_id: int) -> int:
+    """Promote people from the waiting list while seats are free; returns how many moved up.
+
+    Nobody is promoted onto a date that has started, been cancelled or skipped.  Each promoted
+    person gets a mail (queued in this transaction).
+    """
+    occurrence = await lock_date(occurrence_id)
+    if occurrence is None or occurrence["status"] != Occurrence.Status.scheduled:
+        return 0
+    if occurrence["starts_at"] <= clock.now():
+        return 0
+    series = (
+        await Series.select(Series.capacity, Series.organisation)
+        .where(Series.id == occurrence["series"])
+        .first()
+    )
+    assert series is not None
+    capacity = effective_capacity(occurrence["capacity"], series["capacity"])
+    free = None if capacity is None else capacity - occurrence["confirmed_count"]
+    if free is not None and free <= 0:
+        return 0
+    query = (
+        Registration.select(
+            Registration.id, Registration.email, Registration.name, Registration.language
+        )
+        .where(
+            (Registration.occurrence == occurrence_id)
+            & (Registration.status == Registration.Status.waiting)
+        )
+        .order_by(Registration.waiting_since)
+        .order_by(Registration.id)
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = await query
+    if not promoted:
+        return 0
+    now = clock.now()
+    ids = [row["id"] for row in promoted]
+    await Registration.update(
+        {
+            Registration.status: Registration.Status.confirmed,
+            Registration.waiting_since: None,
+            Registration.updated_at: now,
+        }
+    ).where(Registration.id.is_in(ids))
+    await Occurrence.update(
+        {
+            Occurrence.confirmed_count: Occurrence.confirmed_count + len(ids),
+            Occurrence.waiting_count: Occurrence.waiting_count - len(ids),
+        }
+    ).where(Occurrence.id == occurrence_id)
+    for row in promoted:
+        await outbox.enqueue(
+            "registration_promoted",
+            to_email=row["email"],
+            to_name=row["name"],
+            language=row["language"],
+            organisation_id=series["organisation"],
+            occurrence_id=occurrence_id,
+            registration_id=row["id"],
+            dedupe_key=f"registration_promoted:{row['id']}:{now.isoformat()}",
+        )
+    return len(ids)

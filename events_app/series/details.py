@@ -1,0 +1,186 @@
+"""A series' details (everything but *when*): checks, and what a change does to its dates.
+
+A change a calendar shows (title, texts, place, link) raises the SEQUENCE of every future
+date, so subscribed calendars replace their copy.  A change of place or link also tells the
+people registered for those dates (dates with their own place or link keep theirs).  A lower
+capacity may not drop below the seats already taken on any future date; a higher one moves
+people up from the waiting list at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from events_app import audit, clock, db
+from events_app.accounts.credentials import Actor
+from events_app.domain import slugs
+from events_app.domain.emails import normalise_email
+from events_app.domain.errors import Conflict, DomainError
+from events_app.registration import seats
+from events_app.series import notify
+from events_app.tables import Occurrence, Programme, Series
+
+__all__ = [
+    "CALENDAR_FIELDS",
+    "apply",
+    "check_capacity",
+    "check_url",
+    "check_window",
+    "checked",
+    "free_slug",
+    "future_dates",
+]
+
+CALENDAR_FIELDS = frozenset(
+    {"title", "summary", "description", "location", "meeting_url", "meeting_details", "format",
+     "link_visibility"}
+)  # fmt: skip
+PLACE_FIELDS = ("location", "meeting_url", "meeting_details")
+# What a registration decides by under its date locks (see ``registrations._lock``).
+SEAT_FIELDS = frozenset({"capacity", "waitlist"})
+
+
+def check_url(url: str, field: str) -> str:
+    """Only web addresses (no ``javascript:`` or ``file:`` links in pages and mails)."""
+    url = url.strip()
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        raise DomainError(
+            "invalid_url", "Give a web address that starts with https://.", field=field
+        )
+    return url
+
+
+async def free_slug(base: str, *, table: type[Series] | type[Programme] = Series) -> str:
+    taken = await table.select(table.slug).where(
+        (table.slug == base) | table.slug.like(f"{base}-%")
+    )
+    return slugs.unique_slug(base, {row["slug"] for row in taken})
+
+
+async def checked(
+    details: dict[str, Any], organisation_id: int, *, current: int | None
+) -> dict[str, Any]:
+    """The details as column values, checked; ``current`` is the series' id when editing."""
+    values = dict(details)
+    if "title" in values:
+        values["title"] = values["title"].strip()
+        if not values["title"]:
+            raise DomainError("title_missing", "Give the series a title.", field="title")
+    if values.get("slug") is not None:
+        slug = slugs.check_slug(values["slug"])
+        clash = Series.exists().where(Series.slug == slug)
+        if current is not None:
+            clash = clash.where(Series.id != current)
+        if await clash:
+            raise Conflict("slug_taken", f"The address '{slug}' is already in use.", field="slug")
+    else:
+        values.pop("slug", None)
+    if values.get("contact_email"):
+        values["contact_email"] = normalise_email(values["contact_email"], field="contact_email")
+    if "meeting_url" in values:
+        values["meeting_url"] = check_url(values["meeting_url"], "meeting_url")
+    if "tags" in values:
+        values["tags"] = list(dict.fromkeys(t.strip() for t in values["tags"] if t.strip()))
+    if "programme_id" in values:
+        programme_id = values.pop("programme_id")
+        if programme_id is not None and not await Programme.exists().where(
+            (Programme.id == programme_id) & (Programme.organisation == organisation_id)
+        ):
+            raise DomainError(
+                "programme_unknown", "There is no such programme.", field="programme_id"
+            )
+        values["programme"] = programme_id
+    return values
+
+
+def check_window(series: dict[str, Any]) -> None:
+    opens, closes = series["registration_opens_at"], series["registration_closes_at"]
+    if opens is not None and closes is not None and closes <= opens:
+        raise DomainError(
+            "end_before_start",
+            "Registration must close after it opens.",
+            field="registration_closes_at",
+        )
+
+
+async def future_dates(series_id: int, *, own: str | None = None) -> list[dict[str, Any]]:
+    """Scheduled dates still ahead; with ``own``, only those without their own value for it."""
+    query = Occurrence.select(
+        Occurrence.id, Occurrence.local_start, Occurrence.starts_at, Occurrence.confirmed_count
+    ).where(
+        (Occurrence.series == series_id)
+        & (Occurrence.status == Occurrence.Status.scheduled)
+        & (Occurrence.starts_at > clock.now())
+    )
+    if own is not None:
+        query = query.where(getattr(Occurrence, own).is_null())
+    if db.is_postgres():
+        # Locked in id order, the one global order of date locks; handed back in time order.
+        query = query.lock_rows("NO KEY UPDATE")
+    rows = await query.order_by(Occurrence.id)
+    return sorted(rows, key=lambda row: (row["starts_at"], row["id"]))
+
+
+def check_capacity(capacity: int | None, dates: list[dict[str, Any]], field: str) -> None:
+    """A capacity below the seats already taken on a date is refused, naming that date."""
+    if capacity is None:
+        return
+    for date in dates:
+        if date["confirmed_count"] > capacity:
+            raise Conflict(
+                "capacity_below_registered",
+                f"{date['confirmed_count']} people are registered for "
+                f"{date['local_start']:%d-%m-%Y %H:%M}: the capacity cannot be lower.",
+                field=field,
+            )
+
+
+async def apply(actor: Actor, series: dict[str, Any], details: dict[str, Any]) -> None:
+    """Apply changed details inside the caller's transaction (see the module doc)."""
+    values = await checked(details, series["organisation"], current=series["id"])
+    changed: dict[Any, Any] = {k: v for k, v in values.items() if series.get(k) != v}
+    if not changed:
+        return
+    check_window({**series, **changed})
+    locked: list[dict[str, Any]] = []
+    if changed.keys() & {*SEAT_FIELDS, *CALENDAR_FIELDS, *PLACE_FIELDS}:
+        # Every date lock this needs, at once and in id order, before any subset of them.
+        locked = await future_dates(series["id"])
+    own_capacity = []
+    if "capacity" in changed:
+        own_capacity = await future_dates(series["id"], own="capacity")
+        check_capacity(changed["capacity"], own_capacity, "capacity")
+    await Series.update({**changed, "updated_at": clock.now()}).where(Series.id == series["id"])
+    if changed.keys() & SEAT_FIELDS and locked:
+        # A new version of each date (no value changes): a registration that waited for these
+        # locks sees it and reads the series again instead of deciding by the old seats.
+        await Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count}).where(
+            Occurrence.id.is_in([date["id"] for date in locked])
+        )
+    new, old = changed.get("capacity"), series["capacity"]
+    if own_capacity and (new is None or (old is not None and new > old)):
+        for date in own_capacity:
+            await seats.fill_free_seats(date["id"])
+    if CALENDAR_FIELDS & changed.keys():
+        upcoming = [d["id"] for d in await future_dates(series["id"])]
+        await notify.bump(upcoming)
+    place = tuple(f for f in PLACE_FIELDS if f in changed)
+    affected: set[int] = set()
+    for field in place:
+        affected.update(d["id"] for d in await future_dates(series["id"], own=field))
+    for occurrence_id in sorted(affected):
+        await notify.notify_registrants(
+            occurrence_id,
+            "occurrence_changed",
+            organisation_id=series["organisation"],
+            changed=place,
+        )
+    await audit.record(
+        "series_updated",
+        "series",
+        series["id"],
+        organisation_id=series["organisation"],
+        account_id=actor.account_id,
+        detail={"fields": sorted(changed)},
+    )

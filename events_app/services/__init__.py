@@ -1,1 +1,0 @@
-"""Use cases: one transaction per write, outbox rows and audit rows in the same transaction."""
