@@ -24,6 +24,7 @@ from events_app.web.api.signups import SignupController
 from events_app.web.feeds import FeedController
 from events_app.web.health import health, ready
 from events_app.web.pages.controllers import page_route_handlers
+from events_app.web.pages.static import favicon
 
 __all__ = ["route_handlers"]
 
@@ -37,6 +38,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     return [
         health,
         ready,
+        favicon,
         metrics_route(settings.metrics_token),
         SessionController,
         TokenController,

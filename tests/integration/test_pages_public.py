@@ -106,3 +106,17 @@ async def test_unknown_pages_are_404_pages_without_internals(client: httpx.Async
     assert "Deze link werkt niet (meer)" in manage.text
     static = await client.get("/static/site.css")
     assert static.status_code == 200 and "focus-visible" in static.text
+
+
+async def test_every_page_has_an_icon_and_a_way_to_log_in(client: httpx.AsyncClient) -> None:
+    home = await client.get("/", headers=HTML)
+    assert '<link rel="icon" href="/static/favicon.svg"' in home.text
+    assert '<a href="/login">Inloggen voor organisatoren, gastheren en gastvrouwen</a>' in home.text
+    english = await client.get("/?lang=en", headers=HTML)
+    assert '<a href="/login">Log in for organisers and hosts</a>' in english.text
+    habit = await client.get("/favicon.ico", follow_redirects=False)
+    assert habit.status_code == 301
+    assert habit.headers["location"] == "/static/favicon.svg"
+    icon = await client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
