@@ -152,6 +152,25 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
     assert restored.status_code == 303
 
 
+async def test_an_unknown_action_is_not_a_route(client: httpx.AsyncClient) -> None:
+    """One route per action: anything else is the router's 404 and changes nothing."""
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    saved = await _post(client, f"/organise/{org}/series/new",
+                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    [first] = await Occurrence.select(Occurrence.id).limit(1)
+    for path in (
+        f"/organise/dates/{first['id']}/explode",
+        f"/organise/dates/{first['id']}/Skip",
+        f"/organise/series/{series_id}/explode",
+    ):
+        response = await _post(client, path, {})
+        assert response.status_code in (404, 405), path
+    assert {d["status"] for d in await Occurrence.select(Occurrence.status)} == {"scheduled"}
+
+
 async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
     org = organiser.organisation_id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -164,24 +165,19 @@ class HostController(Controller):
             },
         )
 
-    @post("/registrations/{registration_id:int}/{action:str}")
-    async def change(
+    async def _registration_change(
         self,
         request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        registration_id: FromPath[int],
-        action: FromPath[str],
+        actor: Actor,
+        registration_id: int,
+        done: str,
+        act: Callable[[Actor, int], Awaitable[object]],
     ) -> Response[Any]:
-        """Organisers only: promote from the waiting list, or cancel a registration."""
+        """Organisers only: one change to a registration, then back to the sign-up list."""
         values = await _form(request)
         occurrence_id = int(values.get("occurrence", "0") or 0)
         try:
-            if action == "promote":
-                await signups.promote(actor, registration_id)
-            elif action == "cancel":
-                await signups.cancel_by_organiser(actor, registration_id)
-            else:
-                return Response("", status_code=404)
+            await act(actor, registration_id)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
@@ -192,8 +188,30 @@ class HostController(Controller):
                 status=409,
                 error=_message(exc, language_of(request)),
             )
-        done = "promoted" if action == "promote" else "cancelled"
         return Redirect(f"/host/dates/{occurrence_id}?done={done}", status_code=303)
+
+    @post("/registrations/{registration_id:int}/promote")
+    async def promote(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        registration_id: FromPath[int],
+    ) -> Response[Any]:
+        """From the waiting list to a place."""
+        return await self._registration_change(
+            request, actor, registration_id, "promoted", signups.promote
+        )
+
+    @post("/registrations/{registration_id:int}/cancel")
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        registration_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._registration_change(
+            request, actor, registration_id, "cancelled", signups.cancel_by_organiser
+        )
 
     async def _attendance(
         self,

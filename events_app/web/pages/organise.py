@@ -7,6 +7,7 @@ is "not found"); this module reads forms and shows their errors at the right fie
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
@@ -438,73 +439,139 @@ class OrganiseController(Controller):
             return await self._series(request, actor, series_id, status=400, error=message)
         return Redirect(f"/organise/series/{series_id}?done=ended", status_code=303)
 
-    @post("/dates/{occurrence_id:int}/{action:str}")
-    async def date_action(
+    async def _date_action(
         self,
         request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-        action: FromPath[str],
+        actor: Actor,
+        occurrence_id: int,
+        done: str,
+        act: Callable[[dict[str, Any]], Awaitable[object]],
+        *,
+        messages: dict[str, str] | None = None,
     ) -> Response[Any]:
+        """Run one action on a date; its error is shown on the series page (409)."""
         values = await _values(request)
         date_view = await occurrences.get_date(actor, occurrence_id)
         series_id = int(date_view["series_id"])
         language = language_of(request)
         try:
-            if action == "skip":
-                await occurrences.call_off(actor, occurrence_id, "skipped", "")
-                done = "skipped"
-            elif action == "cancel":
-                reason = str(values.get("reason", "")).strip()[:500]
-                await occurrences.call_off(actor, occurrence_id, "cancelled", reason)
-                done = "cancelled"
-            elif action == "restore":
-                await occurrences.restore(actor, occurrence_id)
-                done = "restored"
-            elif action == "change":
-                async with db.transaction():
-                    await occurrences.update_date(actor, occurrence_id, _date_changes(values))
-                    await people.set_speakers(actor, _speakers(values), occurrence_id=occurrence_id)
-                done = "changed"
-            elif action == "material":
-                await people.add_material(
-                    actor,
-                    occurrence_id,
-                    str(values.get("title", ""))[:300],
-                    str(values.get("url", ""))[:600],
-                )
-                done = "material"
-            elif action == "material-remove":
-                material = str(values.get("material", ""))
-                if not material.isdigit() or len(material) > 12:
-                    raise NotFound("not_found", "This does not exist or is not yours to see.")
-                await people.delete_material(actor, occurrence_id, int(material))
-                done = "material_removed"
-            elif action == "move":
-                day = parse_day(str(values.get("day", "")), "day")
-                start = _clock(str(values.get("start", "")), "start")
-                end = _clock(str(values.get("end", "")), "end")
-                await occurrences.move(
-                    actor,
-                    occurrence_id,
-                    datetime.combine(day, start).isoformat(timespec="minutes"),
-                    datetime.combine(day, end).isoformat(timespec="minutes")
-                    if end > start
-                    else None,
-                )
-                done = "changed"
-            else:
-                raise NotFound("not_found", "This does not exist or is not yours to see.")
+            await act(values)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
             message = next(iter(_errors(exc, language).values()))
-            if action == "material" and exc.code == "title_missing":
-                message = translate(language, N_("Give the material a title."))
+            if messages and exc.code in messages:
+                message = translate(language, messages[exc.code])
             return await self._series(request, actor, series_id, status=409, error=message)
         return Redirect(
             f"/organise/series/{series_id}?done={done}#date-{occurrence_id}", status_code=303
         )
+
+    @post("/dates/{occurrence_id:int}/skip")
+    async def skip_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, Any]) -> None:
+            await occurrences.call_off(actor, occurrence_id, "skipped", "")
+
+        return await self._date_action(request, actor, occurrence_id, "skipped", act)
+
+    @post("/dates/{occurrence_id:int}/cancel")
+    async def cancel_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, Any]) -> None:
+            reason = str(values.get("reason", "")).strip()[:500]
+            await occurrences.call_off(actor, occurrence_id, "cancelled", reason)
+
+        return await self._date_action(request, actor, occurrence_id, "cancelled", act)
+
+    @post("/dates/{occurrence_id:int}/restore")
+    async def restore_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, Any]) -> None:
+            await occurrences.restore(actor, occurrence_id)
+
+        return await self._date_action(request, actor, occurrence_id, "restored", act)
+
+    @post("/dates/{occurrence_id:int}/change")
+    async def change_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, Any]) -> None:
+            async with db.transaction():
+                await occurrences.update_date(actor, occurrence_id, _date_changes(values))
+                await people.set_speakers(actor, _speakers(values), occurrence_id=occurrence_id)
+
+        return await self._date_action(request, actor, occurrence_id, "changed", act)
+
+    @post("/dates/{occurrence_id:int}/material")
+    async def add_material(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, Any]) -> None:
+            await people.add_material(
+                actor,
+                occurrence_id,
+                str(values.get("title", ""))[:300],
+                str(values.get("url", ""))[:600],
+            )
+
+        return await self._date_action(
+            request, actor, occurrence_id, "material", act,
+            messages={"title_missing": N_("Give the material a title.")},
+        )  # fmt: skip
+
+    @post("/dates/{occurrence_id:int}/material-remove")
+    async def remove_material(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, Any]) -> None:
+            material = str(values.get("material", ""))
+            if not material.isdigit() or len(material) > 12:
+                raise NotFound("not_found", "This does not exist or is not yours to see.")
+            await people.delete_material(actor, occurrence_id, int(material))
+
+        return await self._date_action(request, actor, occurrence_id, "material_removed", act)
+
+    @post("/dates/{occurrence_id:int}/move")
+    async def move_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, Any]) -> None:
+            day = parse_day(str(values.get("day", "")), "day")
+            start = _clock(str(values.get("start", "")), "start")
+            end = _clock(str(values.get("end", "")), "end")
+            await occurrences.move(
+                actor,
+                occurrence_id,
+                datetime.combine(day, start).isoformat(timespec="minutes"),
+                datetime.combine(day, end).isoformat(timespec="minutes") if end > start else None,
+            )
+
+        return await self._date_action(request, actor, occurrence_id, "changed", act)
 
 
 def _not_before_today(day: date) -> None:

@@ -3,6 +3,7 @@ create, edit, choose its series, delete (the series stay)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -144,28 +145,19 @@ class ProgrammeAdminController(Controller):
             values=programme,
         )
 
-    @post("/programmes/{programme_id:int}/{action:str}")
-    async def change(
+    async def _change(
         self,
         request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        programme_id: FromPath[int],
-        action: FromPath[str],
+        actor: Actor,
+        programme_id: int,
+        done: str,
+        act: Callable[[dict[str, str]], Awaitable[object]],
     ) -> Response[Any]:
+        """One change to a programme; its error is shown on the programme's page."""
         values = await _form(request)
         programme = await programmes.get_programme(actor, programme_id)
-        series_id = values.get("series", "")
         try:
-            if action == "details":
-                await programmes.update_programme(actor, programme_id, _details(values))
-            elif action in ("attach", "detach") and series_id.isdigit() and len(series_id) < 12:
-                change = programmes.attach if action == "attach" else programmes.detach
-                await change(actor, programme_id, int(series_id))
-            elif action == "delete" and values.get("confirm") == "yes":
-                await programmes.delete_programme(actor, programme_id)
-                return Redirect("/organise?done=programme_deleted", status_code=303)
-            else:
-                raise NotFound("not_found", "This does not exist or is not yours to see.")
+            await act(values)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
@@ -175,4 +167,65 @@ class ProgrammeAdminController(Controller):
                 programme=programme, values=shown, status=400,
                 errors={exc.field or "form": _message(exc, language_of(request))},
             )  # fmt: skip
-        return Redirect(f"/organise/programmes/{programme_id}?done={action}", status_code=303)
+        if done == "deleted":
+            return Redirect("/organise?done=programme_deleted", status_code=303)
+        return Redirect(f"/organise/programmes/{programme_id}?done={done}", status_code=303)
+
+    @post("/programmes/{programme_id:int}/details")
+    async def change_details(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, str]) -> None:
+            await programmes.update_programme(actor, programme_id, _details(values))
+
+        return await self._change(request, actor, programme_id, "details", act)
+
+    @post("/programmes/{programme_id:int}/attach")
+    async def attach(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, str]) -> None:
+            await programmes.attach(actor, programme_id, _series_id(values))
+
+        return await self._change(request, actor, programme_id, "attach", act)
+
+    @post("/programmes/{programme_id:int}/detach")
+    async def detach(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(values: dict[str, str]) -> None:
+            await programmes.detach(actor, programme_id, _series_id(values))
+
+        return await self._change(request, actor, programme_id, "detach", act)
+
+    @post("/programmes/{programme_id:int}/delete")
+    async def delete(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        """Only with the box ``confirm=yes`` ticked; the series stay."""
+
+        async def act(values: dict[str, str]) -> None:
+            if values.get("confirm") != "yes":
+                raise NotFound("not_found", "This does not exist or is not yours to see.")
+            await programmes.delete_programme(actor, programme_id)
+
+        return await self._change(request, actor, programme_id, "deleted", act)
+
+
+def _series_id(values: dict[str, str]) -> int:
+    series_id = values.get("series", "")
+    if not series_id.isdigit() or len(series_id) >= 12:
+        raise NotFound("not_found", "This does not exist or is not yours to see.")
+    return int(series_id)

@@ -136,38 +136,50 @@ class TeamController(Controller):
         await invitations.revoke(actor, organisation_id, invitation_id)
         return Redirect("/team?done=revoked", status_code=303)
 
-    @post("/{organisation_id:int}/members/{membership_id:int}/{action:str}")
-    async def change_member(
+    @post("/{organisation_id:int}/members/{membership_id:int}/role")
+    async def change_role(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
         membership_id: FromPath[int],
-        action: FromPath[str],
     ) -> Response[Any]:
         values = await _form(request)
         try:
-            if action == "role":
-                await invitations.change_role(
-                    actor, organisation_id, membership_id, values.get("role", "")
-                )
-                done = "role"
-            elif action == "remove" and values.get("confirm") == "yes":
-                removed = await invitations.remove_member(actor, organisation_id, membership_id)
-                if removed == actor.account_id:
-                    return Redirect("/host", status_code=303)  # you left the team yourself
-                done = "removed"
-            elif action == "remove":
-                return await self._show(request, actor, confirm_remove=membership_id)
-            else:
-                raise NotFound("not_found", "This does not exist or is not yours to see.")
+            await invitations.change_role(
+                actor, organisation_id, membership_id, values.get("role", "")
+            )
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
             return await self._show(
                 request, actor, status=409, errors={"form": _message(exc, language_of(request))}
             )
-        return Redirect(f"/team?done={done}", status_code=303)
+        return Redirect("/team?done=role", status_code=303)
+
+    @post("/{organisation_id:int}/members/{membership_id:int}/remove")
+    async def remove_member(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        organisation_id: FromPath[int],
+        membership_id: FromPath[int],
+    ) -> Response[Any]:
+        """First asks to confirm; with ``confirm=yes`` removes the member."""
+        values = await _form(request)
+        if values.get("confirm") != "yes":
+            return await self._show(request, actor, confirm_remove=membership_id)
+        try:
+            removed = await invitations.remove_member(actor, organisation_id, membership_id)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._show(
+                request, actor, status=409, errors={"form": _message(exc, language_of(request))}
+            )
+        if removed == actor.account_id:
+            return Redirect("/host", status_code=303)  # you left the team yourself
+        return Redirect("/team?done=removed", status_code=303)
 
 
 class InvitationController(Controller):
