@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from events_app import clock
 from events_app.domain.errors import DomainError
-from events_app.domain.schedule import Choice, ScheduleInput
+from events_app.domain.schedule import Choice, ScheduleInput, parse_time
+from events_app.series import people
 
 __all__ = [
+    "AMSTERDAM",
+    "clock_time",
+    "date_changes_from",
+    "not_before_today",
+    "speakers_from",
     "FIELD_FOR",
     "SCHEDULE_FIELDS",
     "schedule_form_of",
@@ -52,6 +60,7 @@ FIELD_FOR = {
 }
 SCHEDULE_FIELDS = ("start_date", "start_time", "end_time", "repeat", "interval", "weekdays",
                    "month_nth", "ends", "until", "count")  # fmt: skip
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the builder's times are Dutch wall-clock time
 _BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$")
 
@@ -266,3 +275,36 @@ def schedule_form_of(
     elif "COUNT" in parts:
         fields["ends"], fields["count"] = "count", parts["COUNT"]
     return fields
+
+
+def not_before_today(day: date) -> None:
+    if day < clock.now().astimezone(AMSTERDAM).date():
+        raise DomainError("in_the_past", "", field="start_date")
+
+
+def clock_time(text: str, field: str) -> time:
+    """A wall-clock time as 19:30 (no zone: ``time.fromisoformat`` would also take 19:30+01:00,
+    which cannot be compared with a time without one)."""
+    return parse_time(text.strip(), field)
+
+
+def speakers_from(values: dict[str, Any]) -> list[people.SpeakerInput]:
+    """Speakers typed one per line; "(moderator)" after a name makes a moderator."""
+    found = []
+    for line in str(values.get("speakers", "")).splitlines()[:30]:
+        name = " ".join(line.split())[:200]
+        if not name:
+            continue
+        moderator = name.lower().endswith(("(moderator)", "(gespreksleider)"))
+        if moderator:
+            name = name.rsplit("(", 1)[0].strip()
+        found.append(people.SpeakerInput(name=name, role="moderator" if moderator else "speaker"))
+    return found
+
+
+def date_changes_from(values: dict[str, Any]) -> dict[str, Any]:
+    """The overrides of one date: topic and capacity (empty capacity = the series')."""
+    changes: dict[str, Any] = {"topic": str(values.get("topic", "")).strip()[:300]}
+    capacity = str(values.get("capacity", "")).strip()[:20]
+    changes["capacity"] = number(capacity, "capacity", 1, 100_000) if capacity else None
+    return changes
