@@ -431,3 +431,25 @@ async def test_every_impossible_value_comes_back_marked_at_its_field(
         )
         assert nul.status_code == 400
     assert await Series.count() == 1
+
+
+async def test_over_long_fields_are_refused_each_at_its_field_never_cut(
+    client: httpx.AsyncClient,
+) -> None:
+    """The one form decoder: every field over its limit is marked, the rest of the form kept."""
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    with clock.frozen(NOW):
+        form = _series_form(action="save", skip="", title="T" * 201, meeting_url="h" * 501)
+        response = await _post(client, f"/organise/{org}/series/new", form)
+        assert response.status_code == 400
+        assert 'id="error-title"' in response.text and 'id="error-meeting_url"' in response.text
+        assert response.text.count("Use at most 200 characters.") >= 1
+        assert "Use at most 500 characters." in response.text
+        assert 'value="19:30"' in response.text  # the rest of the form is kept
+        assert await Series.count() == 0
+        saved = await _post(client, f"/organise/{org}/series/new",
+                            _series_form(action="save", skip="", title="T" * 200))  # fmt: skip
+        assert saved.status_code == 303
+        assert (await Series.select(Series.title))[0]["title"] == "T" * 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -24,11 +25,11 @@ from events_app.hosting import mail_log as organiser_mail
 from events_app.hosting import signups
 from events_app.i18n import N_, translate
 from events_app.web.pages.context import language_of, page
-from events_app.web.pages.csrf import FIELD, check_csrf
-from events_app.web.pages.forms import error_message
+from events_app.web.pages.form_input import Email, Line, Name, Text, decode_form, decode_to_show
+from events_app.web.pages.forms import field_messages
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
-__all__ = ["ROLE_LABELS", "HostController", "message_of", "read_values"]
+__all__ = ["ROLE_LABELS", "HostController", "message_of", "row_id"]
 
 ROLE_LABELS = {
     "expert": N_("expert by experience"),
@@ -53,11 +54,28 @@ def message_of(exc: DomainError, language: str) -> str:
     return translate(language, text) if text else translate(language, exc.message)
 
 
-async def read_values(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    values = {k: v[:200] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
-    check_csrf(request, values.get(FIELD))
-    return values
+class RegistrationFields(msgspec.Struct):
+    """A button on the sign-up list: the date to go back to."""
+
+    occurrence: Line = ""
+
+
+class AddPersonFields(msgspec.Struct):
+    name: Name = ""
+    email: Email = ""
+    role: Line = ""
+    language: Line = ""
+
+
+class MailFields(msgspec.Struct):
+    subject: Line = ""
+    body: Text = ""
+    who: Line = "confirmed"
+
+
+def row_id(text: str) -> int:
+    """An id sent in a form; 0 (which names nothing) when it is not one."""
+    return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
 class HostController(Controller):
@@ -157,8 +175,8 @@ class HostController(Controller):
         act: Callable[[Actor, int], Awaitable[object]],
     ) -> Response[Any]:
         """Organisers only: one change to a registration, then back to the sign-up list."""
-        values = await read_values(request)
-        occurrence_id = int(values.get("occurrence", "0") or 0)
+        sent = await decode_form(request, RegistrationFields)
+        occurrence_id = row_id(sent.occurrence)
         try:
             await act(actor, registration_id)
         except DomainError as exc:
@@ -204,16 +222,18 @@ class HostController(Controller):
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
         """Organisers add someone by hand (a phone call, a paper list): no consent box."""
-        values = await read_values(request)
+        sent, rejected = await decode_to_show(request, AddPersonFields)
         language = language_of(request)
         try:
+            if rejected:
+                raise rejected
             receipt = await signups.add_by_hand(
                 actor,
                 occurrence_id,
-                name=values.get("name", ""),
-                email=values.get("email", ""),
-                role=values.get("role") or None,
-                language=values.get("language") if values.get("language") in ("nl", "en") else None,
+                name=sent.name,
+                email=sent.email,
+                role=sent.role or None,
+                language=sent.language if sent.language in ("nl", "en") else None,
             )
         except DomainError as exc:
             if exc.status_code == 404:
@@ -223,8 +243,8 @@ class HostController(Controller):
                 actor,
                 occurrence_id,
                 status=400,
-                add_errors={exc.field or "form": error_message(exc, language)},
-                add_values=values,
+                add_errors=field_messages(exc, language),
+                add_values=msgspec.structs.asdict(sent),
             )
         status = receipt.outcomes[0].status if receipt.outcomes else "confirmed"
         return Redirect(f"/host/dates/{occurrence_id}?done=added_{status}", status_code=303)
@@ -269,20 +289,17 @@ class HostController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        form = await request.form()
-        values = {
-            key: str(form.get(key) or "")[: organiser_mail.MAX_BODY + 100]
-            for key in ("subject", "body", "who", FIELD)
-        }
-        check_csrf(request, values[FIELD])
+        sent, rejected = await decode_to_show(request, MailFields)
         language = language_of(request)
         try:
+            if rejected:
+                raise rejected
             count = await organiser_mail.message_registrants(
                 actor,
                 occurrence_id,
-                subject=values["subject"],
-                body=values["body"],
-                include_waiting=values["who"] == "both",
+                subject=sent.subject,
+                body=sent.body,
+                include_waiting=sent.who == "both",
             )
         except DomainError as exc:
             if exc.status_code == 404:
@@ -307,7 +324,7 @@ class HostController(Controller):
                 actor,
                 occurrence_id,
                 status=400,
-                errors={exc.field or "form": message},
-                values=values,
+                errors=field_messages(exc, language, message),
+                values=msgspec.structs.asdict(sent),
             )
         return Redirect(f"/host/dates/{occurrence_id}/mail?sent={count}", status_code=303)

@@ -10,6 +10,7 @@ import csv
 import io
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -24,12 +25,20 @@ from events_app.hosting import signups
 from events_app.i18n import translate
 from events_app.programmes import participation
 from events_app.web.pages.context import language_of
-from events_app.web.pages.host import ROLE_LABELS, message_of, read_values
+from events_app.web.pages.form_input import Line, decode_form
+from events_app.web.pages.host import ROLE_LABELS, message_of, row_id
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["AttendanceController"]
 
 ATTENDED = {"yes": True, "no": False, "unknown": None}
+
+
+class MarkFields(msgspec.Struct):
+    """One tap on the attendance page: the choice, and the date to show again on an error."""
+
+    attended: Line = ""
+    occurrence: Line = ""
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -91,8 +100,8 @@ class AttendanceController(Controller):
         registration_id: FromPath[int],
     ) -> Response[Any]:
         """One tap: present, absent or not recorded.  JSON for the page's script, else 303."""
-        values = await read_values(request)
-        choice = values.get("attended", "")
+        sent = await decode_form(request, MarkFields)
+        choice = sent.attended
         language = language_of(request)
         try:
             if choice not in ATTENDED:
@@ -106,10 +115,10 @@ class AttendanceController(Controller):
             message = message_of(exc, language)
             if _wants_json(request):
                 return Response({"code": exc.code, "detail": message}, status_code=409)
-            shown = values.get("occurrence", "")
-            if not shown.isdigit() or len(shown) > 12:
+            shown = row_id(sent.occurrence)
+            if not shown:
                 raise
-            return await self._attendance(request, actor, int(shown), status=409, error=message)
+            return await self._attendance(request, actor, shown, status=409, error=message)
         if _wants_json(request):
             return Response({"id": registration_id, "attended": choice}, status_code=200)
         return Redirect(

@@ -22,6 +22,8 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
 from events_app.web.pages.context import language_of
+from events_app.web.pages.form_input import decode_to_show
+from events_app.web.pages.organise_fields import SeriesFields
 from events_app.web.pages.organise_form import (
     SeriesForm,
     details_from,
@@ -29,7 +31,7 @@ from events_app.web.pages.organise_form import (
     schedule_from,
     skip_dates_from,
 )
-from events_app.web.pages.organise_series import PREVIEW_DATES, read_values
+from events_app.web.pages.organise_series import PREVIEW_DATES
 from events_app.web.pages.organise_text import errors_of, kinds
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
@@ -108,11 +110,13 @@ class OrganiseController(Controller):
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
     ) -> Response[Any]:
-        values = await read_values(request)
-        form = SeriesForm.read(values)
+        sent, rejected = await decode_to_show(request, SeriesFields)
+        form = SeriesForm.read(sent)
         language = language_of(request)
         await series_service.organisation_of(actor, organisation_id)  # 404 before anything
         try:
+            if rejected:
+                raise rejected
             when = schedule_from(form)
             assert when.start_date is not None  # schedule_from insists on it
             not_before_today(when.start_date)
@@ -129,7 +133,7 @@ class OrganiseController(Controller):
                 {**d, "skipped": d["local_start"].date() in skips}
                 for d in preview["dates"][: PREVIEW_DATES + len(skips)]
             ]
-            if values.get("action") != "save":
+            if sent.action != "save":
                 return await self._new_form(request, actor, organisation_id, form, preview=preview)
             series_id, _ = await series_service.create_series(
                 actor, organisation_id, when, details, skip_days=skips

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -18,17 +19,27 @@ from events_app.i18n import N_, translate
 from events_app.series import dates as occurrences
 from events_app.series import people
 from events_app.web.pages.context import language_of
+from events_app.web.pages.form_input import NoFields, decode_to_show
+from events_app.web.pages.organise_fields import (
+    CancelFields,
+    DateChangeFields,
+    MaterialFields,
+    MaterialRemoveFields,
+    MoveFields,
+)
 from events_app.web.pages.organise_form import (
     clock_time,
     date_changes_from,
     parse_day,
     speakers_from,
 )
-from events_app.web.pages.organise_series import read_values, show_series
+from events_app.web.pages.organise_series import show_series
 from events_app.web.pages.organise_text import errors_of
 from events_app.web.pages.staff import provide_staff_actor
 
 __all__ = ["DateAdminController"]
+
+FormT = TypeVar("FormT", bound=msgspec.Struct)
 
 
 class DateAdminController(Controller):
@@ -42,17 +53,20 @@ class DateAdminController(Controller):
         actor: Actor,
         occurrence_id: int,
         done: str,
-        act: Callable[[dict[str, Any]], Awaitable[object]],
+        kind: type[FormT],
+        act: Callable[[FormT], Awaitable[object]],
         *,
         messages: dict[str, str] | None = None,
     ) -> Response[Any]:
         """Run one action on a date; its error is shown on the series page (409)."""
-        values = await read_values(request)
+        sent, rejected = await decode_to_show(request, kind)
         date_view = await occurrences.get_date(actor, occurrence_id)
         series_id = int(date_view["series_id"])
         language = language_of(request)
         try:
-            await act(values)
+            if rejected:
+                raise rejected
+            await act(sent)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
@@ -71,10 +85,10 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        async def act(values: dict[str, Any]) -> None:
+        async def act(sent: NoFields) -> None:
             await occurrences.call_off(actor, occurrence_id, "skipped", "")
 
-        return await self._date_action(request, actor, occurrence_id, "skipped", act)
+        return await self._date_action(request, actor, occurrence_id, "skipped", NoFields, act)
 
     @post("/dates/{occurrence_id:int}/cancel")
     async def cancel_date(
@@ -83,11 +97,12 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        async def act(values: dict[str, Any]) -> None:
-            reason = str(values.get("reason", "")).strip()[:500]
-            await occurrences.call_off(actor, occurrence_id, "cancelled", reason)
+        async def act(sent: CancelFields) -> None:
+            await occurrences.call_off(actor, occurrence_id, "cancelled", sent.reason.strip())
 
-        return await self._date_action(request, actor, occurrence_id, "cancelled", act)
+        return await self._date_action(
+            request, actor, occurrence_id, "cancelled", CancelFields, act
+        )
 
     @post("/dates/{occurrence_id:int}/restore")
     async def restore_date(
@@ -96,10 +111,10 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        async def act(values: dict[str, Any]) -> None:
+        async def act(sent: NoFields) -> None:
             await occurrences.restore(actor, occurrence_id)
 
-        return await self._date_action(request, actor, occurrence_id, "restored", act)
+        return await self._date_action(request, actor, occurrence_id, "restored", NoFields, act)
 
     @post("/dates/{occurrence_id:int}/change")
     async def change_date(
@@ -108,12 +123,14 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        async def act(values: dict[str, Any]) -> None:
+        async def act(sent: DateChangeFields) -> None:
             await occurrences.change_date(
-                actor, occurrence_id, date_changes_from(values), speakers_from(values)
+                actor, occurrence_id, date_changes_from(sent), speakers_from(sent.speakers)
             )
 
-        return await self._date_action(request, actor, occurrence_id, "changed", act)
+        return await self._date_action(
+            request, actor, occurrence_id, "changed", DateChangeFields, act
+        )
 
     @post("/dates/{occurrence_id:int}/material")
     async def add_material(
@@ -122,16 +139,11 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        async def act(values: dict[str, Any]) -> None:
-            await people.add_material(
-                actor,
-                occurrence_id,
-                str(values.get("title", ""))[:300],
-                str(values.get("url", ""))[:600],
-            )
+        async def act(sent: MaterialFields) -> None:
+            await people.add_material(actor, occurrence_id, sent.title, sent.url)
 
         return await self._date_action(
-            request, actor, occurrence_id, "material", act,
+            request, actor, occurrence_id, "material", MaterialFields, act,
             messages={"title_missing": N_("Give the material a title.")},
         )  # fmt: skip
 
@@ -142,13 +154,14 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        async def act(values: dict[str, Any]) -> None:
-            material = str(values.get("material", ""))
-            if not material.isdigit() or len(material) > 12:
+        async def act(sent: MaterialRemoveFields) -> None:
+            if not sent.material.isdigit() or len(sent.material) > 12:
                 raise NotFound("not_found", "This does not exist or is not yours to see.")
-            await people.delete_material(actor, occurrence_id, int(material))
+            await people.delete_material(actor, occurrence_id, int(sent.material))
 
-        return await self._date_action(request, actor, occurrence_id, "material_removed", act)
+        return await self._date_action(
+            request, actor, occurrence_id, "material_removed", MaterialRemoveFields, act
+        )
 
     @post("/dates/{occurrence_id:int}/move")
     async def move_date(
@@ -157,10 +170,10 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        async def act(values: dict[str, Any]) -> None:
-            day = parse_day(str(values.get("day", "")), "day")
-            start = clock_time(str(values.get("start", "")), "start")
-            end = clock_time(str(values.get("end", "")), "end")
+        async def act(sent: MoveFields) -> None:
+            day = parse_day(sent.day, "day")
+            start = clock_time(sent.start, "start")
+            end = clock_time(sent.end, "end")
             await occurrences.move(
                 actor,
                 occurrence_id,
@@ -168,4 +181,4 @@ class DateAdminController(Controller):
                 datetime.combine(day, end).isoformat(timespec="minutes") if end > start else None,
             )
 
-        return await self._date_action(request, actor, occurrence_id, "changed", act)
+        return await self._date_action(request, actor, occurrence_id, "changed", MoveFields, act)

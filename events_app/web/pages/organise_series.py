@@ -21,7 +21,14 @@ from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
 from events_app.series import planning as series_service
 from events_app.web.pages.context import language_of
-from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.form_input import decode_form, decode_to_show
+from events_app.web.pages.organise_fields import (
+    AddDateFields,
+    EndFields,
+    HostsFields,
+    SeriesFields,
+    SpeakersFields,
+)
 from events_app.web.pages.organise_form import (
     SCHEDULE_FIELDS,
     SeriesForm,
@@ -37,21 +44,9 @@ from events_app.web.pages.organise_form import (
 from events_app.web.pages.organise_text import DONE, errors_of, kinds
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
-__all__ = ["PREVIEW_DATES", "SeriesAdminController", "read_values", "show_series"]
+__all__ = ["PREVIEW_DATES", "SeriesAdminController", "show_series"]
 
 PREVIEW_DATES = 8
-
-
-async def read_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    form = await request.form()
-    values: dict[str, Any] = {}
-    for key in form:
-        if not isinstance(key, str):
-            continue
-        items = [v for v in form.getall(key) if isinstance(v, str)]
-        values[key] = items if key == "weekdays" else (items[0][:20_000] if items else "")
-    check_csrf(request, values.get(FIELD) if isinstance(values.get(FIELD), str) else None)
-    return values
 
 
 async def show_series(
@@ -125,9 +120,11 @@ class SeriesAdminController(Controller):
         actor: NamedDependency[Actor],
         series_id: FromPath[int],
     ) -> Response[Any]:
-        values = await read_values(request)
-        form = SeriesForm.read(values)
+        sent, rejected = await decode_to_show(request, SeriesFields)
+        form = SeriesForm.read(sent)
         try:
+            if rejected:
+                raise rejected
             details = details_from(form)
             await series_service.update_series(actor, series_id, details)
         except DomainError as exc:
@@ -150,9 +147,8 @@ class SeriesAdminController(Controller):
         actor: NamedDependency[Actor],
         series_id: FromPath[int],
     ) -> Redirect:
-        form = await request.form()
-        check_csrf(request, str(form.get(FIELD) or ""))
-        chosen = [int(v) for v in form.getall("hosts", []) if isinstance(v, str) and v.isdigit()]
+        sent = await decode_form(request, HostsFields)
+        chosen = [int(v) for v in sent.hosts if v.isdigit() and len(v) < 12]
         await people.set_hosts(actor, chosen, series_id=series_id)
         return Redirect(f"/organise/series/{series_id}?done=hosts", status_code=303)
 
@@ -166,14 +162,16 @@ class SeriesAdminController(Controller):
         """A new rule, time or length from a day on: first shown with what it does, then saved.
 
         Registrations are kept; dates that disappear are cancelled and their people told."""
-        values = await read_values(request)
-        form = SeriesForm.read(values)
+        sent, rejected = await decode_to_show(request, SeriesFields)
+        form = SeriesForm.read(sent)
         language = language_of(request)
         try:
+            if rejected:
+                raise rejected
             when = schedule_from(form)
             assert when.start_date is not None  # schedule_from insists on it
             not_before_today(when.start_date)
-            if values.get("action") == "save":
+            if sent.action == "save":
                 await series_service.update_series(
                     actor, series_id, {}, when=when, effective_from=when.start_date
                 )
@@ -209,12 +207,14 @@ class SeriesAdminController(Controller):
         series_id: FromPath[int],
     ) -> Response[Any]:
         """An extra date outside the rule (the second day of a training, a make-up meeting)."""
-        values = await read_values(request)
+        sent, rejected = await decode_to_show(request, AddDateFields)
         try:
-            day = parse_day(str(values.get("day", "")), "day")
+            if rejected:
+                raise rejected
+            day = parse_day(sent.day, "day")
             not_before_today(day)
-            start = clock_time(str(values.get("start", "")), "start")
-            end = clock_time(str(values.get("end", "")), "end")
+            start = clock_time(sent.start, "start")
+            end = clock_time(sent.end, "end")
             if end <= start:
                 raise DomainError("end_before_start", "", field="end")
             occurrence_id, _ = await occurrences.add_date(
@@ -235,15 +235,17 @@ class SeriesAdminController(Controller):
         )
 
     @post("/series/{series_id:int}/speakers")
-    async def changespeakers_from(
+    async def change_speakers(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         series_id: FromPath[int],
     ) -> Response[Any]:
-        values = await read_values(request)
+        sent, rejected = await decode_to_show(request, SpeakersFields)
         try:
-            await people.set_speakers(actor, speakers_from(values), series_id=series_id)
+            if rejected:
+                raise rejected
+            await people.set_speakers(actor, speakers_from(sent.speakers), series_id=series_id)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
@@ -258,10 +260,12 @@ class SeriesAdminController(Controller):
         actor: NamedDependency[Actor],
         series_id: FromPath[int],
     ) -> Response[Any]:
-        values = await read_values(request)
+        sent, rejected = await decode_to_show(request, EndFields)
         language = language_of(request)
         try:
-            day = parse_day(str(values.get("from", "")), "from")
+            if rejected:
+                raise rejected
+            day = parse_day(sent.from_, "from")
             await series_lifecycle.end_series(actor, series_id, day)
         except DomainError as exc:
             if exc.status_code == 404:

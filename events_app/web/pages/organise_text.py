@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_, translate
+from events_app.web.pages.form_input import FormRejected
 from events_app.web.pages.organise_form import FIELD_FOR, KINDS
 
 __all__ = ["DONE", "errors_of", "kinds"]
@@ -35,6 +36,7 @@ MESSAGES = {
     "url_missing": N_("Give the address of the material."),
     "date_taken": N_("The series already has a date on that day: move or cancel that one first."),
     "name_missing": N_("Every speaker needs a name."),
+    "name_too_long": N_("Use at most 200 characters."),
 }
 RULE_MESSAGES = {
     "weekdays": N_("Choose at least one weekday."),
@@ -58,6 +60,8 @@ DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "publ
 
 
 def errors_of(exc: DomainError, language: str) -> dict[str, str]:
+    if isinstance(exc, FormRejected):
+        return {FIELD_FOR.get(k, k): v for k, v in exc.messages(language).items()}
     field = FIELD_FOR.get(exc.field or "", exc.field or "form")
     if exc.code == "invalid_rrule" and exc.field in RULE_MESSAGES:
         return {field: translate(language, RULE_MESSAGES[exc.field])}
