@@ -41,7 +41,7 @@ async def _post(
     client: httpx.AsyncClient, path: str, data: dict[str, str | list[str]]
 ) -> httpx.Response:
     token = await csrf_token(client, "/organise?lang=en")
-    return await client.post(path, data={"csrf_token": token, **data})
+    return await client.post(path, data={"_csrf_token": token, **data})
 
 
 async def test_preview_then_save_a_fortnightly_series_with_a_skipped_holiday(
@@ -182,7 +182,7 @@ async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
     await SeriesHost.delete().where(SeriesHost.account == host)
     token = await csrf_token(client, f"/organise/series/{series_id}")
     await client.post(
-        f"/organise/series/{series_id}/hosts", data={"csrf_token": token, "hosts": [str(host)]}
+        f"/organise/series/{series_id}/hosts", data={"_csrf_token": token, "hosts": [str(host)]}
     )
     assert await SeriesHost.count().where(SeriesHost.account == host) == 1
     bad = await _post(client, f"/organise/series/{series_id}/details",
@@ -220,7 +220,7 @@ async def test_hosts_and_other_organisations_get_404(client: httpx.AsyncClient) 
             assert response.status_code == 404, (email, path)
         token = await csrf_token(client, "/account")
         response = await client.post(
-            f"/organise/dates/{first['id']}/skip", data={"csrf_token": token}
+            f"/organise/dates/{first['id']}/skip", data={"_csrf_token": token}
         )
         assert response.status_code == 404
     assert (await client.get("/organise", headers={"accept": "text/html"})).status_code == 200

@@ -22,7 +22,6 @@ from litestar import Request
 
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_, locale_for, translate
-from events_app.web.pages.csrf import FIELD, check_csrf
 
 __all__ = [
     "LIMITS",
@@ -153,11 +152,8 @@ def read_fields(form: Any, kind: type[FormT]) -> FormT:
 
 
 async def decode_form(request: Request[Any, Any, Any], kind: type[FormT]) -> FormT:
-    """The submitted page form as ``kind``, after its CSRF token is checked (else 403)."""
-    form = await request.form()
-    token = form.get(FIELD)
-    check_csrf(request, token if isinstance(token, str) else None)
-    return read_fields(form, kind)
+    """The submitted page form as ``kind`` (its CSRF token was checked before the handler)."""
+    return read_fields(await request.form(), kind)
 
 
 async def decode_to_show(
