@@ -1,14 +1,15 @@
 """One decoder for every page form: the submitted fields into a msgspec Struct per form.
 
-Each form is a :class:`msgspec.Struct` whose fields are :data:`Line` (one line: a name, an
-e-mail address, a choice, a time), :data:`Text` (a text area) or lists and ``prefix_*`` maps
-of those.  Their lengths come from the one table :data:`LIMITS`, so the same kind of field
-has the same limit on every page.  The limits sit above what the services accept (a name of
-at most 200 characters, a message of at most 10,000): the services refuse longer input with
-their own message at the field, and the limit only keeps absurd input out.
+Each form is a :class:`msgspec.Struct` whose fields are typed by what they hold (:data:`Name`,
+:data:`Title`, :data:`Email`, :data:`Url`, … :data:`Line` for anything else on one line,
+:data:`Text` for a text area), or lists and ``<name>_<key>`` maps of those.  Their lengths
+come from the one table :data:`LIMITS` (the columns' and the JSON API's), so the same kind of
+field has the same limit on every page; a service may still refuse less with its own message.
 
 A field over its limit or with a NUL character is refused, never cut: :class:`FormRejected`
-names every such field, and the page shows the form again with a message at each.
+names every such field, and the page shows the form again with a message at each.  (A NUL
+in a form body is already refused by :mod:`events_app.web.input_guard`; the decoder does not
+rely on it.)
 """
 
 from __future__ import annotations
@@ -85,10 +86,6 @@ class FormRejected(DomainError):
         super().__init__(code, "This form contains a field that cannot be accepted.", field=field)
         self.problems = problems
         self.form = form
-
-    def first(self, language: str) -> str:
-        """The message of the first refused field (for pages with one message line)."""
-        return next(iter(self.messages(language).values()))
 
     def messages(self, language: str) -> dict[str, str]:
         """A message for every refused field, in the page's language."""

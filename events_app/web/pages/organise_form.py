@@ -1,10 +1,11 @@
 """The series form: its fields, read into the services' inputs, and errors mapped to fields.
 
-Pure (no database, no request): the page hands in the submitted values as a dict of strings
-(checkbox groups as lists) and gets a :class:`ScheduleInput`, the details and the dates to
-skip, or a :class:`DomainError` that names the form field.  Every value a browser could not
-have sent (a blank or unknown choice, a number out of range or in other digits, a day in the
-year 9999) is such an error too, so the form comes back with it marked, never a server error.
+Pure (no database, no request): the page hands in the decoded form (a
+:class:`~events_app.web.pages.organise_fields.SeriesFields`, lengths already checked) and gets
+a :class:`ScheduleInput`, the details and the dates to skip, or a :class:`DomainError` that
+names the form field.  Every value a browser could not have sent (a blank or unknown choice, a
+number out of range or in other digits, a day in the year 9999) is such an error too, so the
+form comes back with it marked, never a server error.
 """
 
 from __future__ import annotations
