@@ -21,6 +21,7 @@ from events_app.settings import ROOT, Settings, get_settings
 from events_app.web.api.error_docs import ErrorResponses
 from events_app.web.api_docs import api_docs_plugin
 from events_app.web.auth import session_config
+from events_app.web.csrf import csrf_config
 from events_app.web.errors import EXCEPTION_HANDLERS
 from events_app.web.feeds import FastLane, FrontDoor
 from events_app.web.input_guard import InputGuard
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InputGuard,
             session_config(settings).middleware,
         ],
+        csrf_config=csrf_config(settings),
         exception_handlers=html_aware(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         plugins=[ErrorResponses()],
         openapi_config=OpenAPIConfig(

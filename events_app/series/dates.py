@@ -12,6 +12,7 @@ Times are wall-clock times in the date's zone; a start on a DST night follows RF
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -24,12 +25,13 @@ from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.seats import effective_capacity
 from events_app.registration import seats
 from events_app.series import details as series_details
-from events_app.series import materialise, notify
+from events_app.series import materialise, notify, people
 from events_app.tables import Occurrence, Series
 
 __all__ = [
     "add_date",
     "call_off",
+    "change_date",
     "get_date",
     "list_dates",
     "move",
@@ -166,6 +168,18 @@ async def update_date(actor: Actor, occurrence_id: int, changes: dict[str, Any])
         if "capacity" in changed and raised:
             await seats.fill_free_seats(occurrence_id)
         await _audit(actor, series, "occurrence_updated", occurrence_id, fields=sorted(changed))
+
+
+async def change_date(
+    actor: Actor,
+    occurrence_id: int,
+    changes: dict[str, Any],
+    speakers: Sequence[people.SpeakerInput],
+) -> None:
+    """A date's overrides and its speakers in one write: both are kept, or neither."""
+    async with db.transaction():
+        await update_date(actor, occurrence_id, changes)
+        await people.set_speakers(actor, speakers, occurrence_id=occurrence_id)
 
 
 async def call_off(actor: Actor, occurrence_id: int, status: str, reason: str) -> None:

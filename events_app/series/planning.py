@@ -8,6 +8,7 @@ happens is :mod:`events_app.series.schedule_changes`; cancelling, ending and del
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,8 +20,8 @@ from events_app.domain import recurrence, schedule, slugs
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.schedule import ScheduleInput
 from events_app.registration import seats
+from events_app.series import dates, materialise, schedule_changes
 from events_app.series import details as series_details
-from events_app.series import materialise, schedule_changes
 from events_app.tables import Occurrence, Organisation, Series
 
 __all__ = [
@@ -58,8 +59,14 @@ async def create_series(
     organisation_id: int | None,
     when: ScheduleInput,
     details: dict[str, Any],
+    *,
+    skip_days: Collection[date] = (),
 ) -> tuple[int, list[str]]:
-    """A new series with its dates up to the horizon; returns its id and DST warnings."""
+    """A new series with its dates up to the horizon; returns its id and DST warnings.
+
+    ``skip_days`` (holidays chosen in the builder) are skipped in the same transaction, so a
+    series never exists without them.  A day that is not one of the written dates is left
+    alone: the builder checks the days against its preview before saving."""
     organisation = await organisation_of(actor, organisation_id)
     tz = when.timezone or organisation["timezone"]
     recurrence.validate_timezone(tz)
@@ -97,6 +104,8 @@ async def create_series(
         series_id = int(rows[0]["id"])
         until = materialise.horizon_for(starts_at)
         await materialise.materialise(series_id, until)
+        if skip_days:
+            await _skip(actor, series_id, set(skip_days))
         await audit.record(
             "series_created",
             "series",
@@ -107,6 +116,15 @@ async def create_series(
         )
     slots = recurrence.expand(rule, first, duration, tz, window_start=now, window_end=until)
     return series_id, schedule.dst_warnings(slots, first.time())
+
+
+async def _skip(actor: Actor, series_id: int, days: set[date]) -> None:
+    rows = await Occurrence.select(Occurrence.id, Occurrence.local_start).where(
+        Occurrence.series == series_id
+    )
+    for row in sorted(rows, key=lambda r: r["local_start"]):
+        if row["local_start"].date() in days:
+            await dates.call_off(actor, int(row["id"]), Occurrence.Status.skipped, "")
 
 
 async def get_series(

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import re
 
+from litestar.datastructures import FormMultiDict
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
 )
-from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, Scope, Send
+from litestar.types import ASGIApp, Empty, HTTPRequestEvent, Receive, ReceiveMessage, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from events_app.domain.errors import DomainError
 from events_app.web.api.types import is_id
@@ -175,7 +177,13 @@ class InputGuard:
                 return whole
             return await receive()
 
-        await self.app(scope, replay, send)
+        try:
+            await self.app(scope, replay, send)
+        finally:
+            # Uploads spooled by a form parse are closed by Litestar after the handler; when the
+            # request ends before it (CSRF refused in the middleware), they are closed here.
+            if media_type == MULTIPART and (form := ScopeState.from_scope(scope).form) is not Empty:
+                await FormMultiDict.from_form_data(form).close()
 
 
 def _not_json() -> HTTPException:

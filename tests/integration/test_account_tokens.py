@@ -29,7 +29,7 @@ async def test_changing_the_password_revokes_every_api_token(client: httpx.Async
     changed = await client.post(
         "/account/password",
         data={
-            "csrf_token": token,
+            "_csrf_token": token,
             "current_password": PASSWORD,
             "new_password": NEW,
             "repeat_password": NEW,
@@ -58,7 +58,7 @@ async def test_a_wrong_current_password_revokes_nothing(client: httpx.AsyncClien
     wrong = await client.post(
         "/account/password",
         data={
-            "csrf_token": token,
+            "_csrf_token": token,
             "current_password": "not the password",
             "new_password": NEW,
             "repeat_password": NEW,
@@ -91,9 +91,9 @@ async def test_the_account_page_lists_tokens_and_revokes_them_one_by_one(
     assert "Intrekken" in dutch.text and "Laatst gebruikt" in dutch.text
 
     token = await csrf_token(client, "/account")
-    refused = await client.post(f"/account/tokens/{second_id}/revoke", data={"csrf_token": "0"})
+    refused = await client.post(f"/account/tokens/{second_id}/revoke", data={"_csrf_token": "0"})
     assert refused.status_code == 403 and await _works(client, second)
-    done = await client.post(f"/account/tokens/{second_id}/revoke", data={"csrf_token": token})
+    done = await client.post(f"/account/tokens/{second_id}/revoke", data={"_csrf_token": token})
     assert done.headers["location"] == "/account?done=token"
     assert not await _works(client, second)
     assert await _works(client, organiser.token)  # only that one
@@ -101,7 +101,7 @@ async def test_the_account_page_lists_tokens_and_revokes_them_one_by_one(
     assert "the API token is revoked" in after.text and "agenda &lt;script&gt;" not in after.text
 
     # Someone else's token, or one already revoked: "not found", and nothing changes.
-    foreign = await client.post(f"/account/tokens/{other_id}/revoke", data={"csrf_token": token})
+    foreign = await client.post(f"/account/tokens/{other_id}/revoke", data={"_csrf_token": token})
     assert foreign.status_code == 404 and await _works(client, other.token)
-    again = await client.post(f"/account/tokens/{second_id}/revoke", data={"csrf_token": token})
+    again = await client.post(f"/account/tokens/{second_id}/revoke", data={"_csrf_token": token})
     assert again.status_code == 404

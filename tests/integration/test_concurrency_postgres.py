@@ -282,7 +282,7 @@ async def test_a_lock_held_too_long_is_a_plain_busy_answer(
     conn, tx = await _hold_row_lock(date)
     try:
         form = await client.get(f"/events/ontmoeting/register?date={date}")
-        found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form.text)
+        found = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', form.text)
         assert found is not None
         # Held longer than the timeout: both the API and the page say "busy, try again" (and
         # do not wait for the lock as long as it is held: that would hang this test).
@@ -293,7 +293,7 @@ async def test_a_lock_held_too_long_is_a_plain_busy_answer(
             client.post(
                 "/events/ontmoeting/register",
                 data={
-                    "csrf_token": found.group(1),
+                    "_csrf_token": found.group(1),
                     "dates": str(date),
                     "name": "Alex",
                     "email": "alex@example.org",

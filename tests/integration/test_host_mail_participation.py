@@ -25,13 +25,13 @@ async def test_a_host_mails_everyone_of_their_date(client: httpx.AsyncClient) ->
     token = await csrf_token(client, f"/host/dates/{date}/mail?lang=en")
     empty = await client.post(
         f"/host/dates/{date}/mail",
-        data={"csrf_token": token, "subject": "", "body": "Tot morgen!", "who": "confirmed"},
+        data={"_csrf_token": token, "subject": "", "body": "Tot morgen!", "who": "confirmed"},
     )
     assert empty.status_code == 400 and "Write a subject" in empty.text
     assert "Tot morgen!" in empty.text  # what was written is kept
     sent = await client.post(
         f"/host/dates/{date}/mail",
-        data={"csrf_token": token, "subject": "Andere zaal", "body": "We zitten in zaal 2.",
+        data={"_csrf_token": token, "subject": "Andere zaal", "body": "We zitten in zaal 2.",
               "who": "both"},
     )  # fmt: skip
     assert sent.headers["location"] == f"/host/dates/{date}/mail?sent=5"
@@ -41,7 +41,7 @@ async def test_a_host_mails_everyone_of_their_date(client: httpx.AsyncClient) ->
     assert len(messages) == 5 and messages[0]["context"]["subject"] == "Andere zaal"
     refused = await client.post(
         f"/host/dates/{other}/mail",
-        data={"csrf_token": token, "subject": "x", "body": "y", "who": "confirmed"},
+        data={"_csrf_token": token, "subject": "x", "body": "y", "who": "confirmed"},
     )
     assert refused.status_code == 404
 

@@ -110,7 +110,7 @@ async def test_a_host_of_one_series_gets_404_on_every_address_of_another(
         (f"/host/attendance/{theirs}", {"attended": "yes"}),
         (f"/host/registrations/{theirs}/cancel", {"occurrence": str(other)}),
     ):
-        response = await client.post(path, data={"csrf_token": token, **data})
+        response = await client.post(path, data={"_csrf_token": token, **data})
         assert response.status_code == 404, path
     assert (await Registration.select(Registration.attended, Registration.status))[0] == {
         "attended": None,
@@ -152,30 +152,30 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
         await login(client, "host@example.org")  # sessions end when unused for days
         early = await client.post(
             f"/host/attendance/{people[0]}",
-            data={"csrf_token": token, "attended": "yes", "occurrence": str(mine)},
+            data={"_csrf_token": token, "attended": "yes", "occurrence": str(mine)},
             headers={"accept": "application/json"},
         )
         assert early.status_code == 409 and "one hour before" in early.json()["detail"]
     with clock.frozen(starts + timedelta(minutes=10)):
         by_form = await client.post(
             f"/host/attendance/{people[0]}",
-            data={"csrf_token": token, "attended": "yes", "occurrence": str(mine)},
+            data={"_csrf_token": token, "attended": "yes", "occurrence": str(mine)},
         )
         assert by_form.status_code == 303
         assert by_form.headers["location"].endswith(f"/attendance#person-{people[0]}")
         by_script = await client.post(
             f"/host/attendance/{people[1]}",
-            data={"csrf_token": token, "attended": "no"},
+            data={"_csrf_token": token, "attended": "no"},
             headers={"accept": "application/json"},
         )
         assert by_script.json() == {"id": people[1], "attended": "no"}
         waiting = await client.post(
             f"/host/attendance/{people[4]}",
-            data={"csrf_token": token, "attended": "yes", "occurrence": str(mine)},
+            data={"_csrf_token": token, "attended": "yes", "occurrence": str(mine)},
         )
         assert waiting.status_code == 409 and "Only people with a place" in waiting.text
         forged = await client.post(
-            f"/host/attendance/{people[2]}", data={"csrf_token": "0" * 64, "attended": "yes"}
+            f"/host/attendance/{people[2]}", data={"_csrf_token": "0" * 64, "attended": "yes"}
         )
         assert forged.status_code == 403
         page = await client.get(f"/host/dates/{mine}/attendance?lang=en")
@@ -184,7 +184,7 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
         await login(client, "host@example.org")
         late = await client.post(
             f"/host/attendance/{people[2]}",
-            data={"csrf_token": token, "attended": "yes"},
+            data={"_csrf_token": token, "attended": "yes"},
             headers={"accept": "application/json"},
         )
         assert late.status_code == 409
@@ -237,12 +237,12 @@ async def test_organisers_open_every_date_and_give_places(client: httpx.AsyncCli
     token = await csrf_token(client, f"/host/dates/{other}")
     full = await client.post(
         f"/host/registrations/{people[4]}/promote",
-        data={"csrf_token": token, "occurrence": str(other)},
+        data={"_csrf_token": token, "occurrence": str(other)},
     )
     assert full.status_code == 409 and "The date is full" in full.text
     cancelled = await client.post(
         f"/host/registrations/{people[0]}/cancel",
-        data={"csrf_token": token, "occurrence": str(other)},
+        data={"_csrf_token": token, "occurrence": str(other)},
     )
     assert cancelled.headers["location"] == f"/host/dates/{other}?done=cancelled"
     statuses = {
@@ -261,13 +261,13 @@ async def test_organisers_add_someone_by_hand(client: httpx.AsyncClient) -> None
     token = await csrf_token(client, f"/host/dates/{other}?lang=en")
     bad = await client.post(
         f"/host/dates/{other}/add",
-        data={"csrf_token": token, "name": "Bel Ik", "email": "bel@", "role": "relative"},
+        data={"_csrf_token": token, "name": "Bel Ik", "email": "bel@", "role": "relative"},
     )
     assert bad.status_code == 400 and 'value="Bel Ik"' in bad.text
     assert 'id="error-email"' in bad.text
     added = await client.post(
         f"/host/dates/{other}/add",
-        data={"csrf_token": token, "name": "Bel Ik", "email": "bel@example.org", "role": ""},
+        data={"_csrf_token": token, "name": "Bel Ik", "email": "bel@example.org", "role": ""},
     )
     assert added.headers["location"] == f"/host/dates/{other}?done=added_waiting"
     row = (
@@ -286,7 +286,7 @@ async def test_hosts_cannot_add_people(client: httpx.AsyncClient) -> None:
     token = await csrf_token(client, f"/host/dates/{mine}")
     response = await client.post(
         f"/host/dates/{mine}/add",
-        data={"csrf_token": token, "name": "X", "email": "x@example.org"},
+        data={"_csrf_token": token, "name": "X", "email": "x@example.org"},
         headers={"accept": "text/html"},
     )
     assert response.status_code == 404

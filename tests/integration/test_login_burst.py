@@ -72,7 +72,7 @@ async def test_a_burst_through_the_login_form_is_held_the_same_way(
         *(
             client.post(
                 "/login",
-                data={"csrf_token": token, "email": EMAIL, "password": f"guess {n:03d}"},
+                data={"_csrf_token": token, "email": EMAIL, "password": f"guess {n:03d}"},
             )
             for n in range(BURST // 2)
         )

@@ -44,7 +44,7 @@ async def test_a_cookie_copied_before_logging_out_on_the_page_no_longer_works(
     stolen = _copy(client)
     assert await _logged_in_as(app, stolen) == (200, 200, 201)  # the copy works while logged in
     token = await csrf_token(client, "/account")
-    assert (await client.post("/logout", data={"csrf_token": token})).status_code == 303
+    assert (await client.post("/logout", data={"_csrf_token": token})).status_code == 303
 
     page, read, write = await _logged_in_as(app, stolen)
     assert (page, read, write) == (303, 401, 401)

@@ -33,7 +33,7 @@ async def test_the_log_shows_mails_and_sends_a_failed_one_again(
     assert "p1@example.org" not in only_failed.text
     token = await csrf_token(client, f"/organise/{org}/mail")
     again = await client.post(
-        f"/organise/{org}/mail/{failed['id']}/retry", data={"csrf_token": token}
+        f"/organise/{org}/mail/{failed['id']}/retry", data={"_csrf_token": token}
     )
     assert again.headers["location"].endswith("done=retried")
     row = (await OutboxMail.select().where(OutboxMail.id == failed["id"]))[0]

@@ -41,7 +41,7 @@ async def _post(
     client: httpx.AsyncClient, path: str, data: dict[str, str | list[str]]
 ) -> httpx.Response:
     token = await csrf_token(client, "/organise?lang=en")
-    return await client.post(path, data={"csrf_token": token, **data})
+    return await client.post(path, data={"_csrf_token": token, **data})
 
 
 async def test_preview_then_save_a_fortnightly_series_with_a_skipped_holiday(
@@ -152,6 +152,25 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
     assert restored.status_code == 303
 
 
+async def test_an_unknown_action_is_not_a_route(client: httpx.AsyncClient) -> None:
+    """One route per action: anything else is the router's 404 and changes nothing."""
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    saved = await _post(client, f"/organise/{org}/series/new",
+                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    [first] = await Occurrence.select(Occurrence.id).limit(1)
+    for path in (
+        f"/organise/dates/{first['id']}/explode",
+        f"/organise/dates/{first['id']}/Skip",
+        f"/organise/series/{series_id}/explode",
+    ):
+        response = await _post(client, path, {})
+        assert response.status_code in (404, 405), path
+    assert {d["status"] for d in await Occurrence.select(Occurrence.status)} == {"scheduled"}
+
+
 async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
     org = organiser.organisation_id
@@ -163,7 +182,7 @@ async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
     await SeriesHost.delete().where(SeriesHost.account == host)
     token = await csrf_token(client, f"/organise/series/{series_id}")
     await client.post(
-        f"/organise/series/{series_id}/hosts", data={"csrf_token": token, "hosts": [str(host)]}
+        f"/organise/series/{series_id}/hosts", data={"_csrf_token": token, "hosts": [str(host)]}
     )
     assert await SeriesHost.count().where(SeriesHost.account == host) == 1
     bad = await _post(client, f"/organise/series/{series_id}/details",
@@ -201,7 +220,7 @@ async def test_hosts_and_other_organisations_get_404(client: httpx.AsyncClient) 
             assert response.status_code == 404, (email, path)
         token = await csrf_token(client, "/account")
         response = await client.post(
-            f"/organise/dates/{first['id']}/skip", data={"csrf_token": token}
+            f"/organise/dates/{first['id']}/skip", data={"_csrf_token": token}
         )
         assert response.status_code == 404
     assert (await client.get("/organise", headers={"accept": "text/html"})).status_code == 200
@@ -412,3 +431,25 @@ async def test_every_impossible_value_comes_back_marked_at_its_field(
         )
         assert nul.status_code == 400
     assert await Series.count() == 1
+
+
+async def test_over_long_fields_are_refused_each_at_its_field_never_cut(
+    client: httpx.AsyncClient,
+) -> None:
+    """The one form decoder: every field over its limit is marked, the rest of the form kept."""
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    with clock.frozen(NOW):
+        form = _series_form(action="save", skip="", title="T" * 201, meeting_url="h" * 501)
+        response = await _post(client, f"/organise/{org}/series/new", form)
+        assert response.status_code == 400
+        assert 'id="error-title"' in response.text and 'id="error-meeting_url"' in response.text
+        assert response.text.count("Use at most 200 characters.") >= 1
+        assert "Use at most 500 characters." in response.text
+        assert 'value="19:30"' in response.text  # the rest of the form is kept
+        assert await Series.count() == 0
+        saved = await _post(client, f"/organise/{org}/series/new",
+                            _series_form(action="save", skip="", title="T" * 200))  # fmt: skip
+        assert saved.status_code == 303
+        assert (await Series.select(Series.title))[0]["title"] == "T" * 200

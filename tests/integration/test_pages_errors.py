@@ -10,6 +10,7 @@ import pytest
 from litestar import Litestar
 
 from events_app.settings import get_settings
+from events_app.web.csrf import csrf_config
 from events_app.web.errors import EXCEPTION_HANDLERS
 from events_app.web.pages.errors import html_aware
 from events_app.web.routes import route_handlers
@@ -24,6 +25,7 @@ async def strict_client(database: None) -> AsyncIterator[httpx.AsyncClient]:
     app = Litestar(
         route_handlers=route_handlers(settings),
         exception_handlers=html_aware(EXCEPTION_HANDLERS),
+        csrf_config=csrf_config(settings),
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:

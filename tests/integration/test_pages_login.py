@@ -20,7 +20,7 @@ async def _login(
     token = await csrf_token(client, "/login?lang=en")
     return await client.post(
         "/login",
-        data={"csrf_token": token, "email": email, "password": password, "next": next_},
+        data={"_csrf_token": token, "email": email, "password": password, "next": next_},
     )
 
 
@@ -86,11 +86,11 @@ async def test_logout_needs_the_form_token_and_ends_the_session(
 ) -> None:
     await make_organiser()
     await _login(client)
-    refused = await client.post("/logout", data={"csrf_token": "0" * 64})
+    refused = await client.post("/logout", data={"_csrf_token": "0" * 64})
     assert refused.status_code == 403
     assert (await client.get("/account")).status_code == 200
     token = await csrf_token(client, "/account")
-    out = await client.post("/logout", data={"csrf_token": token})
+    out = await client.post("/logout", data={"_csrf_token": token})
     assert out.headers["location"] == "/login?done=logged_out"
     assert (await client.get("/account")).status_code == 303
 
@@ -108,7 +108,7 @@ async def test_changing_the_password_ends_other_sessions(app: object) -> None:
         short = await here.post(
             "/account/password",
             data={
-                "csrf_token": token,
+                "_csrf_token": token,
                 "current_password": PASSWORD,
                 "new_password": "short",
                 "repeat_password": "short",
@@ -118,7 +118,7 @@ async def test_changing_the_password_ends_other_sessions(app: object) -> None:
         wrong = await here.post(
             "/account/password",
             data={
-                "csrf_token": token,
+                "_csrf_token": token,
                 "current_password": "not it at all",
                 "new_password": "a new long password",
                 "repeat_password": "a new long password",
@@ -128,7 +128,7 @@ async def test_changing_the_password_ends_other_sessions(app: object) -> None:
         changed = await here.post(
             "/account/password",
             data={
-                "csrf_token": token,
+                "_csrf_token": token,
                 "current_password": PASSWORD,
                 "new_password": "a new long password",
                 "repeat_password": "a new long password",
@@ -151,7 +151,7 @@ async def test_log_out_everywhere(app: object) -> None:
         await _login(here)
         await _login(there)
         token = await csrf_token(here, "/account")
-        await here.post("/account/sessions", data={"csrf_token": token})
+        await here.post("/account/sessions", data={"_csrf_token": token})
         assert (await here.get("/account")).status_code == 200
         assert (await there.get("/account")).status_code == 303
 

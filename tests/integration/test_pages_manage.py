@@ -10,7 +10,7 @@ from events_app.registration import registrations
 from events_app.tables import Attendee, Registration
 from tests.factories import make_date, make_organisation, manage_token_of
 
-TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+TOKEN = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
 
 
 async def _setup(client: httpx.AsyncClient) -> tuple[str, list[int], str]:
@@ -32,11 +32,11 @@ async def test_cancel_one_then_all(client: httpx.AsyncClient) -> None:
     assert page.count("Afmelden</button>") == 0  # the button text carries hidden context
     assert page.count('action="' + path + "/cancel/") == 3
     rows = await Registration.select(Registration.id).order_by(Registration.id)
-    done = await client.post(f"{path}/cancel/{rows[0]['id']}", data={"csrf_token": token})
+    done = await client.post(f"{path}/cancel/{rows[0]['id']}", data={"_csrf_token": token})
     assert done.status_code == 303 and done.headers["location"] == f"{path}?done=cancelled"
     after = await client.get(done.headers["location"])
     assert "Gelukt: je bent afgemeld voor die datum." in after.text
-    await client.post(f"{path}/cancel-all", data={"csrf_token": token})
+    await client.post(f"{path}/cancel-all", data={"_csrf_token": token})
     assert await Registration.count().where(Registration.status == "cancelled") == 3
 
 
@@ -50,12 +50,12 @@ async def test_actions_need_the_csrf_token(client: httpx.AsyncClient) -> None:
 async def test_change_details_with_error_and_success(client: httpx.AsyncClient) -> None:
     path, _, token = await _setup(client)
     bad = await client.post(
-        f"{path}/details", data={"csrf_token": token, "name": " ", "language": "nl"}
+        f"{path}/details", data={"_csrf_token": token, "name": " ", "language": "nl"}
     )
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
     good = await client.post(
         f"{path}/details",
-        data={"csrf_token": token, "name": "Alex B", "needs": "Rolstoel", "language": "en"},
+        data={"_csrf_token": token, "name": "Alex B", "needs": "Rolstoel", "language": "en"},
     )
     assert good.status_code == 303
     names = {r["name"] for r in await Registration.select(Registration.name)}
@@ -67,7 +67,7 @@ async def test_new_feed_address_and_data_download(client: httpx.AsyncClient) -> 
     before = (await Attendee.select(Attendee.feed_token).first())["feed_token"]  # type: ignore[index]
     page = (await client.get(path)).text
     assert f"webcal://events.test/feeds/me/{before}.ics" in page
-    await client.post(f"{path}/feed", data={"csrf_token": token})
+    await client.post(f"{path}/feed", data={"_csrf_token": token})
     after = (await Attendee.select(Attendee.feed_token).first())["feed_token"]  # type: ignore[index]
     assert after != before
     assert (await client.get(f"/feeds/me/{before}.ics")).status_code == 404
@@ -82,7 +82,7 @@ async def test_delete_my_data_asks_first_then_link_stops_working(
     path, _, token = await _setup(client)
     confirm = await client.get(f"{path}/delete")
     assert confirm.status_code == 200 and "Ja, wis mijn gegevens" in confirm.text
-    deleted = await client.post(f"{path}/delete", data={"csrf_token": token})
+    deleted = await client.post(f"{path}/delete", data={"_csrf_token": token})
     assert deleted.status_code == 200 and "Je gegevens zijn gewist" in deleted.text
     assert await Attendee.count() == 0
     gone = await client.get(path, headers={"Accept": "text/html"})

@@ -12,7 +12,7 @@ import httpx
 from events_app.tables import Programme, Registration, Series
 from tests.factories import make_date, make_organisation, manage_token_of
 
-TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+TOKEN = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
 
 
 async def csrf_token(client: httpx.AsyncClient, path: str) -> str:
@@ -31,7 +31,12 @@ async def test_register_redirects_to_check_your_email_page(
     token = await csrf_token(client, f"/events/ontmoeting/register?date={date_id}")
     response = await client.post(
         "/events/ontmoeting/register",
-        data={"csrf_token": token, "dates": str(date_id), "name": "Alex", "email": "a@example.org"},
+        data={
+            "_csrf_token": token,
+            "dates": str(date_id),
+            "name": "Alex",
+            "email": "a@example.org",
+        },
     )
     assert response.status_code == 303
     location = response.headers["location"]
@@ -57,7 +62,7 @@ async def test_errors_are_shown_next_to_the_field_and_input_is_kept(
     token = await csrf_token(client, "/events/ontmoeting/register")
     response = await client.post(
         "/events/ontmoeting/register",
-        data={"csrf_token": token, "dates": str(date_id), "name": "Alex", "email": "alex@"},
+        data={"_csrf_token": token, "dates": str(date_id), "name": "Alex", "email": "alex@"},
     )
     assert response.status_code == 400
     body = response.text
@@ -77,9 +82,30 @@ async def test_post_without_valid_csrf_token_is_refused(client: httpx.AsyncClien
     refused = await client.post("/events/ontmoeting/register", data=form)
     assert refused.status_code == 403
     assert "Dit formulier kon niet worden verstuurd" in refused.text
-    wrong = await client.post("/events/ontmoeting/register", data={**form, "csrf_token": "ab"})
+    wrong = await client.post("/events/ontmoeting/register", data={**form, "_csrf_token": "ab"})
     assert wrong.status_code == 403
     assert await Registration.count() == 0
+
+
+async def test_a_token_is_good_only_with_its_own_cookie(client: httpx.AsyncClient) -> None:
+    """Litestar's CSRF protection: the token is bound to the visitor's HttpOnly cookie; feeds
+    and the JSON API set no such cookie."""
+    org = await make_organisation()
+    [date_id] = await make_date(org, slug="ontmoeting")
+    first = await client.get("/events/ontmoeting/register")
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith("csrftoken=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    token = await csrf_token(client, "/events/ontmoeting/register")
+    form = {"dates": str(date_id), "name": "Alex", "email": "a@example.org", "_csrf_token": token}
+    client.cookies.clear()
+    await client.get("/events/ontmoeting/register")  # another visitor: another cookie
+    refused = await client.post("/events/ontmoeting/register", data=form)
+    assert refused.status_code == 403
+    assert await Registration.count() == 0
+    for path in ("/feeds/series/ontmoeting.ics", "/api/v1/series", "/health"):
+        client.cookies.clear()
+        response = await client.get(path)
+        assert "csrftoken" not in response.headers.get("set-cookie", ""), path
 
 
 async def test_full_date_puts_the_person_on_the_waiting_list(client: httpx.AsyncClient) -> None:
@@ -90,7 +116,7 @@ async def test_full_date_puts_the_person_on_the_waiting_list(client: httpx.Async
         response = await client.post(
             "/events/vol/register",
             data={
-                "csrf_token": token,
+                "_csrf_token": token,
                 "dates": str(date_id),
                 "name": f"Persoon {n}",
                 "email": f"p{n}@example.org",
@@ -120,13 +146,13 @@ async def test_programme_register_for_two_workshops(client: httpx.AsyncClient) -
     token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
     empty = await client.post(
         "/programmes/week/register",
-        data={"csrf_token": token, "name": "Alex", "email": "a@example.org"},
+        data={"_csrf_token": token, "name": "Alex", "email": "a@example.org"},
     )
     assert empty.status_code == 400 and "Kies minstens één datum" in empty.text
     response = await client.post(
         "/programmes/week/register",
         data={
-            "csrf_token": token,
+            "_csrf_token": token,
             "dates": [str(one), str(three)],
             "name": "Alex",
             "email": "a@example.org",
@@ -150,7 +176,7 @@ async def test_an_address_delivery_cannot_send_to_is_explained_at_its_field(
     response = await client.post(
         "/events/ontmoeting/register",
         data={
-            "csrf_token": token,
+            "_csrf_token": token,
             "dates": str(date_id),
             "name": "José",
             "email": "jösé@example.org",

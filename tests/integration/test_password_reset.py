@@ -29,7 +29,7 @@ def _context(row: dict[str, Any]) -> dict[str, Any]:
 
 async def _ask(client: httpx.AsyncClient, email: str) -> httpx.Response:
     token = await csrf_token(client, "/password/forgot?lang=en")
-    return await client.post("/password/forgot", data={"csrf_token": token, "email": email})
+    return await client.post("/password/forgot", data={"_csrf_token": token, "email": email})
 
 
 async def _choose(
@@ -39,7 +39,11 @@ async def _choose(
     token = await csrf_token(client, "/" + path)
     return await client.post(
         "/" + path,
-        data={"csrf_token": token, "new_password": password, "repeat_password": repeat or password},
+        data={
+            "_csrf_token": token,
+            "new_password": password,
+            "repeat_password": repeat or password,
+        },
     )
 
 
@@ -103,7 +107,7 @@ async def test_links_expire_after_an_hour_and_asking_is_limited(
         assert (await client.get(path)).status_code == 404
         token = await csrf_token(client, "/login")
         expired = await client.post(
-            path, data={"csrf_token": token, "new_password": NEW, "repeat_password": NEW}
+            path, data={"_csrf_token": token, "new_password": NEW, "repeat_password": NEW}
         )
         assert expired.status_code == 404 and "Ask for a new link" in expired.text
 

@@ -48,7 +48,7 @@ def body(email: str = VICTIM, **extra: object) -> dict[str, object]:
 
 async def csrf(client: httpx.AsyncClient, path: str) -> str:
     page = await client.get(path)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
     assert match, "the form carries a CSRF token"
     return match.group(1)
 
@@ -80,7 +80,7 @@ async def test_registering_someone_elses_address_gives_no_link_and_no_data(
         "/api/v1/registrations", json=body(occurrence_ids=dates, name="Niet Iemand")
     )
     form = {
-        "csrf_token": await csrf(client, "/events/ontmoeting/register"),
+        "_csrf_token": await csrf(client, "/events/ontmoeting/register"),
         "name": "Niet Iemand",
         "email": VICTIM,
         "dates": [str(d) for d in dates],
@@ -160,7 +160,7 @@ async def test_e_mail_me_my_link_answers_the_same_for_every_address(
     answers = []
     for address in (VICTIM, "onbekend@example.org"):
         token = await csrf(client, "/manage")
-        page = await client.post("/manage", data={"csrf_token": token, "email": address})
+        page = await client.post("/manage", data={"_csrf_token": token, "email": address})
         api = await client.post("/api/v1/manage-link", json={"email": address})
         answers.append(
             (page.status_code, page.text.replace(address, ""), api.status_code, api.text)
@@ -200,7 +200,7 @@ async def test_a_new_manage_link_is_mailed_and_the_old_one_dies_at_once(
     old_feed = await feed_token_of(VICTIM)
 
     form = await csrf(client, f"/manage/{old}")
-    page = await client.post(f"/manage/{old}/new-link", data={"csrf_token": form})
+    page = await client.post(f"/manage/{old}/new-link", data={"_csrf_token": form})
     assert page.status_code == 200
     new = await manage_token_of(VICTIM)
     assert new != old and new not in page.text

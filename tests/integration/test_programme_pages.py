@@ -21,13 +21,13 @@ async def test_a_programme_is_made_filled_published_and_deleted(
     token = await csrf_token(client, f"/organise/{org}/programmes/new?lang=en")
     empty = await client.post(
         f"/organise/{org}/programmes/new",
-        data={"csrf_token": token, "title": " ", "selection": "pick", "summary": "Vijf dagen"},
+        data={"_csrf_token": token, "title": " ", "selection": "pick", "summary": "Vijf dagen"},
     )
     assert empty.status_code == 400 and "Give the programme a title." in empty.text
     assert 'value="Vijf dagen"' in empty.text
     made = await client.post(
         f"/organise/{org}/programmes/new",
-        data={"csrf_token": token, "title": "Week van de ervaring", "selection": "pick",
+        data={"_csrf_token": token, "title": "Week van de ervaring", "selection": "pick",
               "published": "yes"},
     )  # fmt: skip
     programme_id = int(made.headers["location"].split("/")[-1].split("?")[0])
@@ -35,22 +35,22 @@ async def test_a_programme_is_made_filled_published_and_deleted(
     for slug in ("workshop-a", "workshop-b"):
         attached = await client.post(
             f"/organise/programmes/{programme_id}/attach",
-            data={"csrf_token": token, "series": str(series[slug])},
+            data={"_csrf_token": token, "series": str(series[slug])},
         )
         assert attached.status_code == 303
     public = await client.get("/programmes/week-van-de-ervaring")
     assert public.status_code == 200 and "Bijeenkomst workshop-a" in public.text
     await client.post(
         f"/organise/programmes/{programme_id}/detach",
-        data={"csrf_token": token, "series": str(series["workshop-b"])},
+        data={"_csrf_token": token, "series": str(series["workshop-b"])},
     )
     assert await Series.count().where(Series.programme == programme_id) == 1
     unconfirmed = await client.post(
-        f"/organise/programmes/{programme_id}/delete", data={"csrf_token": token}
+        f"/organise/programmes/{programme_id}/delete", data={"_csrf_token": token}
     )
     assert unconfirmed.status_code == 404 and await Programme.count() == 1
     deleted = await client.post(
-        f"/organise/programmes/{programme_id}/delete", data={"csrf_token": token, "confirm": "yes"}
+        f"/organise/programmes/{programme_id}/delete", data={"_csrf_token": token, "confirm": "yes"}
     )
     assert deleted.status_code == 303 and await Programme.count() == 0
     assert await Series.count() == 2

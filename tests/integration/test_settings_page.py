@@ -30,12 +30,12 @@ async def test_settings_are_checked_and_saved(client: httpx.AsyncClient) -> None
         ({"language": "de"}, "language", "Choose Dutch or English."),
     ):
         response = await client.post(
-            f"/organise/{org}/settings", data={"csrf_token": token, **SETTINGS, **change}
+            f"/organise/{org}/settings", data={"_csrf_token": token, **SETTINGS, **change}
         )
         assert response.status_code == 400, field
         assert message in response.text and f'id="error-{field}"' in response.text, field
         assert "tot twee maanden" in response.text  # the rest of the input is kept
-    saved = await client.post(f"/organise/{org}/settings", data={"csrf_token": token, **SETTINGS})
+    saved = await client.post(f"/organise/{org}/settings", data={"_csrf_token": token, **SETTINGS})
     assert saved.headers["location"].endswith("done=saved")
     row = (await Organisation.select().where(Organisation.id == org))[0]
     assert (row["name"], row["retention_days"], row["language"]) == (
@@ -55,12 +55,12 @@ async def test_a_question_is_added_asked_on_the_form_and_removed(
     token = await csrf_token(client, f"/organise/{org}/settings?lang=en")
     bad = await client.post(
         f"/organise/{org}/settings/questions",
-        data={"csrf_token": token, "label": "Hoe kom je?", "kind": "choice", "choices": "Trein"},
+        data={"_csrf_token": token, "label": "Hoe kom je?", "kind": "choice", "choices": "Trein"},
     )
     assert bad.status_code == 400 and "2 to 20 options" in bad.text and "Trein" in bad.text
     added = await client.post(
         f"/organise/{org}/settings/questions",
-        data={"csrf_token": token, "label": "Hoe kom je?", "kind": "choice",
+        data={"_csrf_token": token, "label": "Hoe kom je?", "kind": "choice",
               "choices": "Trein\nAuto\nFiets", "required": "yes"},
     )  # fmt: skip
     assert added.status_code == 303
@@ -68,7 +68,7 @@ async def test_a_question_is_added_asked_on_the_form_and_removed(
     assert "Hoe kom je?" in form.text and "Fiets" in form.text
     [question] = await Question.select(Question.id)
     removed = await client.post(
-        f"/organise/{org}/settings/questions/{question['id']}/remove", data={"csrf_token": token}
+        f"/organise/{org}/settings/questions/{question['id']}/remove", data={"_csrf_token": token}
     )
     assert removed.status_code == 303
     assert "Hoe kom je?" not in (await client.get("/events/ontmoeting/register")).text
@@ -98,7 +98,7 @@ async def test_confirm_first_is_chosen_per_organisation_and_per_series(
     assert 'name="confirm_first"' in page.text and "eerst laten bevestigen" in page.text
     saved = await client.post(
         f"/organise/{org}/settings",
-        data={"csrf_token": token, **SETTINGS, "confirm_first": "yes"},
+        data={"_csrf_token": token, **SETTINGS, "confirm_first": "yes"},
     )
     assert saved.status_code == 303
     assert (await Organisation.select(Organisation.confirm_first).first()) == {

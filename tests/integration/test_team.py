@@ -26,7 +26,7 @@ async def _invite(
     token = await csrf_token(client, "/team?lang=en")
     return await client.post(
         f"/team/{org}/invite",
-        data={"csrf_token": token, "email": email, "name": name, "role": role},
+        data={"_csrf_token": token, "email": email, "name": name, "role": role},
     )
 
 
@@ -61,7 +61,7 @@ async def test_a_new_person_accepts_an_invitation_and_becomes_host(
         short = await nina.post(
             link,
             data={
-                "csrf_token": token,
+                "_csrf_token": token,
                 "name": "Nina",
                 "password": "kort",
                 "repeat_password": "kort",
@@ -70,7 +70,7 @@ async def test_a_new_person_accepts_an_invitation_and_becomes_host(
         assert short.status_code == 400 and 'value="Nina"' in short.text
         done = await nina.post(
             link,
-            data={"csrf_token": token, "name": "Nina", "password": PASSWORD,
+            data={"_csrf_token": token, "name": "Nina", "password": PASSWORD,
                   "repeat_password": PASSWORD},
         )  # fmt: skip
         assert done.headers["location"] == "/host"
@@ -91,7 +91,7 @@ async def test_an_existing_account_logs_in_to_accept(client: httpx.AsyncClient) 
     page = await client.get(link + "?lang=en")
     assert "Accept the invitation" in page.text
     token = await csrf_token(client, link)
-    accepted = await client.post(link, data={"csrf_token": token, "as": "me"})
+    accepted = await client.post(link, data={"_csrf_token": token, "as": "me"})
     assert accepted.status_code == 303
     olga = await accounts.authenticate("olga@example.org", PASSWORD)
     assert olga is not None and len(olga.organiser_of()) == 2
@@ -111,7 +111,7 @@ async def test_invitations_expire_and_can_be_withdrawn(client: httpx.AsyncClient
     token = await csrf_token(client, "/team")
     withdrawn = await client.post(
         f"/team/{organiser.organisation_id}/invitations/{open_one['id']}/revoke",
-        data={"csrf_token": token},
+        data={"_csrf_token": token},
     )
     assert withdrawn.headers["location"] == "/team?done=revoked"
     assert (await client.get(second)).status_code == 404
@@ -129,16 +129,16 @@ async def test_roles_change_and_the_last_organiser_stays(client: httpx.AsyncClie
     org = organiser.organisation_id
     mine = members[organiser.actor.account_id]
     last = await client.post(
-        f"/team/{org}/members/{mine}/role", data={"csrf_token": token, "role": "host"}
+        f"/team/{org}/members/{mine}/role", data={"_csrf_token": token, "role": "host"}
     )
     assert last.status_code == 409 and "at least one organiser" in last.text
     asked = await client.post(f"/team/{org}/members/{members[host_id]}/remove",
-                              data={"csrf_token": token})  # fmt: skip
+                              data={"_csrf_token": token})  # fmt: skip
     assert asked.status_code == 200 and "Yes, remove" in asked.text
     assert await Membership.count() == 2
     removed = await client.post(
         f"/team/{org}/members/{members[host_id]}/remove",
-        data={"csrf_token": token, "confirm": "yes"},
+        data={"_csrf_token": token, "confirm": "yes"},
     )
     assert removed.headers["location"] == "/team?done=removed"
     assert await Membership.count() == 1 and await SeriesHost.count() == 0

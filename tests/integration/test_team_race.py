@@ -82,9 +82,9 @@ async def test_two_organisers_demoting_or_removing_each_other_leave_one_organise
 
         def act(client: httpx.AsyncClient, token: str, membership: int, action: str) -> object:
             if action == "demote":
-                path, data = "role", {"csrf_token": token, "role": "host"}
+                path, data = "role", {"_csrf_token": token, "role": "host"}
             else:
-                path, data = "remove", {"csrf_token": token, "confirm": "yes"}
+                path, data = "remove", {"_csrf_token": token, "confirm": "yes"}
             return client.post(f"/team/{org}/members/{membership}/{path}", data=data)
 
         plans = [("demote", "demote"), ("remove", "remove"), ("demote", "remove")]

@@ -55,8 +55,6 @@ LONGER_ALLOWED = {
     "events_app.registration.manage",
     "events_app.registration.registrations",
     "events_app.web.feeds",
-    "events_app.web.pages.host",
-    "events_app.web.pages.organise",
 }
 
 

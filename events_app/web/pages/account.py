@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -21,7 +22,14 @@ from events_app.hosting import feed_address as host_feeds
 from events_app.i18n import N_, translate
 from events_app.web.auth import client_address, end_session, start_session
 from events_app.web.pages.context import language_of, page
-from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.form_input import (
+    Email,
+    Line,
+    NoFields,
+    decode_form,
+    decode_to_show,
+)
+from events_app.web.pages.forms import field_messages
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["AccountController", "LoginController", "PasswordResetController", "safe_next"]
@@ -50,11 +58,22 @@ def safe_next(target: str | None) -> str:
     return target[:2000]
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    values = {k: v[:1000] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
-    check_csrf(request, values.get(FIELD))
-    return values
+class LoginFields(msgspec.Struct):
+    email: Email = ""
+    password: Line = ""
+    next: Line = ""
+
+
+class PasswordFields(msgspec.Struct):
+    """A new password, twice; with the current one when changing it (not after a reset link)."""
+
+    current_password: Line = ""
+    new_password: Line = ""
+    repeat_password: Line = ""
+
+
+class EmailFields(msgspec.Struct):
+    email: Email = ""
 
 
 def _moment(value: datetime | None, language: str) -> str:
@@ -103,18 +122,21 @@ class LoginController(Controller):
 
     @post("/login")
     async def log_in(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        values = await _form(request)
-        target = safe_next(values.get("next"))
-        email = values.get("email", "").strip()
+        sent, rejected = await decode_to_show(request, LoginFields)
+        target = safe_next(sent.next or None)
+        email = sent.email.strip()
         try:
-            actor = await logins.log_in(email, values.get("password", ""), client_address(request))
+            if rejected:
+                raise rejected
+            actor = await logins.log_in(email, sent.password, client_address(request))
         except DomainError as exc:
+            language = language_of(request)
             response = page(
                 request,
                 "login.html",
                 status=exc.status_code if exc.status_code == 429 else 400,
                 private=True,
-                errors={"form": _message(exc, language_of(request))},
+                errors=field_messages(exc, language, _message(exc, language), field="form"),
                 email=email,
                 next=target,
                 done="",
@@ -127,7 +149,7 @@ class LoginController(Controller):
 
     @post("/logout")
     async def log_out(self, request: Request[Any, Any, Any]) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await end_session(request)
         return Redirect("/login?done=logged_out", status_code=303)
 
@@ -171,18 +193,19 @@ class AccountController(Controller):
     async def change_password(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
     ) -> Response[Any]:
-        values = await _form(request)
+        sent, rejected = await decode_to_show(request, PasswordFields)
         language = language_of(request)
-        new = values.get("new_password", "")
+        new = sent.new_password
         try:
-            if new != values.get("repeat_password", ""):
+            if rejected:
+                raise rejected
+            if new != sent.repeat_password:
                 raise DomainError("password_mismatch", "", field="repeat_password")
-            fresh = await logins.change_password(actor, values.get("current_password", ""), new)
+            fresh = await logins.change_password(actor, sent.current_password, new)
         except DomainError as exc:
             field = "new_password" if exc.code == "password_too_short" else exc.field or "form"
-            return await self._show(
-                request, actor, status=400, errors={field: _message(exc, language)}
-            )
+            errors = field_messages(exc, language, _message(exc, language), field=field)
+            return await self._show(request, actor, status=400, errors=errors)
         await start_session(request, fresh)  # this session goes on; every other one has ended
         return Redirect("/account?done=password", status_code=303)
 
@@ -190,7 +213,7 @@ class AccountController(Controller):
     async def end_sessions(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
     ) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         fresh = await logins.end_all_sessions(actor)
         await start_session(request, fresh)
         return Redirect("/account?done=sessions", status_code=303)
@@ -202,7 +225,7 @@ class AccountController(Controller):
         actor: NamedDependency[Actor],
         token_id: FromPath[int],
     ) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await accounts.revoke_api_token(actor, token_id)  # 404 for another account's token
         return Redirect("/account?done=token", status_code=303)
 
@@ -210,7 +233,7 @@ class AccountController(Controller):
     async def new_feed(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
     ) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await host_feeds.reissue_host_feed_token(actor)
         return Redirect("/account?done=feed", status_code=303)
 
@@ -225,13 +248,15 @@ class PasswordResetController(Controller):
 
     @post("/forgot")
     async def send(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        values = await _form(request)
-        email = values.get("email", "").strip()
+        sent, rejected = await decode_to_show(request, EmailFields)
+        email = sent.email.strip()
         language = language_of(request)
         try:
+            if rejected:
+                raise rejected
             await password_reset.request_reset(email, language)
         except DomainError as exc:
-            errors = {"email": _message(exc, language)}
+            errors = field_messages(exc, language, _message(exc, language), field="email")
             return page(
                 request,
                 "password_forgot.html",
@@ -279,18 +304,20 @@ class PasswordResetController(Controller):
 
     @post("/reset/{token:str}")
     async def reset(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
-        values = await _form(request)
-        new = values.get("new_password", "")
+        sent, rejected = await decode_to_show(request, PasswordFields)
+        new = sent.new_password
         try:
-            if new != values.get("repeat_password", ""):
+            if rejected:
+                raise rejected
+            if new != sent.repeat_password:
                 raise DomainError("password_mismatch", "", field="repeat_password")
             actor = await password_reset.reset_password(token, new)
         except DomainError as exc:
             if exc.status_code == 404:
                 return await self._choose(request, token)
+            language = language_of(request)
             field = "new_password" if exc.code == "password_too_short" else exc.field or "form"
-            return await self._choose(
-                request, token, status=400, errors={field: _message(exc, language_of(request))}
-            )
+            errors = field_messages(exc, language, _message(exc, language), field=field)
+            return await self._choose(request, token, status=400, errors=errors)
         await start_session(request, actor)
         return Redirect("/account?done=password", status_code=303)

@@ -23,7 +23,7 @@ from events_app import i18n
 from events_app.calendar.describe import kind_label
 from events_app.i18n import SITE_NAME
 from events_app.settings import ROOT, get_settings
-from events_app.web.pages import csrf
+from events_app.web import csrf
 
 __all__ = ["language_of", "page", "page_environment", "when"]
 
@@ -122,7 +122,6 @@ def page(
     """Render ``templates/pages/<template>`` in the visitor's language as an HTML answer."""
     language = language_of(request)
     other = "en" if language == "nl" else "nl"
-    secret, new_secret = csrf.visitor_secret(request)
     body = (
         page_environment(language)
         .get_template(f"pages/{template}")
@@ -131,23 +130,12 @@ def page(
             switch_url=_switch_url(request, other),
             other_language=other,
             csrf_field=csrf.FIELD,
-            csrf_token=csrf.form_token(secret),
+            csrf_token=csrf.form_token(request),
             **context,
         )
     )
     secure = get_settings().production
     cookies = []
-    if new_secret:
-        cookies.append(
-            Cookie(
-                key=csrf.COOKIE,
-                value=secret,
-                httponly=True,
-                samesite="lax",
-                secure=secure,
-                path="/",
-            )
-        )
     chosen = request.query_params.get("lang")
     if chosen in i18n.LANGUAGES and chosen != request.cookies.get(LANG_COOKIE):
         cookies.append(

@@ -22,10 +22,13 @@ from events_app.web.pages.account import (
 from events_app.web.pages.agenda import AgendaController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.host import HostController
+from events_app.web.pages.host_attendance import AttendanceController
 from events_app.web.pages.mail_log import MailLogController
 from events_app.web.pages.manage import LinkRequestController, ManagePageController
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
+from events_app.web.pages.organise_dates import DateAdminController
+from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
@@ -60,9 +63,12 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             AccountController,
             PasswordResetController,
             HostController,
+            AttendanceController,
             TeamController,
             InvitationController,
             OrganiseController,
+            SeriesAdminController,
+            DateAdminController,
             MailLogController,
             SettingsController,
             ProgrammeAdminController,

@@ -10,14 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Request
+import msgspec
 
 from events_app.domain.errors import DomainError
 from events_app.domain.person import QuestionSpec
 from events_app.i18n import N_, translate
-from events_app.web.pages import csrf
+from events_app.web.pages.form_input import Email, FormRejected, Line, Name, Text
 
-__all__ = ["FormInput", "error_message", "field_for", "read_form"]
+__all__ = [
+    "FormInput",
+    "RegistrationFields",
+    "error_message",
+    "field_for",
+    "field_messages",
+    "read_registration",
+]
 
 MESSAGES: dict[str, str] = {
     "name_missing": N_("Fill in your name."),
@@ -49,7 +56,6 @@ MESSAGES: dict[str, str] = {
     "too_many_dates": N_("You chose too many dates."),
 }
 FIELDS = {"occurrence_ids": "dates"}
-MAX_TEXT = 5000  # longer input is cut before the services see it (they refuse > 2000)
 
 
 @dataclass
@@ -64,7 +70,6 @@ class FormInput:
     whole: bool = False
     dates: list[int] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
-    token: str = ""
 
     def person(self, questions: list[QuestionSpec], language: str) -> dict[str, Any]:
         """Keyword arguments for ``registrations.register`` (as the JSON API passes them)."""
@@ -87,31 +92,29 @@ class FormInput:
         }
 
 
-async def read_form(request: Request[Any, Any, Any]) -> FormInput:
-    form = await request.form()
+class RegistrationFields(msgspec.Struct):
+    """The registration form (series or programme) as submitted."""
 
-    def text(key: str) -> str:
-        value = form.get(key)
-        return value[:MAX_TEXT] if isinstance(value, str) else ""
+    name: Name = ""
+    email: Email = ""
+    role: Line = ""
+    needs: Text = ""
+    consent: Line = ""
+    whole: Line = ""
+    dates: list[Line] = []
+    answer: dict[str, Text] = {}  # the inputs answer_<question id>
 
-    dates = []
-    for raw in form.getall("dates", []):
-        if isinstance(raw, str) and raw.isdigit() and len(raw) < 12:
-            dates.append(int(raw))
+
+def read_registration(sent: RegistrationFields) -> FormInput:
     return FormInput(
-        name=text("name"),
-        email=text("email"),
-        role=text("role"),
-        needs=text("needs"),
-        consent=text("consent") == "yes",
-        whole=text("whole") == "yes",
-        dates=dates,
-        answers={
-            key[len("answer_") :]: text(key)
-            for key in form
-            if isinstance(key, str) and key.startswith("answer_") and key[7:].isdigit()
-        },
-        token=text(csrf.FIELD),
+        name=sent.name,
+        email=sent.email,
+        role=sent.role,
+        needs=sent.needs,
+        consent=sent.consent == "yes",
+        whole=sent.whole == "yes",
+        dates=[int(d) for d in sent.dates if d.isdigit() and len(d) < 12],
+        answers={key: value for key, value in sent.answer.items() if key.isdigit()},
     )
 
 
@@ -126,3 +129,13 @@ def field_for(exc: DomainError) -> str:
 def error_message(exc: DomainError, language: str) -> str:
     message = MESSAGES.get(exc.code)
     return translate(language, message) if message else translate(language, exc.message)
+
+
+def field_messages(
+    exc: DomainError, language: str, message: str | None = None, *, field: str | None = None
+) -> dict[str, str]:
+    """Errors at their inputs: every refused field of a form, else the one the error names
+    (``field`` when the page knows better), with ``message`` or the registration form's."""
+    if isinstance(exc, FormRejected):
+        return exc.messages(language)
+    return {field or field_for(exc): message or error_message(exc, language)}

@@ -1,15 +1,16 @@
 """Pages for hosts (and the organisers of the same dates): my sessions, the sign-up list with
-its CSV and print view, attendance on a phone, and breakout groups.
+its CSV and print view, people added or moved by hand, and a message to everyone registered.
+Attendance, groups and participation are :mod:`events_app.web.pages.host_attendance`.
 
 Every page checks access through the services; a date that is not yours is "not found".
 """
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -17,20 +18,18 @@ from litestar.response import Redirect
 
 from events_app import clock, urls
 from events_app.accounts.credentials import Actor
-from events_app.domain.errors import DomainError, NotFound
-from events_app.domain.groups import MAX_GROUPS
+from events_app.domain.errors import DomainError
 from events_app.hosting import feed_address as host_feeds
 from events_app.hosting import host_dates as host_sessions
 from events_app.hosting import mail_log as organiser_mail
 from events_app.hosting import signups
 from events_app.i18n import N_, translate
-from events_app.programmes import participation
 from events_app.web.pages.context import language_of, page
-from events_app.web.pages.csrf import FIELD, check_csrf
-from events_app.web.pages.forms import error_message
+from events_app.web.pages.form_input import Email, Line, Name, Text, decode_form, decode_to_show
+from events_app.web.pages.forms import field_messages
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
-__all__ = ["HostController"]
+__all__ = ["ROLE_LABELS", "HostController", "message_of", "row_id"]
 
 ROLE_LABELS = {
     "expert": N_("expert by experience"),
@@ -39,7 +38,6 @@ ROLE_LABELS = {
     "student": N_("student"),
     "other": N_("other"),
 }
-ATTENDED = {"yes": True, "no": False, "unknown": None}
 MESSAGES = {
     "not_confirmed": N_("Only people with a place can be marked present."),
     "attended_unknown": N_("Choose present or absent."),
@@ -49,31 +47,35 @@ MESSAGES = {
     "not_waiting": N_("This person is not on the waiting list."),
     "date_full": N_("The date is full: raise its capacity first."),
 }
-DONE = ("promoted", "cancelled")
 
 
-def _message(exc: DomainError, language: str) -> str:
+def message_of(exc: DomainError, language: str) -> str:
     text = MESSAGES.get(exc.code)
     return translate(language, text) if text else translate(language, exc.message)
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    values = {k: v[:200] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
-    check_csrf(request, values.get(FIELD))
-    return values
+class RegistrationFields(msgspec.Struct):
+    """A button on the sign-up list: the date to go back to."""
+
+    occurrence: Line = ""
 
 
-def _wants_json(request: Request[Any, Any, Any]) -> bool:
-    return "application/json" in request.headers.get("accept", "")
+class AddPersonFields(msgspec.Struct):
+    name: Name = ""
+    email: Email = ""
+    role: Line = ""
+    language: Line = ""
 
 
-def _group_count(raw: str | None) -> int | None:
-    if raw and raw.isdigit() and len(raw) <= 3:
-        value = int(raw)
-        if 2 <= value <= MAX_GROUPS:
-            return value
-    return None
+class MailFields(msgspec.Struct):
+    subject: Line = ""
+    body: Text = ""
+    who: Line = "confirmed"
+
+
+def row_id(text: str) -> int:
+    """An id sent in a form; 0 (which names nothing) when it is not one."""
+    return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
 class HostController(Controller):
@@ -164,24 +166,19 @@ class HostController(Controller):
             },
         )
 
-    @post("/registrations/{registration_id:int}/{action:str}")
-    async def change(
+    async def _registration_change(
         self,
         request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        registration_id: FromPath[int],
-        action: FromPath[str],
+        actor: Actor,
+        registration_id: int,
+        done: str,
+        act: Callable[[Actor, int], Awaitable[object]],
     ) -> Response[Any]:
-        """Organisers only: promote from the waiting list, or cancel a registration."""
-        values = await _form(request)
-        occurrence_id = int(values.get("occurrence", "0") or 0)
+        """Organisers only: one change to a registration, then back to the sign-up list."""
+        sent = await decode_form(request, RegistrationFields)
+        occurrence_id = row_id(sent.occurrence)
         try:
-            if action == "promote":
-                await signups.promote(actor, registration_id)
-            elif action == "cancel":
-                await signups.cancel_by_organiser(actor, registration_id)
-            else:
-                return Response("", status_code=404)
+            await act(actor, registration_id)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
@@ -190,34 +187,31 @@ class HostController(Controller):
                 actor,
                 occurrence_id,
                 status=409,
-                error=_message(exc, language_of(request)),
+                error=message_of(exc, language_of(request)),
             )
-        done = "promoted" if action == "promote" else "cancelled"
         return Redirect(f"/host/dates/{occurrence_id}?done={done}", status_code=303)
 
-    async def _attendance(
+    @post("/registrations/{registration_id:int}/promote")
+    async def promote(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        occurrence_id: int,
-        *,
-        status: int = 200,
-        error: str = "",
-    ) -> Response[str]:
-        date = await host_sessions.date_summary(actor, occurrence_id)
-        data = await signups.signup_list(actor, occurrence_id)
-        confirmed = sorted(data["confirmed"], key=lambda r: (r["name"] or "").casefold())
-        return staff_page(
-            request,
-            actor,
-            "host_attendance.html",
-            status=status,
-            date=date,
-            people=confirmed,
-            error=error,
-            window=host_sessions.attendance_window(date["starts_at"], date["ends_at"], clock.now()),
-            present=sum(1 for r in confirmed if r["attended"] is True),
-            absent=sum(1 for r in confirmed if r["attended"] is False),
+        actor: NamedDependency[Actor],
+        registration_id: FromPath[int],
+    ) -> Response[Any]:
+        """From the waiting list to a place."""
+        return await self._registration_change(
+            request, actor, registration_id, "promoted", signups.promote
+        )
+
+    @post("/registrations/{registration_id:int}/cancel")
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        registration_id: FromPath[int],
+    ) -> Response[Any]:
+        return await self._registration_change(
+            request, actor, registration_id, "cancelled", signups.cancel_by_organiser
         )
 
     @post("/dates/{occurrence_id:int}/add")
@@ -228,16 +222,18 @@ class HostController(Controller):
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
         """Organisers add someone by hand (a phone call, a paper list): no consent box."""
-        values = await _form(request)
+        sent, rejected = await decode_to_show(request, AddPersonFields)
         language = language_of(request)
         try:
+            if rejected:
+                raise rejected
             receipt = await signups.add_by_hand(
                 actor,
                 occurrence_id,
-                name=values.get("name", ""),
-                email=values.get("email", ""),
-                role=values.get("role") or None,
-                language=values.get("language") if values.get("language") in ("nl", "en") else None,
+                name=sent.name,
+                email=sent.email,
+                role=sent.role or None,
+                language=sent.language if sent.language in ("nl", "en") else None,
             )
         except DomainError as exc:
             if exc.status_code == 404:
@@ -247,117 +243,11 @@ class HostController(Controller):
                 actor,
                 occurrence_id,
                 status=400,
-                add_errors={exc.field or "form": error_message(exc, language)},
-                add_values=values,
+                add_errors=field_messages(exc, language),
+                add_values=msgspec.structs.asdict(sent),
             )
         status = receipt.outcomes[0].status if receipt.outcomes else "confirmed"
         return Redirect(f"/host/dates/{occurrence_id}?done=added_{status}", status_code=303)
-
-    @get("/dates/{occurrence_id:int}/attendance")
-    async def attendance(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-    ) -> Response[str]:
-        return await self._attendance(request, actor, occurrence_id)
-
-    @post("/attendance/{registration_id:int}")
-    async def mark(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        registration_id: FromPath[int],
-    ) -> Response[Any]:
-        """One tap: present, absent or not recorded.  JSON for the page's script, else 303."""
-        values = await _form(request)
-        choice = values.get("attended", "")
-        language = language_of(request)
-        try:
-            if choice not in ATTENDED:
-                raise DomainError("attended_unknown", "Choose present or absent.")
-            occurrence_id = await host_sessions.record_attendance(
-                actor, registration_id, ATTENDED[choice]
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            message = _message(exc, language)
-            if _wants_json(request):
-                return Response({"code": exc.code, "detail": message}, status_code=409)
-            shown = values.get("occurrence", "")
-            if not shown.isdigit() or len(shown) > 12:
-                raise
-            return await self._attendance(request, actor, int(shown), status=409, error=message)
-        if _wants_json(request):
-            return Response({"id": registration_id, "attended": choice}, status_code=200)
-        return Redirect(
-            f"/host/dates/{occurrence_id}/attendance#person-{registration_id}", status_code=303
-        )
-
-    @get("/dates/{occurrence_id:int}/groups")
-    async def groups(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-    ) -> Response[str]:
-        date = await host_sessions.date_summary(actor, occurrence_id)
-        raw = request.query_params.get("n")
-        who = "present" if request.query_params.get("who") == "present" else "registered"
-        count = _group_count(raw)
-        error = ""
-        groups: list[Any] = []
-        people = 0
-        if raw is not None and count is None:
-            error = translate(
-                language_of(request), "Choose a number from 2 to %(max)s.", max=MAX_GROUPS
-            )
-        elif count is not None:
-            groups, people = await host_sessions.groups_for(actor, occurrence_id, count, who)
-        return staff_page(
-            request,
-            actor,
-            "host_groups.html",
-            status=400 if error else 200,
-            date=date,
-            n=raw or "",
-            who=who,
-            groups=groups,
-            people=people,
-            error=error,
-            max_groups=MAX_GROUPS,
-            role_label=lambda role: (
-                translate(language_of(request), ROLE_LABELS[role]) if role in ROLE_LABELS else ""
-            ),
-        )
-
-    @get("/dates/{occurrence_id:int}/groups.csv")
-    async def groups_csv(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-    ) -> Response[str]:
-        count = _group_count(request.query_params.get("n"))
-        if count is None:
-            raise DomainError("groups_count", "Choose a number of groups from 2 to 50.")
-        who = "present" if request.query_params.get("who") == "present" else "registered"
-        groups, _ = await host_sessions.groups_for(actor, occurrence_id, count, who)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(("group", "name", "role"))
-        for number, group in enumerate(groups, start=1):
-            for member in group:
-                writer.writerow((number, signups.cell(member.name), member.role))
-        return Response(
-            "\ufeff" + buffer.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="groups-{occurrence_id}.csv"',
-                "Cache-Control": "no-store",
-            },
-        )
 
     async def _mail_form(
         self,
@@ -399,20 +289,17 @@ class HostController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
-        form = await request.form()
-        values = {
-            key: str(form.get(key) or "")[: organiser_mail.MAX_BODY + 100]
-            for key in ("subject", "body", "who", FIELD)
-        }
-        check_csrf(request, values[FIELD])
+        sent, rejected = await decode_to_show(request, MailFields)
         language = language_of(request)
         try:
+            if rejected:
+                raise rejected
             count = await organiser_mail.message_registrants(
                 actor,
                 occurrence_id,
-                subject=values["subject"],
-                body=values["body"],
-                include_waiting=values["who"] == "both",
+                subject=sent.subject,
+                body=sent.body,
+                include_waiting=sent.who == "both",
             )
         except DomainError as exc:
             if exc.status_code == 404:
@@ -437,55 +324,7 @@ class HostController(Controller):
                 actor,
                 occurrence_id,
                 status=400,
-                errors={exc.field or "form": message},
-                values=values,
+                errors=field_messages(exc, language, message),
+                values=msgspec.structs.asdict(sent),
             )
         return Redirect(f"/host/dates/{occurrence_id}/mail?sent={count}", status_code=303)
-
-    @get("/{kind:str}/{scope_id:int}/participation")
-    async def participation(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        kind: FromPath[str],
-        scope_id: FromPath[int],
-    ) -> Response[str]:
-        report = await participation.participation(actor, _scope_kind(kind), scope_id, clock.now())
-        return staff_page(request, actor, "host_participation.html", report=report)
-
-    @get("/{kind:str}/{scope_id:int}/participation.csv")
-    async def participation_csv(
-        self, actor: NamedDependency[Actor], kind: FromPath[str], scope_id: FromPath[int]
-    ) -> Response[str]:
-        report = await participation.participation(actor, _scope_kind(kind), scope_id, clock.now())
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(("name", "email", "registered", "attended", "held", "percentage", "hours"))
-        for person in report["people"]:
-            writer.writerow(
-                (
-                    signups.cell(person.name),
-                    signups.cell(person.person),
-                    person.registered,
-                    person.attended,
-                    report["held"],
-                    person.share(report["held"]),
-                    f"{person.hours:.2f}".replace(".", ","),
-                )
-            )
-        return Response(
-            "\ufeff" + buffer.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": (
-                    f'attachment; filename="participation-{kind}-{scope_id}.csv"'
-                ),
-                "Cache-Control": "no-store",
-            },
-        )
-
-
-def _scope_kind(kind: str) -> str:
-    if kind not in ("series", "programmes"):
-        raise NotFound("not_found", "This does not exist or is not yours to see.")
-    return "series" if kind == "series" else "programme"

@@ -15,7 +15,7 @@ from events_app.domain.errors import DomainError
 from events_app.hosting import mail_log as organiser_mail
 from events_app.i18n import N_, translate
 from events_app.web.pages.context import language_of
-from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.form_input import NoFields, decode_form
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["MailLogController"]
@@ -96,8 +96,7 @@ class MailLogController(Controller):
         organisation_id: FromPath[int],
         mail_id: FromPath[int],
     ) -> Response[Any]:
-        form = await request.form()
-        check_csrf(request, str(form.get(FIELD) or ""))
+        await decode_form(request, NoFields)
         actor.require_organiser(organisation_id)
         try:
             await organiser_mail.retry(actor, mail_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -20,8 +21,16 @@ from events_app.domain.errors import DomainError
 from events_app.domain.person import ROLES
 from events_app.registration import manage
 from events_app.web.pages.context import language_of, page
-from events_app.web.pages.csrf import FIELD, check_csrf
-from events_app.web.pages.forms import error_message
+from events_app.web.pages.form_input import (
+    Email,
+    Line,
+    Name,
+    NoFields,
+    Text,
+    decode_form,
+    decode_to_show,
+)
+from events_app.web.pages.forms import field_messages
 from events_app.web.pages.series import feed_links
 
 __all__ = ["LinkRequestController", "ManagePageController"]
@@ -29,12 +38,17 @@ __all__ = ["LinkRequestController", "ManagePageController"]
 DONE = ("cancelled", "cancelled_all", "details", "feed", "confirmed", "too_late")
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    found = {key: form.get(key) for key in form}
-    values = {k: v[:5000] for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
-    check_csrf(request, values.get(FIELD))
-    return values
+class DetailsFields(msgspec.Struct):
+    """The person's own details on their manage page."""
+
+    name: Name = ""
+    needs: Text = ""
+    role: Line = ""
+    language: Line = ""
+
+
+class EmailFields(msgspec.Struct):
+    email: Email = ""
 
 
 def _back(token: str, done: str) -> Redirect:
@@ -91,21 +105,23 @@ class ManagePageController(Controller):
     async def cancel_one(
         self, request: Request[Any, Any, Any], token: FromPath[str], registration_id: FromPath[int]
     ) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await manage.cancel_mine(token, registration_id)
         return _back(token, "cancelled")
 
     @post("/cancel-all", include_in_schema=False)
     async def cancel_all(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await manage.cancel_all_mine(token)
         return _back(token, "cancelled_all")
 
     @post("/details", include_in_schema=False)
     async def details(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
-        values = await _form(request)
-        details = {k: values.get(k, "") for k in ("name", "needs", "role", "language")}
+        sent, rejected = await decode_to_show(request, DetailsFields)
+        details = msgspec.structs.asdict(sent)
         try:
+            if rejected:
+                raise rejected
             await manage.update_my_details(
                 token,
                 name=details["name"],
@@ -114,19 +130,19 @@ class ManagePageController(Controller):
                 language=details["language"] or None,
             )
         except DomainError as exc:
-            errors = {exc.field or "name": error_message(exc, language_of(request))}
+            errors = field_messages(exc, language_of(request), field=exc.field or "name")
             return await _show(request, token, status=400, errors=errors, details=details)
         return _back(token, "details")
 
     @post("/feed", include_in_schema=False)
     async def new_feed(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await manage.reissue_feed_token(token)
         return _back(token, "feed")
 
     @post("/confirm", include_in_schema=False)
     async def confirm(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         confirmed = await manage.confirm_held(token)
         return _back(token, "confirmed" if confirmed else "too_late")
 
@@ -134,7 +150,7 @@ class ManagePageController(Controller):
     async def new_link(
         self, request: Request[Any, Any, Any], token: FromPath[str]
     ) -> Response[str]:
-        await _form(request)
+        await decode_form(request, NoFields)
         await manage.replace_manage_token(token)
         return page(request, "link_request.html", private=True, sent=True, email="", errors={})
 
@@ -159,7 +175,7 @@ class ManagePageController(Controller):
 
     @post("/delete", include_in_schema=False)
     async def delete(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[str]:
-        await _form(request)
+        await decode_form(request, NoFields)
         await manage.delete_my_data(token)
         return page(request, "deleted.html", private=True)
 
@@ -175,12 +191,14 @@ class LinkRequestController(Controller):
 
     @post("/", include_in_schema=False)
     async def send(self, request: Request[Any, Any, Any]) -> Response[str]:
-        values = await _form(request)
-        email = values.get("email", "")
+        sent, rejected = await decode_to_show(request, EmailFields)
+        email = sent.email
         try:
+            if rejected:
+                raise rejected
             await manage.send_link(email)
         except DomainError as exc:
-            errors = {"email": error_message(exc, language_of(request))}
+            errors = field_messages(exc, language_of(request), field="email")
             return page(
                 request,
                 "link_request.html",

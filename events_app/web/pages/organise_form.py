@@ -1,23 +1,34 @@
 """The series form: its fields, read into the services' inputs, and errors mapped to fields.
 
-Pure (no database, no request): the page hands in the submitted values as a dict of strings
-(checkbox groups as lists) and gets a :class:`ScheduleInput`, the details and the dates to
-skip, or a :class:`DomainError` that names the form field.  Every value a browser could not
-have sent (a blank or unknown choice, a number out of range or in other digits, a day in the
-year 9999) is such an error too, so the form comes back with it marked, never a server error.
+Pure (no database, no request): the page hands in the decoded form (a
+:class:`~events_app.web.pages.organise_fields.SeriesFields`, lengths already checked) and gets
+a :class:`ScheduleInput`, the details and the dates to skip, or a :class:`DomainError` that
+names the form field.  Every value a browser could not have sent (a blank or unknown choice, a
+number out of range or in other digits, a day in the year 9999) is such an error too, so the
+form comes back with it marked, never a server error.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from events_app import clock
 from events_app.domain.errors import DomainError
-from events_app.domain.schedule import Choice, ScheduleInput
+from events_app.domain.schedule import Choice, ScheduleInput, parse_time
+from events_app.series import people
+from events_app.web.pages.form_input import LIMITS
+from events_app.web.pages.organise_fields import DateChangeFields, SeriesFields
 
 __all__ = [
+    "AMSTERDAM",
+    "clock_time",
+    "date_changes_from",
+    "not_before_today",
+    "speakers_from",
     "FIELD_FOR",
     "SCHEDULE_FIELDS",
     "schedule_form_of",
@@ -52,6 +63,7 @@ FIELD_FOR = {
 }
 SCHEDULE_FIELDS = ("start_date", "start_time", "end_time", "repeat", "interval", "weekdays",
                    "month_nth", "ends", "until", "count")  # fmt: skip
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the builder's times are Dutch wall-clock time
 _BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$")
 
@@ -85,37 +97,32 @@ class SeriesForm:
     skip: str = ""
 
     @classmethod
-    def read(cls, values: dict[str, Any]) -> SeriesForm:
-        def text(name: str, limit: int = 5000) -> str:
-            value = values.get(name, "")
-            return value.strip()[:limit] if isinstance(value, str) else ""
-
-        sent = values.get("weekdays", [])
-        days = [str(d) for d in (sent if isinstance(sent, list) else [sent])]
+    def read(cls, sent: SeriesFields) -> SeriesForm:
+        """The form as decoded (lengths already checked), trimmed, choices not yet checked."""
         return cls(
-            title=text("title", 300),
-            summary=text("summary", 600),
-            description=text("description", 20_000),
-            kind=text("kind", 30),
-            format=text("format", 20),
-            location=text("location", 2000),
-            meeting_url=text("meeting_url", 600),
-            capacity=text("capacity", 20),
-            waitlist=values.get("waitlist") == "yes",
-            confirm_first=text("confirm_first", 10),
-            published=values.get("published") == "yes",
-            start_date=text("start_date", 20),
-            start_time=text("start_time", 10),
-            end_time=text("end_time", 10),
-            repeat=text("repeat", 20) or "none",
-            interval=text("interval", 20) or "1",
-            weekdays=sorted({WEEKDAYS[d] for d in days if d in WEEKDAYS}),
-            weekdays_unknown=any(d not in WEEKDAYS for d in days),
-            month_nth=text("month_nth", 10) or "1",
-            ends=text("ends", 10) or "never",
-            until=text("until", 20),
-            count=text("count", 20),
-            skip=text("skip", 2000),
+            title=sent.title.strip(),
+            summary=sent.summary.strip(),
+            description=sent.description.strip(),
+            kind=sent.kind.strip(),
+            format=sent.format.strip(),
+            location=sent.location.strip(),
+            meeting_url=sent.meeting_url.strip(),
+            capacity=sent.capacity.strip(),
+            waitlist=sent.waitlist == "yes",
+            confirm_first=sent.confirm_first.strip(),
+            published=sent.published == "yes",
+            start_date=sent.start_date.strip(),
+            start_time=sent.start_time.strip(),
+            end_time=sent.end_time.strip(),
+            repeat=sent.repeat.strip() or "none",
+            interval=sent.interval.strip() or "1",
+            weekdays=sorted({WEEKDAYS[d] for d in sent.weekdays if d in WEEKDAYS}),
+            weekdays_unknown=any(d not in WEEKDAYS for d in sent.weekdays),
+            month_nth=sent.month_nth.strip() or "1",
+            ends=sent.ends.strip() or "never",
+            until=sent.until.strip(),
+            count=sent.count.strip(),
+            skip=sent.skip.strip(),
         )
 
 
@@ -266,3 +273,38 @@ def schedule_form_of(
     elif "COUNT" in parts:
         fields["ends"], fields["count"] = "count", parts["COUNT"]
     return fields
+
+
+def not_before_today(day: date) -> None:
+    if day < clock.now().astimezone(AMSTERDAM).date():
+        raise DomainError("in_the_past", "", field="start_date")
+
+
+def clock_time(text: str, field: str) -> time:
+    """A wall-clock time as 19:30 (no zone: ``time.fromisoformat`` would also take 19:30+01:00,
+    which cannot be compared with a time without one)."""
+    return parse_time(text.strip(), field)
+
+
+def speakers_from(text: str) -> list[people.SpeakerInput]:
+    """Speakers typed one per line; "(moderator)" after a name makes a moderator."""
+    found = []
+    for line in text.splitlines()[:30]:
+        name = " ".join(line.split())
+        if len(name) > LIMITS["name"]:
+            raise DomainError("name_too_long", "Use at most 200 characters.", field="speakers")
+        if not name:
+            continue
+        moderator = name.lower().endswith(("(moderator)", "(gespreksleider)"))
+        if moderator:
+            name = name.rsplit("(", 1)[0].strip()
+        found.append(people.SpeakerInput(name=name, role="moderator" if moderator else "speaker"))
+    return found
+
+
+def date_changes_from(sent: DateChangeFields) -> dict[str, Any]:
+    """The overrides of one date: topic and capacity (empty capacity = the series')."""
+    changes: dict[str, Any] = {"topic": sent.topic.strip()}
+    capacity = sent.capacity.strip()
+    changes["capacity"] = number(capacity, "capacity", 1, 100_000) if capacity else None
+    return changes

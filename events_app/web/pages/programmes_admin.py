@@ -3,8 +3,10 @@ create, edit, choose its series, delete (the series stay)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -17,10 +19,13 @@ from events_app.i18n import N_, translate
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
 from events_app.web.pages.context import language_of
-from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.form_input import Line, Summary, Text, Title, decode_to_show
+from events_app.web.pages.forms import field_messages
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["ProgrammeAdminController"]
+
+FormT = TypeVar("FormT", bound=msgspec.Struct)
 
 MESSAGES = {
     "title_missing": N_("Give the programme a title."),
@@ -28,30 +33,43 @@ MESSAGES = {
 }
 
 
-def _details(values: dict[str, str]) -> dict[str, Any]:
-    selection = values.get("selection", "")
-    if selection not in ("pick", "whole"):
+class ProgrammeFields(msgspec.Struct):
+    """The programme form (new and edit)."""
+
+    title: Title = ""
+    summary: Summary = ""
+    description: Text = ""
+    selection: Line = ""
+    published: Line = ""
+
+
+class SeriesChoiceFields(msgspec.Struct):
+    series: Line = ""
+
+
+class DeleteFields(msgspec.Struct):
+    confirm: Line = ""
+
+
+def _details(sent: ProgrammeFields) -> dict[str, Any]:
+    if sent.selection not in ("pick", "whole"):
         raise DomainError("selection_unknown", "", field="selection")
     return {
-        "title": values.get("title", ""),
-        "summary": values.get("summary", "").strip()[:500],
-        "description": values.get("description", "").strip(),
-        "selection": selection,
-        "published": values.get("published") == "yes",
+        "title": sent.title,
+        "summary": sent.summary.strip(),
+        "description": sent.description.strip(),
+        "selection": sent.selection,
+        "published": sent.published == "yes",
     }
 
 
-def _shown(values: dict[str, str]) -> dict[str, Any]:
-    """The form as it was sent, to show again with its errors."""
+def _shown(sent: msgspec.Struct) -> dict[str, Any]:
+    """The programme form as it was sent (empty after a button), to show again with errors."""
     fields = ("title", "summary", "description", "selection")
-    return {**{k: values.get(k, "") for k in fields}, "published": values.get("published") == "yes"}
-
-
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    values = {k: v[:20_000] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
-    check_csrf(request, values.get(FIELD))
-    return values
+    return {
+        **{k: getattr(sent, k, "") for k in fields},
+        "published": getattr(sent, "published", "") == "yes",
+    }
 
 
 def _message(exc: DomainError, language: str) -> str:
@@ -113,18 +131,19 @@ class ProgrammeAdminController(Controller):
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
     ) -> Response[Any]:
-        values = await _form(request)
+        sent, rejected = await decode_to_show(request, ProgrammeFields)
         try:
-            programme_id = await programmes.create_programme(
-                actor, organisation_id, _details(values)
-            )
+            if rejected:
+                raise rejected
+            programme_id = await programmes.create_programme(actor, organisation_id, _details(sent))
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            shown = _shown(values)
+            language = language_of(request)
             return await self._show(
-                request, actor, organisation_id=organisation_id, programme=None, values=shown,
-                status=400, errors={exc.field or "form": _message(exc, language_of(request))},
+                request, actor, organisation_id=organisation_id, programme=None,
+                values=_shown(sent), status=400,
+                errors=field_messages(exc, language, _message(exc, language)),
             )  # fmt: skip
         return Redirect(f"/organise/programmes/{programme_id}?done=created", status_code=303)
 
@@ -144,35 +163,89 @@ class ProgrammeAdminController(Controller):
             values=programme,
         )
 
-    @post("/programmes/{programme_id:int}/{action:str}")
-    async def change(
+    async def _change(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        programme_id: int,
+        done: str,
+        kind: type[FormT],
+        act: Callable[[FormT], Awaitable[object]],
+    ) -> Response[Any]:
+        """One change to a programme; its error is shown on the programme's page."""
+        sent, rejected = await decode_to_show(request, kind)
+        programme = await programmes.get_programme(actor, programme_id)
+        try:
+            if rejected:
+                raise rejected
+            await act(sent)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            language = language_of(request)
+            return await self._show(
+                request, actor, organisation_id=programme["organisation_id"],
+                programme=programme, values=_shown(sent), status=400,
+                errors=field_messages(exc, language, _message(exc, language)),
+            )  # fmt: skip
+        if done == "deleted":
+            return Redirect("/organise?done=programme_deleted", status_code=303)
+        return Redirect(f"/organise/programmes/{programme_id}?done={done}", status_code=303)
+
+    @post("/programmes/{programme_id:int}/details")
+    async def change_details(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         programme_id: FromPath[int],
-        action: FromPath[str],
     ) -> Response[Any]:
-        values = await _form(request)
-        programme = await programmes.get_programme(actor, programme_id)
-        series_id = values.get("series", "")
-        try:
-            if action == "details":
-                await programmes.update_programme(actor, programme_id, _details(values))
-            elif action in ("attach", "detach") and series_id.isdigit() and len(series_id) < 12:
-                change = programmes.attach if action == "attach" else programmes.detach
-                await change(actor, programme_id, int(series_id))
-            elif action == "delete" and values.get("confirm") == "yes":
-                await programmes.delete_programme(actor, programme_id)
-                return Redirect("/organise?done=programme_deleted", status_code=303)
-            else:
+        async def act(sent: ProgrammeFields) -> None:
+            await programmes.update_programme(actor, programme_id, _details(sent))
+
+        return await self._change(request, actor, programme_id, "details", ProgrammeFields, act)
+
+    @post("/programmes/{programme_id:int}/attach")
+    async def attach(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: SeriesChoiceFields) -> None:
+            await programmes.attach(actor, programme_id, _series_id(sent.series))
+
+        return await self._change(request, actor, programme_id, "attach", SeriesChoiceFields, act)
+
+    @post("/programmes/{programme_id:int}/detach")
+    async def detach(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: SeriesChoiceFields) -> None:
+            await programmes.detach(actor, programme_id, _series_id(sent.series))
+
+        return await self._change(request, actor, programme_id, "detach", SeriesChoiceFields, act)
+
+    @post("/programmes/{programme_id:int}/delete")
+    async def delete(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        """Only with the box ``confirm=yes`` ticked; the series stay."""
+
+        async def act(sent: DeleteFields) -> None:
+            if sent.confirm != "yes":
                 raise NotFound("not_found", "This does not exist or is not yours to see.")
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            shown = _shown(values)
-            return await self._show(
-                request, actor, organisation_id=programme["organisation_id"],
-                programme=programme, values=shown, status=400,
-                errors={exc.field or "form": _message(exc, language_of(request))},
-            )  # fmt: skip
-        return Redirect(f"/organise/programmes/{programme_id}?done={action}", status_code=303)
+            await programmes.delete_programme(actor, programme_id)
+
+        return await self._change(request, actor, programme_id, "deleted", DeleteFields, act)
+
+
+def _series_id(series_id: str) -> int:
+    if not series_id.isdigit() or len(series_id) >= 12:
+        raise NotFound("not_found", "This does not exist or is not yours to see.")
+    return int(series_id)

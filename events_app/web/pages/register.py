@@ -24,8 +24,13 @@ from events_app.registration import registrations, subscriptions
 from events_app.registration.registrations import Receipt
 from events_app.settings import get_settings
 from events_app.web.pages.context import language_of, page
-from events_app.web.pages.csrf import check_csrf
-from events_app.web.pages.forms import FormInput, error_message, field_for, read_form
+from events_app.web.pages.form_input import decode_to_show
+from events_app.web.pages.forms import (
+    FormInput,
+    RegistrationFields,
+    field_messages,
+    read_registration,
+)
 from events_app.web.pages.series import calendar_links, feed_links
 
 __all__ = ["RegisterController", "programme_context"]
@@ -74,10 +79,6 @@ async def programme_context(slug: str, language: str) -> dict[str, Any]:
     }
 
 
-def _form_errors(exc: DomainError, language: str) -> dict[str, str]:
-    return {field_for(exc): error_message(exc, language)}
-
-
 class RegisterController(Controller):
     @get("/events/{series_slug:str}/register", include_in_schema=False)
     async def form(
@@ -95,12 +96,14 @@ class RegisterController(Controller):
     async def register(
         self, request: Request[Any, Any, Any], series_slug: FromPath[str]
     ) -> Response[Any]:
-        values = await read_form(request)
-        check_csrf(request, values.token)
+        sent, rejected = await decode_to_show(request, RegistrationFields)
+        values = read_registration(sent)
         context = await _series_context(series_slug)
         language = language_of(request)
         person = values.person(context["questions"], language)
         try:
+            if rejected:
+                raise rejected
             if values.whole:
                 receipt = await subscriptions.subscribe_series(context["series"]["id"], **person)
             else:
@@ -111,7 +114,7 @@ class RegisterController(Controller):
                     raise DomainError("date_unknown", "", field="dates")
                 receipt = await registrations.register(values.dates, **person)
         except DomainError as exc:
-            errors = _form_errors(exc, language)
+            errors = field_messages(exc, language)
             return page(
                 request, "register.html", status=400, values=values, errors=errors, **context
             )
@@ -121,13 +124,15 @@ class RegisterController(Controller):
     async def register_programme(
         self, request: Request[Any, Any, Any], programme_slug: FromPath[str]
     ) -> Response[Any]:
-        values = await read_form(request)
-        check_csrf(request, values.token)
+        sent, rejected = await decode_to_show(request, RegistrationFields)
+        values = read_registration(sent)
         language = language_of(request)
         context = await programme_context(programme_slug, language)
         person = values.person(context["questions"], language)
         programme = context["programme"]
         try:
+            if rejected:
+                raise rejected
             if programme["selection"] == "whole":
                 dates = await subscriptions.programme_dates(programme["id"])
             else:
@@ -139,7 +144,7 @@ class RegisterController(Controller):
                 dates = values.dates
             receipt = await registrations.register(dates, **person)
         except DomainError as exc:
-            errors = _form_errors(exc, language)
+            errors = field_messages(exc, language)
             return page(
                 request, "programme.html", status=400, values=values, errors=errors, **context
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -16,7 +17,16 @@ from events_app.domain.errors import DomainError
 from events_app.i18n import N_, translate
 from events_app.registration import questions
 from events_app.web.pages.context import language_of
-from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.form_input import (
+    Email,
+    Line,
+    Name,
+    NoFields,
+    Text,
+    decode_form,
+    decode_to_show,
+)
+from events_app.web.pages.forms import field_messages
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["SettingsController"]
@@ -44,11 +54,24 @@ def _message(exc: DomainError, language: str) -> str:
     return translate(language, text) if text else exc.message
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    values = {k: v[:6000] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
-    check_csrf(request, values.get(FIELD))
-    return values
+class SettingsFields(msgspec.Struct):
+    """The organisation's settings."""
+
+    name: Name = ""
+    contact_email: Email = ""
+    language: Line = ""
+    retention_days: Line = ""
+    consent_text: Text = ""
+    confirm_first: Line = ""
+
+
+class QuestionFields(msgspec.Struct):
+    """A new question on the registration form (choices one per line)."""
+
+    label: Line = ""
+    kind: Line = ""
+    choices: Text = ""
+    required: Line = ""
 
 
 class SettingsController(Controller):
@@ -109,39 +132,42 @@ class SettingsController(Controller):
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
     ) -> Response[Any]:
-        values = await _form(request)
+        sent, rejected = await decode_to_show(request, SettingsFields)
         actor.require_organiser(organisation_id)
         try:
-            days = values.get("retention_days", "").strip()
+            if rejected:
+                raise rejected
+            days = sent.retention_days.strip()
             if not days.isdigit() or not 1 <= int(days) <= 3650:
                 raise DomainError("retention_invalid", "", field="retention_days")
-            if values.get("language") not in ("nl", "en"):
+            if sent.language not in ("nl", "en"):
                 raise DomainError("language_unknown", "", field="language")
-            consent = values.get("consent_text", "").strip()
+            consent = sent.consent_text.strip()
             if len(consent) > 5000:
                 raise DomainError("consent_too_long", "", field="consent_text")
             await update_organisation(
                 actor,
                 organisation_id,
                 {
-                    "name": values.get("name", ""),
-                    "contact_email": values.get("contact_email", ""),
-                    "language": values["language"],
+                    "name": sent.name,
+                    "contact_email": sent.contact_email,
+                    "language": sent.language,
                     "retention_days": int(days),
                     "consent_text": consent,
-                    "confirm_first": values.get("confirm_first") == "yes",
+                    "confirm_first": sent.confirm_first == "yes",
                 },
             )
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
+            language = language_of(request)
             return await self._show(
                 request,
                 actor,
                 organisation_id,
                 status=400,
-                errors={exc.field or "form": _message(exc, language_of(request))},
-                values=values,
+                errors=field_messages(exc, language, _message(exc, language)),
+                values=msgspec.structs.asdict(sent),
             )
         return Redirect(f"/organise/{organisation_id}/settings?done=saved", status_code=303)
 
@@ -152,26 +178,34 @@ class SettingsController(Controller):
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
     ) -> Response[Any]:
-        values = await _form(request)
+        sent, rejected = await decode_to_show(request, QuestionFields)
         try:
+            if rejected:
+                raise rejected
             await questions.add_question(
                 actor,
                 organisation_id,
-                label=values.get("label", ""),
-                kind=values.get("kind", ""),
-                choices=values.get("choices", "").splitlines(),
-                required=values.get("required") == "yes",
+                label=sent.label,
+                kind=sent.kind,
+                choices=sent.choices.splitlines(),
+                required=sent.required == "yes",
             )
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
+            language = language_of(request)
             return await self._show(
                 request,
                 actor,
                 organisation_id,
                 status=400,
-                errors={"q_" + (exc.field or "label"): _message(exc, language_of(request))},
-                question={k: values.get(k, "") for k in ("label", "kind", "choices", "required")},
+                errors={
+                    "q_" + field: message
+                    for field, message in field_messages(
+                        exc, language, _message(exc, language), field=exc.field or "label"
+                    ).items()
+                },
+                question=msgspec.structs.asdict(sent),
             )
         return Redirect(
             f"/organise/{organisation_id}/settings?done=question_added#questions", status_code=303
@@ -185,7 +219,7 @@ class SettingsController(Controller):
         organisation_id: FromPath[int],
         question_id: FromPath[int],
     ) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await questions.delete_question(actor, organisation_id, question_id)
         return Redirect(
             f"/organise/{organisation_id}/settings?done=question_removed#questions",

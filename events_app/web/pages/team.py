@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -16,7 +17,8 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.i18n import N_, translate
 from events_app.web.auth import session_actor, start_session
 from events_app.web.pages.context import language_of, page
-from events_app.web.pages.csrf import FIELD, check_csrf
+from events_app.web.pages.form_input import Email, Line, Name, NoFields, decode_form, decode_to_show
+from events_app.web.pages.forms import field_messages
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["InvitationController", "TeamController"]
@@ -48,11 +50,27 @@ def _message(exc: DomainError, language: str) -> str:
     return translate(language, text) if text else translate(language, exc.message)
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    values = {k: v[:500] for k, v in form.items() if isinstance(k, str) and isinstance(v, str)}
-    check_csrf(request, values.get(FIELD))
-    return values
+class InviteFields(msgspec.Struct):
+    email: Email = ""
+    name: Name = ""
+    role: Line = ""
+
+
+class RoleFields(msgspec.Struct):
+    role: Line = ""
+
+
+class ConfirmFields(msgspec.Struct):
+    confirm: Line = ""
+
+
+class AcceptFields(msgspec.Struct):
+    """Accepting an invitation: as the account logged in (``as=me``), or as a new account."""
+
+    as_: Line = msgspec.field(default="", name="as")
+    name: Name = ""
+    password: Line = ""
+    repeat_password: Line = ""
 
 
 class TeamController(Controller):
@@ -102,24 +120,23 @@ class TeamController(Controller):
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
     ) -> Response[Any]:
-        values = await _form(request)
+        sent, rejected = await decode_to_show(request, InviteFields)
         try:
+            if rejected:
+                raise rejected
             await invitations.invite(
-                actor,
-                organisation_id,
-                email=values.get("email", ""),
-                name=values.get("name", ""),
-                role=values.get("role", ""),
+                actor, organisation_id, email=sent.email, name=sent.name, role=sent.role
             )
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
+            language = language_of(request)
             return await self._show(
                 request,
                 actor,
                 status=400,
-                errors={exc.field or "form": _message(exc, language_of(request))},
-                values=values,
+                errors=field_messages(exc, language, _message(exc, language)),
+                values=msgspec.structs.asdict(sent),
                 form_for=organisation_id,
             )
         return Redirect("/team?done=invited", status_code=303)
@@ -132,42 +149,52 @@ class TeamController(Controller):
         organisation_id: FromPath[int],
         invitation_id: FromPath[int],
     ) -> Redirect:
-        await _form(request)
+        await decode_form(request, NoFields)
         await invitations.revoke(actor, organisation_id, invitation_id)
         return Redirect("/team?done=revoked", status_code=303)
 
-    @post("/{organisation_id:int}/members/{membership_id:int}/{action:str}")
-    async def change_member(
+    @post("/{organisation_id:int}/members/{membership_id:int}/role")
+    async def change_role(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
         membership_id: FromPath[int],
-        action: FromPath[str],
     ) -> Response[Any]:
-        values = await _form(request)
+        sent = await decode_form(request, RoleFields)
         try:
-            if action == "role":
-                await invitations.change_role(
-                    actor, organisation_id, membership_id, values.get("role", "")
-                )
-                done = "role"
-            elif action == "remove" and values.get("confirm") == "yes":
-                removed = await invitations.remove_member(actor, organisation_id, membership_id)
-                if removed == actor.account_id:
-                    return Redirect("/host", status_code=303)  # you left the team yourself
-                done = "removed"
-            elif action == "remove":
-                return await self._show(request, actor, confirm_remove=membership_id)
-            else:
-                raise NotFound("not_found", "This does not exist or is not yours to see.")
+            await invitations.change_role(actor, organisation_id, membership_id, sent.role)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
             return await self._show(
                 request, actor, status=409, errors={"form": _message(exc, language_of(request))}
             )
-        return Redirect(f"/team?done={done}", status_code=303)
+        return Redirect("/team?done=role", status_code=303)
+
+    @post("/{organisation_id:int}/members/{membership_id:int}/remove")
+    async def remove_member(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        organisation_id: FromPath[int],
+        membership_id: FromPath[int],
+    ) -> Response[Any]:
+        """First asks to confirm; with ``confirm=yes`` removes the member."""
+        sent = await decode_form(request, ConfirmFields)
+        if sent.confirm != "yes":
+            return await self._show(request, actor, confirm_remove=membership_id)
+        try:
+            removed = await invitations.remove_member(actor, organisation_id, membership_id)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._show(
+                request, actor, status=409, errors={"form": _message(exc, language_of(request))}
+            )
+        if removed == actor.account_id:
+            return Redirect("/host", status_code=303)  # you left the team yourself
+        return Redirect("/team?done=removed", status_code=303)
 
 
 class InvitationController(Controller):
@@ -208,19 +235,20 @@ class InvitationController(Controller):
 
     @post("/{token:str}")
     async def accept(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
-        values = await _form(request)
+        sent, rejected = await decode_to_show(request, AcceptFields)
         language = language_of(request)
         me = await session_actor(request)
         try:
-            if me is not None and values.get("as") == "me":
+            if rejected:
+                raise rejected
+            if me is not None and sent.as_ == "me":
                 await invitations.accept_as(token, me)
                 account_id = me.account_id
             else:
-                password = values.get("password", "")
-                if password != values.get("repeat_password", ""):
+                if sent.password != sent.repeat_password:
                     raise DomainError("password_mismatch", "", field="repeat_password")
                 account_id = await invitations.accept_new(
-                    token, name=values.get("name", ""), password=password, language=language
+                    token, name=sent.name, password=sent.password, language=language
                 )
         except DomainError as exc:
             if exc.status_code == 404:
@@ -230,8 +258,8 @@ class InvitationController(Controller):
                 request,
                 token,
                 status=400,
-                errors={field: _message(exc, language)},
-                name=values.get("name", ""),
+                errors=field_messages(exc, language, _message(exc, language), field=field),
+                name=sent.name,
             )
         actor = await actor_for_account(account_id)
         assert actor is not None

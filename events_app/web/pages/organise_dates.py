@@ -1,0 +1,184 @@
+"""One date of a series for its organisers: skip, cancel, restore, change, move, and its
+materials, one route each.  A refused action shows the series page with the reason (409)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Controller, Request, Response, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from events_app.accounts.credentials import Actor
+from events_app.domain.errors import DomainError, NotFound
+from events_app.i18n import N_, translate
+from events_app.series import dates as occurrences
+from events_app.series import people
+from events_app.web.pages.context import language_of
+from events_app.web.pages.form_input import NoFields, decode_to_show
+from events_app.web.pages.organise_fields import (
+    CancelFields,
+    DateChangeFields,
+    MaterialFields,
+    MaterialRemoveFields,
+    MoveFields,
+)
+from events_app.web.pages.organise_form import (
+    clock_time,
+    date_changes_from,
+    parse_day,
+    speakers_from,
+)
+from events_app.web.pages.organise_series import show_series
+from events_app.web.pages.organise_text import errors_of
+from events_app.web.pages.staff import provide_staff_actor
+
+__all__ = ["DateAdminController"]
+
+FormT = TypeVar("FormT", bound=msgspec.Struct)
+
+
+class DateAdminController(Controller):
+    path = "/organise"
+    include_in_schema = False
+    dependencies = {"actor": provide_staff_actor}
+
+    async def _date_action(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        occurrence_id: int,
+        done: str,
+        kind: type[FormT],
+        act: Callable[[FormT], Awaitable[object]],
+        *,
+        messages: dict[str, str] | None = None,
+    ) -> Response[Any]:
+        """Run one action on a date; its error is shown on the series page (409)."""
+        sent, rejected = await decode_to_show(request, kind)
+        date_view = await occurrences.get_date(actor, occurrence_id)
+        series_id = int(date_view["series_id"])
+        language = language_of(request)
+        try:
+            if rejected:
+                raise rejected
+            await act(sent)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            message = next(iter(errors_of(exc, language).values()))
+            if messages and exc.code in messages:
+                message = translate(language, messages[exc.code])
+            return await show_series(request, actor, series_id, status=409, error=message)
+        return Redirect(
+            f"/organise/series/{series_id}?done={done}#date-{occurrence_id}", status_code=303
+        )
+
+    @post("/dates/{occurrence_id:int}/skip")
+    async def skip_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: NoFields) -> None:
+            await occurrences.call_off(actor, occurrence_id, "skipped", "")
+
+        return await self._date_action(request, actor, occurrence_id, "skipped", NoFields, act)
+
+    @post("/dates/{occurrence_id:int}/cancel")
+    async def cancel_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: CancelFields) -> None:
+            await occurrences.call_off(actor, occurrence_id, "cancelled", sent.reason.strip())
+
+        return await self._date_action(
+            request, actor, occurrence_id, "cancelled", CancelFields, act
+        )
+
+    @post("/dates/{occurrence_id:int}/restore")
+    async def restore_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: NoFields) -> None:
+            await occurrences.restore(actor, occurrence_id)
+
+        return await self._date_action(request, actor, occurrence_id, "restored", NoFields, act)
+
+    @post("/dates/{occurrence_id:int}/change")
+    async def change_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: DateChangeFields) -> None:
+            await occurrences.change_date(
+                actor, occurrence_id, date_changes_from(sent), speakers_from(sent.speakers)
+            )
+
+        return await self._date_action(
+            request, actor, occurrence_id, "changed", DateChangeFields, act
+        )
+
+    @post("/dates/{occurrence_id:int}/material")
+    async def add_material(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: MaterialFields) -> None:
+            await people.add_material(actor, occurrence_id, sent.title, sent.url)
+
+        return await self._date_action(
+            request, actor, occurrence_id, "material", MaterialFields, act,
+            messages={"title_missing": N_("Give the material a title.")},
+        )  # fmt: skip
+
+    @post("/dates/{occurrence_id:int}/material-remove")
+    async def remove_material(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: MaterialRemoveFields) -> None:
+            if not sent.material.isdigit() or len(sent.material) > 12:
+                raise NotFound("not_found", "This does not exist or is not yours to see.")
+            await people.delete_material(actor, occurrence_id, int(sent.material))
+
+        return await self._date_action(
+            request, actor, occurrence_id, "material_removed", MaterialRemoveFields, act
+        )
+
+    @post("/dates/{occurrence_id:int}/move")
+    async def move_date(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        async def act(sent: MoveFields) -> None:
+            day = parse_day(sent.day, "day")
+            start = clock_time(sent.start, "start")
+            end = clock_time(sent.end, "end")
+            await occurrences.move(
+                actor,
+                occurrence_id,
+                datetime.combine(day, start).isoformat(timespec="minutes"),
+                datetime.combine(day, end).isoformat(timespec="minutes") if end > start else None,
+            )
+
+        return await self._date_action(request, actor, occurrence_id, "changed", MoveFields, act)

@@ -1,0 +1,90 @@
+"""The organiser forms as submitted: one Struct per form, read by
+:func:`events_app.web.pages.form_input.decode_form` (lengths from its one limit table)."""
+
+from __future__ import annotations
+
+import msgspec
+
+from events_app.web.pages.form_input import Line, Location, Summary, Text, Title, Topic, Url
+
+__all__ = [
+    "AddDateFields",
+    "CancelFields",
+    "DateChangeFields",
+    "EndFields",
+    "HostsFields",
+    "MaterialFields",
+    "MaterialRemoveFields",
+    "MoveFields",
+    "SeriesFields",
+    "SpeakersFields",
+]
+
+
+class SeriesFields(msgspec.Struct):
+    """The series form: details, and when it happens (the builder)."""
+
+    title: Title = ""
+    summary: Summary = ""
+    description: Text = ""
+    kind: Line = ""
+    format: Line = ""
+    location: Location = ""
+    meeting_url: Url = ""
+    capacity: Line = ""
+    waitlist: Line = ""
+    confirm_first: Line = ""
+    published: Line = ""
+    start_date: Line = ""
+    start_time: Line = ""
+    end_time: Line = ""
+    repeat: Line = ""
+    interval: Line = ""
+    weekdays: list[Line] = []
+    month_nth: Line = ""
+    ends: Line = ""
+    until: Line = ""
+    count: Line = ""
+    skip: Line = ""
+    action: Line = ""
+
+
+class HostsFields(msgspec.Struct):
+    hosts: list[Line] = []
+
+
+class SpeakersFields(msgspec.Struct):
+    speakers: Text = ""
+
+
+class EndFields(msgspec.Struct):
+    from_: Line = msgspec.field(default="", name="from")
+
+
+class AddDateFields(msgspec.Struct):
+    day: Line = ""
+    start: Line = ""
+    end: Line = ""
+
+
+class MoveFields(AddDateFields):
+    pass
+
+
+class CancelFields(msgspec.Struct):
+    reason: Summary = ""
+
+
+class DateChangeFields(msgspec.Struct):
+    topic: Topic = ""
+    capacity: Line = ""
+    speakers: Text = ""
+
+
+class MaterialFields(msgspec.Struct):
+    title: Title = ""
+    url: Url = ""
+
+
+class MaterialRemoveFields(msgspec.Struct):
+    material: Line = ""
