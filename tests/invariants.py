@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from events_app import clock
+from events_app.agenda.views import waiting_position
 from events_app.domain.seats import effective_capacity
-from events_app.registration import seats
 from events_app.tables import Occurrence, Registration
 
 __all__ = ["assert_seat_invariants"]
@@ -46,5 +46,5 @@ async def assert_seat_invariants(occurrence_ids: Iterable[int] | None = None) ->
             assert capacity is not None and len(confirmed) >= capacity, (
                 f"{where}: people wait while a seat is free"
             )
-        positions = sorted([await seats.waiting_position(r["id"]) or 0 for r in waiting])
+        positions = sorted([await waiting_position(r["id"]) or 0 for r in waiting])
         assert positions == list(range(1, len(waiting) + 1)), f"{where}: waiting gaps {positions}"

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from events_app import clock, db
-from events_app.registration import registrations
+from events_app.registration import cancelling, registrations
 from events_app.tables import Attendee, Occurrence, Programme, Registration, Series
 from tests.conftest import ENGINE
 from tests.factories import make_date, make_organisation, make_organiser, manage_token_of
@@ -410,7 +410,7 @@ async def test_two_re_registrations_of_a_cancelled_registration_take_one_seat(ot
     person = {"name": "Terug", "email": "terug@example.org", "source": "organiser"}
     receipt = await registrations.register([date], **person)
     async with db.transaction():
-        assert await registrations.cancel(receipt.outcomes[0].registration_id, notify=False)
+        assert await cancelling.cancel(receipt.outcomes[0].registration_id, notify=False)
     await assert_seat_invariants()
 
     conn = await _admin()

@@ -14,20 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events_app.domain.errors import DomainError
-from events_app.domain.recurrence import (
-    RuleParts,
-    Slot,
-    build_rule,
-    expand,
-    is_ambiguous,
-    is_nonexistent,
-    next_dates,
-    parse_rule,
-    split_rule_at,
-    to_ical_rule,
-    to_utc,
-    validate_timezone,
-)
+from events_app.domain.recurrence import Slot, expand, next_dates, split_rule_at
+from events_app.domain.rrules import RuleParts, build_rule, parse_rule, to_ical_rule
+from events_app.domain.wallclock import is_ambiguous, is_nonexistent, to_utc, validate_timezone
 
 TZ = "Europe/Amsterdam"
 AMS = ZoneInfo(TZ)
