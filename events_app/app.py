@@ -23,7 +23,7 @@ from events_app.web.api_docs import api_docs_plugin
 from events_app.web.auth import session_config
 from events_app.web.csrf import csrf_config
 from events_app.web.errors import EXCEPTION_HANDLERS
-from events_app.web.feeds import FastLane, FrontDoor
+from events_app.web.fast_lane import FastLane, FrontDoor
 from events_app.web.input_guard import InputGuard
 from events_app.web.pages.errors import html_aware
 from events_app.web.routes import route_handlers
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=route_handlers(settings),
         lifespan=[lifespan],
-        # FastLane: polls of feeds whose last answer is current (web/feeds.py).
+        # FastLane: polls of feeds whose last answer is current (web/fast_lane.py).
         middleware=[
             RequestLogMiddleware,
             FastLane,
@@ -98,5 +98,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 def create_served_app() -> FrontDoor:
     """What ``events-app serve`` runs: the app behind the feeds' front door (current feed polls
-    are answered before routing, see :class:`events_app.web.feeds.FrontDoor`)."""
+    are answered before routing, see :class:`events_app.web.fast_lane.FrontDoor`)."""
     return FrontDoor(create_app())

@@ -2,7 +2,13 @@
 
 Instants are ``Timestamptz`` (aware UTC).  A date's wall-clock time is kept beside it as a naive
 ``Timestamp`` plus the IANA zone, so a DST change never moves a meeting and feeds can say
-``DTSTART;TZID=Europe/Amsterdam:…``.  Composite unique indexes live in the migrations.
+``DTSTART;TZID=Europe/Amsterdam:…``.
+
+What a column can say, it says (``unique=True``, ``index=True``, ``null=``, ``choices=``).  What
+Piccolo cannot declare — unique pairs, indexes over several columns, CHECK rules, triggers — is
+made by a migration and listed beside its table in ``database_rules`` (:class:`DatabaseRule`),
+with its name and meaning; a test compares both with a freshly migrated database on each engine
+(``tests/integration/test_database_rules.py``).
 
 ``revision``, on every table whose values calendar feeds show, belongs to the database: a
 trigger (made by the migration "Feed revisions") raises it in the same statement whenever a
@@ -12,7 +18,9 @@ its scope (:mod:`events_app.feeds.versions`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar, Literal
 
 from piccolo.columns import (
     JSON,
@@ -29,6 +37,7 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+# The tables only (copying and emptying a database walk this list); DatabaseRule is below.
 __all__ = [
     "Account",
     "ApiToken",
@@ -54,6 +63,29 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class DatabaseRule:
+    """A rule the database keeps that a column cannot declare, made by a migration.
+
+    ``unique`` and ``index``: an index of that name over ``columns`` (both engines).
+    ``check``: rows that break ``meaning`` are refused — PostgreSQL has a CHECK constraint of
+    that name; SQLite, which cannot add one to an existing table, two triggers (``name`` on
+    update, ``name_new`` on insert).  ``trigger``: a row trigger of that name (SQLite has a
+    second one, ``name_new``, for inserts).
+    """
+
+    name: str
+    kind: Literal["unique", "index", "check", "trigger"]
+    columns: tuple[str, ...]
+    meaning: str
+
+
+def _revision(table: str) -> DatabaseRule:
+    return DatabaseRule(
+        f"{table}_revision", "trigger", ("revision",), "feeds: see the module's docstring"
+    )
+
+
 class Organisation(Table):
     """A tenant: a network, federation or training centre that runs events."""
 
@@ -72,6 +104,8 @@ class Organisation(Table):
     updated_at = Timestamptz()
     revision = Integer(default=0)  # feeds: see the module's docstring
 
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("organisation"),)
+
 
 class Account(Table):
     """An organiser or host who logs in.  Attendees never need one."""
@@ -87,6 +121,8 @@ class Account(Table):
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
     revision = Integer(default=0)  # feeds: see the module's docstring
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("account"),)
 
 
 class LoginSession(Table):
@@ -115,6 +151,15 @@ class Membership(Table):
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=16, choices=Role, default=Role.host)
     created_at = Timestamptz()
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "membership_account_organisation",
+            "unique",
+            ("account", "organisation"),
+            "one role per account in an organisation",
+        ),
+    )
 
 
 class ApiToken(Table):
@@ -150,6 +195,8 @@ class Programme(Table):
     created_at = Timestamptz()
     updated_at = Timestamptz()
     revision = Integer(default=0)  # feeds: see the module's docstring
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("programme"),)
 
 
 class Series(Table):
@@ -223,6 +270,8 @@ class Series(Table):
     updated_at = Timestamptz()
     revision = Integer(default=0)  # feeds: see the module's docstring
 
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("series"),)
+
 
 class Occurrence(Table):
     """One concrete date of a series: it carries registrations, overrides and a calendar UID."""
@@ -257,6 +306,22 @@ class Occurrence(Table):
     updated_at = Timestamptz()
     revision = Integer(default=0)  # feeds: see the module's docstring
 
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "occurrence_series_rule_start",
+            "unique",
+            ("series", "rule_start"),
+            "a series' rule makes each date once (the materialiser may run twice at once)",
+        ),
+        DatabaseRule(
+            "occurrence_counts_non_negative",
+            "check",
+            ("confirmed_count", "waiting_count"),
+            "seats taken and people waiting are never below zero",
+        ),
+        _revision("occurrence"),
+    )
+
 
 class Speaker(Table):
     """A speaker or moderator of a whole series (occurrence empty) or of one date."""
@@ -278,6 +343,8 @@ class Speaker(Table):
     position = Integer(default=0)
     revision = Integer(default=0)  # feeds: see the module's docstring
 
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("speaker"),)
+
 
 class SeriesHost(Table):
     """A host of a whole series (occurrence empty) or of one date."""
@@ -290,6 +357,8 @@ class SeriesHost(Table):
         references=Occurrence, on_delete=OnDelete.cascade, null=True, default=None, index=True
     )
     revision = Integer(default=0)  # feeds: see the module's docstring
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("series_host"),)
 
 
 class Material(Table):
@@ -341,6 +410,8 @@ class Attendee(Table):
     created_at = Timestamptz()
     revision = Integer(default=0)  # feeds: see the module's docstring
 
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("attendee"),)
+
 
 class Registration(Table):
     """One person on one date: confirmed, waiting (ordered by ``waiting_since``) or cancelled.
@@ -369,7 +440,7 @@ class Registration(Table):
     )
     name = Varchar(length=200)
     email = Varchar(length=254)
-    role = Varchar(length=16, null=True, default=None)
+    role = Varchar(length=16, choices=Role, null=True, default=None)
     needs = Text(default="")
     answers = JSON(default={})
     language = Varchar(length=2, default="nl")
@@ -387,6 +458,22 @@ class Registration(Table):
     anonymised_at = Timestamptz(null=True, default=None)
     revision = Integer(default=0)  # feeds: see the module's docstring
 
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "registration_occurrence_attendee",
+            "unique",
+            ("occurrence", "attendee"),
+            "one registration per address and date (an anonymised one has no attendee)",
+        ),
+        DatabaseRule(
+            "registration_queue",
+            "index",
+            ("occurrence", "status", "waiting_since"),
+            "a date's registrations by status, the waiting list in order",
+        ),
+        _revision("registration"),
+    )
+
 
 class SeriesSubscription(Table):
     """Registered for a whole series: every future date, and new dates as they are added."""
@@ -396,13 +483,22 @@ class SeriesSubscription(Table):
     series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
     attendee = ForeignKey(references=Attendee, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=200)
-    role = Varchar(length=16, null=True, default=None)
+    role = Varchar(length=16, choices=Registration.Role, null=True, default=None)
     needs = Text(default="")
     answers = JSON(default={})
     language = Varchar(length=2, default="nl")
     hold_until = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "series_subscription_series_attendee",
+            "unique",
+            ("series", "attendee"),
+            "one whole-series registration per address and series",
+        ),
+    )
 
 
 class OutboxMail(Table):
@@ -447,6 +543,15 @@ class OutboxMail(Table):
     last_error = Text(default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "outbox_due",
+            "index",
+            ("status", "next_attempt_at"),
+            "the delivery worker's next mails",
+        ),
+    )
 
 
 class AuditLog(Table):

@@ -44,12 +44,12 @@ class Job:
 
 def default_jobs() -> list[Job]:
     from events_app.mail import delivery, scheduled
-    from events_app.registration import registrations, retention
+    from events_app.registration import cancelling, retention
     from events_app.series import materialise
 
     return [
         Job("deliver_mail", timedelta(seconds=2), delivery.deliver_due, leased=False),
-        Job("holds", timedelta(minutes=1), registrations.release_expired_holds),
+        Job("holds", timedelta(minutes=1), cancelling.release_expired_holds),
         Job("reminders", timedelta(minutes=5), scheduled.queue_reminders),
         Job("host_digests", timedelta(minutes=30), scheduled.queue_host_digests),
         Job("horizon", timedelta(hours=6), materialise.top_up_all),

@@ -11,7 +11,8 @@ from events_app import clock
 from events_app.accounts import credentials as accounts
 from events_app.accounts.credentials import Actor
 from events_app.domain.emails import normalise_email
-from events_app.tables import Attendee, Occurrence, Organisation, Series
+from events_app.registration import registrations
+from events_app.tables import Attendee, Membership, Occurrence, Organisation, Series, SeriesHost
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -132,3 +133,41 @@ async def manage_token_of(email: str) -> str:
 async def feed_token_of(email: str) -> str:
     """The person's private feed token (read from the row, like :func:`manage_token_of`)."""
     return await _attendee_token(email, "feed_token")
+
+
+ROLES = ["expert", "professional", "relative", "expert", "professional", "student"]
+
+
+async def make_host(organisation_id: int, series_id: int, email: str = "host@example.org") -> int:
+    host_id = await accounts.create_account(email, "Hanna Host", PASSWORD)
+    await Membership.insert(
+        Membership(
+            account=host_id,
+            organisation=organisation_id,
+            role=Membership.Role.host,
+            created_at=clock.now(),
+        )
+    )
+    await SeriesHost.insert(SeriesHost(account=host_id, series=series_id))
+    return host_id
+
+
+async def series_of(date_id: int) -> int:
+    row = await Occurrence.select(Occurrence.series).where(Occurrence.id == date_id).first()
+    assert row is not None
+    return int(row["series"])
+
+
+async def fill(date_id: int, people: int, **extra: object) -> list[int]:
+    ids = []
+    for n in range(people):
+        receipt = await registrations.register(
+            [date_id],
+            name=f"Deelnemer {n:02d}",
+            email=f"p{n}@example.org",
+            role=ROLES[n % len(ROLES)],
+            needs="rolstoel" if n == 0 else "",
+            **extra,
+        )
+        ids.append(receipt.outcomes[0].registration_id)
+    return ids

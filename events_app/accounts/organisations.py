@@ -6,7 +6,7 @@ from typing import Any
 
 from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
-from events_app.domain import recurrence
+from events_app.domain import wallclock
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError
 from events_app.tables import Organisation
@@ -41,7 +41,7 @@ async def update_organisation(
     if "contact_email" in values:
         values["contact_email"] = normalise_email(values["contact_email"], field="contact_email")
     if "timezone" in values:
-        recurrence.validate_timezone(values["timezone"])
+        wallclock.validate_timezone(values["timezone"])
     async with db.transaction():
         row = await Organisation.select().where(Organisation.id == organisation_id).first()
         assert row is not None  # require_organiser: the caller is a member of it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from events_app import audit, clock, db
-from events_app.domain import recurrence, slugs
+from events_app.domain import slugs, wallclock
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
 from events_app.tables import Organisation
@@ -30,7 +30,7 @@ async def create_organisation(
         raise DomainError(
             "retention_invalid", "Keep data between 1 and 3650 days.", field="retention_days"
         )
-    recurrence.validate_timezone(timezone)
+    wallclock.validate_timezone(timezone)
     address = normalise_email(contact_email, field="contact_email")
     now = clock.now()
     async with db.transaction():

@@ -13,7 +13,7 @@ from typing import Literal
 
 from babel.dates import format_date, get_month_names
 
-from events_app.domain.recurrence import RuleParts, rule_parts
+from events_app.domain.rrules import RuleParts, rule_parts
 
 __all__ = ["Lang", "describe"]
 

@@ -3,7 +3,7 @@
 Pure: no database, no "now" of its own.  The services call these functions with the series'
 current values as defaults, so a create and an edit read their input the same way.
 
-Wall-clock times on DST nights follow RFC 5545 (see :func:`events_app.domain.recurrence.to_utc`):
+Wall-clock times on DST nights follow RFC 5545 (see :func:`events_app.domain.wallclock.to_utc`):
 a start that exists twice (the October night) means the first one, in summer time; a start that
 does not exist (the March night) is read with the offset from before the gap, so 02:30 is shown
 as 03:30.  Such inputs are accepted, and :func:`dst_warnings` says in words what happened, so the
@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date
 
-from events_app.domain import recurrence
+from events_app.domain import recurrence, rrules, wallclock
 from events_app.domain.errors import DomainError
 
 __all__ = [
@@ -103,7 +103,7 @@ def resolve_rule(rule: str | None, choice: Choice | None, tz: str) -> str | None
             "rule_twice", "Give either 'rule' or 'recurrence', not both.", field="rule"
         )
     if choice is not None:
-        return recurrence.build_rule(
+        return rrules.build_rule(
             freq=choice.freq,  # type: ignore[arg-type]  # the API schema allows only the two
             interval=choice.interval,
             weekdays=choice.weekdays,
@@ -115,7 +115,7 @@ def resolve_rule(rule: str | None, choice: Choice | None, tz: str) -> str | None
     if rule is None or not rule.strip():
         return None
     try:
-        return recurrence.parse_rule(rule, tz=tz)
+        return rrules.parse_rule(rule, tz=tz)
     except DomainError as exc:
         raise DomainError(exc.code, exc.message, field="rule") from None
 
@@ -202,7 +202,7 @@ def dst_warnings(slots: Iterable[recurrence.Slot], planned: time, *, limit: int 
                 f"{slot.tz}; that date starts at {slot.local_start:%H:%M}, as calendar "
                 "programs show it."
             )
-        elif recurrence.is_ambiguous(nominal, slot.tz):
+        elif wallclock.is_ambiguous(nominal, slot.tz):
             found.append(
                 f"On {day} the clocks go back and {planned:%H:%M} happens twice in {slot.tz}; "
                 "the first one (summer time) is meant."
@@ -230,12 +230,12 @@ def anchor_from(
     """
     if rule is None:
         return None
-    parts = recurrence.rule_parts(rule, tz)
-    cut = max(cut, recurrence.to_utc(datetime.combine(old_first.date(), time()), tz))
+    parts = rrules.rule_parts(rule, tz)
+    cut = max(cut, wallclock.to_utc(datetime.combine(old_first.date(), time()), tz))
     start = datetime.combine(old_first.date(), new_time)
-    while recurrence.to_utc(start, tz) >= cut:
+    while wallclock.to_utc(start, tz) >= cut:
         start = _back(start, parts.freq, parts.interval)
-    open_rule = recurrence.RuleParts(
+    open_rule = rrules.RuleParts(
         freq=parts.freq,
         interval=parts.interval,
         bymonth=parts.bymonth,
@@ -264,4 +264,4 @@ def _back(start: datetime, freq: str, interval: int) -> datetime:
 
 def weekday_numbers(names: Sequence[str]) -> tuple[int, ...]:
     """``["MO", "TH"]`` → ``(0, 3)``."""
-    return tuple(recurrence.DAYS.index(name) for name in names)
+    return tuple(rrules.DAYS.index(name) for name in names)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from events_app import audit, db
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import NotFound
-from events_app.registration.registrations import new_token
+from events_app.registration.attendees import new_token
 from events_app.tables import Account
 
 __all__ = ["host_feed_token", "reissue_host_feed_token"]

@@ -16,7 +16,7 @@ from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import Conflict, NotFound
 from events_app.mail import outbox
-from events_app.registration import registrations, seats
+from events_app.registration import cancelling, registrations, seats
 from events_app.tables import Membership, Occurrence, Registration, SeriesHost
 
 __all__ = [
@@ -181,7 +181,7 @@ async def cancel_by_organiser(actor: Actor, registration_id: int) -> None:
         actor, await _registration_date(registration_id), organiser_only=True
     )
     async with db.transaction():
-        if not await registrations.cancel(registration_id, by="organiser"):
+        if not await cancelling.cancel(registration_id, by="organiser"):
             raise Conflict("already_cancelled", "This registration was already cancelled.")
         await audit.record(
             "registration_cancelled",

@@ -4,9 +4,8 @@ The token is 256 bits from ``secrets`` and reaches the person only by mail, so w
 has proven the mailbox.  An unknown token is simply "not found".  A person can ask for their
 link by address (:func:`send_link`: the same answer whether or not the address is known), make
 a new one (the old one stops working at once; the new one is mailed, never shown), confirm
-held registrations ("confirm first"), and delete their data: every active registration is
-cancelled (freeing seats for the waiting list), the personal data is wiped from past ones and
-from the outbox and mail log, and the person's tokens are removed.
+held registrations ("confirm first"), and see or delete all their data
+(:mod:`events_app.registration.my_data`).
 """
 
 from __future__ import annotations
@@ -21,9 +20,9 @@ from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.person import LANGUAGES, MAX_NAME, MAX_NEEDS, ROLES
 from events_app.mail import outbox
-from events_app.mail.kinds import ACCOUNT_KINDS
-from events_app.registration import registrations, seats
-from events_app.tables import Attendee, OutboxMail, Registration, SeriesSubscription
+from events_app.registration import cancelling, registrations, seats
+from events_app.registration.attendees import new_token
+from events_app.tables import Attendee, Registration, SeriesSubscription
 
 __all__ = [
     "ManagedRegistration",
@@ -32,8 +31,7 @@ __all__ = [
     "cancel_mine",
     "cancel_all_mine",
     "update_my_details",
-    "export_my_data",
-    "delete_my_data",
+    "active_of",
     "confirm_held",
     "reissue_feed_token",
     "replace_manage_token",
@@ -128,10 +126,10 @@ async def cancel_mine(token: str, registration_id: int) -> bool:
         )
         if not owned:
             raise NotFound("registration_unknown", "This registration is not on your list.")
-        return await registrations.cancel(registration_id)
+        return await cancelling.cancel(registration_id)
 
 
-async def _active(attendee_id: int) -> list[dict[str, Any]]:
+async def active_of(attendee_id: int) -> list[dict[str, Any]]:
     """Coming registrations that hold a seat or a queue place."""
     return await Registration.select(
         Registration.id,
@@ -160,9 +158,9 @@ async def cancel_all_mine(token: str) -> int:
     calendar cancellation for each), however many there were."""
     attendee = await attendee_for_token(token)
     async with db.transaction():
-        mine = await _active(attendee["id"])
+        mine = await active_of(attendee["id"])
         await seats.lock_dates(sorted({row["occurrence"] for row in mine}))
-        cancelled = [row for row in mine if await registrations.cancel(row["id"], notify=False)]
+        cancelled = [row for row in mine if await cancelling.cancel(row["id"], notify=False)]
         await SeriesSubscription.update({SeriesSubscription.cancelled_at: clock.now()}).where(
             (SeriesSubscription.attendee == attendee["id"])
             & SeriesSubscription.cancelled_at.is_null()
@@ -222,97 +220,6 @@ async def update_my_details(
             )
 
 
-async def export_my_data(token: str) -> dict[str, Any]:
-    """Everything stored about the person, as plain JSON-able data."""
-    attendee, mine = await my_registrations(token)
-    details = (
-        await Registration.select(
-            Registration.id,
-            Registration.email,
-            Registration.answers,
-            Registration.language,
-            Registration.created_at,
-            Registration.cancelled_at,
-            Registration.attended,
-        )
-        .where(Registration.attendee == attendee["id"])
-        .output(load_json=True)
-    )
-    by_id = {row["id"]: row for row in details}
-    return {
-        "email": attendee["email"],
-        "language": attendee["language"],
-        "created_at": attendee["created_at"].isoformat(),
-        "registrations": [
-            {
-                "event": item.series_title,
-                "starts": item.local_start.isoformat(timespec="minutes"),
-                "timezone": item.timezone,
-                "status": item.status,
-                "name": item.name,
-                "email": by_id[item.registration_id]["email"],
-                "role": item.role,
-                "needs": item.needs,
-                "answers": by_id[item.registration_id]["answers"],
-                "language": by_id[item.registration_id]["language"],
-                "attended": by_id[item.registration_id]["attended"],
-                "registered_at": by_id[item.registration_id]["created_at"].isoformat(),
-            }
-            for item in mine
-        ],
-    }
-
-
-async def delete_my_data(token: str) -> None:
-    attendee = await attendee_for_token(token)
-    now = clock.now()
-    async with db.transaction():
-        mine = await _active(attendee["id"])
-        await seats.lock_dates(sorted({row["occurrence"] for row in mine}))
-        for row in mine:
-            await registrations.cancel(row["id"], notify=False)
-        ids = [
-            row["id"]
-            for row in await Registration.select(Registration.id).where(
-                Registration.attendee == attendee["id"]
-            )
-        ]
-        await Registration.update(
-            {
-                Registration.name: "",
-                Registration.email: "",
-                Registration.needs: "",
-                Registration.answers: {},
-                Registration.attendee: None,
-                Registration.hold_until: None,
-                Registration.anonymised_at: now,
-                Registration.updated_at: now,
-            }
-        ).where(Registration.id.is_in(ids or [0]))
-        await forget_in_outbox(attendee["email"], ids)
-        await Attendee.delete().where(Attendee.id == attendee["id"])
-
-
-async def forget_in_outbox(email: str, registration_ids: list[int]) -> None:
-    """Remove a person's name and address from queued and sent mail (the mail log keeps only
-    that a mail of this kind existed).  Mail not yet sent is not sent any more.  Mail about a
-    staff account at the same address (a password link, an invitation) is not the attendee's
-    and stays."""
-    mails = (
-        OutboxMail.registration.is_in(registration_ids or [0]) | (OutboxMail.to_email == email)
-    ) & OutboxMail.kind.not_in(list(ACCOUNT_KINDS))
-    await OutboxMail.update(
-        {
-            OutboxMail.status: OutboxMail.Status.skipped,
-            OutboxMail.last_error: "Not sent: the person's data was removed.",
-            OutboxMail.locked_until: None,
-        }
-    ).where(mails & OutboxMail.status.is_in([OutboxMail.Status.pending, OutboxMail.Status.failed]))
-    await OutboxMail.update(
-        {OutboxMail.to_email: "", OutboxMail.to_name: "", OutboxMail.context: {}}
-    ).where(mails)
-
-
 async def send_link(email: str) -> None:
     """Mail the person their manage link, if the address is known.
 
@@ -349,7 +256,7 @@ async def replace_manage_token(token: str) -> None:
     attendee = await attendee_for_token(token)
     async with db.transaction():
         updated = (
-            await Attendee.update({Attendee.manage_token: registrations.new_token()})
+            await Attendee.update({Attendee.manage_token: new_token()})
             .where((Attendee.id == attendee["id"]) & (Attendee.manage_token == token))
             .returning(Attendee.id)
         )
@@ -410,7 +317,7 @@ async def confirm_held(token: str) -> int:
 async def reissue_feed_token(token: str) -> str:
     """A new personal feed address; the old one stops working at once."""
     attendee = await attendee_for_token(token)
-    new = registrations.new_token()
+    new = new_token()
     async with db.transaction():
         await Attendee.update({Attendee.feed_token: new}).where(Attendee.id == attendee["id"])
     return new

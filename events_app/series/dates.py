@@ -20,7 +20,7 @@ from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
 from events_app.agenda import views
-from events_app.domain import recurrence, schedule
+from events_app.domain import recurrence, schedule, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.seats import effective_capacity
 from events_app.registration import seats
@@ -73,7 +73,7 @@ def _one_slot(start: datetime, end: datetime, tz: str) -> recurrence.Slot:
         raise DomainError("end_before_start", "The end must be after the start.", field="local_end")
     if end - start > schedule.MAX_DURATION:
         raise DomainError("too_long", "A date lasts at most 7 days.", field="local_end")
-    starts_at = recurrence.to_utc(start, tz)
+    starts_at = wallclock.to_utc(start, tz)
     schedule.check_future(starts_at, clock.now(), "local_start")
     [slot] = recurrence.expand(
         None, start, end - start, tz, window_start=starts_at, window_end=starts_at + timedelta(1)

@@ -37,7 +37,7 @@ CALENDAR_FIELDS = frozenset(
      "link_visibility"}
 )  # fmt: skip
 PLACE_FIELDS = ("location", "meeting_url", "meeting_details")
-# What a registration decides by under its date locks (see ``registrations._lock``).
+# What a registration decides by under its date locks (see ``registration.locking.lock``).
 SEAT_FIELDS = frozenset({"capacity", "waitlist"})
 
 

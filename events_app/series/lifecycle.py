@@ -13,7 +13,7 @@ from typing import Any
 from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
-from events_app.domain import recurrence
+from events_app.domain import recurrence, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.registration import seats
 from events_app.series import notify
@@ -115,7 +115,7 @@ async def end_series(actor: Actor, series_id: int, from_date: date) -> int:
             raise Conflict("series_not_active", "This series is cancelled or has ended.")
         tz = series["timezone"]
         now = clock.now()
-        if from_date < now.astimezone(recurrence.validate_timezone(tz)).date():
+        if from_date < now.astimezone(wallclock.validate_timezone(tz)).date():
             raise DomainError(
                 "in_the_past", "A series can end today at the earliest.", field="from_date"
             )

@@ -16,7 +16,7 @@ from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
 from events_app.agenda import views
-from events_app.domain import recurrence, schedule, slugs
+from events_app.domain import recurrence, schedule, slugs, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.schedule import ScheduleInput
 from events_app.registration import seats
@@ -69,11 +69,11 @@ async def create_series(
     alone: the builder checks the days against its preview before saving."""
     organisation = await organisation_of(actor, organisation_id)
     tz = when.timezone or organisation["timezone"]
-    recurrence.validate_timezone(tz)
+    wallclock.validate_timezone(tz)
     rule = schedule.resolve_rule(when.rule, when.recurrence, tz)
     first = schedule.resolve_start(when.first_start, when.start_date, when.start_time, default=None)
     duration = schedule.resolve_duration(first, when.duration_minutes, when.end_time, default=None)
-    starts_at = recurrence.to_utc(first, tz)
+    starts_at = wallclock.to_utc(first, tz)
     now = clock.now()
     schedule.check_future(starts_at, now, "first_start")
     if not details.get("title", "").strip():
@@ -237,8 +237,8 @@ async def preview(actor: Actor, when: ScheduleInput, limit: int) -> dict[str, An
     if tz is None and len(mine) == 1:
         organisation = await organisation_of(actor, mine[0])
         tz = organisation["timezone"]
-    tz = tz or recurrence.DEFAULT_TZ
-    recurrence.validate_timezone(tz)
+    tz = tz or wallclock.DEFAULT_TZ
+    wallclock.validate_timezone(tz)
     rule = schedule.resolve_rule(when.rule, when.recurrence, tz)
     first = schedule.resolve_start(when.first_start, when.start_date, when.start_time, default=None)
     duration = schedule.resolve_duration(first, when.duration_minutes, when.end_time, default=None)

@@ -27,7 +27,7 @@ from typing import Any
 from events_app import audit, clock
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
-from events_app.domain import recurrence, schedule
+from events_app.domain import recurrence, schedule, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.schedule import ScheduleInput
 from events_app.registration import seats
@@ -49,7 +49,7 @@ async def change_schedule(
         raise Conflict("series_not_active", "Only a series that is still running can change.")
     now = clock.now()
     tz = when.timezone or series["timezone"]
-    zone = recurrence.validate_timezone(tz)
+    zone = wallclock.validate_timezone(tz)
     old_first: datetime = series["first_start"]
     old_duration = timedelta(minutes=series["duration_minutes"])
     if when.rule is None and when.recurrence is None:
@@ -65,13 +65,13 @@ async def change_schedule(
     new_time = first.time() if first else _time(when.start_time) or old_first.time()
     today = now.astimezone(zone).date()
     if first is not None and effective_from is None:
-        schedule.check_future(recurrence.to_utc(first, tz), now, "first_start")
+        schedule.check_future(wallclock.to_utc(first, tz), now, "first_start")
     effective_from = effective_from or (first.date() if first else today)
     if effective_from < today:
         raise DomainError(
             "in_the_past", "A new schedule can start today at the earliest.", field="effective_from"
         )
-    cut = max(recurrence.to_utc(datetime.combine(effective_from, time()), tz), now)
+    cut = max(wallclock.to_utc(datetime.combine(effective_from, time()), tz), now)
     duration = schedule.resolve_duration(
         first or datetime.combine(effective_from, new_time),
         when.duration_minutes,
@@ -81,7 +81,7 @@ async def change_schedule(
     if series["rrule"] is None and rule is None:
         first = first or datetime.combine(old_first.date(), new_time)
         return await _reschedule_one_off(actor, series, first, duration, tz)
-    if first is not None and recurrence.to_utc(first, tz) < cut:
+    if first is not None and wallclock.to_utc(first, tz) < cut:
         raise DomainError(
             "in_the_past",
             "The new first date must lie ahead, on or after 'effective_from'.",

@@ -11,19 +11,7 @@ from playwright.async_api import Page
 from events_app.registration import registrations
 from events_app.tables import Material, Programme, Series
 from tests.factories import make_date, make_organisation, manage_token_of
-
-SERIOUS = ("serious", "critical")
-
-
-async def _violations(page: Page, path: str) -> list[str]:
-    await page.goto(path)
-    results = await Axe().run(page)
-    found = results.response["violations"]
-    return [
-        f"{path}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in found
-        if v["impact"] in SERIOUS
-    ]
+from tests.helpers.browser import SERIOUS, violations
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -57,7 +45,7 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
     ]
     problems: list[str] = []
     for path in paths:
-        problems += await _violations(page, path)
+        problems += await violations(page, path)
     # a form shown again with errors
     await page.goto("/events/ontmoeting/register")
     await page.locator("#field-email").fill("fout@")

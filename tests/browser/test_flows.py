@@ -6,7 +6,6 @@ link in the mail that the test SMTP server caught."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
@@ -15,24 +14,12 @@ from playwright.async_api import Page, expect
 
 from events_app.tables import OutboxMail, Programme, Registration, Series
 from tests.factories import make_date, make_organisation
+from tests.helpers.browser import mail_to, text_of
 from tests.smtp import SmtpServer
 
 
-async def _mail_to(smtp: SmtpServer, address: str, count: int = 1) -> list[Any]:
-    for _ in range(150):  # the app's worker delivers within a few seconds
-        found = [m for m in smtp.messages if address in str(m["To"])]
-        if len(found) >= count:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no mail to {address}")
-
-
-def _text(message: Any) -> str:
-    return str(message.get_body(preferencelist=("plain",)).get_content())
-
-
 def _manage_link(message: Any) -> str:
-    text = _text(message)
+    text = text_of(message)
     link = re.search(r"https?://\S+/manage/[\w-]+", text)
     assert link is not None, text
     return link.group(0)
@@ -69,7 +56,7 @@ async def test_meetup_register_mail_manage_feed_cancel(
     await _check_your_email(page)
     await expect(page.get_by_text("Ontmoeting op donderdag")).to_be_visible()
 
-    [mail] = await _mail_to(smtp, "alex@example.org")
+    [mail] = await mail_to(smtp, "alex@example.org")
     link = _manage_link(mail)
     assert link.startswith(base_url + "/manage/")
 
@@ -112,8 +99,8 @@ async def test_workshop_week_two_workshops(page: Page, smtp: SmtpServer) -> None
     found = await Registration.select(Registration.occurrence)
     assert {row["occurrence"] for row in found} == {ids[0], ids[2]}
     # one mail for both workshops, with a calendar invitation for each
-    [mail] = await _mail_to(smtp, "sam@example.org")
-    text = _text(mail)
+    [mail] = await mail_to(smtp, "sam@example.org")
+    text = text_of(mail)
     assert "Bijeenkomst workshop-0" in text and "Bijeenkomst workshop-2" in text
     assert "Bijeenkomst workshop-1" not in text
     attachments = sorted(part.get_filename() for part in mail.iter_attachments())
@@ -135,8 +122,8 @@ async def test_full_date_waiting_list(page: Page, smtp: SmtpServer) -> None:
         await _fill_person(page, name, f"{name.lower()}@example.org")
         await page.get_by_role("button", name="Aanmelden").click()
         await _check_your_email(page)
-    [mail] = await _mail_to(smtp, "tweede@example.org")
-    assert "Je bent nummer 1." in _text(mail)
+    [mail] = await mail_to(smtp, "tweede@example.org")
+    assert "Je bent nummer 1." in text_of(mail)
     await page.goto(_manage_link(mail))
     await expect(page.get_by_text("Je staat op de wachtlijst (plek 1).")).to_be_visible()
     await page.get_by_role("button", name=re.compile("^Van de wachtlijst af")).click()

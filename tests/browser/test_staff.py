@@ -16,10 +16,16 @@ from playwright.async_api import Page, expect
 
 from events_app import clock
 from events_app.tables import Occurrence, Registration
-from tests.browser.test_axe import _violations
-from tests.browser.test_flows import _mail_to, _text
-from tests.factories import PASSWORD, make_date, make_organisation, make_organiser
-from tests.integration.test_host_pages import fill, make_host, series_of
+from tests.factories import (
+    PASSWORD,
+    fill,
+    make_date,
+    make_host,
+    make_organisation,
+    make_organiser,
+    series_of,
+)
+from tests.helpers.browser import mail_to, text_of, violations
 from tests.smtp import SmtpServer
 
 HOST = "host@example.org"
@@ -143,8 +149,8 @@ async def test_a_forgotten_password_is_reset_through_the_mail(page: Page, smtp: 
     await page.get_by_label("E-mail address").fill(HOST)
     await page.get_by_role("button", name="Send me a link").click()
     await expect(page.get_by_role("status")).to_contain_text("If this address belongs")
-    [mail] = await _mail_to(smtp, HOST)
-    link = re.search(r"https?://\S+/password/reset/[\w-]+", _text(mail))
+    [mail] = await mail_to(smtp, HOST)
+    link = re.search(r"https?://\S+/password/reset/[\w-]+", text_of(mail))
     assert link is not None
     await page.goto(link.group(0))
     await page.get_by_label("New password (at least 10 characters)").fill("een nieuw wachtwoord")
@@ -161,13 +167,13 @@ async def test_a_forgotten_password_is_reset_through_the_mail(page: Page, smtp: 
 async def test_staff_pages_have_no_serious_violations(page: Page, language: str) -> None:
     mine, _, _ = await _setup()
     await page.goto(f"/login?lang={language}")
-    problems = await _violations(page, "/login")
-    problems += await _violations(page, "/password/forgot")
+    problems = await violations(page, "/login")
+    problems += await violations(page, "/password/forgot")
     await page.goto(f"/login?lang={language}")
     await page.locator("#field-email").fill(HOST)
     await page.locator("#field-password").fill("wrong password")
     await page.locator("form.narrow-form button[type=submit]").click()
-    problems += await _violations(page, page.url.replace(page.url.split("/login")[0], ""))
+    problems += await violations(page, page.url.replace(page.url.split("/login")[0], ""))
     await page.locator("#field-email").fill(HOST)
     await page.locator("#field-password").fill(PASSWORD)
     await page.locator("form.narrow-form button[type=submit]").click()
@@ -182,7 +188,7 @@ async def test_staff_pages_have_no_serious_violations(page: Page, language: str)
         f"/host/series/{await series_of(mine)}/participation",
         "/account",
     ):
-        problems += await _violations(page, path)
+        problems += await violations(page, path)
     assert problems == []
 
 
@@ -196,19 +202,19 @@ async def test_an_organiser_invites_a_host_who_joins_through_the_mail(
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await page.get_by_role("link", name="Team").click()
-    problems = await _violations(page, "/team")
+    problems = await violations(page, "/team")
     await page.get_by_label("Name").fill("Nina Nieuw")
     await page.get_by_label("E-mail address").fill("nina@example.org")
     await page.get_by_role("button", name="Send the invitation").click()
     await expect(page.get_by_role("status")).to_contain_text("the invitation is on its way")
     await page.get_by_role("button", name="Log out", exact=True).click()
 
-    [mail] = await _mail_to(smtp, "nina@example.org")
-    link = re.search(r"https?://\S+/invitations/[\w-]+", _text(mail))
+    [mail] = await mail_to(smtp, "nina@example.org")
+    link = re.search(r"https?://\S+/invitations/[\w-]+", text_of(mail))
     assert link is not None
     await page.goto(link.group(0))
     await expect(page.get_by_role("heading", level=1)).to_have_text("Join Stadsnetwerk")
-    problems += await _violations(page, "/invitations/" + link.group(0).rsplit("/", 1)[1])
+    problems += await violations(page, "/invitations/" + link.group(0).rsplit("/", 1)[1])
     await page.get_by_label("Your name").fill("Nina Nieuw")
     await page.get_by_label("Password (at least 10 characters)").fill("nina haar wachtwoord")
     await page.get_by_label("Password again").fill("nina haar wachtwoord")
@@ -226,7 +232,7 @@ async def test_an_organiser_plans_a_fortnightly_series_with_a_skipped_holiday(
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await page.get_by_role("link", name="Plan").click()
-    problems = await _violations(page, "/organise")
+    problems = await violations(page, "/organise")
     await page.get_by_role("link", name="New series").click()
     year = clock.now().year + 1  # a Tuesday well ahead, and a holiday two weeks later
     first = date(year, 3, 2)
@@ -264,9 +270,9 @@ async def test_an_organiser_plans_a_fortnightly_series_with_a_skipped_holiday(
     await second.get_by_role("button", name="Cancel this date").click()
     await expect(page.get_by_role("status")).to_contain_text("the date is cancelled")
 
-    problems += await _violations(page, f"/organise/{organiser.organisation_id}/mail")
-    problems += await _violations(page, f"/organise/{organiser.organisation_id}/settings")
-    problems += await _violations(page, f"/organise/{organiser.organisation_id}/programmes/new")
+    problems += await violations(page, f"/organise/{organiser.organisation_id}/mail")
+    problems += await violations(page, f"/organise/{organiser.organisation_id}/settings")
+    problems += await violations(page, f"/organise/{organiser.organisation_id}/programmes/new")
     public = await page.goto("/events/herstelcafe-op-dinsdag?lang=en")
     assert public is not None and public.status == 200
     await expect(page.get_by_text("Met gastspreker Sam")).to_be_visible()

@@ -10,9 +10,8 @@ from litestar import Litestar
 from events_app.accounts import credentials as accounts
 from events_app.tables import ApiToken, OutboxMail
 from tests.factories import PASSWORD, make_organiser
-from tests.integration.test_pages_login import EMAIL, _login
-from tests.integration.test_pages_register import csrf_token
-from tests.integration.test_password_reset import NEW, _ask, _choose, _context
+from tests.helpers.pages import EMAIL, csrf_token, page_login
+from tests.helpers.passwords import NEW, ask_reset_link, choose_password, mail_context
 
 
 async def _works(client: httpx.AsyncClient, token: str) -> bool:
@@ -24,7 +23,7 @@ async def test_changing_the_password_revokes_every_api_token(client: httpx.Async
     organiser = await make_organiser()
     _, second = await accounts.create_api_token(organiser.actor, "agenda script")
     assert await _works(client, organiser.token) and await _works(client, second)
-    await _login(client)
+    await page_login(client)
     token = await csrf_token(client, "/account")
     changed = await client.post(
         "/account/password",
@@ -45,15 +44,15 @@ async def test_changing_the_password_revokes_every_api_token(client: httpx.Async
 async def test_a_password_reset_revokes_every_api_token(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
     assert await _works(client, organiser.token)
-    await _ask(client, EMAIL)
+    await ask_reset_link(client, EMAIL)
     [row] = await OutboxMail.select(OutboxMail.context).where(OutboxMail.kind == "password_reset")
-    assert (await _choose(client, _context(row)["link"], NEW)).status_code == 303
+    assert (await choose_password(client, mail_context(row)["link"], NEW)).status_code == 303
     assert not await _works(client, organiser.token)
 
 
 async def test_a_wrong_current_password_revokes_nothing(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
-    await _login(client)
+    await page_login(client)
     token = await csrf_token(client, "/account")
     wrong = await client.post(
         "/account/password",
@@ -78,7 +77,7 @@ async def test_the_account_page_lists_tokens_and_revokes_them_one_by_one(
         ApiToken.account == other.actor.account_id
     )
     other_id = int(other_row["id"])
-    await _login(client)
+    await page_login(client)
 
     page = await client.get("/account?lang=en")
     assert page.status_code == 200

@@ -5,54 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import events_app.tables as tables
 from events_app import db
-from events_app.accounts import credentials as accounts
-from events_app.registration import registrations
 from tests.conftest import IN_CI, POSTGRES_ADMIN_URL, _with_database
-from tests.factories import make_date, make_organiser
-
-NAMES = [getattr(tables, name)._meta.tablename for name in tables.__all__] + ["migration"]
-
-
-async def _fill() -> None:
-    """Representative data: organisations, accounts, dates, a waiting list, mails, audit."""
-    organiser = await make_organiser()
-    dates = await make_date(organiser.organisation_id, capacity=2, dates=3)
-    for n in range(4):
-        await registrations.register(
-            dates[:2], name=f"Deelnemer {n}", email=f"p{n}@example.org", role="expert"
-        )
-    await accounts.create_account("host@example.org", "Hanna Host", "lang genoeg wachtwoord")
-
-
-def _sqlite_rows(path: str) -> dict[str, list[tuple[Any, ...]]]:
-    with sqlite3.connect(path) as conn:
-        return {
-            name: conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall() for name in NAMES
-        }
-
-
-async def _pg_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    try:
-        return {
-            name: [tuple(r) for r in await conn.fetch(f"SELECT * FROM {name} ORDER BY id")]
-            for name in NAMES
-        }
-    finally:
-        await conn.close()
+from tests.helpers.backup import NAMES, fill_backup_data, pg_rows, sqlite_rows
 
 
 def _tool(name: str) -> str:
@@ -65,7 +27,7 @@ def _tool(name: str) -> str:
 
 
 async def test_a_backup_restores_every_row(tmp_path: Path) -> None:
-    await _fill()
+    await fill_backup_data()
     env = {**os.environ}
     if not db.is_postgres():
         source = str(db.engine().path)  # type: ignore[attr-defined]
@@ -80,7 +42,7 @@ async def test_a_backup_restores_every_row(tmp_path: Path) -> None:
             env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert again.returncode == 2 and "exists already" in again.stderr
-        original, restored = _sqlite_rows(source), _sqlite_rows(str(copy))
+        original, restored = sqlite_rows(source), sqlite_rows(str(copy))
     else:
         import asyncpg
 
@@ -93,7 +55,7 @@ async def test_a_backup_restores_every_row(tmp_path: Path) -> None:
         try:
             target = _with_database(POSTGRES_ADMIN_URL, fresh)
             subprocess.run([_tool("pg_restore"), "--no-owner", "-d", target, str(dump)], check=True)
-            original, restored = await _pg_rows(url), await _pg_rows(target)
+            original, restored = await pg_rows(url), await pg_rows(target)
         finally:
             await admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
             await admin.close()

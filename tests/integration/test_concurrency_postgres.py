@@ -19,10 +19,10 @@ import httpx
 import pytest
 
 from events_app import clock, db
-from events_app.registration import registrations
+from events_app.registration import cancelling, registrations
 from events_app.tables import Attendee, Occurrence, Programme, Registration, Series
 from tests.conftest import ENGINE
-from tests.factories import make_date, make_organisation, make_organiser, manage_token_of
+from tests.factories import make_date, make_organisation, make_organiser, manage_token_of, series_of
 from tests.invariants import assert_seat_invariants
 from tests.planning import create_series
 
@@ -79,7 +79,7 @@ async def test_a_double_click_on_a_whole_series_or_programme_registers_once(
 ) -> None:
     org = await make_organisation()
     meetups = await make_date(org, slug="ontmoeting", capacity=3, dates=4)
-    series_id = await _series_of(meetups[0])
+    series_id = await series_of(meetups[0])
     course = await make_date(org, slug="cursus", capacity=3, dates=3)
     now = clock.now()
     [programme] = await Programme.insert(
@@ -94,7 +94,7 @@ async def test_a_double_click_on_a_whole_series_or_programme_registers_once(
         )
     ).returning(Programme.id)
     await Series.update({Series.programme: programme["id"]}).where(
-        Series.id == await _series_of(course[0])
+        Series.id == await series_of(course[0])
     )
     responses = await _all(
         [_register(client, "dubbel@example.org", series_id=series_id) for _ in range(6)]
@@ -109,12 +109,6 @@ async def test_a_double_click_on_a_whole_series_or_programme_registers_once(
         assert sorted(r["occurrence"] for r in rows) == sorted(dates)
         assert {r["status"] for r in rows} == {"confirmed"}
     await assert_seat_invariants()
-
-
-async def _series_of(occurrence_id: int) -> int:
-    row = await Occurrence.select(Occurrence.series).where(Occurrence.id == occurrence_id).first()
-    assert row is not None
-    return int(row["series"])
 
 
 async def test_cancel_all_races_registrations_and_promotions(client: httpx.AsyncClient) -> None:
@@ -410,7 +404,7 @@ async def test_two_re_registrations_of_a_cancelled_registration_take_one_seat(ot
     person = {"name": "Terug", "email": "terug@example.org", "source": "organiser"}
     receipt = await registrations.register([date], **person)
     async with db.transaction():
-        assert await registrations.cancel(receipt.outcomes[0].registration_id, notify=False)
+        assert await cancelling.cancel(receipt.outcomes[0].registration_id, notify=False)
     await assert_seat_invariants()
 
     conn = await _admin()

@@ -13,7 +13,7 @@ import pytest
 from events_app import db
 from events_app.copy_database import tables_in_order
 from tests.conftest import POSTGRES_ADMIN_URL, _postgres_problem, _with_database
-from tests.integration.test_backup_restore import NAMES, _fill, _pg_rows, _sqlite_rows
+from tests.helpers.backup import NAMES, fill_backup_data, pg_rows, sqlite_rows
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("EVENTS_TEST_DATABASE", "sqlite") != "sqlite",
@@ -54,12 +54,12 @@ def test_tables_come_after_the_tables_they_refer_to() -> None:
 async def test_every_row_arrives_and_ids_go_on(empty_postgres: str) -> None:
     import asyncpg
 
-    await _fill()
+    await fill_backup_data()
     source_path = str(db.engine().path)  # type: ignore[attr-defined]
     done = _copy(f"sqlite:///{source_path}", empty_postgres)
     assert done.returncode == 0, done.stderr
     assert "rows copied and checked" in done.stdout
-    original, arrived = _sqlite_rows(source_path), await _pg_rows(empty_postgres)
+    original, arrived = sqlite_rows(source_path), await pg_rows(empty_postgres)
     for name in NAMES:
         if name != "migration":
             assert len(arrived[name]) == len(original[name]), name

@@ -13,6 +13,7 @@ import pytest
 
 from events_app import clock, db
 from events_app.feeds import cache, versions
+from events_app.web import fast_lane
 from events_app.web import feeds as web_feeds
 from tests.factories import make_organisation
 from tests.feed_factories import (
@@ -166,7 +167,7 @@ async def answered_200() -> float:
 @pytest.fixture
 async def front_door(app: Any, database: None) -> AsyncIterator[httpx.AsyncClient]:
     """The app as ``events-app serve`` runs it: behind the feeds' front door."""
-    transport = httpx.ASGITransport(app=web_feeds.FrontDoor(app))
+    transport = httpx.ASGITransport(app=fast_lane.FrontDoor(app))
     async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
         yield client
 
@@ -188,14 +189,14 @@ async def test_the_front_door_answers_current_polls_before_routing(
     assert first.status_code == 200 and handled == ["public_feed"]
     del handled[:]
     routed: list[str] = []
-    app_call = web_feeds.FastLane.__call__
+    app_call = fast_lane.FastLane.__call__
 
     async def counting(self: Any, scope: Any, receive: Any, send: Any) -> None:
         routed.append(scope["path"])
         await app_call(self, scope, receive, send)
 
-    monkeypatch.setattr(web_feeds.FastLane, "__call__", counting)
-    fast_answers = REQUESTS.labels("GET", web_feeds.FRONT_DOOR_ROUTE, "304")
+    monkeypatch.setattr(fast_lane.FastLane, "__call__", counting)
+    fast_answers = REQUESTS.labels("GET", fast_lane.FRONT_DOOR_ROUTE, "304")
     before = fast_answers._value.get()
     headers = {"If-None-Match": first.headers["etag"], "X-Request-ID": "poll-2"}
     fast = await front_door.get(path, headers=headers)

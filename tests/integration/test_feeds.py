@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import icalendar
 import pytest
 import recurring_ical_events
 
@@ -30,6 +29,7 @@ from tests.feed_factories import (
     touch_series,
     wall,
 )
+from tests.helpers.parsing import parse_calendar
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 9, 15, 10, 0, tzinfo=UTC)
@@ -45,16 +45,9 @@ def frozen_now() -> Iterator[datetime]:
         yield now
 
 
-def parse(body: bytes) -> icalendar.Calendar:
-    calendar = icalendar.Calendar.from_ical(body)
-    assert not calendar.errors
-    for component in calendar.walk():
-        assert not component.errors, component.errors
-    return calendar
-
-
 def expand(body: bytes) -> list[Any]:
-    found = recurring_ical_events.of(parse(body)).between(date(2025, 1, 1), date(2029, 1, 1))
+    calendar = parse_calendar(body)
+    found = recurring_ical_events.of(calendar).between(date(2025, 1, 1), date(2029, 1, 1))
     return sorted(found, key=lambda e: e.start)
 
 
@@ -165,7 +158,7 @@ async def test_event_properties_follow_rfc_5545_and_7986(client: httpx.AsyncClie
     org = await make_organisation()
     series_id = await fortnightly(org)
     body = (await client.get("/feeds/series/ontmoeting.ics")).content
-    calendar = parse(body)
+    calendar = parse_calendar(body)
     assert b"\r\nPRODID:" in body and b"\r\nVERSION:2.0\r\n" in body
     for name in ("NAME", "X-WR-CALNAME"):
         assert str(calendar[name]) == "Online ontmoeting ervaringskennis"
@@ -214,7 +207,7 @@ async def test_cancelled_and_skipped_dates_stay_as_cancelled_with_their_reason(
         ("en", "Cancelled: ", "Reason: Kerstvakantie"),
     ):
         body = (await client.get(f"/feeds/series/ontmoeting.ics?lang={lang}")).content
-        events = {e["DTSTART"].dt.date(): e for e in parse(body).walk("VEVENT")}
+        events = {e["DTSTART"].dt.date(): e for e in parse_calendar(body).walk("VEVENT")}
         skipped = events[date(2026, 12, 24)]
         assert str(skipped["STATUS"]) == "CANCELLED"
         assert str(skipped["SUMMARY"]).startswith(prefix)
@@ -229,7 +222,7 @@ async def test_cancelled_series_shows_every_date_cancelled(client: httpx.AsyncCl
     series_id = await fortnightly(org)
     await touch_series(series_id, status="cancelled")
     body = (await client.get("/feeds/series/ontmoeting.ics")).content
-    assert {str(e["STATUS"]) for e in parse(body).walk("VEVENT")} == {"CANCELLED"}
+    assert {str(e["STATUS"]) for e in parse_calendar(body).walk("VEVENT")} == {"CANCELLED"}
 
 
 async def test_public_feeds_never_show_a_registered_only_link_or_registrants(
@@ -270,7 +263,7 @@ async def test_a_public_link_is_shown_to_everyone(client: httpx.AsyncClient) -> 
     org = await make_organisation()
     await fortnightly(org, link_visibility="everyone")
     body = (await client.get("/feeds/series/ontmoeting.ics")).content
-    events = parse(body).walk("VEVENT")
+    events = parse_calendar(body).walk("VEVENT")
     scheduled = [e for e in events if str(e["STATUS"]) == "CONFIRMED"]
     assert {str(e["LOCATION"]) for e in scheduled} == {SECRET_LINK}
     assert all(f"Online meedoen: {SECRET_LINK}" in str(e["DESCRIPTION"]) for e in scheduled)
@@ -290,7 +283,7 @@ async def test_in_person_and_hybrid_dates_carry_their_location(client: httpx.Asy
     await make_occurrence(hybrid, wall(2026, 11, 6, 10))
     events = {
         e["DTSTART"].dt.date(): e
-        for e in parse((await client.get("/feeds/all.ics")).content).walk("VEVENT")
+        for e in parse_calendar((await client.get("/feeds/all.ics")).content).walk("VEVENT")
     }
     assert str(events[date(2026, 11, 5)]["LOCATION"]) == place
     assert f"Locatie: {place}" in str(events[date(2026, 11, 5)]["DESCRIPTION"])

@@ -10,9 +10,8 @@ import httpx
 
 from events_app import clock
 from events_app.tables import OutboxMail, Programme, Registration, Series
-from tests.factories import make_date, make_organisation, make_organiser
-from tests.integration.test_host_pages import fill, login, make_host, series_of
-from tests.integration.test_pages_register import csrf_token
+from tests.factories import fill, make_date, make_host, make_organisation, make_organiser, series_of
+from tests.helpers.pages import csrf_token, login
 
 
 async def test_a_host_mails_everyone_of_their_date(client: httpx.AsyncClient) -> None:

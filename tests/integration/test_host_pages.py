@@ -10,53 +10,16 @@ from datetime import timedelta
 import httpx
 
 from events_app import clock
-from events_app.accounts import credentials as accounts
-from events_app.registration import registrations
-from events_app.tables import AuditLog, Membership, Occurrence, Registration, SeriesHost
-from tests.factories import PASSWORD, make_date, make_organisation, make_organiser
-from tests.integration.test_pages_register import csrf_token
-
-ROLES = ["expert", "professional", "relative", "expert", "professional", "student"]
-
-
-async def make_host(organisation_id: int, series_id: int, email: str = "host@example.org") -> int:
-    host_id = await accounts.create_account(email, "Hanna Host", PASSWORD)
-    await Membership.insert(
-        Membership(
-            account=host_id,
-            organisation=organisation_id,
-            role=Membership.Role.host,
-            created_at=clock.now(),
-        )
-    )
-    await SeriesHost.insert(SeriesHost(account=host_id, series=series_id))
-    return host_id
-
-
-async def series_of(date_id: int) -> int:
-    row = await Occurrence.select(Occurrence.series).where(Occurrence.id == date_id).first()
-    assert row is not None
-    return int(row["series"])
-
-
-async def fill(date_id: int, people: int, **extra: object) -> list[int]:
-    ids = []
-    for n in range(people):
-        receipt = await registrations.register(
-            [date_id],
-            name=f"Deelnemer {n:02d}",
-            email=f"p{n}@example.org",
-            role=ROLES[n % len(ROLES)],
-            needs="rolstoel" if n == 0 else "",
-            **extra,
-        )
-        ids.append(receipt.outcomes[0].registration_id)
-    return ids
-
-
-async def login(client: httpx.AsyncClient, email: str) -> None:
-    response = await client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
-    assert response.status_code in (200, 201), response.text
+from events_app.tables import AuditLog, Occurrence, Registration
+from tests.factories import (
+    fill,
+    make_date,
+    make_host,
+    make_organisation,
+    make_organiser,
+    series_of,
+)
+from tests.helpers.pages import csrf_token, login
 
 
 async def two_series() -> tuple[int, int, int]:

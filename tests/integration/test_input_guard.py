@@ -12,7 +12,8 @@ import pytest
 
 from events_app.web.input_guard import MAX_BODY
 from tests.factories import Organiser, make_date, make_organiser
-from tests.integration.test_host_pages import login
+from tests.helpers.observability import access_lines, counted
+from tests.helpers.pages import login
 
 HUGE = "99999999999999999999"
 IDS_OUT_OF_RANGE = [HUGE, "2147483648", "-1", "0"]
@@ -368,15 +369,13 @@ async def test_a_refused_input_is_logged_and_counted_with_its_own_status(
 ) -> None:
     import logging
 
-    from tests.integration.test_rate_limited import _access_lines, _counted
-
     caplog.set_level(logging.INFO, logger="events_app.access")
     path = f"/api/v1/organisations/{world.organiser.organisation_id}/mails"
     route = "/api/v1/organisations/{organisation_id}/mails"
-    before = await _counted(client, "GET", route, "400")
-    errors = await _counted(client, "GET", route, "500")
+    before = await counted(client, "GET", route, "400")
+    errors = await counted(client, "GET", route, "500")
     response = await client.get(path + "?status=x%00", headers=world.organiser.headers)
     _expect(response, 400)
-    assert [line["status"] for line in _access_lines(caplog, path)] == [400]
-    assert await _counted(client, "GET", route, "400") == before + 1
-    assert await _counted(client, "GET", route, "500") == errors
+    assert [line["status"] for line in access_lines(caplog, path)] == [400]
+    assert await counted(client, "GET", route, "400") == before + 1
+    assert await counted(client, "GET", route, "500") == errors

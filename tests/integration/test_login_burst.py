@@ -13,8 +13,7 @@ from argon2 import PasswordHasher
 from events_app.accounts import logins
 from events_app.tables import LoginSession
 from tests.factories import PASSWORD, make_organiser
-from tests.integration.test_pages_login import EMAIL, _login
-from tests.integration.test_pages_register import csrf_token
+from tests.helpers.pages import EMAIL, csrf_token, page_login
 
 BURST = 100
 
@@ -90,5 +89,5 @@ async def test_successful_logins_do_not_use_up_the_client_limit(
 ) -> None:
     await make_organiser()
     for _ in range(logins.CLIENT_LIMIT + 5):
-        assert (await _login(client)).status_code == 303
+        assert (await page_login(client)).status_code == 303
     assert len(verifications) == logins.CLIENT_LIMIT + 5

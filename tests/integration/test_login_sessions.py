@@ -13,8 +13,7 @@ from events_app.accounts import sessions
 from events_app.registration import retention
 from events_app.tables import LoginSession
 from tests.factories import PASSWORD, make_organiser
-from tests.integration.test_pages_login import EMAIL, _login
-from tests.integration.test_pages_register import csrf_token
+from tests.helpers.pages import EMAIL, csrf_token, page_login
 
 BASE = "http://events.test"
 
@@ -40,7 +39,7 @@ async def test_a_cookie_copied_before_logging_out_on_the_page_no_longer_works(
     client: httpx.AsyncClient, app: Litestar
 ) -> None:
     await make_organiser()
-    assert (await _login(client)).status_code == 303
+    assert (await page_login(client)).status_code == 303
     stolen = _copy(client)
     assert await _logged_in_as(app, stolen) == (200, 200, 201)  # the copy works while logged in
     token = await csrf_token(client, "/account")
@@ -71,7 +70,7 @@ async def test_the_cookie_holds_only_an_id_and_the_server_only_its_hash(
     client: httpx.AsyncClient,
 ) -> None:
     organiser = await make_organiser()
-    await _login(client)
+    await page_login(client)
     [row] = await LoginSession.select()
     assert row["account"] == organiser.actor.account_id
     assert len(row["token_hash"]) == 64
@@ -79,7 +78,7 @@ async def test_the_cookie_holds_only_an_id_and_the_server_only_its_hash(
     cookie = client.cookies.get("events_session") or ""
     assert row["token_hash"] not in cookie
     # A second login is a second session; logging in again on this client replaces its own.
-    await _login(client)
+    await page_login(client)
     assert await LoginSession.count() == 1
 
 
@@ -89,7 +88,7 @@ async def test_a_session_ends_when_unused_for_too_long_and_after_fourteen_days(
     await make_organiser()
     start = clock.now()
     with clock.frozen(start):
-        await _login(client)
+        await page_login(client)
     # Used every day, it lasts until its absolute end …
     for day in range(1, 14):
         with clock.frozen(start + timedelta(days=day)):
@@ -99,7 +98,7 @@ async def test_a_session_ends_when_unused_for_too_long_and_after_fourteen_days(
     # … and unused for longer than IDLE it ends sooner.
     seen = start + timedelta(days=20)
     with clock.frozen(seen):
-        await _login(client)
+        await page_login(client)
     for _ in range(3):  # each use keeps it going for another IDLE
         seen += sessions.IDLE - timedelta(minutes=1)
         with clock.frozen(seen):
@@ -114,7 +113,7 @@ async def test_the_retention_job_removes_sessions_that_have_ended(
     organiser = await make_organiser()
     start = clock.now()
     with clock.frozen(start):
-        await _login(client)
+        await page_login(client)
         live_id = await sessions.start_session(organiser.actor.account_id)
     with clock.frozen(start + timedelta(days=1)):
         assert await sessions.account_for_session(live_id) == organiser.actor.account_id

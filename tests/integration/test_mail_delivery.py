@@ -19,7 +19,7 @@ from events_app import clock, db
 from events_app.mail import builders, delivery, outbox, smtp
 from events_app.mail.delivery import MAX_ATTEMPTS, backoff, deliver_due, purge_finished
 from events_app.mail.render import Outgoing, prepare
-from events_app.registration import registrations
+from events_app.registration import cancelling, registrations
 from events_app.settings import Settings
 from events_app.tables import Attendee, AuditLog, OutboxMail, Registration
 from tests.factories import make_date, make_organisation, make_organiser
@@ -378,7 +378,7 @@ async def test_rows_that_no_longer_make_sense_are_skipped_or_fail_with_a_reason(
         )
     await Registration.delete().where(Registration.id == deleted)
     async with db.transaction():
-        await registrations.cancel(cancelled, notify=False)
+        await cancelling.cancel(cancelled, notify=False)
     await drain(mail_settings)
     assert smtp_server.received == []
     rows = await OutboxMail.select(OutboxMail.kind, OutboxMail.status, OutboxMail.last_error)

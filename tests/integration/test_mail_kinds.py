@@ -21,7 +21,7 @@ import pytest
 from events_app import clock, db, urls
 from events_app.mail import outbox
 from events_app.mail.scheduled import queue_materials_mail
-from events_app.registration import registrations
+from events_app.registration import cancelling, registrations
 from events_app.settings import Settings, get_settings
 from events_app.tables import (
     Account,
@@ -223,7 +223,7 @@ async def live_through_a_date(language: str, server: SmtpServer, settings: Setti
     await registrations.register([first], name="Anna", email="a@example.org", language=language)
     await life.deliver()
     async with db.transaction():  # Anna cancels: Bob moves up from the waiting list
-        await registrations.cancel(anna.outcomes[0].registration_id)
+        await cancelling.cancel(anna.outcomes[0].registration_id)
     await life.deliver()
     bob_first = bob.outcomes[0].registration_id
     date = await Occurrence.select().where(Occurrence.id == first).first()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import httpx
 
 from events_app.tables import OutboxMail
-from tests.factories import PASSWORD, make_date, make_organiser
-from tests.integration.test_host_pages import fill, login
-from tests.integration.test_pages_register import csrf_token
+from tests.factories import PASSWORD, fill, make_date, make_organiser
+from tests.helpers.pages import csrf_token, login
 
 
 async def test_the_log_shows_mails_and_sends_a_failed_one_again(

@@ -12,7 +12,7 @@ from events_app.mail.scheduled import (
     queue_reminders,
     reminder_key,
 )
-from events_app.registration import registrations
+from events_app.registration import cancelling, registrations
 from events_app.settings import Settings
 from events_app.tables import (
     Account,
@@ -65,7 +65,7 @@ async def test_reminders_are_queued_once_and_never_for_cancelled_ones(
     carla = await _register(date, "Carla")
     await _register(other, "Dirk")
     async with db.transaction():
-        await registrations.cancel(carla, notify=False)
+        await cancelling.cancel(carla, notify=False)
     await Occurrence.update({Occurrence.status: "cancelled"}).where(Occurrence.id == other)
     await OutboxMail.delete().where(OutboxMail.id > 0)
     starts_at = (await _date(date))["starts_at"]
@@ -82,7 +82,7 @@ async def test_reminders_are_queued_once_and_never_for_cancelled_ones(
     await OutboxMail.delete().where(OutboxMail.kind != "reminder")
 
     async with db.transaction():  # Bob cancels before the reminder goes out
-        await registrations.cancel(bob, notify=False)
+        await cancelling.cancel(bob, notify=False)
     with clock.frozen(starts_at - timedelta(hours=22)):
         await drain(mail_settings)
     [received] = smtp_server.received

@@ -9,39 +9,10 @@ import httpx
 
 from events_app import clock
 from events_app.tables import Material, Occurrence, OutboxMail, Series, SeriesHost, Speaker
-from tests.factories import PASSWORD, make_organiser
-from tests.integration.test_host_pages import fill, login, make_host
-from tests.integration.test_pages_register import csrf_token
+from tests.factories import PASSWORD, fill, make_host, make_organiser
+from tests.helpers.pages import csrf_token, login, post_organise, series_form
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-
-
-def _series_form(**overrides: str) -> dict[str, str | list[str]]:
-    form: dict[str, str | list[str]] = {
-        "title": "Herstelcafé",
-        "kind": "meetup",
-        "format": "online",
-        "capacity": "12",
-        "waitlist": "yes",
-        "published": "yes",
-        "start_date": "2026-12-01",
-        "start_time": "19:30",
-        "end_time": "21:00",
-        "repeat": "weekly",
-        "interval": "2",
-        "weekdays": ["1"],
-        "ends": "never",
-        "skip": "29-12-2026",
-    }
-    form.update(overrides)
-    return form
-
-
-async def _post(
-    client: httpx.AsyncClient, path: str, data: dict[str, str | list[str]]
-) -> httpx.Response:
-    token = await csrf_token(client, "/organise?lang=en")
-    return await client.post(path, data={"_csrf_token": token, **data})
 
 
 async def test_preview_then_save_a_fortnightly_series_with_a_skipped_holiday(
@@ -51,13 +22,17 @@ async def test_preview_then_save_a_fortnightly_series_with_a_skipped_holiday(
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
     with clock.frozen(NOW):
-        preview = await _post(client, f"/organise/{org}/series/new", _series_form(action="preview"))
+        preview = await post_organise(
+            client, f"/organise/{org}/series/new", series_form(action="preview")
+        )
         assert preview.status_code == 200
         assert "every two weeks on Tuesday, 19:30–21:00" in preview.text
         assert "<s>Tuesday 29 December 2026, 19:30–21:00</s>" in preview.text
         assert "Tuesday 12 January 2027, 19:30–21:00" in preview.text
         assert await Series.count() == 0  # nothing stored by a preview
-        saved = await _post(client, f"/organise/{org}/series/new", _series_form(action="save"))
+        saved = await post_organise(
+            client, f"/organise/{org}/series/new", series_form(action="save")
+        )
         assert saved.status_code == 303
         series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
         dates = (
@@ -100,17 +75,17 @@ async def test_every_bad_input_is_shown_at_its_field_with_the_input_kept(
     }
     with clock.frozen(NOW):
         for field, (change, message) in cases.items():
-            response = await _post(
-                client, f"/organise/{org}/series/new", _series_form(action="save", **change)
+            response = await post_organise(
+                client, f"/organise/{org}/series/new", series_form(action="save", **change)
             )
             assert response.status_code == 400, field
             assert message in response.text, (field, message)
             assert f'id="error-{field}"' in response.text, field
             assert 'value="Herstelcafé"' in response.text or field == "title"
-        past = await _post(
+        past = await post_organise(
             client,
             f"/organise/{org}/series/new",
-            _series_form(action="save", start_date="2026-11-03", skip=""),
+            series_form(action="save", start_date="2026-11-03", skip=""),
         )
         assert past.status_code == 400 and "already passed" in past.text
     assert await Series.count() == 0
@@ -120,10 +95,10 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
     organiser = await make_organiser()
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
-    saved = await _post(
+    saved = await post_organise(
         client,
         f"/organise/{org}/series/new",
-        _series_form(action="save", start_date="2027-01-05", skip=""),
+        series_form(action="save", start_date="2027-01-05", skip=""),
     )
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     first, second = [
@@ -134,21 +109,21 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
         .limit(2)
     ]
     await fill(first, 2)
-    changed = await _post(client, f"/organise/dates/{first}/change",
+    changed = await post_organise(client, f"/organise/dates/{first}/change",
                           {"topic": "Met gastspreker Sam", "capacity": ""})  # fmt: skip
     assert changed.headers["location"].endswith(f"done=changed#date-{first}")
-    cancelled = await _post(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
+    cancelled = await post_organise(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
     assert cancelled.status_code == 303
-    again = await _post(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
+    again = await post_organise(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
     assert again.status_code == 409 and "already skipped or cancelled" in again.text
     kinds = [r["kind"] for r in await OutboxMail.select(OutboxMail.kind)]
     assert kinds.count("occurrence_cancelled") == 2
-    moved = await _post(client, f"/organise/dates/{second}/move",
+    moved = await post_organise(client, f"/organise/dates/{second}/move",
                         {"day": "2027-01-20", "start": "20:00", "end": "21:30"})  # fmt: skip
     assert moved.status_code == 303
     row = (await Occurrence.select().where(Occurrence.id == second))[0]
     assert row["local_start"] == datetime(2027, 1, 20, 20, 0)  # noqa: DTZ001 - wall-clock time
-    restored = await _post(client, f"/organise/dates/{first}/restore", {})
+    restored = await post_organise(client, f"/organise/dates/{first}/restore", {})
     assert restored.status_code == 303
 
 
@@ -157,8 +132,8 @@ async def test_an_unknown_action_is_not_a_route(client: httpx.AsyncClient) -> No
     organiser = await make_organiser()
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
-    saved = await _post(client, f"/organise/{org}/series/new",
-                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    saved = await post_organise(client, f"/organise/{org}/series/new",
+                        series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     [first] = await Occurrence.select(Occurrence.id).limit(1)
     for path in (
@@ -166,7 +141,7 @@ async def test_an_unknown_action_is_not_a_route(client: httpx.AsyncClient) -> No
         f"/organise/dates/{first['id']}/Skip",
         f"/organise/series/{series_id}/explode",
     ):
-        response = await _post(client, path, {})
+        response = await post_organise(client, path, {})
         assert response.status_code in (404, 405), path
     assert {d["status"] for d in await Occurrence.select(Occurrence.status)} == {"scheduled"}
 
@@ -175,8 +150,8 @@ async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
-    saved = await _post(client, f"/organise/{org}/series/new",
-                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    saved = await post_organise(client, f"/organise/{org}/series/new",
+                        series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     host = await make_host(org, series_id)
     await SeriesHost.delete().where(SeriesHost.account == host)
@@ -185,17 +160,17 @@ async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
         f"/organise/series/{series_id}/hosts", data={"_csrf_token": token, "hosts": [str(host)]}
     )
     assert await SeriesHost.count().where(SeriesHost.account == host) == 1
-    bad = await _post(client, f"/organise/series/{series_id}/details",
-                      _series_form(title="", capacity="5"))  # fmt: skip
+    bad = await post_organise(client, f"/organise/series/{series_id}/details",
+                      series_form(title="", capacity="5"))  # fmt: skip
     assert bad.status_code == 400 and "Give the series a title." in bad.text
-    ok = await _post(client, f"/organise/series/{series_id}/details",
-                     _series_form(title="Herstelcafé Noord", capacity="5"))  # fmt: skip
+    ok = await post_organise(client, f"/organise/series/{series_id}/details",
+                     series_form(title="Herstelcafé Noord", capacity="5"))  # fmt: skip
     assert ok.status_code == 303
     assert (await Series.select(Series.title, Series.capacity))[0] == {
         "title": "Herstelcafé Noord",
         "capacity": 5,
     }
-    ended = await _post(client, f"/organise/series/{series_id}/end", {"from": "2027-02-01"})
+    ended = await post_organise(client, f"/organise/series/{series_id}/end", {"from": "2027-02-01"})
     assert ended.status_code == 303
     after = await Occurrence.select(Occurrence.status).where(
         Occurrence.local_start >= datetime(2027, 2, 1)  # noqa: DTZ001 - wall-clock time
@@ -207,8 +182,8 @@ async def test_hosts_and_other_organisations_get_404(client: httpx.AsyncClient) 
     organiser = await make_organiser()
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
-    saved = await _post(client, f"/organise/{org}/series/new",
-                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    saved = await post_organise(client, f"/organise/{org}/series/new",
+                        series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     [first] = await Occurrence.select(Occurrence.id).limit(1)
     await make_host(org, series_id)
@@ -230,15 +205,15 @@ async def test_speakers_and_materials(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
-    saved = await _post(client, f"/organise/{org}/series/new",
-                        _series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
+    saved = await post_organise(client, f"/organise/{org}/series/new",
+                        series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     [first] = await Occurrence.select(Occurrence.id).order_by(Occurrence.starts_at).limit(1)
     date_id = first["id"]
-    await _post(client, f"/organise/series/{series_id}/speakers",
+    await post_organise(client, f"/organise/series/{series_id}/speakers",
                 {"speakers": "Mira Jansen\nTom de Wit (moderator)\n"})  # fmt: skip
     changes = {"topic": "Herstel en werk", "capacity": "", "speakers": "Sam Gast"}
-    changed = await _post(client, f"/organise/dates/{date_id}/change", changes)
+    changed = await post_organise(client, f"/organise/dates/{date_id}/change", changes)
     assert changed.status_code == 303
     speakers = {
         (r["name"], r["role"], r["occurrence"])
@@ -251,14 +226,14 @@ async def test_speakers_and_materials(client: httpx.AsyncClient) -> None:
     }
     public = await client.get(f"/events/{(await Series.select(Series.slug))[0]['slug']}")
     assert "Sam Gast" in public.text and "Tom de Wit" in public.text
-    bad = await _post(client, f"/organise/dates/{date_id}/material",
+    bad = await post_organise(client, f"/organise/dates/{date_id}/material",
                       {"title": "Dia's", "url": "javascript:alert(1)"})  # fmt: skip
     assert bad.status_code == 409 and "https://" in bad.text
-    added = await _post(client, f"/organise/dates/{date_id}/material",
+    added = await post_organise(client, f"/organise/dates/{date_id}/material",
                         {"title": "Dia's", "url": "https://example.org/dias.pdf"})  # fmt: skip
     assert added.status_code == 303
     [material] = await Material.select(Material.id)
-    removed = await _post(client, f"/organise/dates/{date_id}/material-remove",
+    removed = await post_organise(client, f"/organise/dates/{date_id}/material-remove",
                           {"material": str(material["id"])})  # fmt: skip
     assert removed.status_code == 303 and await Material.count() == 0
 
@@ -269,8 +244,8 @@ async def test_the_schedule_changes_from_a_date_on_after_a_preview(
     organiser = await make_organiser()
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
-    weekly = _series_form(action="save", start_date="2027-01-05", skip="", interval="1")
-    saved = await _post(client, f"/organise/{org}/series/new", weekly)
+    weekly = series_form(action="save", start_date="2027-01-05", skip="", interval="1")
+    saved = await post_organise(client, f"/organise/{org}/series/new", weekly)
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     dates = {
         d["local_start"].date(): d["id"]
@@ -283,13 +258,13 @@ async def test_the_schedule_changes_from_a_date_on_after_a_preview(
     )
     change = {"start_date": "2027-01-14", "start_time": "19:30", "end_time": "21:00",
               "repeat": "weekly", "interval": "2", "weekdays": ["3"], "ends": "never"}  # fmt: skip
-    shown = await _post(client, f"/organise/series/{series_id}/schedule",
+    shown = await post_organise(client, f"/organise/series/{series_id}/schedule",
                         {**change, "action": "preview"})  # fmt: skip
     assert shown.status_code == 200
     assert "every two weeks on Thursday" in shown.text
     assert "These dates disappear (2 people registered get an e-mail)" in shown.text
     assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
-    done = await _post(client, f"/organise/series/{series_id}/schedule",
+    done = await post_organise(client, f"/organise/series/{series_id}/schedule",
                        {**change, "action": "save"})  # fmt: skip
     assert done.headers["location"].endswith("done=schedule")
     rows = await Occurrence.select(Occurrence.local_start, Occurrence.status).order_by(
@@ -300,7 +275,7 @@ async def test_the_schedule_changes_from_a_date_on_after_a_preview(
     assert statuses[date(2027, 1, 19)] == "cancelled"
     assert statuses[date(2027, 1, 14)] == "scheduled"
     assert statuses[date(2027, 1, 28)] == "scheduled"
-    bad = await _post(client, f"/organise/series/{series_id}/schedule",
+    bad = await post_organise(client, f"/organise/series/{series_id}/schedule",
                       {**change, "start_date": "2020-01-01", "action": "preview"})  # fmt: skip
     assert bad.status_code == 400 and 'id="error-start_date"' in bad.text
 
@@ -309,19 +284,19 @@ async def test_an_extra_date_for_the_second_day_of_a_training(client: httpx.Asyn
     organiser = await make_organiser()
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
-    once = _series_form(action="save", start_date="2027-02-08", repeat="none", skip="",
+    once = series_form(action="save", start_date="2027-02-08", repeat="none", skip="",
                         start_time="09:30", end_time="16:30", title="Inleefdagen")  # fmt: skip
-    saved = await _post(client, f"/organise/{org}/series/new", once)
+    saved = await post_organise(client, f"/organise/{org}/series/new", once)
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
-    added = await _post(client, f"/organise/series/{series_id}/add-date",
+    added = await post_organise(client, f"/organise/series/{series_id}/add-date",
                         {"day": "2027-02-09", "start": "09:30", "end": "16:30"})  # fmt: skip
     assert added.status_code == 303
     days = [r["local_start"].date() for r in await Occurrence.select(Occurrence.local_start)]
     assert sorted(days) == [date(2027, 2, 8), date(2027, 2, 9)]
-    twice = await _post(client, f"/organise/series/{series_id}/add-date",
+    twice = await post_organise(client, f"/organise/series/{series_id}/add-date",
                         {"day": "2027-02-09", "start": "10:00", "end": "12:00"})  # fmt: skip
     assert twice.status_code == 400 and "already has a date on that day" in twice.text
-    backwards = await _post(client, f"/organise/series/{series_id}/add-date",
+    backwards = await post_organise(client, f"/organise/series/{series_id}/add-date",
                             {"day": "2027-02-10", "start": "12:00", "end": "10:00"})  # fmt: skip
     assert backwards.status_code == 400 and "The end must be after the start." in backwards.text
 
@@ -367,17 +342,17 @@ async def test_every_impossible_value_comes_back_marked_at_its_field(
     with clock.frozen(NOW):
         for action in ("preview", "save"):
             for field, change in IMPOSSIBLE:
-                form = _series_form(action=action, skip="")
+                form = series_form(action=action, skip="")
                 form.update(change)
-                response = await _post(client, f"/organise/{org}/series/new", form)
+                response = await post_organise(client, f"/organise/{org}/series/new", form)
                 case = (action, field, change)
                 assert response.status_code == 400, case
                 assert f'id="error-{field}"' in response.text, case
                 assert 'value="Herstelcafé"' in response.text, case
-        saved = await _post(
+        saved = await post_organise(
             client,
             f"/organise/{org}/series/new",
-            _series_form(action="save", skip="", start_date="2027-01-05"),
+            series_form(action="save", skip="", start_date="2027-01-05"),
         )
         series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
         schedule = {
@@ -396,7 +371,7 @@ async def test_every_impossible_value_comes_back_marked_at_its_field(
             ("interval", {"interval": "²"}),
         ]:
             for action in ("preview", "save"):
-                response = await _post(
+                response = await post_organise(
                     client,
                     f"/organise/series/{series_id}/schedule",
                     {**schedule, **change, "action": action},
@@ -407,27 +382,27 @@ async def test_every_impossible_value_comes_back_marked_at_its_field(
             ("capacity", {"capacity": "²"}),
             ("confirm_first", {"confirm_first": "yesx"}),
         ]:
-            response = await _post(
-                client, f"/organise/series/{series_id}/details", _series_form(**change)
+            response = await post_organise(
+                client, f"/organise/series/{series_id}/details", series_form(**change)
             )
             assert response.status_code == 400 and f'id="error-{field}"' in response.text, field
         [first] = await Occurrence.select(Occurrence.id).order_by(Occurrence.starts_at).limit(1)
         date_id = first["id"]
         for capacity in ("²", "١٢", "9" * 50):
-            response = await _post(
+            response = await post_organise(
                 client, f"/organise/dates/{date_id}/change", {"topic": "", "capacity": capacity}
             )
             assert response.status_code == 409, capacity
             assert "Fill in a whole number in the range shown." in response.text, capacity
         for day, start in [("9999-12-31", "10:00"), ("2027-01-20", "10:00+01:00")]:
             times = {"day": day, "start": start, "end": "11:00"}
-            added = await _post(client, f"/organise/series/{series_id}/add-date", times)
+            added = await post_organise(client, f"/organise/series/{series_id}/add-date", times)
             assert added.status_code == 400, (day, start)
-            moved = await _post(client, f"/organise/dates/{date_id}/move", times)
+            moved = await post_organise(client, f"/organise/dates/{date_id}/move", times)
             assert moved.status_code == 409, (day, start)
         # A NUL character is refused before any form is read (PostgreSQL cannot store one).
-        nul = await _post(
-            client, f"/organise/series/{series_id}/details", _series_form(title="Herstel\x00café")
+        nul = await post_organise(
+            client, f"/organise/series/{series_id}/details", series_form(title="Herstel\x00café")
         )
         assert nul.status_code == 400
     assert await Series.count() == 1
@@ -441,15 +416,15 @@ async def test_over_long_fields_are_refused_each_at_its_field_never_cut(
     org = organiser.organisation_id
     await login(client, "organiser@example.org")
     with clock.frozen(NOW):
-        form = _series_form(action="save", skip="", title="T" * 201, meeting_url="h" * 501)
-        response = await _post(client, f"/organise/{org}/series/new", form)
+        form = series_form(action="save", skip="", title="T" * 201, meeting_url="h" * 501)
+        response = await post_organise(client, f"/organise/{org}/series/new", form)
         assert response.status_code == 400
         assert 'id="error-title"' in response.text and 'id="error-meeting_url"' in response.text
         assert response.text.count("Use at most 200 characters.") >= 1
         assert "Use at most 500 characters." in response.text
         assert 'value="19:30"' in response.text  # the rest of the form is kept
         assert await Series.count() == 0
-        saved = await _post(client, f"/organise/{org}/series/new",
-                            _series_form(action="save", skip="", title="T" * 200))  # fmt: skip
+        saved = await post_organise(client, f"/organise/{org}/series/new",
+                            series_form(action="save", skip="", title="T" * 200))  # fmt: skip
         assert saved.status_code == 303
         assert (await Series.select(Series.title))[0]["title"] == "T" * 200

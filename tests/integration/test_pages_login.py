@@ -9,19 +9,7 @@ from argon2 import PasswordHasher, Type
 from events_app.accounts import credentials as accounts
 from events_app.tables import Account, Throttle
 from tests.factories import PASSWORD, make_organiser
-from tests.integration.test_pages_register import csrf_token
-
-EMAIL = "organiser@example.org"
-
-
-async def _login(
-    client: httpx.AsyncClient, password: str = PASSWORD, next_: str = "", email: str = EMAIL
-) -> httpx.Response:
-    token = await csrf_token(client, "/login?lang=en")
-    return await client.post(
-        "/login",
-        data={"_csrf_token": token, "email": email, "password": password, "next": next_},
-    )
+from tests.helpers.pages import EMAIL, csrf_token, page_login
 
 
 async def test_staff_pages_send_a_visitor_to_login_and_back(client: httpx.AsyncClient) -> None:
@@ -29,7 +17,7 @@ async def test_staff_pages_send_a_visitor_to_login_and_back(client: httpx.AsyncC
     response = await client.get("/account")
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Faccount"
-    logged_in = await _login(client, next_="/account")
+    logged_in = await page_login(client, next_="/account")
     assert logged_in.status_code == 303 and logged_in.headers["location"] == "/account"
     page = await client.get("/account")
     assert page.status_code == 200
@@ -39,7 +27,7 @@ async def test_staff_pages_send_a_visitor_to_login_and_back(client: httpx.AsyncC
 async def test_next_never_leads_to_another_site(client: httpx.AsyncClient) -> None:
     await make_organiser()
     for target in ("//evil.example.org/", "https://evil.example.org", "/\\evil", ""):
-        response = await _login(client, next_=target)
+        response = await page_login(client, next_=target)
         assert response.headers["location"] == "/host", target
 
 
@@ -47,7 +35,7 @@ async def test_a_wrong_password_shows_the_form_again_with_the_address_kept(
     client: httpx.AsyncClient,
 ) -> None:
     await make_organiser()
-    response = await _login(client, password="not the password")
+    response = await page_login(client, password="not the password")
     assert response.status_code == 400
     assert "The e-mail address or password is not right." in response.text
     assert f'value="{EMAIL}"' in response.text
@@ -59,11 +47,11 @@ async def test_five_failures_block_the_address_even_for_the_right_password(
 ) -> None:
     await make_organiser()
     for _ in range(5):
-        assert (await _login(client, password="wrong password!")).status_code == 400
-    blocked = await _login(client, password="wrong password!")
+        assert (await page_login(client, password="wrong password!")).status_code == 400
+    blocked = await page_login(client, password="wrong password!")
     assert blocked.status_code == 429
     assert "Wait 15 minutes" in blocked.text and blocked.headers["retry-after"] == "900"
-    assert (await _login(client)).status_code == 429
+    assert (await page_login(client)).status_code == 429
     # The JSON login obeys the same counter.
     api = await client.post("/api/v1/session", json={"email": EMAIL, "password": PASSWORD})
     assert api.status_code == 429 and api.headers["retry-after"]
@@ -75,17 +63,17 @@ async def test_five_failures_block_the_address_even_for_the_right_password(
 async def test_a_successful_login_clears_the_address_counter(client: httpx.AsyncClient) -> None:
     await make_organiser()
     for _ in range(4):
-        await _login(client, password="wrong password!")
-    assert (await _login(client)).status_code == 303
+        await page_login(client, password="wrong password!")
+    assert (await page_login(client)).status_code == 303
     for _ in range(4):
-        assert (await _login(client, password="wrong password!")).status_code == 400
+        assert (await page_login(client, password="wrong password!")).status_code == 400
 
 
 async def test_logout_needs_the_form_token_and_ends_the_session(
     client: httpx.AsyncClient,
 ) -> None:
     await make_organiser()
-    await _login(client)
+    await page_login(client)
     refused = await client.post("/logout", data={"_csrf_token": "0" * 64})
     assert refused.status_code == 403
     assert (await client.get("/account")).status_code == 200
@@ -102,8 +90,8 @@ async def test_changing_the_password_ends_other_sessions(app: object) -> None:
         httpx.AsyncClient(transport=transport, base_url="http://test") as here,
         httpx.AsyncClient(transport=transport, base_url="http://test") as there,
     ):
-        await _login(here)
-        await _login(there)
+        await page_login(here)
+        await page_login(there)
         token = await csrf_token(here, "/account")
         short = await here.post(
             "/account/password",
@@ -138,7 +126,7 @@ async def test_changing_the_password_ends_other_sessions(app: object) -> None:
         assert (await here.get("/account")).status_code == 200
         assert (await there.get("/account")).status_code == 303
         assert (await there.get("/api/v1/session")).status_code == 401
-        assert (await _login(there, password="a new long password")).status_code == 303
+        assert (await page_login(there, password="a new long password")).status_code == 303
 
 
 async def test_log_out_everywhere(app: object) -> None:
@@ -148,8 +136,8 @@ async def test_log_out_everywhere(app: object) -> None:
         httpx.AsyncClient(transport=transport, base_url="http://test") as here,
         httpx.AsyncClient(transport=transport, base_url="http://test") as there,
     ):
-        await _login(here)
-        await _login(there)
+        await page_login(here)
+        await page_login(there)
         token = await csrf_token(here, "/account")
         await here.post("/account/sessions", data={"_csrf_token": token})
         assert (await here.get("/account")).status_code == 200
@@ -159,7 +147,7 @@ async def test_log_out_everywhere(app: object) -> None:
 async def test_an_inactive_account_cannot_log_in(client: httpx.AsyncClient) -> None:
     await make_organiser()
     await Account.update({Account.active: False}).where(Account.email == EMAIL)
-    assert (await _login(client)).status_code == 400
+    assert (await page_login(client)).status_code == 400
 
 
 async def _stored_hash() -> str:
@@ -181,11 +169,11 @@ async def test_a_hash_made_with_other_parameters_is_renewed_at_login(
     await make_organiser()
     old = old_hasher.hash(PASSWORD)
     await Account.update({Account.password_hash: old}).where(Account.email == EMAIL)
-    assert (await _login(client)).status_code == 303
+    assert (await page_login(client)).status_code == 303
     renewed = await _stored_hash()
     assert renewed != old and not PasswordHasher().check_needs_rehash(renewed)
     PasswordHasher().verify(renewed, PASSWORD)
-    assert (await _login(client)).status_code == 303
+    assert (await page_login(client)).status_code == 303
     assert await _stored_hash() == renewed  # a current hash is left alone
 
 
@@ -204,5 +192,5 @@ async def test_renewing_a_hash_never_undoes_a_password_changed_meanwhile(
         return await hash_password(password)
 
     monkeypatch.setattr(accounts, "hash_password", slow_hash)
-    assert (await _login(client)).status_code == 303  # the password was right when checked
+    assert (await page_login(client)).status_code == 303  # the password was right when checked
     assert await _stored_hash() == changed

@@ -5,22 +5,11 @@ the token from the database."""
 
 from __future__ import annotations
 
-import re
-
 import httpx
 
 from events_app.tables import Programme, Registration, Series
 from tests.factories import make_date, make_organisation, manage_token_of
-
-TOKEN = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
-
-
-async def csrf_token(client: httpx.AsyncClient, path: str) -> str:
-    response = await client.get(path)
-    assert response.status_code == 200, response.text
-    found = TOKEN.search(response.text)
-    assert found is not None
-    return found.group(1)
+from tests.helpers.pages import CSRF_TOKEN, csrf_token
 
 
 async def test_register_redirects_to_check_your_email_page(
@@ -143,7 +132,7 @@ async def test_programme_register_for_two_workshops(client: httpx.AsyncClient) -
     await Series.update({Series.programme: rows[0]["id"]}).where(Series.organisation == org)
     page = await client.get("/programmes/week")
     assert page.status_code == 200 and "Bijeenkomst workshop-drie" in page.text
-    token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+    token = CSRF_TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
     empty = await client.post(
         "/programmes/week/register",
         data={"_csrf_token": token, "name": "Alex", "email": "a@example.org"},

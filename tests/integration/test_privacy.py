@@ -16,7 +16,7 @@ import pytest
 
 from events_app import clock, db
 from events_app.mail import outbox
-from events_app.registration import registrations
+from events_app.registration import cancelling
 from events_app.settings import get_settings
 from events_app.tables import (
     Attendee,
@@ -386,7 +386,7 @@ async def test_invented_addresses_cannot_fill_a_date(client: httpx.AsyncClient) 
     assert counts == {"confirmed_count": 3, "waiting_count": 2}
     # Nobody clicks: after the hold the seats are free again and nothing of them is kept.
     with clock.frozen(clock.now() + timedelta(minutes=31)):
-        released = await registrations.release_expired_holds()
+        released = await cancelling.release_expired_holds()
     assert released == 5
     counts = await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count).first()
     assert counts == {"confirmed_count": 0, "waiting_count": 0}
@@ -430,7 +430,7 @@ async def test_a_freed_held_seat_goes_to_the_first_person_waiting(
         "wachtend@example.org": ("waiting", False),
     }
     with clock.frozen(clock.now() + timedelta(hours=1)):
-        await registrations.release_expired_holds()
+        await cancelling.release_expired_holds()
     rows = await Registration.select(Registration.email, Registration.status)
     assert rows == [{"email": "wachtend@example.org", "status": "confirmed"}]
 
@@ -446,7 +446,7 @@ async def test_a_held_whole_series_registration_is_dropped_when_not_confirmed(
     await client.post("/api/v1/registrations", json=body(series_id=series["series"]))
     assert await SeriesSubscription.count() == 1
     with clock.frozen(clock.now() + timedelta(minutes=45)):
-        assert await registrations.release_expired_holds() == len(dates)
+        assert await cancelling.release_expired_holds() == len(dates)
     assert await SeriesSubscription.count() == 0
 
 

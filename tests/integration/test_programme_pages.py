@@ -6,8 +6,7 @@ import httpx
 
 from events_app.tables import Programme, Series
 from tests.factories import PASSWORD, make_date, make_organiser
-from tests.integration.test_host_pages import login
-from tests.integration.test_pages_register import csrf_token
+from tests.helpers.pages import csrf_token, login
 
 
 async def test_a_programme_is_made_filled_published_and_deleted(

@@ -4,9 +4,7 @@ pages), in the JSON request log line and in the Prometheus counters."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -17,9 +15,10 @@ from litestar.exceptions import TooManyRequestsException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from events_app import clock
-from events_app.observability.logs import JsonFormatter, RequestLogMiddleware
+from events_app.observability.logs import RequestLogMiddleware
 from events_app.web.rate_limit import retry_after_of, wait_in_words
 from tests.factories import make_date, make_organisation
+from tests.helpers.observability import access_lines, counted
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 API = "/api/v1/registrations"
@@ -43,32 +42,12 @@ async def limited(database: None) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def _access_lines(caplog: pytest.LogCaptureFixture, path: str) -> list[dict[str, object]]:
-    lines = [
-        json.loads(JsonFormatter().format(r))
-        for r in caplog.records
-        if r.name == "events_app.access"
-    ]
-    return [line for line in lines if line["path"] == path]
-
-
-async def _counted(client: httpx.AsyncClient, method: str, route: str, status: str) -> float:
-    text = (await client.get("/metrics")).text
-    found = re.search(
-        rf'^events_http_requests_total\{{method="{method}",route="{re.escape(route)}",'
-        rf'status="{status}"\}} ([0-9.e+]+)$',
-        text,
-        re.MULTILINE,
-    )
-    return float(found.group(1)) if found else 0.0
-
-
 async def test_the_api_answers_429_with_the_wait_in_words_and_logs_and_counts_429(
     limited: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="events_app.access")
-    before = await _counted(limited, "POST", API, "429")
-    errors_before = await _counted(limited, "POST", API, "500")  # the counter is per process
+    before = await counted(limited, "POST", API, "429")
+    errors_before = await counted(limited, "POST", API, "500")  # the counter is per process
     start = clock.now()
     with clock.frozen(start):
         tries = [await limited.post(API, json={}) for _ in range(2)]  # counted, then refused
@@ -84,10 +63,10 @@ async def test_the_api_answers_429_with_the_wait_in_words_and_logs_and_counts_42
         "detail": "Too many attempts. Wait 37 seconds and try again.",
         "retry_after": 37,
     }
-    [line] = [line for line in _access_lines(caplog, API) if line["request_id"] == "limit-1"]
+    [line] = [line for line in access_lines(caplog, API) if line["request_id"] == "limit-1"]
     assert line["status"] == 429
-    assert await _counted(limited, "POST", API, "429") == before + 1
-    assert await _counted(limited, "POST", API, "500") == errors_before
+    assert await counted(limited, "POST", API, "429") == before + 1
+    assert await counted(limited, "POST", API, "500") == errors_before
 
 
 @pytest.mark.parametrize(
@@ -109,7 +88,7 @@ async def test_a_page_answers_429_with_an_error_page_that_says_how_long_to_wait(
     await make_date(org, slug="ontmoeting")
     path = "/events/ontmoeting/register"
     route = "/events/{series_slug}/register"
-    before = await _counted(limited, "POST", route, "429")
+    before = await counted(limited, "POST", route, "429")
     start = clock.now()
     with clock.frozen(start):
         tries = [await limited.post(f"{path}?lang={lang}", data={}, headers=HTML) for _ in "ab"]
@@ -124,8 +103,8 @@ async def test_a_page_answers_429_with_an_error_page_that_says_how_long_to_wait(
     assert later.headers["content-type"].startswith("text/html")
     assert seconds_text in later.text
     assert "Wait a minute" not in later.text and "Wacht een minuut" not in later.text
-    assert [line["status"] for line in _access_lines(caplog, path)] == [403, 403, 429, 429]
-    assert await _counted(limited, "POST", route, "429") == before + 2
+    assert [line["status"] for line in access_lines(caplog, path)] == [403, 403, 429, 429]
+    assert await counted(limited, "POST", route, "429") == before + 2
     # Looking is never limited.
     assert (await limited.get(path, headers=HTML)).status_code == 200
 
@@ -167,7 +146,7 @@ async def test_the_request_log_counts_an_http_error_raised_in_a_middleware_as_it
     async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
         answer = await client.get("/anything")
     assert answer.status_code == 429
-    [line] = _access_lines(caplog, "/anything")
+    [line] = access_lines(caplog, "/anything")
     assert line["status"] == 429
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events_app import clock
-from events_app.domain.recurrence import to_ical_rule
+from events_app.domain.rrules import to_ical_rule
 from events_app.series import planning as series_service
 from events_app.series.planning import ScheduleInput
 from events_app.tables import Series

@@ -6,8 +6,7 @@ import httpx
 
 from events_app.tables import Organisation, Question
 from tests.factories import PASSWORD, make_date, make_organiser
-from tests.integration.test_host_pages import login
-from tests.integration.test_pages_register import csrf_token
+from tests.helpers.pages import csrf_token, login, post_organise, series_form
 
 SETTINGS = {
     "name": "Stadsnetwerk Ervaringskennis",
@@ -88,7 +87,6 @@ async def test_confirm_first_is_chosen_per_organisation_and_per_series(
     client: httpx.AsyncClient,
 ) -> None:
     from events_app.tables import Series
-    from tests.integration.test_organise_pages import _post, _series_form
 
     organiser = await make_organiser()
     org = organiser.organisation_id
@@ -107,18 +105,18 @@ async def test_confirm_first_is_chosen_per_organisation_and_per_series(
     shown = await client.get(f"/organise/{org}/settings")
     assert 'id="field-confirm_first" name="confirm_first" value="yes" checked' in shown.text
 
-    created = await _post(
+    created = await post_organise(
         client,
         f"/organise/{org}/series/new",
-        _series_form(action="save", start_date="2027-01-05", skip="", confirm_first="no"),
+        series_form(action="save", start_date="2027-01-05", skip="", confirm_first="no"),
     )
     assert created.status_code == 303, created.text
     series_id = int(created.headers["location"].split("/")[-1].split("?")[0])
     assert (await Series.select(Series.confirm_first).first()) == {"confirm_first": False}
     details = await client.get(f"/organise/series/{series_id}")
     assert '<option value="no" selected>' in details.text
-    changed = await _post(
-        client, f"/organise/series/{series_id}/details", _series_form(confirm_first="")
+    changed = await post_organise(
+        client, f"/organise/series/{series_id}/details", series_form(confirm_first="")
     )
     assert changed.status_code == 303
     assert (await Series.select(Series.confirm_first).first()) == {"confirm_first": None}

@@ -12,9 +12,8 @@ from events_app import clock
 from events_app.accounts import credentials as accounts
 from events_app.settings import Settings
 from events_app.tables import Invitation, Membership, OutboxMail, SeriesHost
-from tests.factories import PASSWORD, make_date, make_organiser
-from tests.integration.test_host_pages import login, make_host, series_of
-from tests.integration.test_pages_register import csrf_token
+from tests.factories import PASSWORD, make_date, make_host, make_organiser, series_of
+from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
 
 pytest_plugins = ["tests.integration.conftest_mail"]

@@ -12,8 +12,7 @@ from events_app import clock
 from events_app.accounts import credentials as accounts
 from events_app.tables import Membership
 from tests.factories import PASSWORD, make_organiser
-from tests.integration.test_host_pages import login
-from tests.integration.test_pages_register import csrf_token
+from tests.helpers.pages import csrf_token, login
 
 ROUNDS = 15
 BASE = "http://events.test"

@@ -51,10 +51,6 @@ LONGER_ALLOWED = {
     "events_app.tables",  # the table definitions, one class per table
     # still to be split along their seams:
     "events_app.agenda.public",
-    "events_app.domain.recurrence",
-    "events_app.registration.manage",
-    "events_app.registration.registrations",
-    "events_app.web.feeds",
 }
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import email
 from datetime import UTC, datetime
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import aiosmtplib
 import pytest
@@ -16,6 +13,7 @@ from events_app.mail.catcher import MailCatcher
 from events_app.mail.headers import BadAddress, check_address, clean_text, mailbox
 from events_app.mail.mime import build_mime
 from events_app.mail.smtp import classify
+from tests.helpers.parsing import parse_mail
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
 
@@ -39,10 +37,6 @@ def message(**changes: Any) -> tuple[Any, bytes]:
     }
     values.update(changes)
     return build_mime(**values)
-
-
-def parse(data: bytes) -> EmailMessage:
-    return cast(EmailMessage, email.message_from_bytes(data, policy=policy.default))
 
 
 def test_clean_text_removes_every_line_break_and_control() -> None:
@@ -82,7 +76,7 @@ def test_message_structure_without_invitation() -> None:
     envelope, data = message()
     assert (envelope.sender, envelope.recipient) == ("events@example.org", "anna@example.org")
     assert data.isascii() and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
-    parsed = parse(data)
+    parsed = parse_mail(data)
     assert parsed.get_content_type() == "multipart/alternative"
     assert parsed["MIME-Version"] == "1.0"
     assert parsed["Auto-Submitted"] == "auto-generated"
@@ -95,7 +89,7 @@ def test_message_structure_without_invitation() -> None:
 def test_message_structure_with_invitation() -> None:
     calendar = b"BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
     _, data = message(calendar=calendar, method="CANCEL")
-    parsed = parse(data)
+    parsed = parse_mail(data)
     assert parsed.get_content_type() == "multipart/mixed"
     [alternative, attachment] = parsed.iter_parts()
     assert alternative.get_content_type() == "multipart/alternative"
@@ -115,7 +109,7 @@ def test_non_ascii_headers_are_encoded_and_read_back_exactly() -> None:
     _, data = message(to_name=name, subject=subject, from_name="Netwerk Ervaringskennis ✓")
     assert data.isascii()
     assert all(len(line) <= 78 for line in data.split(b"\r\n\r\n")[0].split(b"\r\n"))
-    parsed = parse(data)
+    parsed = parse_mail(data)
     assert parsed["To"].addresses[0].display_name == name
     assert parsed["Subject"] == subject
     assert parsed["From"].addresses[0].display_name == "Netwerk Ervaringskennis ✓"

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import email
 from datetime import UTC, datetime
-from email import policy
-from email.message import EmailMessage
-from typing import Any, cast
+from typing import Any
 
 import icalendar
 import pytest
@@ -16,6 +13,7 @@ from events_app.mail.facts import Digest, Facts, Job, Unsendable
 from events_app.mail.kinds import KINDS
 from events_app.mail.render import build, build_safely
 from events_app.settings import ROOT
+from tests.helpers.parsing import parse_mail
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
 BASE = "http://events.test/"
@@ -159,10 +157,6 @@ def facts_for(kind: str, language: str) -> tuple[Job, Facts]:
     return job(kind, context=context, language=language), facts
 
 
-def parse(data: bytes) -> EmailMessage:
-    return cast(EmailMessage, email.message_from_bytes(data, policy=policy.default))
-
-
 def test_every_kind_has_both_templates() -> None:
     for kind in KINDS:
         for ext in ("txt", "html"):
@@ -186,7 +180,7 @@ def test_every_kind_renders_in_both_languages(kind: str, language: str) -> None:
     assert content.text.startswith(hello)
     for url in ("http://127.0.0.1", 'href="/'):
         assert url not in content.text + content.html
-    message = parse(build(the_job, facts, mail_from="events@example.org", now=NOW).data)
+    message = parse_mail(build(the_job, facts, mail_from="events@example.org", now=NOW).data)
     assert message["Message-ID"] == "<abc123@example.org>"
     assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
 
@@ -216,7 +210,7 @@ def test_calendar_part_follows_the_kind_and_the_persons_status() -> None:
 
 def test_invitation_has_uid_sequence_organizer_and_attendee() -> None:
     the_job, facts = facts_for("registration_confirmed", "nl")
-    message = parse(build(the_job, facts, mail_from="events@example.org", now=NOW).data)
+    message = parse_mail(build(the_job, facts, mail_from="events@example.org", now=NOW).data)
     parts = {p.get_content_type(): p for p in message.walk()}
     assert parts["text/calendar"].get_param("method") == "REQUEST"
     assert parts["application/ics"].get_filename() == "invite.ics"
@@ -229,7 +223,7 @@ def test_invitation_has_uid_sequence_organizer_and_attendee() -> None:
     assert str(event["ATTENDEE"]) == "mailto:anna@example.org"
     assert "https://meet.example.org/j/123" in str(event["LOCATION"])
     cancel_job, cancelled = facts_for("occurrence_cancelled", "nl")
-    cancel = parse(build(cancel_job, cancelled, mail_from="events@example.org", now=NOW).data)
+    cancel = parse_mail(build(cancel_job, cancelled, mail_from="events@example.org", now=NOW).data)
     [cancel_event] = icalendar.Calendar.from_ical(
         next(p for p in cancel.walk() if p.get_content_type() == "text/calendar").get_content()
     ).walk("VEVENT")

@@ -14,29 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events_app.domain.errors import DomainError
-from events_app.domain.recurrence import (
-    RuleParts,
-    Slot,
-    build_rule,
-    expand,
-    is_ambiguous,
-    is_nonexistent,
-    next_dates,
-    parse_rule,
-    split_rule_at,
-    to_ical_rule,
-    to_utc,
-    validate_timezone,
-)
+from events_app.domain.recurrence import Slot, expand, next_dates, split_rule_at
+from events_app.domain.rrules import RuleParts, build_rule, parse_rule, to_ical_rule
+from events_app.domain.wallclock import is_ambiguous, is_nonexistent, to_utc, validate_timezone
+from tests.helpers.parsing import local
 
 TZ = "Europe/Amsterdam"
 AMS = ZoneInfo(TZ)
 HOUR = timedelta(hours=1)
-
-
-def local(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    """A naive wall-clock datetime (written this way to keep the DTZ lint rules meaningful)."""
-    return datetime.combine(date(y, mo, d), time(h, mi))
 
 
 def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:

@@ -17,12 +17,9 @@ from events_app.domain.schedule import (
     resolve_rule,
     resolve_start,
 )
+from tests.helpers.parsing import local
 
 TZ = "Europe/Amsterdam"
-
-
-def local(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime.combine(date(y, mo, d), time(h, mi))
 
 
 def test_local_times_are_written_without_an_offset() -> None:

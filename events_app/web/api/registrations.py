@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from events_app import urls
 from events_app.domain.errors import DomainError
-from events_app.registration import manage, registrations, subscriptions
+from events_app.registration import manage, my_data, registrations, subscriptions
 from events_app.registration.registrations import Receipt
 from events_app.settings import Settings
 from events_app.web.api.types import Id, WallClock
@@ -277,11 +277,11 @@ class ManageController(Controller):
 
     @get("/data", summary="Download everything stored about me (JSON)")
     async def export(self, token: FromPath[str]) -> Response[dict[str, Any]]:
-        data = await manage.export_my_data(token)
+        data = await my_data.export_my_data(token)
         return Response(
             data, headers={"Content-Disposition": 'attachment; filename="my-data.json"'}
         )
 
     @delete("/", summary="Delete my data now", status_code=204)
     async def erase(self, token: FromPath[str]) -> None:
-        await manage.delete_my_data(token)
+        await my_data.delete_my_data(token)

@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from events_app.accounts.credentials import Actor
-from events_app.domain import recurrence, schedule
+from events_app.domain import rrules, schedule
 from events_app.series import dates as occurrences
 from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
@@ -51,7 +51,7 @@ def _choice(data: RecurrenceIn) -> schedule.Choice:
         interval=data.interval,
         weekdays=schedule.weekday_numbers(data.weekdays),
         month_day=data.month_day,
-        month_weekday=(nth.nth, recurrence.DAYS.index(nth.weekday)) if nth else None,
+        month_weekday=(nth.nth, rrules.DAYS.index(nth.weekday)) if nth else None,
         until=data.until,
         count=data.count,
     )

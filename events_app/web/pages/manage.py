@@ -19,7 +19,7 @@ from litestar.response import Redirect
 from events_app import clock, urls
 from events_app.domain.errors import DomainError
 from events_app.domain.person import ROLES
-from events_app.registration import manage
+from events_app.registration import manage, my_data
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import (
     Email,
@@ -156,7 +156,7 @@ class ManagePageController(Controller):
 
     @get("/data", include_in_schema=False)
     async def data(self, token: FromPath[str]) -> Response[dict[str, Any]]:
-        exported = await manage.export_my_data(token)
+        exported = await my_data.export_my_data(token)
         return Response(
             exported,
             headers={
@@ -176,7 +176,7 @@ class ManagePageController(Controller):
     @post("/delete", include_in_schema=False)
     async def delete(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[str]:
         await decode_form(request, NoFields)
-        await manage.delete_my_data(token)
+        await my_data.delete_my_data(token)
         return page(request, "deleted.html", private=True)
 
 

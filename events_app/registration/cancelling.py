@@ -1,0 +1,124 @@
+"""Cancelling registrations: one by the person or an organiser, and the holds nobody confirmed.
+
+A cancelled registration frees its seat or its place in the queue, and a freed seat goes to the
+first person waiting, in the same transaction (:mod:`events_app.registration.seats`).
+"""
+
+from __future__ import annotations
+
+from events_app import clock, db
+from events_app.domain.errors import NotFound
+from events_app.mail import outbox
+from events_app.registration import seats
+from events_app.registration.registrations import ACTIVE
+from events_app.tables import Attendee, Occurrence, Registration, SeriesSubscription
+
+__all__ = ["cancel", "release_expired_holds"]
+
+
+async def cancel(registration_id: int, *, notify: bool = True, by: str = "self") -> bool:
+    """Cancel one registration inside the caller's transaction; frees its seat or queue place.
+
+    Returns False when it was already cancelled.  The freed seat goes to the first person
+    waiting, in the same transaction.
+    """
+    row = (
+        await Registration.select(
+            Registration.id,
+            Registration.status,
+            Registration.occurrence,
+            Registration.email,
+            Registration.name,
+            Registration.language,
+            Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
+                "organisation"
+            ),
+        )
+        .where(Registration.id == registration_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("registration_unknown", "This registration does not exist.")
+    await seats.lock_date(row["occurrence"])
+    status = (
+        await Registration.select(Registration.status)
+        .where(Registration.id == registration_id)
+        .first()
+    )
+    assert status is not None
+    row["status"] = status["status"]  # read again now that the date is locked
+    if row["status"] not in ACTIVE:
+        return False
+    now = clock.now()
+    await Registration.update(
+        {
+            Registration.status: Registration.Status.cancelled,
+            Registration.cancelled_at: now,
+            Registration.waiting_since: None,
+            Registration.hold_until: None,
+            Registration.updated_at: now,
+        }
+    ).where(Registration.id == registration_id)
+    if row["status"] == Registration.Status.confirmed:
+        await seats.release_seat(row["occurrence"])
+    else:
+        await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count - 1}).where(
+            (Occurrence.id == row["occurrence"]) & (Occurrence.waiting_count > 0)
+        )
+    if notify and row["email"]:
+        await outbox.enqueue(
+            "registration_cancelled",
+            to_email=row["email"],
+            to_name=row["name"],
+            language=row["language"],
+            context={"by": by},
+            organisation_id=row["organisation"],
+            occurrence_id=row["occurrence"],
+            registration_id=registration_id,
+        )
+    await seats.fill_free_seats(row["occurrence"])
+    return True
+
+
+async def release_expired_holds() -> int:
+    """Give back the seats and queue places of registrations nobody confirmed in time.
+
+    The person never proved the address, so nothing of theirs is kept: the registrations, the
+    whole-series subscriptions and (when nothing else is left) the address itself are deleted,
+    and no mail goes out.  Returns how many registrations were released.
+    """
+    now = clock.now()
+    expired = await Registration.select(Registration.occurrence).where(
+        (Registration.hold_until < now) & Registration.status.is_in(list(ACTIVE))
+    )
+    stale = await SeriesSubscription.exists().where(SeriesSubscription.hold_until < now)
+    if not expired and not stale:
+        return 0  # no write (and no write lock on SQLite) when nothing ran out
+    released = 0
+    async with db.transaction():
+        await seats.lock_dates(sorted({row["occurrence"] for row in expired}))
+        # Read again under the locks: a confirmation may have come in meanwhile.
+        rows = await Registration.select(Registration.id, Registration.attendee).where(
+            (Registration.hold_until < now) & Registration.status.is_in(list(ACTIVE))
+        )
+        for row in rows:
+            released += await cancel(row["id"], notify=False)
+        subscriptions = (
+            await SeriesSubscription.delete()
+            .where(SeriesSubscription.hold_until < now)
+            .returning(SeriesSubscription.attendee)
+        )
+        if rows:
+            await Registration.delete().where(Registration.id.is_in([r["id"] for r in rows]))
+        people = {r["attendee"] for r in rows} | {r["attendee"] for r in subscriptions}
+        people.discard(None)
+        for attendee_id in people:
+            has_more = await Registration.exists().where(Registration.attendee == attendee_id)
+            subscribed = await SeriesSubscription.exists().where(
+                SeriesSubscription.attendee == attendee_id
+            )
+            if not has_more and not subscribed:
+                await Attendee.delete().where(
+                    (Attendee.id == attendee_id) & Attendee.verified_at.is_null()
+                )
+    return released
