@@ -19,7 +19,7 @@ from events_app.accounts.credentials import Actor
 from events_app.accounts.organisations import list_organisations
 from events_app.domain.errors import DomainError
 from events_app.hosting import feed_address as host_feeds
-from events_app.i18n import N_, translate
+from events_app.i18n import translate
 from events_app.web.auth import client_address, end_session, start_session
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import (
@@ -30,23 +30,13 @@ from events_app.web.pages.form_input import (
     decode_to_show,
 )
 from events_app.web.pages.forms import field_messages
+from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["AccountController", "LoginController", "PasswordResetController", "safe_next"]
 
 HOME = "/host"
 SHOWN_IN = ZoneInfo("Europe/Amsterdam")
-MESSAGES = {
-    "login_failed": N_("The e-mail address or password is not right."),
-    "password_wrong": N_("Your current password is not right."),
-    "password_too_short": N_("Choose a password of at least 10 characters."),
-    "password_mismatch": N_("The two new passwords are not the same."),
-    "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
-    "email_not_ascii": N_(
-        "Letters with accents (such as é or ö) and other special letters cannot be used before "
-        "the @: mail to such an address cannot be delivered."
-    ),
-}
 
 
 def safe_next(target: str | None) -> str:
@@ -101,8 +91,7 @@ def _message(exc: DomainError, language: str) -> str:
             "Too many failed attempts. Wait %(minutes)s minutes and try again.",
             minutes=exc.minutes,
         )
-    text = MESSAGES.get(exc.code)
-    return translate(language, text) if text else translate(language, exc.message)
+    return message_for(exc, language)
 
 
 class LoginController(Controller):

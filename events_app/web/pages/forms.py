@@ -14,47 +14,17 @@ import msgspec
 
 from events_app.domain.errors import DomainError
 from events_app.domain.person import QuestionSpec
-from events_app.i18n import N_, translate
 from events_app.web.pages.form_input import Email, FormRejected, Line, Name, Text
+from events_app.web.pages.messages import message_for
 
 __all__ = [
     "FormInput",
     "RegistrationFields",
-    "error_message",
     "field_for",
     "field_messages",
     "read_registration",
 ]
 
-MESSAGES: dict[str, str] = {
-    "name_missing": N_("Fill in your name."),
-    "name_too_long": N_("Use at most 200 characters."),
-    "name_invalid": N_("Fill in a name of at most 200 characters."),
-    "email_missing": N_("Fill in an e-mail address."),
-    "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
-    "email_not_ascii": N_(
-        "Letters with accents (such as é or ö) and other special letters cannot be used before "
-        "the @: mail to such an address cannot be delivered."
-    ),
-    "role_unknown": N_("Choose one of the options."),
-    "needs_too_long": N_("Use at most 2000 characters."),
-    "consent_missing": N_("Tick the box to agree, or you cannot register."),
-    "answer_missing": N_("Answer this question."),
-    "answer_invalid": N_("Choose one of the options."),
-    "answer_too_long": N_("Use at most 2000 characters."),
-    "dates_missing": N_("Choose at least one date."),
-    "choose_one": N_("Choose at least one date."),
-    "date_full": N_("This date is full and has no waiting list."),
-    "date_cancelled": N_("This date has been cancelled."),
-    "registration_closed": N_("Registration for this date is closed."),
-    "registration_not_open_yet": N_("Registration for this date has not opened yet."),
-    "registration_not_needed": N_("You do not need to register for this event: just come."),
-    "not_open": N_("This event is not open for registration."),
-    "no_dates": N_("There are no dates left to register for."),
-    "date_unknown": N_("One of the chosen dates does not exist."),
-    "mixed_organisations": N_("Register for one organisation's dates at a time."),
-    "too_many_dates": N_("You chose too many dates."),
-}
 FIELDS = {"occurrence_ids": "dates"}
 
 
@@ -126,11 +96,6 @@ def field_for(exc: DomainError) -> str:
     return FIELDS.get(name, name)
 
 
-def error_message(exc: DomainError, language: str) -> str:
-    message = MESSAGES.get(exc.code)
-    return translate(language, message) if message else translate(language, exc.message)
-
-
 def field_messages(
     exc: DomainError, language: str, message: str | None = None, *, field: str | None = None
 ) -> dict[str, str]:
@@ -138,4 +103,4 @@ def field_messages(
     (``field`` when the page knows better), with ``message`` or the registration form's."""
     if isinstance(exc, FormRejected):
         return exc.messages(language)
-    return {field or field_for(exc): message or error_message(exc, language)}
+    return {field or field_for(exc): message or message_for(exc, language)}

@@ -27,6 +27,7 @@ from events_app.i18n import N_, translate
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import Email, Line, Name, Text, decode_form, decode_to_show
 from events_app.web.pages.forms import field_messages
+from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["ROLE_LABELS", "HostController", "message_of", "row_id"]
@@ -38,20 +39,10 @@ ROLE_LABELS = {
     "student": N_("student"),
     "other": N_("other"),
 }
-MESSAGES = {
-    "not_confirmed": N_("Only people with a place can be marked present."),
-    "attended_unknown": N_("Choose present or absent."),
-    "attendance_early": N_("Attendance can be recorded from one hour before the start."),
-    "attendance_closed": N_("Attendance can be recorded until 30 days after the date."),
-    "already_cancelled": N_("This registration was already cancelled."),
-    "not_waiting": N_("This person is not on the waiting list."),
-    "date_full": N_("The date is full: raise its capacity first."),
-}
 
 
 def message_of(exc: DomainError, language: str) -> str:
-    text = MESSAGES.get(exc.code)
-    return translate(language, text) if text else translate(language, exc.message)
+    return message_for(exc, language, "host")
 
 
 class RegistrationFields(msgspec.Struct):
@@ -304,7 +295,6 @@ class HostController(Controller):
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            text = MESSAGES.get(exc.code)
             if exc.code == "subject_invalid":
                 message = translate(
                     language,
@@ -318,7 +308,7 @@ class HostController(Controller):
                     max=organiser_mail.MAX_BODY,
                 )
             else:
-                message = translate(language, text) if text else exc.message
+                message = message_for(exc, language, "host")
             return await self._mail_form(
                 request,
                 actor,

@@ -15,22 +15,17 @@ from litestar.response import Redirect
 from events_app import urls
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
-from events_app.i18n import N_, translate
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import Line, Summary, Text, Title, decode_to_show
 from events_app.web.pages.forms import field_messages
+from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["ProgrammeAdminController"]
 
 FormT = TypeVar("FormT", bound=msgspec.Struct)
-
-MESSAGES = {
-    "title_missing": N_("Give the programme a title."),
-    "selection_unknown": N_("Choose how people register."),
-}
 
 
 class ProgrammeFields(msgspec.Struct):
@@ -73,8 +68,7 @@ def _shown(sent: msgspec.Struct) -> dict[str, Any]:
 
 
 def _message(exc: DomainError, language: str) -> str:
-    text = MESSAGES.get(exc.code)
-    return translate(language, text) if text else exc.message
+    return message_for(exc, language, "programmes")
 
 
 class ProgrammeAdminController(Controller):

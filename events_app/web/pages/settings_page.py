@@ -14,7 +14,6 @@ from litestar.response import Redirect
 from events_app.accounts.credentials import Actor
 from events_app.accounts.organisations import list_organisations, update_organisation
 from events_app.domain.errors import DomainError
-from events_app.i18n import N_, translate
 from events_app.registration import questions
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import (
@@ -27,31 +26,16 @@ from events_app.web.pages.form_input import (
     decode_to_show,
 )
 from events_app.web.pages.forms import field_messages
+from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["SettingsController"]
 
-MESSAGES = {
-    "name_missing": N_("Give the organisation a name."),
-    "email_missing": N_("Fill in an e-mail address."),
-    "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
-    "email_not_ascii": N_(
-        "Letters with accents (such as é or ö) and other special letters cannot be used before "
-        "the @: mail to such an address cannot be delivered."
-    ),
-    "retention_invalid": N_("Fill in a number of days from 1 to 3650."),
-    "language_unknown": N_("Choose Dutch or English."),
-    "consent_too_long": N_("Use at most 5000 characters."),
-    "label_invalid": N_("Write a question of 1 to 300 characters."),
-    "kind_unknown": N_("Choose the kind of answer."),
-    "choices_invalid": N_("Give 2 to 20 options of at most 100 characters, one per line."),
-}
 DONE = ("saved", "question_added", "question_removed")
 
 
 def _message(exc: DomainError, language: str) -> str:
-    text = MESSAGES.get(exc.code)
-    return translate(language, text) if text else exc.message
+    return message_for(exc, language, "settings")
 
 
 class SettingsFields(msgspec.Struct):

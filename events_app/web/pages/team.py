@@ -14,40 +14,20 @@ from litestar.response import Redirect
 from events_app.accounts import team as invitations
 from events_app.accounts.credentials import Actor, actor_for_account
 from events_app.domain.errors import DomainError, NotFound
-from events_app.i18n import N_, translate
 from events_app.web.auth import session_actor, start_session
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import Email, Line, Name, NoFields, decode_form, decode_to_show
 from events_app.web.pages.forms import field_messages
+from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["InvitationController", "TeamController"]
 
-MESSAGES = {
-    "email_missing": N_("Fill in an e-mail address."),
-    "email_invalid": N_("This is not a valid e-mail address. Check it for typing errors."),
-    "email_not_ascii": N_(
-        "Letters with accents (such as é or ö) and other special letters cannot be used before "
-        "the @: mail to such an address cannot be delivered."
-    ),
-    "name_missing": N_("Fill in a name."),
-    "name_too_long": N_("Use at most 200 characters."),
-    "role_unknown": N_("Choose organiser or host."),
-    "already_member": N_("This person is already in the team."),
-    "last_organiser": N_("An organisation needs at least one organiser."),
-    "password_too_short": N_("Choose a password of at least 10 characters."),
-    "password_mismatch": N_("The two passwords are not the same."),
-    "wrong_account": N_(
-        "This invitation is for another e-mail address. Log out and log in with that one."
-    ),
-    "account_exists": N_("This address has an account: log in to accept."),
-}
 DONE = ("invited", "revoked", "role", "removed")
 
 
 def _message(exc: DomainError, language: str) -> str:
-    text = MESSAGES.get(exc.code)
-    return translate(language, text) if text else translate(language, exc.message)
+    return message_for(exc, language, "team")
 
 
 class InviteFields(msgspec.Struct):
