@@ -25,6 +25,7 @@ __all__ = [
     "groups_for",
     "hosted_dates",
     "organisation_dates",
+    "organisation_past_dates",
     "record_attendance",
 ]
 
@@ -81,6 +82,20 @@ async def hosted_dates(actor: Actor, now: datetime) -> list[dict[str, Any]]:
 
 async def organisation_dates(actor: Actor, now: datetime, days: int = 60) -> list[dict[str, Any]]:
     """For organisers: the coming dates of every organisation they organise."""
+    return await _organisation_dates(
+        actor, (Occurrence.ends_at > now) & (Occurrence.starts_at < now + timedelta(days=days))
+    )
+
+
+async def organisation_past_dates(actor: Actor, now: datetime) -> list[dict[str, Any]]:
+    """For organisers: the dates of their organisations that ended in the last 90 days (an
+    organiser looks back at every date, also those somebody else hosted)."""
+    return await _organisation_dates(
+        actor, (Occurrence.ends_at <= now) & (Occurrence.ends_at > now - PAST_SHOWN)
+    )
+
+
+async def _organisation_dates(actor: Actor, when: Any) -> list[dict[str, Any]]:
     organisations = actor.organiser_of()
     if not organisations:
         return []
@@ -88,8 +103,7 @@ async def organisation_dates(actor: Actor, now: datetime, days: int = 60) -> lis
         await Occurrence.select(*_COLUMNS)
         .where(
             Occurrence.series.organisation.is_in(organisations)
-            & (Occurrence.ends_at > now)
-            & (Occurrence.starts_at < now + timedelta(days=days))
+            & when
             & (Occurrence.status != Occurrence.Status.skipped)
         )
         .order_by(Occurrence.starts_at)

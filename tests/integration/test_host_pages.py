@@ -254,3 +254,24 @@ async def test_hosts_cannot_add_people(client: httpx.AsyncClient) -> None:
     )
     assert response.status_code == 404
     assert await Registration.count() == 0
+
+
+async def test_an_organiser_looks_back_at_every_date_of_the_organisation(
+    client: httpx.AsyncClient,
+) -> None:
+    _, mine, other = await two_series()
+    await make_organiser()
+    ends = (await Occurrence.select(Occurrence.ends_at).where(Occurrence.id == other))[0]
+    with clock.frozen(ends["ends_at"] + timedelta(days=1)):
+        await login(client, "organiser@example.org")
+        looking_back = await client.get("/host?lang=en")
+        past = looking_back.text.split('id="past-heading"', 1)[1]
+        assert f'href="/host/dates/{other}"' in past  # hosted by nobody, still listed
+        assert "No past dates" not in past
+        assert "Show the past dates of my organisation (" in past
+        await client.post("/logout", data={"_csrf_token": await csrf_token(client, "/account")})
+        await login(client, "host@example.org")
+        host_past = (await client.get("/host?lang=en")).text.split('id="past-heading"', 1)[1]
+        assert f'href="/host/dates/{mine}"' in host_past
+        assert f'href="/host/dates/{other}"' not in host_past
+        assert "Show the past dates I hosted (" in host_past

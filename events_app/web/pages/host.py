@@ -8,6 +8,7 @@ Every page checks access through the services; a date that is not yours is "not 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -69,6 +70,16 @@ def row_id(text: str) -> int:
     return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
+def _past(
+    hosted: list[dict[str, Any]], organisations: list[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
+    """Past dates, newest first: those the person hosted and, for an organiser, every date of
+    their organisations (each once)."""
+    by_id = {d["id"]: d for d in hosted if d["ends_at"] <= now}
+    by_id.update((d["id"], d) for d in organisations)
+    return sorted(by_id.values(), key=lambda d: d["starts_at"], reverse=True)
+
+
 class HostController(Controller):
     path = "/host"
     include_in_schema = False
@@ -86,7 +97,8 @@ class HostController(Controller):
             actor,
             "host_sessions.html",
             upcoming=[d for d in hosted if d["ends_at"] > now],
-            past=list(reversed([d for d in hosted if d["ends_at"] <= now])),
+            past=_past(hosted, await host_sessions.organisation_past_dates(actor, now), now),
+            organiser=bool(actor.organiser_of()),
             organisation_dates=await host_sessions.organisation_dates(actor, now),
             host_webcal=urls.webcal(feed),
         )
