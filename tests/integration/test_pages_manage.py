@@ -36,7 +36,13 @@ async def test_cancel_one_then_all(client: httpx.AsyncClient) -> None:
     assert done.status_code == 303 and done.headers["location"] == f"{path}?done=cancelled"
     after = await client.get(done.headers["location"])
     assert "Gelukt: je bent afgemeld voor die datum." in after.text
-    await client.post(f"{path}/cancel-all", data={"_csrf_token": token})
+    asked = await client.post(f"{path}/cancel-all", data={"_csrf_token": token})
+    assert asked.status_code == 200 and "Ja, meld me voor allemaal af" in asked.text
+    assert asked.text.count("<li>Bijeenkomst ontmoeting: ") == 2  # the two still to come
+    assert f'href="{path}"' in asked.text  # the way back
+    assert await Registration.count().where(Registration.status == "cancelled") == 1
+    done = await client.post(f"{path}/cancel-all", data={"_csrf_token": token, "confirm": "yes"})
+    assert done.headers["location"] == f"{path}?done=cancelled_all"
     assert await Registration.count().where(Registration.status == "cancelled") == 3
 
 

@@ -47,6 +47,12 @@ class DetailsFields(msgspec.Struct):
     language: Line = ""
 
 
+class ConfirmFields(msgspec.Struct):
+    """A step that asks first: ``yes`` once the person has seen what it does."""
+
+    confirm: Line = ""
+
+
 class EmailFields(msgspec.Struct):
     email: Email = ""
 
@@ -110,8 +116,16 @@ class ManagePageController(Controller):
         return _back(token, "cancelled")
 
     @post("/cancel-all", include_in_schema=False)
-    async def cancel_all(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
-        await decode_form(request, NoFields)
+    async def cancel_all(
+        self, request: Request[Any, Any, Any], token: FromPath[str]
+    ) -> Response[str] | Redirect:
+        """First shows what will be cancelled; with ``confirm=yes`` cancels it all."""
+        sent = await decode_form(request, ConfirmFields)
+        if sent.confirm != "yes":
+            _, mine = await manage.my_registrations(token)
+            now = clock.now()
+            active = [m for m in mine if m.starts_at > now and m.status != "cancelled"]
+            return page(request, "cancel_all.html", private=True, token=token, active=active)
         await manage.cancel_all_mine(token)
         return _back(token, "cancelled_all")
 
