@@ -73,15 +73,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Alle gepubliceerde bijeenkomsten, ook geannuleerde.",
         "Every published session, cancelled ones included.",
     ),
-    "cal_org_desc": ("Alle bijeenkomsten van {}.", "Every session of {}."),
+    "cal_org_desc": ("Alle bijeenkomsten van {}.", "Every date of {}."),
     "cal_personal": ("Mijn aanmeldingen", "My registrations"),
     "cal_personal_desc": (
         "De bijeenkomsten waarvoor je je hebt aangemeld, en je plek op de wachtlijst.",
-        "The sessions you registered for, and your place on the waiting list.",
+        "The dates you registered for, and your place on the waiting list.",
     ),
-    "cal_host": ("Mijn bijeenkomsten als gastheer/gastvrouw", "Sessions I host"),
+    "cal_host": ("Mijn bijeenkomsten als gastheer/gastvrouw", "Dates I host"),
     "cal_host_desc": (
         "De bijeenkomsten die je host, met het aantal aanmeldingen.",
-        "The sessions you host, with the number registered.",
+        "The dates you host, with the number registered.",
     ),
 }

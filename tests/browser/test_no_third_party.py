@@ -81,7 +81,7 @@ async def test_no_page_requests_anything_from_another_site(page: Page, base_url:
     await page.get_by_label("E-mail address").fill("organiser@example.org")
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Log in").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My dates")
     for path in (
         "/host",
         f"/host/dates/{dates[0]}",

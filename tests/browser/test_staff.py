@@ -1,4 +1,4 @@
-"""Hosts in Chromium: log in with the form, open My sessions, export the list, mark attendance
+"""Hosts in Chromium: log in with the form, open My dates, export the list, mark attendance
 with taps (also while the connection drops), make groups; a host of one series cannot open
 another series' pages; a forgotten password is reset through the link in the real mail; axe
 finds no serious or critical violation on these pages."""
@@ -73,7 +73,7 @@ async def _log_in(page: Page, password: str = PASSWORD, next_: str = "/host") ->
 async def test_host_exports_the_list_and_marks_attendance(page: Page, tmp_path: Path) -> None:
     mine, _, people = await _setup()
     await _log_in(page)
-    await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My dates")
     await page.get_by_role("link", name="Bijeenkomst mijn-reeks").click()
     await expect(page.get_by_role("heading", name=re.compile(r"Registered \(3\)"))).to_be_visible()
     await expect(
@@ -160,7 +160,7 @@ async def test_a_forgotten_password_is_reset_through_the_mail(page: Page, smtp: 
     await page.get_by_role("button", name="Log out", exact=True).click()
     await expect(page.get_by_role("status")).to_contain_text("You are logged out")
     await _log_in(page, password="een nieuw wachtwoord")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My dates")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -219,7 +219,7 @@ async def test_an_organiser_invites_a_host_who_joins_through_the_mail(
     await page.get_by_label("Password (at least 10 characters)").fill("nina haar wachtwoord")
     await page.get_by_label("Password again").fill("nina haar wachtwoord")
     await page.get_by_role("button", name="Accept the invitation").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My dates")
     assert problems == []
 
 

@@ -1,4 +1,4 @@
-"""Host pages: my sessions, the sign-up list (CSV, print), attendance, groups, and who may see
+"""Host pages: my dates, the sign-up list (CSV, print), attendance, groups, and who may see
 them (a host only the dates they host; organisers every date of their organisation)."""
 
 from __future__ import annotations

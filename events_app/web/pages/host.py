@@ -1,4 +1,4 @@
-"""Pages for hosts (and the organisers of the same dates): my sessions, the sign-up list with
+"""Pages for hosts (and the organisers of the same dates): my dates, the sign-up list with
 its CSV and print view, people added or moved by hand, and a message to everyone registered.
 Attendance, groups and participation are :mod:`events_app.web.pages.host_attendance`.
 
@@ -21,9 +21,8 @@ from events_app import clock, urls
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError
 from events_app.hosting import feed_address as host_feeds
-from events_app.hosting import host_dates as host_sessions
+from events_app.hosting import host_dates, signups
 from events_app.hosting import mail_log as organiser_mail
-from events_app.hosting import signups
 from events_app.i18n import N_, translate
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import Email, Line, Name, Text, decode_form, decode_to_show
@@ -86,20 +85,20 @@ class HostController(Controller):
     dependencies = {"actor": provide_staff_actor}
 
     @get("/")
-    async def sessions(
+    async def my_dates(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]
     ) -> Response[str]:
         now = clock.now()
-        hosted = await host_sessions.hosted_dates(actor, now)
+        hosted = await host_dates.hosted_dates(actor, now)
         feed = urls.host_feed(await host_feeds.host_feed_token(actor))
         return staff_page(
             request,
             actor,
-            "host_sessions.html",
+            "host_dates.html",
             upcoming=[d for d in hosted if d["ends_at"] > now],
-            past=_past(hosted, await host_sessions.organisation_past_dates(actor, now), now),
+            past=_past(hosted, await host_dates.organisation_past_dates(actor, now), now),
             organiser=bool(actor.organiser_of()),
-            organisation_dates=await host_sessions.organisation_dates(actor, now),
+            organisation_dates=await host_dates.organisation_dates(actor, now),
             host_webcal=urls.webcal(feed),
         )
 
@@ -115,7 +114,7 @@ class HostController(Controller):
         add_errors: dict[str, str] | None = None,
         add_values: dict[str, str] | None = None,
     ) -> Response[str]:
-        date = await host_sessions.date_summary(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, occurrence_id)
         data = await signups.signup_list(actor, occurrence_id)
         language = language_of(request)
         context = {
@@ -262,7 +261,7 @@ class HostController(Controller):
         errors: dict[str, str] | None = None,
         values: dict[str, str] | None = None,
     ) -> Response[str]:
-        date = await host_sessions.date_summary(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, occurrence_id)
         return staff_page(
             request,
             actor,

@@ -20,8 +20,7 @@ from events_app import clock
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.groups import MAX_GROUPS
-from events_app.hosting import host_dates as host_sessions
-from events_app.hosting import signups
+from events_app.hosting import host_dates, signups
 from events_app.i18n import translate
 from events_app.programmes import participation
 from events_app.web.pages.context import language_of
@@ -67,7 +66,7 @@ class AttendanceController(Controller):
         status: int = 200,
         error: str = "",
     ) -> Response[str]:
-        date = await host_sessions.date_summary(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, occurrence_id)
         data = await signups.signup_list(actor, occurrence_id)
         confirmed = sorted(data["confirmed"], key=lambda r: (r["name"] or "").casefold())
         return staff_page(
@@ -78,7 +77,7 @@ class AttendanceController(Controller):
             date=date,
             people=confirmed,
             error=error,
-            window=host_sessions.attendance_window(date["starts_at"], date["ends_at"], clock.now()),
+            window=host_dates.attendance_window(date["starts_at"], date["ends_at"], clock.now()),
             present=sum(1 for r in confirmed if r["attended"] is True),
             absent=sum(1 for r in confirmed if r["attended"] is False),
         )
@@ -106,7 +105,7 @@ class AttendanceController(Controller):
         try:
             if choice not in ATTENDED:
                 raise DomainError("attended_unknown", "Choose present or absent.")
-            occurrence_id = await host_sessions.record_attendance(
+            occurrence_id = await host_dates.record_attendance(
                 actor, registration_id, ATTENDED[choice]
             )
         except DomainError as exc:
@@ -132,7 +131,7 @@ class AttendanceController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[str]:
-        date = await host_sessions.date_summary(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, occurrence_id)
         raw = request.query_params.get("n")
         who = "present" if request.query_params.get("who") == "present" else "registered"
         count = _group_count(raw)
@@ -144,7 +143,7 @@ class AttendanceController(Controller):
                 language_of(request), "Choose a number from 2 to %(max)s.", max=MAX_GROUPS
             )
         elif count is not None:
-            groups, people = await host_sessions.groups_for(actor, occurrence_id, count, who)
+            groups, people = await host_dates.groups_for(actor, occurrence_id, count, who)
         return staff_page(
             request,
             actor,
@@ -173,7 +172,7 @@ class AttendanceController(Controller):
         if count is None:
             raise DomainError("groups_count", "Choose a number of groups from 2 to 50.")
         who = "present" if request.query_params.get("who") == "present" else "registered"
-        groups, _ = await host_sessions.groups_for(actor, occurrence_id, count, who)
+        groups, _ = await host_dates.groups_for(actor, occurrence_id, count, who)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(("group", "name", "role"))

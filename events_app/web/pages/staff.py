@@ -58,7 +58,7 @@ def login_redirect(request: Request[Any, Any, Any], _: LoginRequired) -> Respons
 
 NAV: list[tuple[str, str, str]] = [
     # (address, label, who sees it: "any" or "organiser")
-    ("/host", N_("My sessions"), "any"),
+    ("/host", N_("My dates"), "any"),
     ("/organise", N_("Plan"), "organiser"),
     ("/team", N_("Team"), "organiser"),
     ("/account", N_("My account"), "any"),
