@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from events_app import clock
-from events_app.domain.rule_text import describe
+from events_app.agenda.dates import rule_text as words
 from events_app.domain.seats import effective_capacity
 from events_app.tables import Material, Occurrence, Registration, SeriesHost, Speaker
 
@@ -32,12 +31,7 @@ SPEAKER_FIELDS = (Speaker.id, Speaker.name, Speaker.bio, Speaker.url, Speaker.ro
 
 
 def rule_text(series: dict[str, Any]) -> dict[str, str]:
-    start = series["first_start"]
-    end = start + timedelta(minutes=series["duration_minutes"])
-    return {
-        lang: describe(series["rrule"], start.time(), end.time(), lang, first_date=start.date())
-        for lang in ("nl", "en")
-    }
+    return words(series["rrule"], series["first_start"], series["duration_minutes"])
 
 
 async def _speakers(series_id: int, occurrence_ids: Sequence[int] | None) -> list[dict[str, Any]]:

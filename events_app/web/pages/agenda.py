@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 
-from events_app.agenda import public
+from events_app.agenda import catalogue, public
 from events_app.calendar.words import KINDS
 from events_app.web.pages.context import page
 
@@ -58,8 +58,8 @@ class AgendaController(Controller):
             agenda=found,
             chosen=chosen,
             page_url=page_url,
-            organisations=await public.organisations(),
-            topics=await public.topics(),
+            organisations=await catalogue.organisations(),
+            topics=await catalogue.topics(),
             kinds=list(KINDS),
             filtered=bool(chosen),
         )
