@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from events_app.domain.overrides import own_or_series
 from events_app.domain.rule_text import describe
 from events_app.domain.seats import DateFacts, effective_capacity, takes_registrations
+from events_app.i18n import LANGUAGES
 from events_app.tables import Occurrence, Series, Speaker
 
 __all__ = ["DateView", "MaterialView", "PersonView", "SeriesView", "rule_text"]
@@ -26,7 +27,7 @@ def rule_text(rrule: str | None, first_start: datetime, duration_minutes: int) -
     end = first_start + timedelta(minutes=duration_minutes)
     return {
         lang: describe(rrule, first_start.time(), end.time(), lang, first_date=first_start.date())
-        for lang in ("nl", "en")
+        for lang in LANGUAGES
     }
 
 

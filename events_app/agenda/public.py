@@ -39,9 +39,10 @@ __all__ = [
 PER_PAGE = 20
 ZONE = ZoneInfo("Europe/Amsterdam")  # date-range filters are read as Dutch calendar days
 # "online" finds hybrid dates too, "in_person" as well: you can join those either way.
+F = Series.Format
 FORMATS: dict[str, tuple[str, ...]] = {
-    "online": ("online", "hybrid"),
-    "in_person": ("in_person", "hybrid"),
+    F.online: (F.online, F.hybrid),
+    F.in_person: (F.in_person, F.hybrid),
 }
 Occ, S = Occurrence, Series
 DATE_COLUMNS = (

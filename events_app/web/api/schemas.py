@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from events_app.i18n import Language
 from events_app.tables import Series, Speaker
 from events_app.web.api.types import Id, WallClock
 
@@ -40,7 +41,6 @@ Slug = Annotated[str, Meta(max_length=120, examples=["online-ontmoeting"])]
 Url = Annotated[str, Meta(max_length=500)]
 Text = Annotated[str, Meta(max_length=20_000)]
 Capacity = Annotated[int, Meta(ge=1, le=100_000)]
-Language = Literal["nl", "en"]
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 Tags = Annotated[list[Annotated[str, Meta(max_length=40)]], Meta(max_length=20)]
 Minutes = Annotated[int, Meta(ge=1, le=7 * 24 * 60)]

@@ -8,11 +8,11 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from events_app.i18n import Language
 from events_app.tables import Programme
 from events_app.web.api.schemas import (
     Capacity,
     Host,
-    Language,
     LocalDateTime,
     RuleText,
     ScheduleFields,

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, Response, get
 
 from events_app.agenda import catalogue, public
-from events_app.calendar.words import KINDS
+from events_app.tables import Series
 from events_app.web.pages.context import page
 
 __all__ = ["AgendaController"]
+
+KINDS: tuple[str, ...] = tuple(Series.Kind)
 
 
 def _day(value: str | None) -> date | None:

@@ -19,6 +19,7 @@ from events_app import clock, urls
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.groups import MAX_GROUPS
+from events_app.domain.person import ROLE_LABELS
 from events_app.hosting import feed_address as host_feeds
 from events_app.hosting import host_dates as host_sessions
 from events_app.hosting import mail_log as organiser_mail
@@ -32,13 +33,6 @@ from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["HostController"]
 
-ROLE_LABELS = {
-    "expert": N_("expert by experience"),
-    "professional": N_("professional"),
-    "relative": N_("relative or informal carer"),
-    "student": N_("student"),
-    "other": N_("other"),
-}
 ATTENDED = {"yes": True, "no": False, "unknown": None}
 MESSAGES = {
     "not_confirmed": N_("Only people with a place can be marked present."),

@@ -20,6 +20,7 @@ from litestar.response import Redirect
 from events_app import clock, db, urls
 from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
+from events_app.calendar.describe import kind_label
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.schedule import parse_time
 from events_app.i18n import N_, translate
@@ -81,16 +82,6 @@ RULE_MESSAGES = {
     "interval": N_("Repeat every 1 to 52 weeks or months."),
     "count": N_("The number of times must be between 1 and 1000."),
     "until": N_("Choose an end date or a number of times, not both."),
-}
-KIND_LABELS = {
-    "meetup": N_("Meet-up"),
-    "lecture": N_("Lecture"),
-    "workshop": N_("Workshop"),
-    "training": N_("Training"),
-    "course": N_("Course"),
-    "network_evening": N_("Network evening"),
-    "guest_lesson": N_("Guest lesson"),
-    "meeting": N_("Meeting"),
 }
 DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
         "unpublished", "ended", "details", "speakers", "material",
@@ -513,7 +504,7 @@ def _not_before_today(day: date) -> None:
 
 
 def _kinds(language: str) -> list[tuple[str, str]]:
-    return [(k, translate(language, KIND_LABELS[k])) for k in KINDS]
+    return [(k, kind_label(k, language)) for k in KINDS]
 
 
 def _clock(text: str, field: str) -> time:

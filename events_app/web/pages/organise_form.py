@@ -16,6 +16,7 @@ from typing import Any
 
 from events_app.domain.errors import DomainError
 from events_app.domain.schedule import Choice, ScheduleInput
+from events_app.tables import Series
 
 __all__ = [
     "FIELD_FOR",
@@ -30,9 +31,8 @@ __all__ = [
     "skip_dates_from",
 ]
 
-KINDS = ("meetup", "lecture", "workshop", "training", "course", "network_evening",
-         "guest_lesson", "meeting")  # fmt: skip
-FORMATS = ("online", "in_person", "hybrid")
+KINDS: tuple[str, ...] = tuple(Series.Kind)
+FORMATS: tuple[str, ...] = tuple(Series.Format)
 REPEATS = ("none", "weekly", "monthly_weekday", "monthly_day")
 ENDS = ("never", "until", "count")
 WEEKDAYS = {str(day): day for day in range(7)}  # Monday … Sunday

@@ -13,7 +13,7 @@ from litestar.response import Redirect
 from events_app.accounts.credentials import Actor
 from events_app.accounts.organisations import list_organisations, update_organisation
 from events_app.domain.errors import DomainError
-from events_app.i18n import N_, translate
+from events_app.i18n import LANGUAGES, N_, translate
 from events_app.registration import questions
 from events_app.web.pages.context import language_of
 from events_app.web.pages.csrf import FIELD, check_csrf
@@ -115,7 +115,7 @@ class SettingsController(Controller):
             days = values.get("retention_days", "").strip()
             if not days.isdigit() or not 1 <= int(days) <= 3650:
                 raise DomainError("retention_invalid", "", field="retention_days")
-            if values.get("language") not in ("nl", "en"):
+            if values.get("language") not in LANGUAGES:
                 raise DomainError("language_unknown", "", field="language")
             consent = values.get("consent_text", "").strip()
             if len(consent) > 5000:
