@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import urls
-from events_app.domain.overrides import own_or_series
 from events_app.domain.person import ROLE_LABELS
 from events_app.i18n import (
     SHORT_DATE_FORMAT,
@@ -25,6 +24,7 @@ from events_app.i18n import (
     mail_environment,
     translate,
 )
+from events_app.mail.calendar_date import date_info
 from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.headers import clean_text
 from events_app.mail.kinds import KINDS, SUBJECT_CANCELLED_BY_ORGANISER, Kind, Method
@@ -176,11 +176,10 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
     registration = facts.registration
     status = registration["status"] if registration else None
     tz = occurrence["timezone"]
-    meeting_url = own_or_series(occurrence["meeting_url"], occurrence["series_meeting_url"]).strip()
-    place = own_or_series(occurrence["location"], occurrence["series_location"])
-    if occurrence["series_format"] == Series.Format.online:
-        place = ""
-    details = own_or_series(occurrence["meeting_details"], occurrence["series_meeting_details"])
+    date = date_info(facts)  # what the invitation shows too
+    meeting_url = date.meeting_url
+    place = "" if date.series_format == Series.Format.online else date.location
+    details = date.meeting_details
     join = _join_state(occurrence, status, meeting_url)
     old_start = _local(job.context.get("old_start"), tz)
     moved = old_start is not None and old_start != occurrence["local_start"]
