@@ -19,7 +19,7 @@ from events_app.domain.seats import DateFacts, effective_capacity, takes_registr
 from events_app.i18n import LANGUAGES
 from events_app.tables import Occurrence, Series, Speaker
 
-__all__ = ["DateView", "MaterialView", "PersonView", "SeriesView", "rule_text"]
+__all__ = ["DateView", "HostView", "MaterialView", "PersonView", "SeriesView", "rule_text"]
 
 
 def rule_text(rrule: str | None, first_start: datetime, duration_minutes: int) -> dict[str, str]:
@@ -33,17 +33,29 @@ def rule_text(rrule: str | None, first_start: datetime, duration_minutes: int) -
 
 @dataclass(frozen=True, slots=True)
 class PersonView:
-    """A speaker's or moderator's name as the public may see it."""
+    """A speaker or moderator (the public pages read only name and role)."""
 
     name: str
     role: str = Speaker.Role.speaker
     bio: str = ""
+    url: str = ""
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MaterialView:
     title: str
     url: str
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HostView:
+    """A host of a date, for organisers (the public pages never see hosts' addresses)."""
+
+    account_id: int
+    name: str
+    email: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +104,9 @@ class DateView:
 
     ``own_*`` are the date's overrides (None: as the series); ``series_*`` the series' values.
     The properties resolve them, so every reader shows the same place, link and seats.
+    ``speakers`` are the ones shown (the date's own, else the series'), ``own_speakers`` the
+    date's own.  The fields after ``own_speakers`` are for organisers: the public pages'
+    builder leaves them empty, as it leaves out links that are not for everyone.
     """
 
     id: int
@@ -130,8 +145,16 @@ class DateView:
     series_status: str  # Series.Status
     series_published: bool
     read_at: datetime  # "now" for past, registration_open and can_register
-    speakers: tuple[PersonView, ...] = ()  # the date's own, else the series'
+    speakers: tuple[PersonView, ...] = ()
     materials: tuple[MaterialView, ...] = ()
+    own_speakers: tuple[PersonView, ...] = ()
+    uid: str = ""
+    sequence: int = 0
+    waiting_count: int = 0
+    hosts: tuple[HostView, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:

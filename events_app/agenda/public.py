@@ -107,6 +107,7 @@ def _view(
     now: datetime,
     speakers: Sequence[PersonView] = (),
     materials: Sequence[MaterialView] = (),
+    own_speakers: Sequence[PersonView] = (),
 ) -> DateView:
     public_link = row["link_visibility"] == Series.LinkVisibility.everyone
     return DateView(
@@ -148,6 +149,7 @@ def _view(
         read_at=now,
         speakers=tuple(speakers),
         materials=tuple(materials),
+        own_speakers=tuple(own_speakers),
     )
 
 
@@ -181,7 +183,13 @@ async def _views(
         ):
             papers[found["occurrence"]].append(MaterialView(found["title"], found["url"]))
     return [
-        _view(row, now, own.get(row["id"]) or shared.get(row["series"]) or (), papers[row["id"]])
+        _view(
+            row,
+            now,
+            own.get(row["id"]) or shared.get(row["series"]) or (),
+            papers[row["id"]],
+            own[row["id"]],
+        )
         for row in rows
     ]
 

@@ -1,9 +1,9 @@
 """Read models of series and dates for organisers: rows plus what is derived from them.
 
-A series comes with its rule in Dutch and English words and its next dates; a date with its
-effective values (its own override, else the series'), whether it was moved, its speakers,
-hosts and materials.  The API turns these dicts into its response types; the web pages will
-use the same ones.
+A series comes with its rule in Dutch and English words and its next dates; a date is a
+:class:`~events_app.agenda.dates.DateView` (the same type the public pages read) filled with
+what organisers see too: its own overrides, link, hosts, counts and materials.  The API turns
+these into its response types; the organiser pages read them as they are.
 """
 
 from __future__ import annotations
@@ -13,9 +13,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from events_app import clock
+from events_app.agenda.dates import DateView, HostView, MaterialView, PersonView
 from events_app.agenda.dates import rule_text as words
-from events_app.domain.seats import effective_capacity
-from events_app.tables import Material, Occurrence, Registration, SeriesHost, Speaker
+from events_app.tables import (
+    Material,
+    Occurrence,
+    Organisation,
+    Registration,
+    SeriesHost,
+    Speaker,
+)
 
 __all__ = ["NEXT_DATES", "occurrence_views", "rule_text", "series_view", "waiting_position"]
 
@@ -97,78 +104,84 @@ def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
 
 async def occurrence_views(
     rows: Sequence[dict[str, Any]], series: dict[str, Any], *, warnings: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    """Dates of one series, with their own speakers, hosts and materials (3 queries in all)."""
+) -> list[DateView]:
+    """Dates of one series, with their speakers, hosts and materials (5 queries in all)."""
     ids = [row["id"] for row in rows]
-    speakers: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    hosts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    materials: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for speaker in await _speakers(series["id"], ids):
-        speakers[speaker["occurrence"]].append(_without(speaker, "occurrence"))
+    speakers: dict[int | None, list[PersonView]] = defaultdict(list)
+    hosts: dict[int, list[HostView]] = defaultdict(list)
+    materials: dict[int, list[MaterialView]] = defaultdict(list)
+    for found in await _speakers(series["id"], ids) + await _speakers(series["id"], None):
+        speakers[found["occurrence"]].append(_person(found))
     for host in await _hosts(series["id"], ids):
-        hosts[host["occurrence"]].append(_without(host, "occurrence"))
+        hosts[host["occurrence"]].append(HostView(host["account_id"], host["name"], host["email"]))
     if ids:
         for material in await (
             Material.select(Material.id, Material.title, Material.url, Material.occurrence)
             .where(Material.occurrence.is_in(ids))
             .order_by(Material.id)
         ):
-            materials[material["occurrence"]].append(_without(material, "occurrence"))
+            materials[material["occurrence"]].append(
+                MaterialView(material["title"], material["url"], material["id"])
+            )
+    organisation = await Organisation.select(Organisation.name, Organisation.slug).where(
+        Organisation.id == series["organisation"]
+    ).first() or {"name": "", "slug": ""}
+    now = clock.now()
     return [
-        _occurrence(row, series, speakers[row["id"]], hosts[row["id"]], materials[row["id"]])
-        | {"warnings": list(warnings)}
+        DateView(
+            id=row["id"],
+            series_id=row["series"],
+            series_slug=series["slug"],
+            series_title=series["title"],
+            series_summary=series["summary"],
+            organisation_name=organisation["name"],
+            organisation_slug=organisation["slug"],
+            kind=series["kind"],
+            format=series["format"],
+            status=row["status"],
+            status_reason=row["status_reason"],
+            topic=row["topic"],
+            note=row["note"],
+            local_start=row["local_start"],
+            local_end=row["local_end"],
+            timezone=row["timezone"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            rule_start=row["rule_start"],
+            own_capacity=row["capacity"],
+            own_location=row["location"],
+            own_meeting_url=row["meeting_url"],
+            own_meeting_details=row["meeting_details"],
+            series_capacity=series["capacity"],
+            series_location=series["location"],
+            series_meeting_url=series["meeting_url"],
+            series_meeting_details=series["meeting_details"],
+            confirmed_count=row["confirmed_count"],
+            waitlist=bool(series["waitlist"]),
+            link_visibility=series["link_visibility"],
+            registration_mode=series["registration_mode"],
+            opens_at=series["registration_opens_at"],
+            closes_at=series["registration_closes_at"],
+            series_status=series["status"],
+            series_published=bool(series["published"]),
+            read_at=now,
+            speakers=tuple(speakers[row["id"]] or speakers[None]),
+            materials=tuple(materials[row["id"]]),
+            own_speakers=tuple(speakers[row["id"]]),
+            uid=row["uid"],
+            sequence=row["sequence"],
+            waiting_count=row["waiting_count"],
+            hosts=tuple(hosts[row["id"]]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            warnings=tuple(warnings),
+        )
         for row in rows
     ]
 
 
-def _fallback(own: Any, series_value: Any) -> Any:
-    return series_value if own is None else own
-
-
-def _occurrence(
-    row: dict[str, Any],
-    series: dict[str, Any],
-    speakers: list[dict[str, Any]],
-    hosts: list[dict[str, Any]],
-    materials: list[dict[str, Any]],
-) -> dict[str, Any]:
-    rule_start = row["rule_start"]
-    moved = rule_start is not None and rule_start != row["local_start"]
-    return {
-        "id": row["id"],
-        "series_id": row["series"],
-        "uid": row["uid"],
-        "sequence": row["sequence"],
-        "status": row["status"],
-        "status_reason": row["status_reason"],
-        "local_start": row["local_start"],
-        "local_end": row["local_end"],
-        "timezone": row["timezone"],
-        "starts_at": row["starts_at"],
-        "ends_at": row["ends_at"],
-        "extra": rule_start is None,
-        "moved": moved,
-        "moved_from": rule_start if moved else None,
-        "topic": row["topic"],
-        "note": row["note"],
-        "capacity": row["capacity"],
-        "location": row["location"],
-        "meeting_url": row["meeting_url"],
-        "meeting_details": row["meeting_details"],
-        "effective": {
-            "capacity": effective_capacity(row["capacity"], series["capacity"]),
-            "location": _fallback(row["location"], series["location"]),
-            "meeting_url": _fallback(row["meeting_url"], series["meeting_url"]),
-            "meeting_details": _fallback(row["meeting_details"], series["meeting_details"]),
-        },
-        "confirmed_count": row["confirmed_count"],
-        "waiting_count": row["waiting_count"],
-        "speakers": speakers,
-        "hosts": hosts,
-        "materials": materials,
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
+def _person(row: dict[str, Any]) -> PersonView:
+    return PersonView(row["name"], row["role"], row["bio"], row["url"], row["id"])
 
 
 async def waiting_position(registration_id: int) -> int | None:

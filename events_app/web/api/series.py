@@ -35,7 +35,13 @@ from events_app.web.api.schemas import (
     given,
     out,
 )
-from events_app.web.api.schemas_dates import DateCreate, OccurrenceOut, PreviewIn, PreviewOut
+from events_app.web.api.schemas_dates import (
+    DateCreate,
+    OccurrenceOut,
+    PreviewIn,
+    PreviewOut,
+    occurrence_out,
+)
 from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
 
@@ -159,7 +165,7 @@ class SeriesController(Controller):
         end: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> list[OccurrenceOut]:
         rows = await occurrences.list_dates(actor, series_id, start=start, end=end)
-        return out(rows, list[OccurrenceOut])
+        return [occurrence_out(row) for row in rows]
 
     @post("/{series_id:int}/occurrences", summary="Add a date outside the rule")
     async def add_date(
@@ -172,7 +178,7 @@ class SeriesController(Controller):
             actor, series_id, data.local_start, data.local_end, data.duration_minutes, extra
         )
         view = await occurrences.get_date(actor, occurrence_id, warnings=warnings)
-        return out(view, OccurrenceOut)
+        return occurrence_out(view)
 
     @put("/{series_id:int}/speakers", summary="Replace the speakers of the whole series")
     async def speakers(

@@ -29,6 +29,7 @@ from events_app.series import dates as occurrences
 from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
 from events_app.series import planning as series_service
+from events_app.tables import Occurrence
 from events_app.web.pages.context import language_of
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.organise_form import (
@@ -209,8 +210,8 @@ class OrganiseController(Controller):
                 )
                 dates = await occurrences.list_dates(actor, series_id)
                 for d in dates:
-                    if d["local_start"].date() in skips:
-                        await occurrences.call_off(actor, d["id"], "skipped", "")
+                    if d.local_start.date() in skips:
+                        await occurrences.call_off(actor, d.id, "skipped", "")
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
@@ -239,8 +240,10 @@ class OrganiseController(Controller):
         if schedule is not None:
             form = replace(form, **{k: getattr(schedule, k) for k in SCHEDULE_FIELDS})
         else:
-            coming = [d for d in dates if d["starts_at"] > now and d["status"] == "scheduled"]
-            start_day = coming[0]["local_start"].date() if coming else now.date()
+            coming = [
+                d for d in dates if d.starts_at > now and d.status == Occurrence.Status.scheduled
+            ]
+            start_day = coming[0].local_start.date() if coming else now.date()
             prefill = schedule_form_of(
                 series["rule"], series["first_start"], series["duration_minutes"], start_day
             )
@@ -253,8 +256,8 @@ class OrganiseController(Controller):
             "series_admin.html",
             status=status,
             series=series,
-            upcoming=[d for d in dates if d["ends_at"] > now],
-            past=[d for d in dates if d["ends_at"] <= now][-10:],
+            upcoming=[d for d in dates if not d.past],
+            past=[d for d in dates if d.past][-10:],
             members=members,
             host_ids={h["account_id"] for h in series["hosts"]},
             error=error,
@@ -340,12 +343,16 @@ class OrganiseController(Controller):
             preview = await series_service.preview(actor, when, limit=500)
             dates = await occurrences.list_dates(actor, series_id, start=when.start_date)
             kept = {d["local_start"] for d in preview["dates"]}
-            gone = [d for d in dates if d["status"] == "scheduled" and d["local_start"] not in kept]
+            gone = [
+                d
+                for d in dates
+                if d.status == Occurrence.Status.scheduled and d.local_start not in kept
+            ]
             change = {
                 "rule_text": preview["rule_text"],
                 "dates": preview["dates"][:PREVIEW_DATES],
                 "gone": gone,
-                "people": sum(d["confirmed_count"] + d["waiting_count"] for d in gone),
+                "people": sum(d.confirmed_count + d.waiting_count for d in gone),
                 "warnings": preview["warnings"],
             }
         except DomainError as exc:
@@ -439,7 +446,7 @@ class OrganiseController(Controller):
     ) -> Response[Any]:
         values = await _values(request)
         date_view = await occurrences.get_date(actor, occurrence_id)
-        series_id = int(date_view["series_id"])
+        series_id = date_view.series_id
         language = language_of(request)
         try:
             if action == "skip":
