@@ -16,6 +16,7 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.i18n import N_, translate
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
+from events_app.tables import Programme
 from events_app.web.pages.context import language_of
 from events_app.web.pages.csrf import FIELD, check_csrf
 from events_app.web.pages.staff import provide_staff_actor, staff_page
@@ -30,7 +31,7 @@ MESSAGES = {
 
 def _details(values: dict[str, str]) -> dict[str, Any]:
     selection = values.get("selection", "")
-    if selection not in ("pick", "whole"):
+    if selection not in tuple(Programme.Selection):
         raise DomainError("selection_unknown", "", field="selection")
     return {
         "title": values.get("title", ""),
