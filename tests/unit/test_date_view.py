@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events_app.agenda.dates import DateView, SeriesView
+from events_app.agenda.dates import DateView, PersonView, SeriesView
 from events_app.domain.errors import DomainError
 from events_app.domain.seats import DateFacts, check_open
-from events_app.tables import Occurrence, Series
+from events_app.tables import Occurrence, Series, Speaker
+from events_app.web.api.schemas_dates import occurrence_out
 
 NOW = datetime(2026, 10, 1, 12, tzinfo=UTC)
 STARTS = NOW + timedelta(days=7)
@@ -196,3 +197,34 @@ def test_the_series_rule_in_words() -> None:
     assert "15:00" in words["nl"] and "16:30" in words["en"]
     assert not series.cancelled
     assert replace(series, status=Series.Status.cancelled).cancelled
+
+
+def test_the_api_sends_own_overrides_and_effective_values_apart() -> None:
+    series_speaker = PersonView("Sam", Speaker.Role.moderator, id=1)
+    own_speaker = PersonView("Tom", id=2)
+    inherited = a_date(
+        speakers=(series_speaker,), uid="u7", created_at=NOW, updated_at=NOW, warnings=("w",)
+    )
+    sent = occurrence_out(inherited)
+    assert (sent.capacity, sent.location, sent.meeting_url, sent.meeting_details) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert sent.effective.capacity == 10 and sent.effective.location == "Buurthuis"
+    assert sent.effective.meeting_url == "https://meet.example.org/serie"
+    assert sent.speakers == []  # the series' speakers are not the date's own
+    assert sent.warnings == ["w"] and sent.uid == "u7"
+    own = occurrence_out(
+        replace(
+            inherited,
+            own_meeting_url="",
+            own_capacity=3,
+            speakers=(own_speaker,),
+            own_speakers=(own_speaker,),
+        )
+    )
+    assert own.meeting_url == "" and own.effective.meeting_url == ""
+    assert own.capacity == 3 == own.effective.capacity
+    assert [(s.name, s.id, s.role) for s in own.speakers] == [("Tom", 2, Speaker.Role.speaker)]
