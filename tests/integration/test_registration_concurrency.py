@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import random
 
-from events_app.registration import manage, registrations, seats
+from events_app.agenda.views import waiting_position
+from events_app.registration import manage, registrations
 from events_app.tables import Occurrence, OutboxMail, Registration
 from tests.factories import make_date, make_organisation, manage_token_of
 
@@ -19,7 +20,7 @@ async def _invariants(occurrence_id: int, capacity: int) -> tuple[int, int]:
     assert len(confirmed) <= capacity
     emails = [r["email"] for r in confirmed + waiting]
     assert len(emails) == len(set(emails)), "someone is both confirmed and waiting"
-    positions = sorted([await seats.waiting_position(r["id"]) for r in waiting])  # type: ignore[type-var]
+    positions = sorted([await waiting_position(r["id"]) for r in waiting])  # type: ignore[type-var]
     assert positions == list(range(1, len(waiting) + 1)), "waiting positions are not contiguous"
     occ = (
         await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count)
@@ -44,7 +45,7 @@ async def test_sixty_concurrent_registrations_on_thirty_seats() -> None:
     assert statuses.count("confirmed") == 30
     assert statuses.count("waiting") == 30
     waiting = [r.outcomes[0].registration_id for r in receipts if r.outcomes[0].status == "waiting"]
-    positions = sorted([await seats.waiting_position(i) for i in waiting])  # type: ignore[type-var]
+    positions = sorted([await waiting_position(i) for i in waiting])  # type: ignore[type-var]
     assert positions == list(range(1, 31))
     assert await _invariants(date, 30) == (30, 30)
     # every registration has exactly its one receipt, and no mail is without its registration
