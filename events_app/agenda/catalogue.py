@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from events_app.agenda.dates import PersonView, SeriesView
+from events_app.agenda.dates import HostView, PersonView, SeriesView
 from events_app.tables import Organisation, Programme, Series, SeriesHost, Speaker
 
 __all__ = [
@@ -54,11 +54,12 @@ async def topics() -> list[str]:
     return sorted({tag for row in rows for tag in tags_of(row["tags"])}, key=str.casefold)
 
 
-async def _hosts(series_id: int) -> tuple[str, ...]:
-    rows = await SeriesHost.select(SeriesHost.account.name.as_alias("name")).where(
-        (SeriesHost.series == series_id) & SeriesHost.occurrence.is_null()
-    )
-    return tuple(row["name"] for row in rows)
+async def _hosts(series_id: int) -> tuple[HostView, ...]:
+    """The series' hosts, names only (their addresses are not for the public)."""
+    rows = await SeriesHost.select(
+        SeriesHost.account.as_alias("account_id"), SeriesHost.account.name.as_alias("name")
+    ).where((SeriesHost.series == series_id) & SeriesHost.occurrence.is_null())
+    return tuple(HostView(row["account_id"], row["name"], "") for row in rows)
 
 
 async def series_by_slug(slug: str) -> SeriesView | None:

@@ -21,7 +21,15 @@ from events_app.domain.seats import DateFacts, effective_capacity, takes_registr
 from events_app.i18n import LANGUAGES
 from events_app.tables import Occurrence, Series, Speaker
 
-__all__ = ["DateView", "HostView", "MaterialView", "PersonView", "SeriesView", "rule_text"]
+__all__ = [
+    "DateView",
+    "HostView",
+    "MaterialView",
+    "NextDate",
+    "PersonView",
+    "SeriesView",
+    "rule_text",
+]
 
 
 def rule_text(rrule: str | None, first_start: datetime, duration_minutes: int) -> dict[str, str]:
@@ -61,8 +69,22 @@ class HostView:
 
 
 @dataclass(frozen=True, slots=True)
+class NextDate:
+    """One of a series' next dates, in brief (the organisers' series view lists a few)."""
+
+    id: int
+    local_start: datetime
+    local_end: datetime
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
 class SeriesView:
-    """A published series as its public page shows it."""
+    """A series as its page shows it.  The fields after ``speakers`` are for organisers: the
+    public pages' builder leaves them at their defaults (no link, no addresses, no counts)."""
 
     id: int
     slug: str
@@ -88,12 +110,31 @@ class SeriesView:
     consent_text: str
     programme_slug: str | None  # None unless the programme is published
     programme_title: str | None
-    hosts: tuple[str, ...] = ()  # names only
+    hosts: tuple[HostView, ...] = ()  # the public builder leaves the addresses empty
     speakers: tuple[PersonView, ...] = ()
+    programme_id: int | None = None
+    meeting_url: str = ""
+    meeting_details: str = ""
+    link_visibility: str = Series.LinkVisibility.registered
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    language: str = "nl"
+    reminder_hours: int = 0
+    confirm_first: bool | None = None
+    published: bool = True
+    materialised_until: datetime | None = None
+    next_dates: tuple[NextDate, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def rule_text(self) -> dict[str, str]:
         return rule_text(self.rrule, self.first_start, self.duration_minutes)
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        return tuple(host.name for host in self.hosts)
 
     @property
     def cancelled(self) -> bool:

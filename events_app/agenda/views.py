@@ -13,20 +13,37 @@ from collections.abc import Sequence
 from typing import Any
 
 from events_app import clock
-from events_app.agenda.dates import DateView, HostView, MaterialView, PersonView
+from events_app.agenda.catalogue import tags_of
+from events_app.agenda.dates import (
+    DateView,
+    HostView,
+    MaterialView,
+    NextDate,
+    PersonView,
+    SeriesView,
+)
 from events_app.agenda.dates import rule_text as words
 from events_app.tables import (
     Material,
     Occurrence,
     Organisation,
     Registration,
+    Series,
     SeriesHost,
     Speaker,
 )
 
-__all__ = ["NEXT_DATES", "occurrence_views", "rule_text", "series_view", "waiting_position"]
+__all__ = [
+    "NEXT_DATES",
+    "SERIES_FIELDS",
+    "occurrence_views",
+    "rule_text",
+    "series_view",
+    "waiting_position",
+]
 
 NEXT_DATES = 5
+# The series columns a list of series sends (the API's SeriesSummary).
 SERIES_FIELDS = (
     "id", "slug", "title", "kind", "summary", "description", "format", "location",
     "meeting_url", "meeting_details", "link_visibility", "registration_mode", "capacity",
@@ -64,7 +81,8 @@ async def _hosts(series_id: int, occurrence_ids: Sequence[int] | None) -> list[d
     return list(await query.order_by(SeriesHost.id))
 
 
-async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -> dict[str, Any]:
+async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -> SeriesView:
+    """A series with everything organisers see: link, hosts' addresses, its next dates."""
     upcoming = await (
         Occurrence.select(
             Occurrence.id,
@@ -83,23 +101,62 @@ async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -
         .order_by(Occurrence.starts_at)
         .limit(NEXT_DATES)
     )
-    speakers = await _speakers(series["id"], None)
+    names = (
+        await Series.select(
+            Series.organisation.name.as_alias("organisation_name"),
+            Series.organisation.slug.as_alias("organisation_slug"),
+            Series.organisation.consent_text.as_alias("consent_text"),
+            Series.programme.slug.as_alias("programme_slug"),
+            Series.programme.title.as_alias("programme_title"),
+        )
+        .where(Series.id == series["id"])
+        .first()
+        or {}
+    )
     hosts = await _hosts(series["id"], None)
-    return {
-        **{name: series[name] for name in SERIES_FIELDS},
-        "organisation_id": series["organisation"],
-        "programme_id": series["programme"],
-        "rule": series["rrule"],
-        "rule_text": rule_text(series),
-        "next_dates": upcoming,
-        "speakers": [_without(s, "occurrence") for s in speakers],
-        "hosts": [_without(h, "occurrence") for h in hosts],
-        "warnings": list(warnings),
-    }
-
-
-def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != key}
+    return SeriesView(
+        id=series["id"],
+        slug=series["slug"],
+        title=series["title"],
+        kind=series["kind"],
+        summary=series["summary"],
+        description=series["description"],
+        format=series["format"],
+        location=series["location"],
+        registration_mode=series["registration_mode"],
+        capacity=series["capacity"],
+        waitlist=bool(series["waitlist"]),
+        rrule=series["rrule"],
+        first_start=series["first_start"],
+        duration_minutes=series["duration_minutes"],
+        timezone=series["timezone"],
+        tags=tags_of(series["tags"]),
+        status=series["status"],
+        contact_email=series["contact_email"],
+        organisation_id=series["organisation"],
+        organisation_name=names.get("organisation_name") or "",
+        organisation_slug=names.get("organisation_slug") or "",
+        consent_text=names.get("consent_text") or "",
+        programme_slug=names.get("programme_slug"),
+        programme_title=names.get("programme_title"),
+        hosts=tuple(HostView(h["account_id"], h["name"], h["email"]) for h in hosts),
+        speakers=tuple(_person(s) for s in await _speakers(series["id"], None)),
+        programme_id=series["programme"],
+        meeting_url=series["meeting_url"],
+        meeting_details=series["meeting_details"],
+        link_visibility=series["link_visibility"],
+        registration_opens_at=series["registration_opens_at"],
+        registration_closes_at=series["registration_closes_at"],
+        language=series["language"],
+        reminder_hours=series["reminder_hours"],
+        confirm_first=series["confirm_first"],
+        published=bool(series["published"]),
+        materialised_until=series["materialised_until"],
+        next_dates=tuple(NextDate(**row) for row in upcoming),
+        created_at=series["created_at"],
+        updated_at=series["updated_at"],
+        warnings=tuple(warnings),
+    )
 
 
 async def occurrence_views(

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events_app.agenda.dates import DateView, PersonView, SeriesView
+from events_app.agenda.dates import DateView, HostView, PersonView, SeriesView
 from events_app.domain.errors import DomainError
 from events_app.domain.seats import DateFacts, check_open
 from events_app.tables import Occurrence, Series, Speaker
+from events_app.web.api.schemas import series_out
 from events_app.web.api.schemas_dates import occurrence_out
 
 NOW = datetime(2026, 10, 1, 12, tzinfo=UTC)
@@ -228,3 +229,39 @@ def test_the_api_sends_own_overrides_and_effective_values_apart() -> None:
     assert own.meeting_url == "" and own.effective.meeting_url == ""
     assert own.capacity == 3 == own.effective.capacity
     assert [(s.name, s.id, s.role) for s in own.speakers] == [("Tom", 2, Speaker.Role.speaker)]
+
+
+def test_the_api_sends_a_series_view_with_its_rule_and_hosts() -> None:
+    series = SeriesView(
+        id=3,
+        slug="ontmoeting",
+        title="Ontmoeting",
+        kind=Series.Kind.meetup,
+        summary="",
+        description="",
+        format=Series.Format.online,
+        location="",
+        registration_mode=Series.RegistrationMode.required,
+        capacity=None,
+        waitlist=True,
+        rrule="FREQ=WEEKLY;BYDAY=TH",
+        first_start=WALL,
+        duration_minutes=90,
+        timezone="Europe/Amsterdam",
+        tags=("herstel",),
+        status=Series.Status.active,
+        contact_email="",
+        organisation_id=1,
+        organisation_name="Netwerk",
+        organisation_slug="netwerk",
+        consent_text="",
+        programme_slug=None,
+        programme_title=None,
+        hosts=(HostView(5, "Ans", "ans@example.org"),),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    sent = series_out(series)
+    assert sent.rule == "FREQ=WEEKLY;BYDAY=TH" and sent.rule_text.nl == series.rule_text["nl"]
+    assert [(h.account_id, h.email) for h in sent.hosts] == [(5, "ans@example.org")]
+    assert series.host_names == ("Ans",) and sent.tags == ["herstel"]

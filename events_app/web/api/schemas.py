@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from events_app.agenda.dates import SeriesView
 from events_app.i18n import Language
 from events_app.tables import Series, Speaker
 from events_app.web.api.types import Id, WallClock
@@ -21,7 +22,7 @@ from events_app.web.api.types import Id, WallClock
 __all__ = [
     "LOCAL", "Capacity", "DateBrief", "Host", "MonthWeekday", "RecurrenceIn", "RuleText",
     "ScheduleFields", "SeriesCreate", "SeriesOut", "SeriesSummary", "SeriesUpdate", "SpeakerIO",
-    "SpeakersIn", "HostsIn", "Text", "given", "out",
+    "SpeakersIn", "HostsIn", "Text", "given", "out", "series_out",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -248,6 +249,15 @@ class SeriesOut(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     warnings: list[str] = []
+
+
+def series_out(series: SeriesView) -> SeriesOut:
+    """A series as the API sends it (its rule as ``rule``)."""
+    fields = {
+        name: series.rrule if name == "rule" else getattr(series, name)
+        for name in SeriesOut.__struct_fields__
+    }
+    return msgspec.convert(fields, SeriesOut, strict=False, from_attributes=True)
 
 
 class Reason(msgspec.Struct, forbid_unknown_fields=True):

@@ -34,6 +34,7 @@ from events_app.web.api.schemas import (
     SpeakersIn,
     given,
     out,
+    series_out,
 )
 from events_app.web.api.schemas_dates import (
     DateCreate,
@@ -73,7 +74,7 @@ def schedule_input(values: dict[str, Any]) -> ScheduleInput:
 
 
 async def _series_out(actor: Actor, series_id: int, warnings: list[str] | None = None) -> SeriesOut:
-    return out(await series.get_series(actor, series_id, warnings=warnings), SeriesOut)
+    return series_out(await series.get_series(actor, series_id, warnings=warnings))
 
 
 class SeriesController(Controller):

@@ -20,6 +20,7 @@ from litestar.response import Redirect
 from events_app import clock, db, urls
 from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
+from events_app.agenda.dates import SeriesView
 from events_app.calendar.describe import kind_label
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.schedule import parse_time
@@ -245,10 +246,10 @@ class OrganiseController(Controller):
             ]
             start_day = coming[0].local_start.date() if coming else now.date()
             prefill = schedule_form_of(
-                series["rule"], series["first_start"], series["duration_minutes"], start_day
+                series.rrule, series.first_start, series.duration_minutes, start_day
             )
             form = replace(form, **prefill)
-        members = (await team(actor, series["organisation_id"]))["members"]
+        members = (await team(actor, series.organisation_id))["members"]
         done = request.query_params.get("done", "")
         return staff_page(
             request,
@@ -259,7 +260,7 @@ class OrganiseController(Controller):
             upcoming=[d for d in dates if not d.past],
             past=[d for d in dates if d.past][-10:],
             members=members,
-            host_ids={h["account_id"] for h in series["hosts"]},
+            host_ids={h.account_id for h in series.hosts},
             error=error,
             form=form,
             change=change,
@@ -267,7 +268,7 @@ class OrganiseController(Controller):
             kinds=_kinds(language_of(request)),
             errors=errors or {},
             done=done if done in DONE else "",
-            public_url=urls.series_page(series["slug"]),
+            public_url=urls.series_page(series.slug),
             today=now.date().isoformat(),
         )
 
@@ -542,17 +543,17 @@ def _date_changes(values: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _form_of(series: dict[str, Any]) -> SeriesForm:
+def _form_of(series: SeriesView) -> SeriesForm:
     return SeriesForm(
-        title=series["title"],
-        summary=series["summary"],
-        description=series["description"],
-        kind=series["kind"],
-        format=series["format"],
-        location=series["location"],
-        meeting_url=series["meeting_url"],
-        capacity="" if series["capacity"] is None else str(series["capacity"]),
-        waitlist=series["waitlist"],
-        confirm_first=confirm_first_choice(series["confirm_first"]),
-        published=series["published"],
+        title=series.title,
+        summary=series.summary,
+        description=series.description,
+        kind=series.kind,
+        format=series.format,
+        location=series.location,
+        meeting_url=series.meeting_url,
+        capacity="" if series.capacity is None else str(series.capacity),
+        waitlist=series.waitlist,
+        confirm_first=confirm_first_choice(series.confirm_first),
+        published=series.published,
     )
