@@ -14,7 +14,7 @@ import functools
 import io
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -35,6 +35,7 @@ __all__ = [
     "SITE_NAME",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "Language",
     "LOCALE_DIR",
     "choose_language",
     "extract_messages",
@@ -50,7 +51,11 @@ __all__ = [
     "zone_label",
 ]
 
-LANGUAGES = ("nl", "en")
+# The languages of pages, mails and feeds, stored and sent as these codes.  A Literal rather
+# than a StrEnum: every function that takes a language is typed with it, and the API's schema
+# lists the codes; LANGUAGES is the same list for code that checks a value at run time.
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 SITE_NAME = {"nl": "Agenda ervaringskennis", "en": "Experiential knowledge events"}
 DEFAULT_LANGUAGE = "nl"
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 LIFETIME = timedelta(days=14)
-ROLES = (Membership.Role.organiser, Membership.Role.host)
+ROLES: tuple[str, ...] = tuple(Membership.Role)
 UNKNOWN = "This does not exist or is not yours to see."
 
 

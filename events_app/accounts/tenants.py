@@ -6,6 +6,7 @@ from events_app import audit, clock, db
 from events_app.domain import slugs, wallclock
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
+from events_app.i18n import LANGUAGES
 from events_app.tables import Organisation
 
 __all__ = ["create_organisation"]
@@ -24,7 +25,7 @@ async def create_organisation(
     clean_slug = slugs.check_slug(slug)
     if not name.strip() or len(name.strip()) > 200:
         raise DomainError("name_invalid", "Give a name of 1 to 200 characters.", field="name")
-    if language not in ("nl", "en"):
+    if language not in LANGUAGES:
         raise DomainError("language_unknown", "Choose nl or en.", field="language")
     if not 1 <= retention_days <= 3650:
         raise DomainError(

@@ -1,26 +1,49 @@
 """Read models of series and dates for organisers: rows plus what is derived from them.
 
-A series comes with its rule in Dutch and English words and its next dates; a date with its
-effective values (its own override, else the series'), whether it was moved, its speakers,
-hosts and materials.  The API turns these dicts into its response types; the web pages will
-use the same ones.
+A series comes with its rule in Dutch and English words and its next dates; a date is a
+:class:`~events_app.agenda.dates.DateView` (the same type the public pages read) filled with
+what organisers see too: its own overrides, link, hosts, counts and materials.  The API turns
+these into its response types; the organiser pages read them as they are.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from events_app import clock
-from events_app.domain.rule_text import describe
-from events_app.domain.seats import effective_capacity
-from events_app.tables import Material, Occurrence, Registration, SeriesHost, Speaker
+from events_app.agenda.catalogue import tags_of
+from events_app.agenda.dates import (
+    DateView,
+    HostView,
+    MaterialView,
+    NextDate,
+    PersonView,
+    SeriesView,
+)
+from events_app.agenda.dates import rule_text as words
+from events_app.tables import (
+    Material,
+    Occurrence,
+    Organisation,
+    Registration,
+    Series,
+    SeriesHost,
+    Speaker,
+)
 
-__all__ = ["NEXT_DATES", "occurrence_views", "rule_text", "series_view", "waiting_position"]
+__all__ = [
+    "NEXT_DATES",
+    "SERIES_FIELDS",
+    "occurrence_views",
+    "rule_text",
+    "series_view",
+    "waiting_position",
+]
 
 NEXT_DATES = 5
+# The series columns a list of series sends (the API's SeriesSummary).
 SERIES_FIELDS = (
     "id", "slug", "title", "kind", "summary", "description", "format", "location",
     "meeting_url", "meeting_details", "link_visibility", "registration_mode", "capacity",
@@ -32,12 +55,7 @@ SPEAKER_FIELDS = (Speaker.id, Speaker.name, Speaker.bio, Speaker.url, Speaker.ro
 
 
 def rule_text(series: dict[str, Any]) -> dict[str, str]:
-    start = series["first_start"]
-    end = start + timedelta(minutes=series["duration_minutes"])
-    return {
-        lang: describe(series["rrule"], start.time(), end.time(), lang, first_date=start.date())
-        for lang in ("nl", "en")
-    }
+    return words(series["rrule"], series["first_start"], series["duration_minutes"])
 
 
 async def _speakers(series_id: int, occurrence_ids: Sequence[int] | None) -> list[dict[str, Any]]:
@@ -63,7 +81,8 @@ async def _hosts(series_id: int, occurrence_ids: Sequence[int] | None) -> list[d
     return list(await query.order_by(SeriesHost.id))
 
 
-async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -> dict[str, Any]:
+async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -> SeriesView:
+    """A series with everything organisers see: link, hosts' addresses, its next dates."""
     upcoming = await (
         Occurrence.select(
             Occurrence.id,
@@ -82,99 +101,144 @@ async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -
         .order_by(Occurrence.starts_at)
         .limit(NEXT_DATES)
     )
-    speakers = await _speakers(series["id"], None)
+    names = (
+        await Series.select(
+            Series.organisation.name.as_alias("organisation_name"),
+            Series.organisation.slug.as_alias("organisation_slug"),
+            Series.organisation.consent_text.as_alias("consent_text"),
+            Series.programme.slug.as_alias("programme_slug"),
+            Series.programme.title.as_alias("programme_title"),
+        )
+        .where(Series.id == series["id"])
+        .first()
+        or {}
+    )
     hosts = await _hosts(series["id"], None)
-    return {
-        **{name: series[name] for name in SERIES_FIELDS},
-        "organisation_id": series["organisation"],
-        "programme_id": series["programme"],
-        "rule": series["rrule"],
-        "rule_text": rule_text(series),
-        "next_dates": upcoming,
-        "speakers": [_without(s, "occurrence") for s in speakers],
-        "hosts": [_without(h, "occurrence") for h in hosts],
-        "warnings": list(warnings),
-    }
-
-
-def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != key}
+    return SeriesView(
+        id=series["id"],
+        slug=series["slug"],
+        title=series["title"],
+        kind=series["kind"],
+        summary=series["summary"],
+        description=series["description"],
+        format=series["format"],
+        location=series["location"],
+        registration_mode=series["registration_mode"],
+        capacity=series["capacity"],
+        waitlist=bool(series["waitlist"]),
+        rrule=series["rrule"],
+        first_start=series["first_start"],
+        duration_minutes=series["duration_minutes"],
+        timezone=series["timezone"],
+        tags=tags_of(series["tags"]),
+        status=series["status"],
+        contact_email=series["contact_email"],
+        organisation_id=series["organisation"],
+        organisation_name=names.get("organisation_name") or "",
+        organisation_slug=names.get("organisation_slug") or "",
+        consent_text=names.get("consent_text") or "",
+        programme_slug=names.get("programme_slug"),
+        programme_title=names.get("programme_title"),
+        hosts=tuple(HostView(h["account_id"], h["name"], h["email"]) for h in hosts),
+        speakers=tuple(_person(s) for s in await _speakers(series["id"], None)),
+        programme_id=series["programme"],
+        meeting_url=series["meeting_url"],
+        meeting_details=series["meeting_details"],
+        link_visibility=series["link_visibility"],
+        registration_opens_at=series["registration_opens_at"],
+        registration_closes_at=series["registration_closes_at"],
+        language=series["language"],
+        reminder_hours=series["reminder_hours"],
+        confirm_first=series["confirm_first"],
+        published=bool(series["published"]),
+        materialised_until=series["materialised_until"],
+        next_dates=tuple(NextDate(**row) for row in upcoming),
+        created_at=series["created_at"],
+        updated_at=series["updated_at"],
+        warnings=tuple(warnings),
+    )
 
 
 async def occurrence_views(
     rows: Sequence[dict[str, Any]], series: dict[str, Any], *, warnings: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    """Dates of one series, with their own speakers, hosts and materials (3 queries in all)."""
+) -> list[DateView]:
+    """Dates of one series, with their speakers, hosts and materials (5 queries in all)."""
     ids = [row["id"] for row in rows]
-    speakers: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    hosts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    materials: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for speaker in await _speakers(series["id"], ids):
-        speakers[speaker["occurrence"]].append(_without(speaker, "occurrence"))
+    speakers: dict[int | None, list[PersonView]] = defaultdict(list)
+    hosts: dict[int, list[HostView]] = defaultdict(list)
+    materials: dict[int, list[MaterialView]] = defaultdict(list)
+    for found in await _speakers(series["id"], ids) + await _speakers(series["id"], None):
+        speakers[found["occurrence"]].append(_person(found))
     for host in await _hosts(series["id"], ids):
-        hosts[host["occurrence"]].append(_without(host, "occurrence"))
+        hosts[host["occurrence"]].append(HostView(host["account_id"], host["name"], host["email"]))
     if ids:
         for material in await (
             Material.select(Material.id, Material.title, Material.url, Material.occurrence)
             .where(Material.occurrence.is_in(ids))
             .order_by(Material.id)
         ):
-            materials[material["occurrence"]].append(_without(material, "occurrence"))
+            materials[material["occurrence"]].append(
+                MaterialView(material["title"], material["url"], material["id"])
+            )
+    organisation = await Organisation.select(Organisation.name, Organisation.slug).where(
+        Organisation.id == series["organisation"]
+    ).first() or {"name": "", "slug": ""}
+    now = clock.now()
     return [
-        _occurrence(row, series, speakers[row["id"]], hosts[row["id"]], materials[row["id"]])
-        | {"warnings": list(warnings)}
+        DateView(
+            id=row["id"],
+            series_id=row["series"],
+            series_slug=series["slug"],
+            series_title=series["title"],
+            series_summary=series["summary"],
+            organisation_name=organisation["name"],
+            organisation_slug=organisation["slug"],
+            kind=series["kind"],
+            format=series["format"],
+            status=row["status"],
+            status_reason=row["status_reason"],
+            topic=row["topic"],
+            note=row["note"],
+            local_start=row["local_start"],
+            local_end=row["local_end"],
+            timezone=row["timezone"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            rule_start=row["rule_start"],
+            own_capacity=row["capacity"],
+            own_location=row["location"],
+            own_meeting_url=row["meeting_url"],
+            own_meeting_details=row["meeting_details"],
+            series_capacity=series["capacity"],
+            series_location=series["location"],
+            series_meeting_url=series["meeting_url"],
+            series_meeting_details=series["meeting_details"],
+            confirmed_count=row["confirmed_count"],
+            waitlist=bool(series["waitlist"]),
+            link_visibility=series["link_visibility"],
+            registration_mode=series["registration_mode"],
+            opens_at=series["registration_opens_at"],
+            closes_at=series["registration_closes_at"],
+            series_status=series["status"],
+            series_published=bool(series["published"]),
+            read_at=now,
+            speakers=tuple(speakers[row["id"]] or speakers[None]),
+            materials=tuple(materials[row["id"]]),
+            own_speakers=tuple(speakers[row["id"]]),
+            uid=row["uid"],
+            sequence=row["sequence"],
+            waiting_count=row["waiting_count"],
+            hosts=tuple(hosts[row["id"]]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            warnings=tuple(warnings),
+        )
         for row in rows
     ]
 
 
-def _fallback(own: Any, series_value: Any) -> Any:
-    return series_value if own is None else own
-
-
-def _occurrence(
-    row: dict[str, Any],
-    series: dict[str, Any],
-    speakers: list[dict[str, Any]],
-    hosts: list[dict[str, Any]],
-    materials: list[dict[str, Any]],
-) -> dict[str, Any]:
-    rule_start = row["rule_start"]
-    moved = rule_start is not None and rule_start != row["local_start"]
-    return {
-        "id": row["id"],
-        "series_id": row["series"],
-        "uid": row["uid"],
-        "sequence": row["sequence"],
-        "status": row["status"],
-        "status_reason": row["status_reason"],
-        "local_start": row["local_start"],
-        "local_end": row["local_end"],
-        "timezone": row["timezone"],
-        "starts_at": row["starts_at"],
-        "ends_at": row["ends_at"],
-        "extra": rule_start is None,
-        "moved": moved,
-        "moved_from": rule_start if moved else None,
-        "topic": row["topic"],
-        "note": row["note"],
-        "capacity": row["capacity"],
-        "location": row["location"],
-        "meeting_url": row["meeting_url"],
-        "meeting_details": row["meeting_details"],
-        "effective": {
-            "capacity": effective_capacity(row["capacity"], series["capacity"]),
-            "location": _fallback(row["location"], series["location"]),
-            "meeting_url": _fallback(row["meeting_url"], series["meeting_url"]),
-            "meeting_details": _fallback(row["meeting_details"], series["meeting_details"]),
-        },
-        "confirmed_count": row["confirmed_count"],
-        "waiting_count": row["waiting_count"],
-        "speakers": speakers,
-        "hosts": hosts,
-        "materials": materials,
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
+def _person(row: dict[str, Any]) -> PersonView:
+    return PersonView(row["name"], row["role"], row["bio"], row["url"], row["id"])
 
 
 async def waiting_position(registration_id: int) -> int | None:

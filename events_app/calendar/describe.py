@@ -19,6 +19,8 @@ from typing import Literal
 
 from events_app.calendar.words import KINDS, TEXT
 from events_app.domain.overrides import own_or_series
+from events_app.i18n import Language
+from events_app.tables import Occurrence, Registration, Series, Speaker
 
 __all__ = [
     "own_or_series",
@@ -36,9 +38,10 @@ __all__ = [
     "shows_meeting_link",
 ]
 
-Language = Literal["nl", "en"]
 Audience = Literal["public", "attendee", "host"]
 IcsStatus = Literal["CONFIRMED", "CANCELLED", "TENTATIVE"]
+F, V, M = Series.Format, Series.LinkVisibility, Series.RegistrationMode
+OS, RS = Occurrence.Status, Registration.Status
 
 
 def _t(language: Language, key: str, *args: object) -> str:
@@ -46,7 +49,7 @@ def _t(language: Language, key: str, *args: object) -> str:
     return text.format(*args) if args else text
 
 
-def kind_label(kind: str, language: Language) -> str:
+def kind_label(kind: str, language: str) -> str:
     """The kind of event in words (unknown kinds are shown as stored)."""
     labels = KINDS.get(kind)
     if labels is None:
@@ -57,7 +60,7 @@ def kind_label(kind: str, language: Language) -> str:
 @dataclass(frozen=True, slots=True)
 class SpeakerInfo:
     name: str
-    role: str = "speaker"  # "speaker" or "moderator"
+    role: str = Speaker.Role.speaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +129,7 @@ class EventText:
 
 def date_is_off(date: DateInfo) -> bool:
     """Cancelled and skipped dates, and every date of a cancelled series, do not take place."""
-    return date.status in ("cancelled", "skipped") or date.series_status == "cancelled"
+    return date.status != OS.scheduled or date.series_status == Series.Status.cancelled
 
 
 def event_status(date: DateInfo, viewer: Viewer) -> IcsStatus:
@@ -135,9 +138,9 @@ def event_status(date: DateInfo, viewer: Viewer) -> IcsStatus:
     if date_is_off(date):
         return "CANCELLED"
     if viewer.audience == "attendee":
-        if viewer.registration_status == "cancelled":
+        if viewer.registration_status == RS.cancelled:
             return "CANCELLED"
-        if viewer.registration_status == "waiting":
+        if viewer.registration_status == RS.waiting:
             return "TENTATIVE"
     return "CONFIRMED"
 
@@ -145,11 +148,11 @@ def event_status(date: DateInfo, viewer: Viewer) -> IcsStatus:
 def may_see_meeting_details(date: DateInfo, viewer: Viewer) -> bool:
     """Hosts and confirmed attendees may see how to join online; everyone else only when the
     organiser made it public.  Nobody is sent a link to a date that does not take place."""
-    if date.series_format == "in_person" or date_is_off(date):
+    if date.series_format == F.in_person or date_is_off(date):
         return False
-    if date.link_visibility == "everyone" or viewer.audience == "host":
+    if date.link_visibility == V.everyone or viewer.audience == "host":
         return True
-    return viewer.audience == "attendee" and viewer.registration_status == "confirmed"
+    return viewer.audience == "attendee" and viewer.registration_status == RS.confirmed
 
 
 def shows_meeting_link(date: DateInfo, viewer: Viewer) -> bool:
@@ -167,9 +170,9 @@ def _summary(date: DateInfo, viewer: Viewer) -> str:
         title = f"{title} — {date.topic.strip()}"
     if date_is_off(date):
         return _t(lang, "cancelled_prefix") + title
-    if viewer.audience == "attendee" and viewer.registration_status == "cancelled":
+    if viewer.audience == "attendee" and viewer.registration_status == RS.cancelled:
         return _t(lang, "deregistered_prefix") + title
-    if viewer.audience == "attendee" and viewer.registration_status == "waiting":
+    if viewer.audience == "attendee" and viewer.registration_status == RS.waiting:
         return _t(lang, "waiting_prefix") + title
     return title
 
@@ -177,9 +180,9 @@ def _summary(date: DateInfo, viewer: Viewer) -> str:
 def _joining(date: DateInfo, viewer: Viewer) -> list[str]:
     lang = viewer.language
     lines = []
-    if date.series_format in ("in_person", "hybrid") and date.location.strip():
+    if date.series_format in (F.in_person, F.hybrid) and date.location.strip():
         lines.append(_t(lang, "location", date.location.strip()))
-    if date.series_format in ("online", "hybrid"):
+    if date.series_format in (F.online, F.hybrid):
         online = _t(lang, "online")
         status = viewer.registration_status
         details = date.meeting_details.strip()
@@ -189,11 +192,11 @@ def _joining(date: DateInfo, viewer: Viewer) -> list[str]:
             if details:
                 lines.append(details)
         elif viewer.audience == "public":
-            hidden = date.link_visibility != "everyone" and date.registration_mode != "none"
+            hidden = date.link_visibility != V.everyone and date.registration_mode != M.none
             lines.append(f"{online}. {_t(lang, 'link_after_registering')}" if hidden else online)
-        elif viewer.audience == "attendee" and status == "waiting":
+        elif viewer.audience == "attendee" and status == RS.waiting:
             lines.append(f"{online}. {_t(lang, 'link_when_placed')}")
-        elif viewer.audience == "host" or status == "confirmed":
+        elif viewer.audience == "host" or status == RS.confirmed:
             lines.append(f"{online}. {_t(lang, 'link_follows')}")
     return lines
 
@@ -203,9 +206,9 @@ def _reader_lines(date: DateInfo, viewer: Viewer) -> list[str]:
     lang = viewer.language
     if viewer.audience == "attendee":
         status = viewer.registration_status
-        if status == "confirmed":
+        if status == RS.confirmed:
             lines = [_t(lang, "you_confirmed")]
-        elif status == "waiting":
+        elif status == RS.waiting:
             lines = [
                 _t(lang, "you_waiting", viewer.waiting_position)
                 if viewer.waiting_position
@@ -225,7 +228,7 @@ def _reader_lines(date: DateInfo, viewer: Viewer) -> list[str]:
         if date.waitlist or date.waiting_count:
             counts += _t(lang, "counts_waiting", date.waiting_count)
         return [_t(lang, "you_host"), counts]
-    if date_is_off(date) or date.registration_mode not in ("required", "optional", "none"):
+    if date_is_off(date) or date.registration_mode not in tuple(M):
         return []
     return [_t(lang, f"registration_{date.registration_mode}", date.page_url)]
 
@@ -244,8 +247,8 @@ def _description(date: DateInfo, viewer: Viewer) -> str:
     if date.topic.strip():
         lines.append(_t(lang, "topic", date.topic.strip()))
     for role, one, many in (
-        ("speaker", "speaker", "speakers"),
-        ("moderator", "moderator", "moderators"),
+        (Speaker.Role.speaker, "speaker", "speakers"),
+        (Speaker.Role.moderator, "moderator", "moderators"),
     ):
         names = _names(date.speakers, role)
         if names:
@@ -271,9 +274,9 @@ def _description(date: DateInfo, viewer: Viewer) -> str:
 
 def _location(date: DateInfo, viewer: Viewer) -> str | None:
     place = date.location.strip()
-    if date.series_format == "in_person":
+    if date.series_format == F.in_person:
         return place or None
-    if date.series_format == "hybrid":
+    if date.series_format == F.hybrid:
         return place or (date.meeting_url if shows_meeting_link(date, viewer) else "Online")
     return date.meeting_url if shows_meeting_link(date, viewer) else "Online"
 
@@ -288,11 +291,11 @@ def describe(date: DateInfo, viewer: Viewer) -> EventText:
         location=_location(date, viewer),
         categories=tuple(dict.fromkeys(categories)),
         status=event_status(date, viewer),
-        transparent=viewer.audience == "attendee" and viewer.registration_status != "confirmed",
+        transparent=viewer.audience == "attendee" and viewer.registration_status != RS.confirmed,
     )
 
 
-_STATUS_STEP = {"waiting": 0, "confirmed": 1, "cancelled": 2}
+_STATUS_STEP: dict[str, int] = {RS.waiting: 0, RS.confirmed: 1, RS.cancelled: 2}
 
 
 def personal_sequence(

@@ -6,17 +6,21 @@ not a blank line in someone's calendar.
 
 from __future__ import annotations
 
+from events_app.tables import Series
+
 __all__ = ["KINDS", "TEXT"]
 
+K = Series.Kind
+# Every kind of series in words: the calendar's categories, and the pages' labels.
 KINDS: dict[str, tuple[str, str]] = {
-    "meetup": ("Ontmoeting", "Meet-up"),
-    "lecture": ("College", "Lecture"),
-    "workshop": ("Workshop", "Workshop"),
-    "training": ("Training", "Training"),
-    "course": ("Cursus", "Course"),
-    "network_evening": ("Netwerkavond", "Network evening"),
-    "guest_lesson": ("Gastles", "Guest lesson"),
-    "meeting": ("Bijeenkomst", "Meeting"),
+    K.meetup: ("Ontmoeting", "Meet-up"),
+    K.lecture: ("College", "Lecture"),
+    K.workshop: ("Workshop", "Workshop"),
+    K.training: ("Training", "Training"),
+    K.course: ("Cursus", "Course"),
+    K.network_evening: ("Netwerkavond", "Network evening"),
+    K.guest_lesson: ("Gastles", "Guest lesson"),
+    K.meeting: ("Bijeenkomst", "Meeting"),
 }
 
 TEXT: dict[str, tuple[str, str]] = {

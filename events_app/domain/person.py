@@ -8,23 +8,47 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError
+from events_app.i18n import LANGUAGES, N_
 
 __all__ = [
-    "LANGUAGES",
     "ROLES",
     "Contact",
     "PersonDetails",
+    "PersonRole",
+    "ROLE_CHOICES",
+    "ROLE_LABELS",
     "QuestionSpec",
     "clean_contact",
     "complete_person",
 ]
 
-ROLES = ("expert", "professional", "relative", "student", "other")
-LANGUAGES = ("nl", "en")
+
+class PersonRole(StrEnum):
+    """How someone who registers describes themselves (optional), stored as these codes."""
+
+    expert = "expert"
+    professional = "professional"
+    relative = "relative"
+    student = "student"
+    other = "other"
+
+
+ROLES: tuple[PersonRole, ...] = tuple(PersonRole)
+# A role in words, as hosts' lists and mails show it ...
+ROLE_LABELS: dict[str, str] = {
+    PersonRole.expert: N_("expert by experience"),
+    PersonRole.professional: N_("professional"),
+    PersonRole.relative: N_("relative or informal carer"),
+    PersonRole.student: N_("student"),
+    PersonRole.other: N_("other"),
+}
+# ... and as the registration form offers it ("something else" reads better as an answer).
+ROLE_CHOICES: dict[str, str] = {**ROLE_LABELS, PersonRole.other: N_("something else")}
 MAX_NAME = 200
 MAX_NEEDS = 2000
 MAX_ANSWER = 2000

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, time
-from typing import Literal
 
 from babel.dates import format_date, get_month_names
 
 from events_app.domain.rrules import RuleParts, rule_parts
+from events_app.i18n import Language as Lang
 
 __all__ = ["Lang", "describe"]
 
-Lang = Literal["nl", "en"]
 
 _NUMBERS = {
     "nl": ("", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",

@@ -134,7 +134,7 @@ async def signup_csv(actor: Actor, occurrence_id: int) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for group in ("confirmed", "waiting", "cancelled"):
+    for group in Registration.Status:  # confirmed, waiting, cancelled
         for row in data[group]:
             answers = "; ".join(f"{k}: {v}" for k, v in (row["answers"] or {}).items())
             writer.writerow(

@@ -14,6 +14,7 @@ from events_app.i18n import SITE_NAME, choose_language, mail_environment, transl
 from events_app.mail.facts import Job, Unsendable
 from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.mail.mime import Envelope, build_mime
+from events_app.tables import Membership
 
 __all__ = ["ACCOUNT_KINDS", "build_account_mail", "build_site_mail"]
 
@@ -31,7 +32,7 @@ def build_account_mail(job: Job, *, mail_from: str, now: datetime) -> tuple[Enve
         "days": 14,
         "organisation": "",
         "inviter": "",
-        "role": "host",
+        "role": Membership.Role.host,
         **shown,
         "name": job.to_name,
         "link": link,

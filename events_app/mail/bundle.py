@@ -32,12 +32,13 @@ from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.invite import build_invitation
 from events_app.mail.kinds import BUNDLE_KINDS, KINDS, PERSON_KINDS, Kind
 from events_app.mail.mime import Envelope, build_mime
+from events_app.tables import Registration
 
 __all__ = ["build_person_mail", "person_mail_steps", "run_steps"]
 
 T = TypeVar("T")
 
-ACTIVE = ("confirmed", "waiting")
+ACTIVE = (Registration.Status.confirmed, Registration.Status.waiting)
 
 
 def _item_job(job: Job, item: Facts) -> Job:

@@ -14,9 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import urls
-from events_app.domain.overrides import own_or_series
+from events_app.domain.person import ROLE_LABELS
 from events_app.i18n import (
-    N_,
     SHORT_DATE_FORMAT,
     choose_language,
     format_date,
@@ -25,20 +24,15 @@ from events_app.i18n import (
     mail_environment,
     translate,
 )
+from events_app.mail.calendar_date import date_info
 from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.headers import clean_text
 from events_app.mail.kinds import KINDS, SUBJECT_CANCELLED_BY_ORGANISER, Kind, Method
+from events_app.tables import Occurrence, Registration, Series
 
 __all__ = ["Content", "check", "method_for", "render_content", "tidy", "view"]
 
-ROLE_LABELS = {
-    "expert": N_("expert by experience"),
-    "professional": N_("professional"),
-    "relative": N_("relative or informal carer"),
-    "student": N_("student"),
-    "other": N_("other"),
-}
-CONFIRMED, WAITING, CANCELLED = "confirmed", "waiting", "cancelled"
+CONFIRMED, WAITING, CANCELLED = Registration.Status
 _BLANKS = re.compile(r"\n{3,}")
 
 
@@ -88,11 +82,11 @@ def check(job: Job, facts: Facts, now: datetime) -> Kind:
             raise Unsendable(
                 "Not sent: the person registered again before this mail went out.", deliberate=True
             )
-    if kind.needs_scheduled_date and occurrence["status"] != "scheduled":
+    if kind.needs_scheduled_date and occurrence["status"] != Occurrence.Status.scheduled:
         raise Unsendable(
             "Not sent: the date was cancelled before this mail went out.", deliberate=True
         )
-    if kind.needs_scheduled_date and occurrence["series_status"] != "active":
+    if kind.needs_scheduled_date and occurrence["series_status"] != Series.Status.active:
         raise Unsendable("Not sent: the series has stopped.", deliberate=True)
     if kind.needs_future_date and occurrence["starts_at"] <= now:
         raise Unsendable("Not sent: the date had already started.", deliberate=True)
@@ -136,7 +130,7 @@ def _material_url(url: str) -> str | None:
 
 
 def _join_state(occurrence: dict[str, Any], status: str | None, meeting_url: str) -> str | None:
-    if occurrence["series_format"] == "in_person":
+    if occurrence["series_format"] == Series.Format.in_person:
         return None
     if status != CONFIRMED:
         return "waiting" if status == WAITING else None
@@ -182,11 +176,10 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
     registration = facts.registration
     status = registration["status"] if registration else None
     tz = occurrence["timezone"]
-    meeting_url = own_or_series(occurrence["meeting_url"], occurrence["series_meeting_url"]).strip()
-    place = own_or_series(occurrence["location"], occurrence["series_location"])
-    if occurrence["series_format"] == "online":
-        place = ""
-    details = own_or_series(occurrence["meeting_details"], occurrence["series_meeting_details"])
+    date = date_info(facts)  # what the invitation shows too
+    meeting_url = date.meeting_url
+    place = "" if date.series_format == Series.Format.online else date.location
+    details = date.meeting_details
     join = _join_state(occurrence, status, meeting_url)
     old_start = _local(job.context.get("old_start"), tz)
     moved = old_start is not None and old_start != occurrence["local_start"]
@@ -212,7 +205,7 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
         "by": job.context.get("by", "self"),
         "old_when": format_datetime(old_start, language) if moved and old_start else "",
         "reason": str(job.context.get("reason") or occurrence["status_reason"] or ""),
-        "can_register_again": occurrence["status"] == "scheduled",
+        "can_register_again": occurrence["status"] == Occurrence.Status.scheduled,
         "manage_url": "",
         "feed_url": "",
         "invitation": method_for(kind, facts),

@@ -18,7 +18,8 @@ from events_app import clock, db
 from events_app.agenda.views import waiting_position
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError, NotFound
-from events_app.domain.person import LANGUAGES, MAX_NAME, MAX_NEEDS, ROLES
+from events_app.domain.person import MAX_NAME, MAX_NEEDS, ROLES
+from events_app.i18n import LANGUAGES
 from events_app.mail import outbox
 from events_app.registration import cancelling, registrations, seats
 from events_app.registration.attendees import new_token

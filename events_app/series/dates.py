@@ -20,6 +20,7 @@ from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
 from events_app.agenda import views
+from events_app.agenda.dates import DateView
 from events_app.domain import recurrence, schedule, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.seats import effective_capacity
@@ -47,7 +48,7 @@ PLACE = ("location", "meeting_url", "meeting_details")
 
 async def list_dates(
     actor: Actor, series_id: int, *, start: date | None = None, end: date | None = None
-) -> list[dict[str, Any]]:
+) -> list[DateView]:
     """The series' dates (all statuses) whose local day lies in [start, end], in order."""
     series = await owned.series_for(actor, series_id)
     query = Occurrence.select().where(Occurrence.series == series_id)
@@ -62,7 +63,7 @@ async def list_dates(
 
 async def get_date(
     actor: Actor, occurrence_id: int, *, warnings: list[str] | None = None
-) -> dict[str, Any]:
+) -> DateView:
     row, series = await owned.occurrence_for(actor, occurrence_id)
     [view] = await views.occurrence_views([row], series, warnings=warnings or ())
     return view

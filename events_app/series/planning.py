@@ -16,6 +16,7 @@ from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
 from events_app.agenda import views
+from events_app.agenda.dates import SeriesView
 from events_app.domain import recurrence, schedule, slugs, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.schedule import ScheduleInput
@@ -129,7 +130,7 @@ async def _skip(actor: Actor, series_id: int, days: set[date]) -> None:
 
 async def get_series(
     actor: Actor, series_id: int, *, warnings: list[str] | None = None
-) -> dict[str, Any]:
+) -> SeriesView:
     series = await owned.series_for(actor, series_id)
     return await views.series_view(series, warnings=warnings or ())
 

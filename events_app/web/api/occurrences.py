@@ -19,6 +19,7 @@ from events_app.web.api.schemas_dates import (
     MaterialIn,
     MaterialOut,
     OccurrenceOut,
+    occurrence_out,
 )
 from events_app.web.api.series import speaker_inputs
 from events_app.web.auth import provide_actor
@@ -29,7 +30,7 @@ __all__ = ["OccurrenceController"]
 async def _date_out(
     actor: Actor, occurrence_id: int, warnings: list[str] | None = None
 ) -> OccurrenceOut:
-    return out(await occurrences.get_date(actor, occurrence_id, warnings=warnings), OccurrenceOut)
+    return occurrence_out(await occurrences.get_date(actor, occurrence_id, warnings=warnings))
 
 
 class OccurrenceController(Controller):

@@ -14,13 +14,15 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from events_app.agenda.dates import SeriesView
+from events_app.i18n import Language
 from events_app.tables import Series, Speaker
 from events_app.web.api.types import Id, WallClock
 
 __all__ = [
     "LOCAL", "Capacity", "DateBrief", "Host", "MonthWeekday", "RecurrenceIn", "RuleText",
     "ScheduleFields", "SeriesCreate", "SeriesOut", "SeriesSummary", "SeriesUpdate", "SpeakerIO",
-    "SpeakersIn", "HostsIn", "Text", "given", "out",
+    "SpeakersIn", "HostsIn", "Text", "given", "out", "series_out",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -40,7 +42,6 @@ Slug = Annotated[str, Meta(max_length=120, examples=["online-ontmoeting"])]
 Url = Annotated[str, Meta(max_length=500)]
 Text = Annotated[str, Meta(max_length=20_000)]
 Capacity = Annotated[int, Meta(ge=1, le=100_000)]
-Language = Literal["nl", "en"]
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 Tags = Annotated[list[Annotated[str, Meta(max_length=40)]], Meta(max_length=20)]
 Minutes = Annotated[int, Meta(ge=1, le=7 * 24 * 60)]
@@ -248,6 +249,15 @@ class SeriesOut(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     warnings: list[str] = []
+
+
+def series_out(series: SeriesView) -> SeriesOut:
+    """A series as the API sends it (its rule as ``rule``)."""
+    fields = {
+        name: series.rrule if name == "rule" else getattr(series, name)
+        for name in SeriesOut.__struct_fields__
+    }
+    return msgspec.convert(fields, SeriesOut, strict=False, from_attributes=True)
 
 
 class Reason(msgspec.Struct, forbid_unknown_fields=True):

@@ -8,11 +8,12 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from events_app.agenda.dates import DateView
+from events_app.i18n import Language
 from events_app.tables import Programme
 from events_app.web.api.schemas import (
     Capacity,
     Host,
-    Language,
     LocalDateTime,
     RuleText,
     ScheduleFields,
@@ -26,7 +27,7 @@ from events_app.web.api.types import Id, WallClock
 
 __all__ = [
     "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
-    "OccurrenceOut", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
+    "OccurrenceOut", "occurrence_out", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
     "ProgrammeDate", "ProgrammeDetail", "ProgrammeOut", "ProgrammeSeries", "ProgrammeUpdate",
 ]  # fmt: skip
 
@@ -118,6 +119,29 @@ class OccurrenceOut(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     warnings: list[str] = []
+
+
+def occurrence_out(date: DateView) -> OccurrenceOut:
+    """A date as the API sends it: the date's own overrides (None: as the series) at the top,
+    what it shows under ``effective``, and its own speakers only."""
+    own = {
+        "capacity": date.own_capacity,
+        "location": date.own_location,
+        "meeting_url": date.own_meeting_url,
+        "meeting_details": date.own_meeting_details,
+        "speakers": date.own_speakers,
+        "effective": {
+            "capacity": date.capacity,
+            "location": date.location,
+            "meeting_url": date.meeting_url,
+            "meeting_details": date.meeting_details,
+        },
+    }
+    fields = {name: own[name] if name in own else getattr(date, name) for name in OUT_FIELDS}
+    return msgspec.convert(fields, OccurrenceOut, strict=False, from_attributes=True)
+
+
+OUT_FIELDS = OccurrenceOut.__struct_fields__
 
 
 class PreviewIn(ScheduleFields, forbid_unknown_fields=True):

@@ -34,8 +34,15 @@ from events_app.web.api.schemas import (
     SpeakersIn,
     given,
     out,
+    series_out,
 )
-from events_app.web.api.schemas_dates import DateCreate, OccurrenceOut, PreviewIn, PreviewOut
+from events_app.web.api.schemas_dates import (
+    DateCreate,
+    OccurrenceOut,
+    PreviewIn,
+    PreviewOut,
+    occurrence_out,
+)
 from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
 
@@ -67,7 +74,7 @@ def schedule_input(values: dict[str, Any]) -> ScheduleInput:
 
 
 async def _series_out(actor: Actor, series_id: int, warnings: list[str] | None = None) -> SeriesOut:
-    return out(await series.get_series(actor, series_id, warnings=warnings), SeriesOut)
+    return series_out(await series.get_series(actor, series_id, warnings=warnings))
 
 
 class SeriesController(Controller):
@@ -159,7 +166,7 @@ class SeriesController(Controller):
         end: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> list[OccurrenceOut]:
         rows = await occurrences.list_dates(actor, series_id, start=start, end=end)
-        return out(rows, list[OccurrenceOut])
+        return [occurrence_out(row) for row in rows]
 
     @post("/{series_id:int}/occurrences", summary="Add a date outside the rule")
     async def add_date(
@@ -172,7 +179,7 @@ class SeriesController(Controller):
             actor, series_id, data.local_start, data.local_end, data.duration_minutes, extra
         )
         view = await occurrences.get_date(actor, occurrence_id, warnings=warnings)
-        return out(view, OccurrenceOut)
+        return occurrence_out(view)
 
     @put("/{series_id:int}/speakers", summary="Replace the speakers of the whole series")
     async def speakers(

@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 
-from events_app.agenda import public
-from events_app.calendar.words import KINDS
+from events_app.agenda import catalogue, public
+from events_app.tables import Series
 from events_app.web.pages.context import page
 
 __all__ = ["AgendaController"]
+
+KINDS: tuple[str, ...] = tuple(Series.Kind)
 
 
 def _day(value: str | None) -> date | None:
@@ -58,8 +60,8 @@ class AgendaController(Controller):
             agenda=found,
             chosen=chosen,
             page_url=page_url,
-            organisations=await public.organisations(),
-            topics=await public.topics(),
+            organisations=await catalogue.organisations(),
+            topics=await catalogue.topics(),
             kinds=list(KINDS),
             filtered=bool(chosen),
         )

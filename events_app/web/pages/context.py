@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from events_app import i18n
 from events_app.calendar.describe import kind_label
+from events_app.domain.person import ROLE_CHOICES
 from events_app.i18n import SITE_NAME
 from events_app.settings import ROOT, get_settings
 from events_app.web import csrf
@@ -95,7 +96,10 @@ def page_environment(language: str) -> Environment:
     env.filters["when"] = lambda d: when(d, language)
     env.filters["day"] = lambda value: i18n.format_date(_shown(value), language)
     env.filters["clock"] = lambda value: i18n.format_time(_shown(value), language)
-    env.filters["kind"] = lambda value: kind_label(value, language)  # type: ignore[arg-type]
+    env.filters["kind"] = lambda value: kind_label(value, language)
+    env.filters["role_choice"] = lambda role: (
+        i18n.translate(language, ROLE_CHOICES[role]) if role in ROLE_CHOICES else role
+    )
     env.filters["pairs"] = lambda values: [(v, v) for v in values]
     env.filters["number"] = lambda value: format_decimal(
         value, format="#,##0.#", locale=i18n.locale_for(language)

@@ -20,25 +20,19 @@ from litestar.response import Redirect
 from events_app import clock, urls
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError
+from events_app.domain.person import ROLE_LABELS
 from events_app.hosting import feed_address as host_feeds
 from events_app.hosting import host_dates, signups
 from events_app.hosting import mail_log as organiser_mail
-from events_app.i18n import N_, translate
+from events_app.i18n import LANGUAGES, translate
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import Email, Line, Name, Text, decode_form, decode_to_show
 from events_app.web.pages.forms import field_messages
 from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
-__all__ = ["ROLE_LABELS", "HostController", "message_of", "row_id"]
+__all__ = ["HostController", "message_of", "row_id"]
 
-ROLE_LABELS = {
-    "expert": N_("expert by experience"),
-    "professional": N_("professional"),
-    "relative": N_("relative or informal carer"),
-    "student": N_("student"),
-    "other": N_("other"),
-}
 
 
 def message_of(exc: DomainError, language: str) -> str:
@@ -235,7 +229,7 @@ class HostController(Controller):
                 name=sent.name,
                 email=sent.email,
                 role=sent.role or None,
-                language=sent.language if sent.language in ("nl", "en") else None,
+                language=sent.language if sent.language in LANGUAGES else None,
             )
         except DomainError as exc:
             if exc.status_code == 404:

@@ -20,12 +20,13 @@ from events_app import clock
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.groups import MAX_GROUPS
+from events_app.domain.person import ROLE_LABELS
 from events_app.hosting import host_dates, signups
 from events_app.i18n import translate
 from events_app.programmes import participation
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import Line, decode_form
-from events_app.web.pages.host import ROLE_LABELS, message_of, row_id
+from events_app.web.pages.host import message_of, row_id
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["AttendanceController"]

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from events_app import urls
-from events_app.agenda import public
+from events_app.agenda import catalogue, public
 from events_app.domain.errors import NotFound
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.series import feed_links
@@ -21,7 +21,7 @@ class OrganisationPageController(Controller):
     async def organisation(
         self, request: Request[Any, Any, Any], organisation_slug: FromPath[str]
     ) -> Response[str]:
-        organisation = await public.organisation_by_slug(organisation_slug)
+        organisation = await catalogue.organisation_by_slug(organisation_slug)
         if organisation is None:
             raise NotFound("page_unknown", "This page does not exist (any more).")
         upcoming = await public.agenda(public.AgendaFilter(organisation=organisation_slug), 1)
@@ -29,8 +29,8 @@ class OrganisationPageController(Controller):
             request,
             "organisation.html",
             organisation=organisation,
-            series_list=await public.series_list(organisation_id=organisation["id"]),
-            programmes=await public.programmes_of(organisation["id"]),
+            series_list=await catalogue.series_list(organisation_id=organisation["id"]),
+            programmes=await catalogue.programmes_of(organisation["id"]),
             upcoming=upcoming,
             feed=feed_links(urls.organisation_feed(organisation_slug), language_of(request)),
         )

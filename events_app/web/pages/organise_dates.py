@@ -61,7 +61,7 @@ class DateAdminController(Controller):
         """Run one action on a date; its error is shown on the series page (409)."""
         sent, rejected = await decode_to_show(request, kind)
         date_view = await occurrences.get_date(actor, occurrence_id)
-        series_id = int(date_view["series_id"])
+        series_id = int(date_view.series_id)
         language = language_of(request)
         try:
             if rejected:

@@ -20,6 +20,7 @@ from events_app import clock
 from events_app.domain.errors import DomainError
 from events_app.domain.schedule import Choice, ScheduleInput, parse_time
 from events_app.series import people
+from events_app.tables import Series
 from events_app.web.pages.form_input import LIMITS
 from events_app.web.pages.organise_fields import DateChangeFields, SeriesFields
 
@@ -41,9 +42,8 @@ __all__ = [
     "skip_dates_from",
 ]
 
-KINDS = ("meetup", "lecture", "workshop", "training", "course", "network_evening",
-         "guest_lesson", "meeting")  # fmt: skip
-FORMATS = ("online", "in_person", "hybrid")
+KINDS: tuple[str, ...] = tuple(Series.Kind)
+FORMATS: tuple[str, ...] = tuple(Series.Format)
 REPEATS = ("none", "weekly", "monthly_weekday", "monthly_day")
 ENDS = ("never", "until", "count")
 WEEKDAYS = {str(day): day for day in range(7)}  # Monday … Sunday

@@ -15,11 +15,13 @@ from litestar.response import Redirect
 from events_app import clock, urls
 from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
+from events_app.agenda.dates import SeriesView
 from events_app.domain.errors import DomainError
 from events_app.series import dates as occurrences
 from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
 from events_app.series import planning as series_service
+from events_app.tables import Occurrence
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import decode_form, decode_to_show
 from events_app.web.pages.organise_fields import (
@@ -69,13 +71,15 @@ async def show_series(
     if schedule is not None:
         form = replace(form, **{k: getattr(schedule, k) for k in SCHEDULE_FIELDS})
     else:
-        coming = [d for d in dates if d["starts_at"] > now and d["status"] == "scheduled"]
-        start_day = coming[0]["local_start"].date() if coming else now.date()
+        coming = [
+            d for d in dates if d.starts_at > now and d.status == Occurrence.Status.scheduled
+        ]
+        start_day = coming[0].local_start.date() if coming else now.date()
         prefill = schedule_form_of(
-            series["rule"], series["first_start"], series["duration_minutes"], start_day
+            series.rrule, series.first_start, series.duration_minutes, start_day
         )
         form = replace(form, **prefill)
-    members = (await team(actor, series["organisation_id"]))["members"]
+    members = (await team(actor, series.organisation_id))["members"]
     done = request.query_params.get("done", "")
     return staff_page(
         request,
@@ -83,10 +87,10 @@ async def show_series(
         "series_admin.html",
         status=status,
         series=series,
-        upcoming=[d for d in dates if d["ends_at"] > now],
-        past=[d for d in dates if d["ends_at"] <= now][-10:],
+        upcoming=[d for d in dates if not d.past],
+        past=[d for d in dates if d.past][-10:],
         members=members,
-        host_ids={h["account_id"] for h in series["hosts"]},
+        host_ids={h.account_id for h in series.hosts},
         error=error,
         form=form,
         change=change,
@@ -94,7 +98,7 @@ async def show_series(
         kinds=kinds(language_of(request)),
         errors=errors or {},
         done=done if done in DONE else "",
-        public_url=urls.series_page(series["slug"]),
+        public_url=urls.series_page(series.slug),
         today=now.date().isoformat(),
     )
 
@@ -179,12 +183,16 @@ class SeriesAdminController(Controller):
             preview = await series_service.preview(actor, when, limit=500)
             dates = await occurrences.list_dates(actor, series_id, start=when.start_date)
             kept = {d["local_start"] for d in preview["dates"]}
-            gone = [d for d in dates if d["status"] == "scheduled" and d["local_start"] not in kept]
+            gone = [
+                d
+                for d in dates
+                if d.status == Occurrence.Status.scheduled and d.local_start not in kept
+            ]
             change = {
                 "rule_text": preview["rule_text"],
                 "dates": preview["dates"][:PREVIEW_DATES],
                 "gone": gone,
-                "people": sum(d["confirmed_count"] + d["waiting_count"] for d in gone),
+                "people": sum(d.confirmed_count + d.waiting_count for d in gone),
                 "warnings": preview["warnings"],
             }
         except DomainError as exc:
@@ -275,17 +283,17 @@ class SeriesAdminController(Controller):
         return Redirect(f"/organise/series/{series_id}?done=ended", status_code=303)
 
 
-def form_of(series: dict[str, Any]) -> SeriesForm:
+def form_of(series: SeriesView) -> SeriesForm:
     return SeriesForm(
-        title=series["title"],
-        summary=series["summary"],
-        description=series["description"],
-        kind=series["kind"],
-        format=series["format"],
-        location=series["location"],
-        meeting_url=series["meeting_url"],
-        capacity="" if series["capacity"] is None else str(series["capacity"]),
-        waitlist=series["waitlist"],
-        confirm_first=confirm_first_choice(series["confirm_first"]),
-        published=series["published"],
+        title=series.title,
+        summary=series.summary,
+        description=series.description,
+        kind=series.kind,
+        format=series.format,
+        location=series.location,
+        meeting_url=series.meeting_url,
+        capacity="" if series.capacity is None else str(series.capacity),
+        waitlist=series.waitlist,
+        confirm_first=confirm_first_choice(series.confirm_first),
+        published=series.published,
     )

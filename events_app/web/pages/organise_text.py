@@ -3,24 +3,14 @@ form's field), the kinds of event by name, and the "done" notes a redirect may s
 
 from __future__ import annotations
 
+from events_app.calendar.describe import kind_label
 from events_app.domain.errors import DomainError
-from events_app.i18n import N_, translate
 from events_app.web.pages.form_input import FormRejected
 from events_app.web.pages.messages import message_for
 from events_app.web.pages.organise_form import FIELD_FOR, KINDS
 
 __all__ = ["DONE", "errors_of", "kinds"]
 
-KIND_LABELS = {
-    "meetup": N_("Meet-up"),
-    "lecture": N_("Lecture"),
-    "workshop": N_("Workshop"),
-    "training": N_("Training"),
-    "course": N_("Course"),
-    "network_evening": N_("Network evening"),
-    "guest_lesson": N_("Guest lesson"),
-    "meeting": N_("Meeting"),
-}
 DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
         "unpublished", "ended", "details", "speakers", "material",
         "material_removed", "schedule", "added")  # fmt: skip
@@ -34,4 +24,4 @@ def errors_of(exc: DomainError, language: str) -> dict[str, str]:
 
 
 def kinds(language: str) -> list[tuple[str, str]]:
-    return [(k, translate(language, KIND_LABELS[k])) for k in KINDS]
+    return [(k, kind_label(k, language)) for k in KINDS]

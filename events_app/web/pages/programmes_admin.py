@@ -17,6 +17,7 @@ from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
+from events_app.tables import Programme
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import Line, Summary, Text, Title, decode_to_show
 from events_app.web.pages.forms import field_messages
@@ -47,7 +48,7 @@ class DeleteFields(msgspec.Struct):
 
 
 def _details(sent: ProgrammeFields) -> dict[str, Any]:
-    if sent.selection not in ("pick", "whole"):
+    if sent.selection not in tuple(Programme.Selection):
         raise DomainError("selection_unknown", "", field="selection")
     return {
         "title": sent.title,

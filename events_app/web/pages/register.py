@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from events_app import urls
-from events_app.agenda import public
+from events_app.agenda import catalogue, public
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.person import ROLES
 from events_app.registration import registrations, subscriptions
@@ -51,20 +51,20 @@ MAX_SHOWN = 50
 
 
 async def _series_context(slug: str) -> dict[str, Any]:
-    series = await public.series_by_slug(slug)
+    series = await catalogue.series_by_slug(slug)
     if series is None:
         raise _missing()
-    dates = [d for d in await public.upcoming_dates([series["id"]]) if d["can_register"]]
+    dates = [d for d in await public.upcoming_dates([series.id]) if d.can_register]
     dates = dates[:FORM_DATES]
-    questions = await registrations.questions_for(series["organisation"], [series["id"]])
+    questions = await registrations.questions_for(series.organisation_id, [series.id])
     return {"series": series, "dates": dates, "questions": questions, "roles": ROLES}
 
 
 async def programme_context(slug: str, language: str) -> dict[str, Any]:
-    programme = await public.programme_by_slug(slug)
+    programme = await catalogue.programme_by_slug(slug)
     if programme is None:
         raise _missing()
-    series = await public.series_list(programme_id=programme["id"])
+    series = await catalogue.series_list(programme_id=programme["id"])
     questions = await registrations.questions_for(
         programme["organisation"], [s["id"] for s in series]
     )
@@ -74,7 +74,7 @@ async def programme_context(slug: str, language: str) -> dict[str, Any]:
         "days": days,
         "questions": questions,
         "roles": ROLES,
-        "links": {d["id"]: calendar_links(d) for _, day in days for d in day},
+        "links": {d.id: calendar_links(d) for _, day in days for d in day},
         "feed": feed_links(urls.programme_feed(slug), language),
     }
 
@@ -87,9 +87,9 @@ class RegisterController(Controller):
         context = await _series_context(series_slug)
         chosen = request.query_params.get("date", "")
         dates = context["dates"]
-        picked = [d["id"] for d in dates if str(d["id"]) == chosen]
+        picked = [d.id for d in dates if str(d.id) == chosen]
         if not picked and len(dates) == 1:
-            picked = [dates[0]["id"]]
+            picked = [dates[0].id]
         return page(request, "register.html", values=FormInput(dates=picked), errors={}, **context)
 
     @post("/events/{series_slug:str}/register", include_in_schema=False)
@@ -105,11 +105,11 @@ class RegisterController(Controller):
             if rejected:
                 raise rejected
             if values.whole:
-                receipt = await subscriptions.subscribe_series(context["series"]["id"], **person)
+                receipt = await subscriptions.subscribe_series(context["series"].id, **person)
             else:
                 if not values.dates:
                     raise DomainError("dates_missing", "Choose at least one date.", field="dates")
-                allowed = {d["id"] for d in context["dates"]}
+                allowed = {d.id for d in context["dates"]}
                 if not set(values.dates) <= allowed:
                     raise DomainError("date_unknown", "", field="dates")
                 receipt = await registrations.register(values.dates, **person)
@@ -136,7 +136,7 @@ class RegisterController(Controller):
             if programme["selection"] == "whole":
                 dates = await subscriptions.programme_dates(programme["id"])
             else:
-                allowed = {d["id"] for _, day in context["days"] for d in day if d["can_register"]}
+                allowed = {d.id for _, day in context["days"] for d in day if d.can_register}
                 if not values.dates:
                     raise DomainError("dates_missing", "Choose at least one date.", field="dates")
                 if not set(values.dates) <= allowed:

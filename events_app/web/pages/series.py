@@ -8,9 +8,11 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from events_app import urls
-from events_app.agenda import public
+from events_app.agenda import catalogue, public
+from events_app.agenda.dates import DateView
 from events_app.calendar.links import google_calendar_url, outlook_calendar_url
 from events_app.domain.errors import NotFound
+from events_app.tables import Series
 from events_app.web.pages.context import language_of, page
 
 __all__ = ["SeriesPageController", "calendar_links", "feed_links"]
@@ -20,26 +22,24 @@ def _missing() -> NotFound:
     return NotFound("page_unknown", "This page does not exist (any more).")
 
 
-def calendar_links(d: dict[str, Any]) -> dict[str, str]:
+def calendar_links(d: DateView) -> dict[str, str]:
     """The .ics download and the "add to Google / Outlook" links of one date."""
-    where = d["location"] or ("Online" if d["format"] == "online" else "")
-    details = (d["topic"] + "\n\n" if d["topic"] else "") + urls.date_page(
-        d["series_slug"], d["id"]
-    )
+    where = d.location or ("Online" if d.format == Series.Format.online else "")
+    details = (d.topic + "\n\n" if d.topic else "") + urls.date_page(d.series_slug, d.id)
     return {
-        "ics": f"/feeds/dates/{d['id']}.ics",
+        "ics": f"/feeds/dates/{d.id}.ics",
         "google": google_calendar_url(
-            title=d["series_title"],
-            starts_at=d["starts_at"],
-            ends_at=d["ends_at"],
+            title=d.series_title,
+            starts_at=d.starts_at,
+            ends_at=d.ends_at,
             details=details,
             location=where,
-            timezone=d["timezone"],
+            timezone=d.timezone,
         ),
         "outlook": outlook_calendar_url(
-            title=d["series_title"],
-            starts_at=d["starts_at"],
-            ends_at=d["ends_at"],
+            title=d.series_title,
+            starts_at=d.starts_at,
+            ends_at=d.ends_at,
             details=details,
             location=where,
         ),
@@ -58,19 +58,19 @@ class SeriesPageController(Controller):
     async def series(
         self, request: Request[Any, Any, Any], series_slug: FromPath[str]
     ) -> Response[str]:
-        series = await public.series_by_slug(series_slug)
+        series = await catalogue.series_by_slug(series_slug)
         if series is None:
             raise _missing()
-        upcoming = await public.upcoming_dates([series["id"]])
+        upcoming = await public.upcoming_dates([series.id])
         return page(
             request,
             "series.html",
             series=series,
             upcoming=upcoming,
-            past=await public.past_dates(series["id"]),
-            links={d["id"]: calendar_links(d) for d in upcoming},
+            past=await public.past_dates(series.id),
+            links={d.id: calendar_links(d) for d in upcoming},
             feed=feed_links(urls.series_feed(series_slug), language_of(request)),
-            can_register=any(d["can_register"] for d in upcoming),
+            can_register=any(d.can_register for d in upcoming),
         )
 
     @get("/{series_slug:str}/{occurrence_id:int}", include_in_schema=False)
@@ -81,7 +81,7 @@ class SeriesPageController(Controller):
         occurrence_id: FromPath[int],
     ) -> Response[str]:
         found = await public.date_detail(series_slug, occurrence_id)
-        series = await public.series_by_slug(series_slug)
+        series = await catalogue.series_by_slug(series_slug)
         if found is None or series is None:
             raise _missing()
         return page(

@@ -14,6 +14,7 @@ from litestar.response import Redirect
 from events_app.accounts.credentials import Actor
 from events_app.accounts.organisations import list_organisations, update_organisation
 from events_app.domain.errors import DomainError
+from events_app.i18n import LANGUAGES
 from events_app.registration import questions
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import (
@@ -124,7 +125,7 @@ class SettingsController(Controller):
             days = sent.retention_days.strip()
             if not days.isdigit() or not 1 <= int(days) <= 3650:
                 raise DomainError("retention_invalid", "", field="retention_days")
-            if sent.language not in ("nl", "en"):
+            if sent.language not in LANGUAGES:
                 raise DomainError("language_unknown", "", field="language")
             consent = sent.consent_text.strip()
             if len(consent) > 5000:

@@ -18,6 +18,7 @@ from litestar.response import Redirect
 
 from events_app.accounts.credentials import Actor
 from events_app.i18n import N_
+from events_app.tables import Membership
 from events_app.web.auth import session_actor
 from events_app.web.pages.context import page
 
@@ -57,10 +58,10 @@ def login_redirect(request: Request[Any, Any, Any], _: LoginRequired) -> Respons
 
 
 NAV: list[tuple[str, str, str]] = [
-    # (address, label, who sees it: "any" or "organiser")
+    # (address, label, who sees it: "any" or organisers only)
     ("/host", N_("My dates"), "any"),
-    ("/organise", N_("Plan"), "organiser"),
-    ("/team", N_("Team"), "organiser"),
+    ("/organise", N_("Plan"), Membership.Role.organiser),
+    ("/team", N_("Team"), Membership.Role.organiser),
     ("/account", N_("My account"), "any"),
 ]
 
@@ -78,7 +79,7 @@ def staff_page(
     nav = [
         (href, label)
         for href, label, who in NAV
-        if who == "any" or (who == "organiser" and organiser)
+        if who == "any" or (who == Membership.Role.organiser and organiser)
     ]
     return page(
         request,

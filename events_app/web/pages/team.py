@@ -14,6 +14,7 @@ from litestar.response import Redirect
 from events_app.accounts import team as invitations
 from events_app.accounts.credentials import Actor, actor_for_account
 from events_app.domain.errors import DomainError, NotFound
+from events_app.tables import Membership
 from events_app.web.auth import session_actor, start_session
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import Email, Line, Name, NoFields, decode_form, decode_to_show
@@ -81,7 +82,7 @@ class TeamController(Controller):
             status=status,
             teams=teams,
             errors=errors or {},
-            values=values or {"email": "", "name": "", "role": "host"},
+            values=values or {"email": "", "name": "", "role": Membership.Role.host},
             form_for=form_for,
             confirm_remove=confirm_remove,
             done=done if done in DONE else "",
