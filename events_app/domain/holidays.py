@@ -13,7 +13,7 @@ from datetime import date
 
 import holidays as holiday_calendars
 
-__all__ = ["COUNTRY", "Holiday", "holidays_among"]
+__all__ = ["COUNTRY", "Holiday", "HolidayChoice", "choose", "holidays_among"]
 
 COUNTRY = "NL"
 _LANGUAGES = {"nl": "nl", "en": "en_US"}
@@ -42,3 +42,15 @@ def holidays_among(days: Iterable[date], country: str = COUNTRY) -> list[Holiday
     return [
         Holiday(day, names["nl"][day], names["en"][day]) for day in wanted if day in names["nl"]
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayChoice:
+    holiday: Holiday
+    skip: bool
+
+
+def choose(holidays: list[Holiday], offered: set[date], ticked: set[date]) -> list[HolidayChoice]:
+    """What the builder does with each holiday: one the organiser has not been shown yet is
+    skipped (its box comes ticked); one they were shown is skipped only while it stays ticked."""
+    return [HolidayChoice(h, h.day not in offered or h.day in ticked) for h in holidays]

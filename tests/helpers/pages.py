@@ -69,8 +69,25 @@ def series_form(**overrides: str) -> dict[str, str | list[str]]:
     return form
 
 
+HOLIDAYS_OFFERED = re.compile(r'name="holidays_offered" value="([^"]*)"')
+HOLIDAY_TICKED = re.compile(r'name="skip_holiday" value="([0-9-]+)" checked')
+
+
 async def post_organise(
     client: httpx.AsyncClient, path: str, data: dict[str, str | list[str]]
 ) -> httpx.Response:
+    """Post an organiser form.  Saving a new series first looks at the dates, as the builder
+    asks a person to (the public holidays among them come back ticked), unless the test sends
+    its own holiday choices."""
     token = await csrf_token(client, "/organise?lang=en")
+    saving_new = path.endswith("/series/new") and data.get("action") == "save"
+    if saving_new and "holidays_offered" not in data:
+        shown = await client.post(path, data={"_csrf_token": token, **data, "action": "preview"})
+        offered = HOLIDAYS_OFFERED.search(shown.text)
+        if offered:
+            data = {
+                **data,
+                "holidays_offered": offered.group(1),
+                "skip_holiday": HOLIDAY_TICKED.findall(shown.text),
+            }
     return await client.post(path, data={"_csrf_token": token, **data})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from events_app.domain.holidays import Holiday, holidays_among
+from events_app.domain.holidays import Holiday, choose, holidays_among
 
 
 def _weekly(start: date, weeks: int) -> list[date]:
@@ -34,3 +34,12 @@ def test_ordinary_days_and_no_days_give_nothing() -> None:
     assert holidays_among([]) == []
     assert holidays_among([date(2026, 12, 17), date(2027, 1, 7)]) == []
     assert len(holidays_among([date(2026, 12, 25)] * 3)) == 1
+
+
+def test_an_unseen_holiday_is_skipped_and_a_seen_one_only_while_ticked() -> None:
+    christmas, new_year = holidays_among([date(2026, 12, 25), date(2027, 1, 1)])
+    first_look = choose([christmas, new_year], offered=set(), ticked=set())
+    assert [c.skip for c in first_look] == [True, True]
+    seen = {christmas.day, new_year.day}
+    kept_new_year = choose([christmas, new_year], offered=seen, ticked={christmas.day})
+    assert [c.skip for c in kept_new_year] == [True, False]

@@ -9,6 +9,7 @@ and show their errors at the right field.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -19,8 +20,10 @@ from litestar.response import Redirect
 from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
 from events_app.domain.errors import DomainError, NotFound
+from events_app.domain.holidays import HolidayChoice, choose, holidays_among
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
+from events_app.series.materialise import horizon_for
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import decode_to_show
 from events_app.web.pages.organise_fields import SeriesFields
@@ -36,6 +39,39 @@ from events_app.web.pages.organise_text import errors_of, kinds
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["OrganiseController"]
+
+# Enough dates for a year of even a daily series: the holidays are looked for up to the horizon.
+PREVIEW_LIMIT = 500
+
+
+def _days(values: list[str]) -> set[date]:
+    """ISO days sent back by the builder's own holiday boxes; anything else names no holiday."""
+    found = set()
+    for value in values:
+        try:
+            found.add(date.fromisoformat(value.strip()))
+        except ValueError:
+            continue
+    return found
+
+
+def _holidays(dates: list[dict[str, Any]], sent: SeriesFields) -> tuple[list[HolidayChoice], bool]:
+    """The public holidays among the dates that will be written now (up to the horizon), each
+    with whether it is skipped, and whether the organiser has yet to see some of them."""
+    if not dates:
+        return [], False
+    horizon = horizon_for(dates[0]["starts_at"])
+    found = holidays_among(d["local_start"].date() for d in dates if d["starts_at"] < horizon)
+    offered = _days(sent.holidays_offered.split(","))
+    choices = choose(found, offered, _days(list(sent.skip_holiday)))
+    return choices, any(c.holiday.day not in offered for c in choices)
+
+
+def _holidays_as_sent(sent: SeriesFields) -> list[HolidayChoice]:
+    """The holiday boxes as they were, when the form comes back with an error."""
+    offered = sorted(_days(sent.holidays_offered.split(",")))
+    found = holidays_among(offered)
+    return choose(found, set(offered), _days(list(sent.skip_holiday)))
 
 
 class OrganiseController(Controller):
@@ -77,6 +113,8 @@ class OrganiseController(Controller):
         status: int = 200,
         errors: dict[str, str] | None = None,
         preview: dict[str, Any] | None = None,
+        holidays: list[HolidayChoice] | None = None,
+        holidays_unseen: bool = False,
     ) -> Response[str]:
         organisation = await series_service.organisation_of(actor, organisation_id)
         language = language_of(request)
@@ -89,6 +127,8 @@ class OrganiseController(Controller):
             form=form,
             errors=errors or {},
             preview=preview,
+            holidays=holidays or [],
+            holidays_unseen=holidays_unseen,
             kinds=kinds(language),
         )
 
@@ -122,26 +162,45 @@ class OrganiseController(Controller):
             not_before_today(when.start_date)
             details = details_from(form)
             skips = skip_dates_from(form)
-            preview = await series_service.preview(
-                actor, when, limit=500 if skips else PREVIEW_DATES
-            )
+            preview = await series_service.preview(actor, when, limit=PREVIEW_LIMIT)
             days = {d["local_start"].date() for d in preview["dates"]}
             for day in skips:
                 if day not in days:
                     raise DomainError("skip_not_a_date", "", field="skip")
+            choices, unseen = _holidays(preview["dates"], sent)
+            names = {c.holiday.day: c.holiday.name(language) for c in choices if c.skip}
+            skipped = set(skips) | set(names)
             preview["dates"] = [
-                {**d, "skipped": d["local_start"].date() in skips}
-                for d in preview["dates"][: PREVIEW_DATES + len(skips)]
+                {
+                    **d,
+                    "skipped": d["local_start"].date() in skipped,
+                    "holiday": names.get(d["local_start"].date(), ""),
+                }
+                for d in preview["dates"][: PREVIEW_DATES + len(skipped)]
             ]
-            if sent.action != "save":
-                return await self._new_form(request, actor, organisation_id, form, preview=preview)
+            if sent.action != "save" or unseen:
+                return await self._new_form(
+                    request,
+                    actor,
+                    organisation_id,
+                    form,
+                    preview=preview,
+                    holidays=choices,
+                    holidays_unseen=sent.action == "save" and unseen,
+                )
             series_id, _ = await series_service.create_series(
-                actor, organisation_id, when, details, skip_days=skips
+                actor, organisation_id, when, details, skip_days=skipped
             )
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
             return await self._new_form(
-                request, actor, organisation_id, form, status=400, errors=errors_of(exc, language)
+                request,
+                actor,
+                organisation_id,
+                form,
+                status=400,
+                errors=errors_of(exc, language),
+                holidays=_holidays_as_sent(sent),
             )
         return Redirect(f"/organise/series/{series_id}?done=created", status_code=303)

@@ -46,6 +46,8 @@ class SeriesFields(msgspec.Struct):
     until: Line = ""
     count: Line = ""
     skip: Line = ""
+    skip_holiday: list[Line] = []  # the holidays whose box is ticked (ISO days)
+    holidays_offered: Line = ""  # the holidays the form showed, so an unticked box counts
     action: Line = ""
 
 
