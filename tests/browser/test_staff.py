@@ -273,6 +273,10 @@ async def test_an_organiser_plans_a_fortnightly_series_with_a_skipped_holiday(
     await second.locator("summary").click()
     await second.get_by_label(re.compile("^Reason for cancelling")).fill("De zaal is dicht")
     await second.get_by_role("button", name="Cancel this date").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Call off")
+    await expect(page.get_by_text("Your reason in the e-mail: De zaal is dicht")).to_be_visible()
+    problems += await _axe_here(page)
+    await page.get_by_role("button", name="Yes, call off this date").click()
     await expect(page.get_by_role("status")).to_contain_text("the date is cancelled")
 
     problems += await violations(page, f"/organise/{organiser.organisation_id}/mail")

@@ -112,9 +112,17 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
     changed = await post_organise(client, f"/organise/dates/{first}/change",
                           {"topic": "Met gastspreker Sam", "capacity": ""})  # fmt: skip
     assert changed.headers["location"].endswith(f"done=changed#date-{first}")
-    cancelled = await post_organise(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
+    asked = await post_organise(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
+    called_off = OutboxMail.kind == "occurrence_cancelled"
+    assert asked.status_code == 200 and await OutboxMail.count().where(called_off) == 0
+    assert "2 people with a place and 0 on the waiting list get an e-mail" in asked.text
+    assert "Your reason in the e-mail: Ziekte" in asked.text
+    assert 'name="reason" value="Ziekte"' in asked.text
+    assert 'name="confirm" value="yes"' in asked.text
+    yes = {"reason": "Ziekte", "confirm": "yes"}
+    cancelled = await post_organise(client, f"/organise/dates/{first}/cancel", yes)
     assert cancelled.status_code == 303
-    again = await post_organise(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
+    again = await post_organise(client, f"/organise/dates/{first}/cancel", yes)
     assert again.status_code == 409 and "already skipped or cancelled" in again.text
     kinds = [r["kind"] for r in await OutboxMail.select(OutboxMail.kind)]
     assert kinds.count("occurrence_cancelled") == 2
@@ -172,7 +180,13 @@ async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
         "title": "Herstelcafé Noord",
         "capacity": 5,
     }
-    ended = await post_organise(client, f"/organise/series/{series_id}/end", {"from": "2027-02-01"})
+    asked = await post_organise(client, f"/organise/series/{series_id}/end", {"from": "2027-02-01"})
+    assert asked.status_code == 200 and "This cannot be undone." in asked.text
+    assert "Stop Herstelcafé Noord from " in asked.text
+    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    ended = await post_organise(
+        client, f"/organise/series/{series_id}/end", {"from": "2027-02-01", "confirm": "yes"}
+    )
     assert ended.status_code == 303
     after = await Occurrence.select(Occurrence.status).where(
         Occurrence.local_start >= datetime(2027, 2, 1)  # noqa: DTZ001 - wall-clock time

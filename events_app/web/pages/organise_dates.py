@@ -18,7 +18,7 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.i18n import N_, translate
 from events_app.series import dates as occurrences
 from events_app.series import people
-from events_app.web.pages.context import language_of
+from events_app.web.pages.context import language_of, when
 from events_app.web.pages.form_input import NoFields, decode_to_show
 from events_app.web.pages.organise_fields import (
     CancelFields,
@@ -35,7 +35,7 @@ from events_app.web.pages.organise_form import (
 )
 from events_app.web.pages.organise_series import show_series
 from events_app.web.pages.organise_text import errors_of
-from events_app.web.pages.staff import provide_staff_actor
+from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["DateAdminController"]
 
@@ -97,6 +97,10 @@ class DateAdminController(Controller):
         actor: NamedDependency[Actor],
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
+        sent, rejected = await decode_to_show(request, CancelFields)
+        if rejected is None and sent.confirm != "yes":
+            return await _confirm_cancel(request, actor, occurrence_id, sent.reason.strip())
+
         async def act(sent: CancelFields) -> None:
             await occurrences.call_off(actor, occurrence_id, "cancelled", sent.reason.strip())
 
@@ -182,3 +186,44 @@ class DateAdminController(Controller):
             )
 
         return await self._date_action(request, actor, occurrence_id, "changed", MoveFields, act)
+
+
+async def _confirm_cancel(
+    request: Request[Any, Any, Any], actor: Actor, occurrence_id: int, reason: str
+) -> Response[str]:
+    """Calling off a date mails everyone on it: first say who, and that the mail cannot be
+    taken back (the date itself can be put back on)."""
+    date_view = await occurrences.get_date(actor, occurrence_id)
+    language = language_of(request)
+    back = f"/organise/series/{date_view.series_id}#date-{occurrence_id}"
+    explanation = [
+        translate(
+            language,
+            N_(
+                "%(confirmed)s people with a place and %(waiting)s on the waiting list get an "
+                "e-mail that this date is called off."
+            ),
+            confirmed=date_view.confirmed_count,
+            waiting=date_view.waiting_count,
+        ),
+        translate(language, N_("Your reason in the e-mail: %(reason)s"), reason=reason)
+        if reason
+        else translate(language, N_("The e-mail gives no reason: go back to add one.")),
+        translate(
+            language,
+            N_("You can put the date back on afterwards, but the e-mail cannot be taken back."),
+        ),
+    ]
+    return staff_page(
+        request,
+        actor,
+        "confirm.html",
+        heading=translate(language, N_("Call off %(date)s?"), date=when(date_view, language)),
+        explanation=explanation,
+        action=f"/organise/dates/{occurrence_id}/cancel",
+        hidden=[("reason", reason)],
+        yes=translate(language, N_("Yes, call off this date")),
+        no=translate(language, N_("No, go back")),
+        back=back,
+        back_label=date_view.series_title,
+    )

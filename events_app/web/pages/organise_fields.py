@@ -61,6 +61,7 @@ class SpeakersFields(msgspec.Struct):
 
 class EndFields(msgspec.Struct):
     from_: Line = msgspec.field(default="", name="from")
+    confirm: Line = ""  # "yes" once the organiser has seen what stopping does
 
 
 class AddDateFields(msgspec.Struct):
@@ -75,6 +76,7 @@ class MoveFields(AddDateFields):
 
 class CancelFields(msgspec.Struct):
     reason: Summary = ""
+    confirm: Line = ""  # "yes" once the organiser has seen who gets the mail
 
 
 class DateChangeFields(msgspec.Struct):

@@ -4,7 +4,7 @@ hosts, speakers, a new schedule shown before it is saved, an extra date, the end
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -17,6 +17,7 @@ from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
 from events_app.agenda.dates import SeriesView
 from events_app.domain.errors import DomainError
+from events_app.i18n import N_, format_date, translate
 from events_app.series import dates as occurrences
 from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
@@ -71,9 +72,7 @@ async def show_series(
     if schedule is not None:
         form = replace(form, **{k: getattr(schedule, k) for k in SCHEDULE_FIELDS})
     else:
-        coming = [
-            d for d in dates if d.starts_at > now and d.status == Occurrence.Status.scheduled
-        ]
+        coming = [d for d in dates if d.starts_at > now and d.status == Occurrence.Status.scheduled]
         start_day = coming[0].local_start.date() if coming else now.date()
         prefill = schedule_form_of(
             series.rrule, series.first_start, series.duration_minutes, start_day
@@ -274,6 +273,8 @@ class SeriesAdminController(Controller):
             if rejected:
                 raise rejected
             day = parse_day(sent.from_, "from")
+            if sent.confirm != "yes":
+                return await _confirm_end(request, actor, series_id, day)
             await series_lifecycle.end_series(actor, series_id, day)
         except DomainError as exc:
             if exc.status_code == 404:
@@ -281,6 +282,46 @@ class SeriesAdminController(Controller):
             message = next(iter(errors_of(exc, language).values()))
             return await show_series(request, actor, series_id, status=400, error=message)
         return Redirect(f"/organise/series/{series_id}?done=ended", status_code=303)
+
+
+async def _confirm_end(
+    request: Request[Any, Any, Any], actor: Actor, series_id: int, day: date
+) -> Response[str]:
+    """Stopping a series calls off every date from a day on and mails everyone on them: say
+    how many first; this one cannot be undone."""
+    series = await series_service.get_series(actor, series_id)
+    dates = await occurrences.list_dates(actor, series_id, start=day)
+    going = [d for d in dates if d.status == Occurrence.Status.scheduled]
+    language = language_of(request)
+    return staff_page(
+        request,
+        actor,
+        "confirm.html",
+        heading=translate(
+            language,
+            N_("Stop %(title)s from %(day)s?"),
+            title=series.title,
+            day=format_date(day, language),
+        ),
+        explanation=[
+            translate(
+                language,
+                N_(
+                    "%(dates)s dates are called off, and the %(people)s people registered for "
+                    "them (with a place or waiting) get an e-mail."
+                ),
+                dates=len(going),
+                people=sum(d.confirmed_count + d.waiting_count for d in going),
+            ),
+            translate(language, N_("This cannot be undone.")),
+        ],
+        action=f"/organise/series/{series_id}/end",
+        hidden=[("from", day.isoformat())],
+        yes=translate(language, N_("Yes, stop the series")),
+        no=translate(language, N_("No, go back")),
+        back=f"/organise/series/{series_id}",
+        back_label=series.title,
+    )
 
 
 def form_of(series: SeriesView) -> SeriesForm:
