@@ -43,8 +43,10 @@ __all__ = [
     "format_datetime",
     "format_span",
     "format_time",
+    "keep_lines",
     "locale_for",
     "mail_environment",
+    "one_line",
     "translate",
     "translations",
     "update_catalogues",
@@ -154,10 +156,18 @@ def format_span(local_start: datetime, local_end: datetime, tz: str, language: s
     )
 
 
-def _lines(value: str) -> Markup:
-    """Plain text written by a person, safe in HTML: escaped, line breaks kept."""
-    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return Markup("<br>\n").join(escape(line) for line in lines)
+def _split_lines(value: str) -> list[str]:
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def keep_lines(value: str) -> Markup:
+    """Plain text written by a person (an address), safe in HTML: escaped, line breaks kept."""
+    return Markup("<br>\n").join(escape(line) for line in _split_lines(value))
+
+
+def one_line(value: str) -> str:
+    """An address of several lines on one line ("Zaal 2, Stationsplein 1, Utrecht")."""
+    return ", ".join(line.strip() for line in _split_lines(value) if line.strip())
 
 
 @functools.cache
@@ -181,7 +191,7 @@ def mail_environment(language: str) -> Environment:
     env.install_gettext_translations(  # type: ignore[attr-defined]
         translations(language), newstyle=True
     )
-    env.filters["lines"] = _lines  # mail: line breaks kept (pages' "paragraphs" makes <p>s)
+    env.filters["lines"] = keep_lines  # line breaks kept ("paragraphs" in pages makes <p>s)
     env.globals["language"] = choose_language(language)
     return env
 

@@ -6,6 +6,7 @@ invitations and feeds ("the date's own value when set, else the series'")."""
 
 from __future__ import annotations
 
+import httpx
 import icalendar
 import pytest
 
@@ -52,3 +53,23 @@ async def test_a_dates_own_link_wins_in_the_text_and_the_invitation(
     if own_link:
         assert own_link in body
         assert own_link in in_invitation
+
+
+async def test_an_address_of_several_lines_keeps_them_in_pages_and_html_mail(
+    smtp_server: SmtpServer, mail_settings: Settings, client: httpx.AsyncClient
+) -> None:
+    org = await make_organisation()
+    [date] = await make_date(org, slug="adres")
+    address = "Buurthuis De Linde\nZaal 2 <achter>\nLindeplein 4, Utrecht"
+    await Series.update({Series.format: "in_person", Series.location: address}).where(
+        Series.slug == "adres"
+    )
+    page = (await client.get(f"/events/adres/{date}")).text
+    assert "Buurthuis De Linde<br>\nZaal 2 &lt;achter&gt;<br>\nLindeplein 4, Utrecht" in page
+    agenda = (await client.get("/")).text
+    assert "Buurthuis De Linde, Zaal 2 &lt;achter&gt;, Lindeplein 4, Utrecht" in agenda
+    await registrations.register([date], name="Anna", email="anna@example.org", language="nl")
+    await drain(mail_settings)
+    [message] = smtp_server.messages
+    html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_content()
+    assert "Buurthuis De Linde<br>\nZaal 2 &lt;achter&gt;<br>\nLindeplein 4, Utrecht" in html

@@ -93,6 +93,8 @@ def page_environment(language: str) -> Environment:
         i18n.translations(language), newstyle=True
     )
     env.filters["paragraphs"] = _paragraphs
+    env.filters["lines"] = i18n.keep_lines
+    env.filters["one_line"] = i18n.one_line
     env.filters["when"] = lambda d: when(d, language)
     env.filters["day"] = lambda value: i18n.format_date(_shown(value), language)
     env.filters["clock"] = lambda value: i18n.format_time(_shown(value), language)
