@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from events_app.calendar.words import KINDS, TEXT
 from events_app.domain.overrides import own_or_series
@@ -25,6 +25,7 @@ from events_app.tables import Occurrence, Registration, Series, Speaker
 __all__ = [
     "own_or_series",
     "Audience",
+    "Person",
     "DateInfo",
     "EventText",
     "Language",
@@ -34,6 +35,7 @@ __all__ = [
     "event_status",
     "kind_label",
     "may_see_meeting_details",
+    "people_by_role",
     "personal_sequence",
     "shows_meeting_link",
 ]
@@ -159,8 +161,29 @@ def shows_meeting_link(date: DateInfo, viewer: Viewer) -> bool:
     return bool(date.meeting_url) and may_see_meeting_details(date, viewer)
 
 
-def _names(speakers: Sequence[SpeakerInfo], role: str) -> list[str]:
-    return [s.name for s in speakers if s.role == role and s.name.strip()]
+class Person(Protocol):
+    """A speaker or moderator as any layer holds one (a feed's row, a page's view)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+def people_by_role(speakers: Sequence[Person], language: str) -> list[tuple[str, str]]:
+    """Who leads a date as (label, names): speakers first, then moderators.  Pages, mails and
+    invitations all show them this way."""
+    lang: Language = "en" if language == "en" else "nl"
+    found = []
+    for role, one, many in (
+        (Speaker.Role.speaker, "speaker", "speakers"),
+        (Speaker.Role.moderator, "moderator", "moderators"),
+    ):
+        names = [s.name for s in speakers if s.role == role and s.name.strip()]
+        if names:
+            found.append((_t(lang, one if len(names) == 1 else many), ", ".join(names)))
+    return found
 
 
 def _summary(date: DateInfo, viewer: Viewer) -> str:
@@ -246,13 +269,7 @@ def _description(date: DateInfo, viewer: Viewer) -> str:
         lines.append(date.series_summary.strip())
     if date.topic.strip():
         lines.append(_t(lang, "topic", date.topic.strip()))
-    for role, one, many in (
-        (Speaker.Role.speaker, "speaker", "speakers"),
-        (Speaker.Role.moderator, "moderator", "moderators"),
-    ):
-        names = _names(date.speakers, role)
-        if names:
-            lines.append(_t(lang, one if len(names) == 1 else many, ", ".join(names)))
+    lines.extend(f"{label}: {names}" for label, names in people_by_role(date.speakers, lang))
     if date.note.strip():
         lines.append(date.note.strip())
     if not off:

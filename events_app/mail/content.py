@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import urls
+from events_app.calendar.describe import SpeakerInfo, people_by_role
 from events_app.domain.person import ROLE_LABELS
 from events_app.i18n import (
     SHORT_DATE_FORMAT,
@@ -197,7 +198,9 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
         "join": join,
         "meeting_url": meeting_url if join == "link" else "",
         "meeting_details": details if join == "link" else "",
-        "speakers": [s["name"] for s in facts.speakers if s["name"].strip()],
+        "speakers": people_by_role(
+            [SpeakerInfo(s["name"], s["role"]) for s in facts.speakers], language
+        ),
         "date_url": urls.date_page(occurrence["series_slug"], occurrence["id"]),
         "series_url": urls.series_page(occurrence["series_slug"]),
         "status": status,

@@ -191,7 +191,7 @@ async def test_event_properties_follow_rfc_5545_and_7986(client: httpx.AsyncClie
     assert "Spreker: Sanne de Vries" in description
     assert "Henk Gastheer" not in description  # the date's own speakers replace the series'
     other = next(e for e in events if e["DTSTART"].dt.date() == date(2026, 10, 15))
-    assert "Moderator: Henk Gastheer" in str(other["DESCRIPTION"])
+    assert "Gespreksleider: Henk Gastheer" in str(other["DESCRIPTION"])
     assert "Aanmelden is nodig: http://events.test/events/ontmoeting/" in str(other["DESCRIPTION"])
     moved = next(e for e in events if e["DTSTART"].dt.date() == date(2027, 1, 28))
     assert int(moved["SEQUENCE"]) == 1

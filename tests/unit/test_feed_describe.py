@@ -140,7 +140,7 @@ def test_speakers_and_moderators_in_both_languages() -> None:
         )
     )
     nl = describe(many, PUBLIC_NL).description
-    assert "Sprekers: Sanne, Pieter\nModeratoren: Mo, Ali" in nl
+    assert "Sprekers: Sanne, Pieter\nGespreksleiders: Mo, Ali" in nl
     en = describe(many, PUBLIC_EN).description
     assert "Speakers: Sanne, Pieter\nModerators: Mo, Ali" in en
 

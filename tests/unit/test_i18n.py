@@ -102,4 +102,5 @@ def test_mail_environment_escapes_html_and_not_text() -> None:
     )
     text = env.get_template("mail/base.txt").render(**{**values, "name": "<b>"}, kind="")
     assert "Hallo <b>," in text and "<b>Vet</b>" in text
-    assert str(i18n._lines("<a>\nb")) == "&lt;a&gt;<br>\nb"
+    assert str(i18n.keep_lines("<a>\nb")) == "&lt;a&gt;<br>\nb"
+    assert i18n.one_line("Zaal 2\r\n  Plein 1 \n\nUtrecht") == "Zaal 2, Plein 1, Utrecht"

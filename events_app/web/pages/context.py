@@ -20,7 +20,7 @@ from litestar.datastructures import Cookie
 from markupsafe import Markup, escape
 
 from events_app import i18n
-from events_app.calendar.describe import kind_label
+from events_app.calendar.describe import kind_label, people_by_role
 from events_app.domain.person import ROLE_CHOICES
 from events_app.i18n import SITE_NAME
 from events_app.settings import ROOT, get_settings
@@ -95,6 +95,7 @@ def page_environment(language: str) -> Environment:
     env.filters["paragraphs"] = _paragraphs
     env.filters["lines"] = i18n.keep_lines
     env.filters["one_line"] = i18n.one_line
+    env.filters["people"] = lambda speakers: people_by_role(speakers, language)
     env.filters["when"] = lambda d: when(d, language)
     env.filters["day"] = lambda value: i18n.format_date(_shown(value), language)
     env.filters["clock"] = lambda value: i18n.format_time(_shown(value), language)
