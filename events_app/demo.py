@@ -31,6 +31,10 @@ CONSENT = (
     "We gebruiken je naam en e-mailadres alleen voor deze bijeenkomst. "
     "Na 90 dagen halen we je gegevens weg."
 )
+CONSENT_EN = (
+    "We use your name and e-mail address only for this meeting. "
+    "After 90 days we remove your details."
+)
 
 PEOPLE = [
     ("Fatima Amrani", "expert"),
@@ -111,7 +115,11 @@ async def load_demo() -> bool:
         return False
     today = clock.now().date()
     city = await tenants.create_organisation(
-        CITY, "Netwerk Ervaringskennis Stad", "contact@netwerk.example.org", consent_text=CONSENT
+        CITY,
+        "Netwerk Ervaringskennis Stad",
+        "contact@netwerk.example.org",
+        consent_text=CONSENT,
+        consent_text_en=CONSENT_EN,
     )
     organiser = await _organiser(CITY, "organisator@netwerk.example.org", "Mirjam de Boer")
     host = await _host(city, "gastheer@netwerk.example.org", "Sander Vos")

@@ -97,7 +97,8 @@ class Organisation(Table):
     timezone = Varchar(length=64, default="Europe/Amsterdam")
     language = Varchar(length=2, default="nl")
     retention_days = Integer(default=90)
-    consent_text = Text(default="")
+    consent_text = Text(default="")  # in the organisation's language
+    consent_text_en = Text(default="")  # the same in English (English forms show it)
     # A new address must click a link in a mail before its registrations count.
     confirm_first = Boolean(default=False)
     created_at = Timestamptz()

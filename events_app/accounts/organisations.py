@@ -15,7 +15,7 @@ __all__ = ["FIELDS", "list_organisations", "update_organisation"]
 
 FIELDS = (
     "id", "slug", "name", "contact_email", "timezone", "language", "retention_days",
-    "consent_text", "confirm_first", "created_at", "updated_at",
+    "consent_text", "consent_text_en", "confirm_first", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -45,6 +45,14 @@ async def update_organisation(
     async with db.transaction():
         row = await Organisation.select().where(Organisation.id == organisation_id).first()
         assert row is not None  # require_organiser: the caller is a member of it
+        after = {**row, **values}
+        if str(after["consent_text_en"]).strip() and not str(after["consent_text"]).strip():
+            raise DomainError(
+                "consent_en_alone",
+                "Write the consent text in the organisation's language first: the English one "
+                "is its wording for English forms.",
+                field="consent_text_en",
+            )
         changed: dict[Any, Any] = {k: v for k, v in values.items() if row[k] != v}
         if changed:
             await Organisation.update({**changed, "updated_at": clock.now()}).where(

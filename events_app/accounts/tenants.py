@@ -21,6 +21,7 @@ async def create_organisation(
     language: str = "nl",
     retention_days: int = 90,
     consent_text: str = "",
+    consent_text_en: str = "",
 ) -> int:
     clean_slug = slugs.check_slug(slug)
     if not name.strip() or len(name.strip()) > 200:
@@ -30,6 +31,12 @@ async def create_organisation(
     if not 1 <= retention_days <= 3650:
         raise DomainError(
             "retention_invalid", "Keep data between 1 and 3650 days.", field="retention_days"
+        )
+    if consent_text_en.strip() and not consent_text.strip():
+        raise DomainError(
+            "consent_en_alone",
+            "Write the consent text in the organisation's language first.",
+            field="consent_text_en",
         )
     wallclock.validate_timezone(timezone)
     address = normalise_email(contact_email, field="contact_email")
@@ -46,6 +53,7 @@ async def create_organisation(
                 language=language,
                 retention_days=retention_days,
                 consent_text=consent_text,
+                consent_text_en=consent_text_en,
                 created_at=now,
                 updated_at=now,
             )

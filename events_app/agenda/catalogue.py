@@ -88,6 +88,8 @@ async def series_by_slug(slug: str) -> SeriesView | None:
             S.organisation.name.as_alias("organisation_name"),
             S.organisation.slug.as_alias("organisation_slug"),
             S.organisation.consent_text.as_alias("consent_text"),
+            S.organisation.consent_text_en.as_alias("consent_text_en"),
+            S.organisation.language.as_alias("consent_language"),
             S.programme.slug.as_alias("programme_slug"),
             S.programme.title.as_alias("programme_title"),
             S.programme.published.as_alias("programme_published"),
@@ -124,6 +126,8 @@ async def series_by_slug(slug: str) -> SeriesView | None:
         organisation_name=row["organisation_name"],
         organisation_slug=row["organisation_slug"],
         consent_text=row["consent_text"] or "",
+        consent_text_en=row["consent_text_en"] or "",
+        consent_language=row["consent_language"] or "nl",
         programme_slug=row["programme_slug"] if shown else None,
         programme_title=row["programme_title"] if shown else None,
         hosts=await _hosts(row["id"]),
@@ -155,6 +159,8 @@ async def programme_by_slug(slug: str) -> dict[str, Any] | None:
             Programme.organisation.name.as_alias("organisation_name"),
             Programme.organisation.slug.as_alias("organisation_slug"),
             Programme.organisation.consent_text.as_alias("consent_text"),
+            Programme.organisation.consent_text_en.as_alias("consent_text_en"),
+            Programme.organisation.language.as_alias("consent_language"),
         )
         .where((Programme.slug == slug) & Programme.published.eq(True))
         .first()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from events_app.domain.consent import Consent, consent_for
 from events_app.domain.overrides import own_or_series
 from events_app.domain.rule_text import describe
 from events_app.domain.seats import DateFacts, effective_capacity, takes_registrations
@@ -113,6 +114,8 @@ class SeriesView:
     hosts: tuple[HostView, ...] = ()  # the public builder leaves the addresses empty
     speakers: tuple[PersonView, ...] = ()
     programme_id: int | None = None
+    consent_text_en: str = ""  # the English wording of consent_text, if any
+    consent_language: str = "nl"  # the language consent_text is written in
     meeting_url: str = ""
     meeting_details: str = ""
     link_visibility: str = Series.LinkVisibility.registered
@@ -131,6 +134,12 @@ class SeriesView:
     @property
     def rule_text(self) -> dict[str, str]:
         return rule_text(self.rrule, self.first_start, self.duration_minutes)
+
+    def consent(self, language: str) -> Consent | None:
+        """The consent text a reader in ``language`` sees (None: no tick box)."""
+        return consent_for(
+            self.consent_text, self.consent_text_en, self.consent_language, language
+        )
 
     @property
     def host_names(self) -> tuple[str, ...]:

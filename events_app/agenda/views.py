@@ -106,6 +106,8 @@ async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -
             Series.organisation.name.as_alias("organisation_name"),
             Series.organisation.slug.as_alias("organisation_slug"),
             Series.organisation.consent_text.as_alias("consent_text"),
+            Series.organisation.consent_text_en.as_alias("consent_text_en"),
+            Series.organisation.language.as_alias("consent_language"),
             Series.programme.slug.as_alias("programme_slug"),
             Series.programme.title.as_alias("programme_title"),
         )
@@ -137,6 +139,8 @@ async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -
         organisation_name=names.get("organisation_name") or "",
         organisation_slug=names.get("organisation_slug") or "",
         consent_text=names.get("consent_text") or "",
+        consent_text_en=names.get("consent_text_en") or "",
+        consent_language=names.get("consent_language") or "nl",
         programme_slug=names.get("programme_slug"),
         programme_title=names.get("programme_title"),
         hosts=tuple(HostView(h["account_id"], h["name"], h["email"]) for h in hosts),

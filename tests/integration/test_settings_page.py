@@ -120,3 +120,42 @@ async def test_confirm_first_is_chosen_per_organisation_and_per_series(
     )
     assert changed.status_code == 303
     assert (await Series.select(Series.confirm_first).first()) == {"confirm_first": None}
+
+
+async def test_the_english_form_shows_the_english_consent_text(client: httpx.AsyncClient) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await Organisation.update({Organisation.language: "nl"}).where(Organisation.id == org)
+    await make_date(org, slug="ontmoeting")
+    await login(client, "organiser@example.org")
+    token = await csrf_token(client, f"/organise/{org}/settings?lang=en")
+    dutch_only = {**SETTINGS, "language": "nl"}
+    await client.post(f"/organise/{org}/settings", data={"_csrf_token": token, **dutch_only})
+    english_form = (await client.get("/events/ontmoeting/register?lang=en")).text
+    # no English wording yet: the Dutch text, marked as Dutch for screen readers
+    assert '<span lang="nl">Wij bewaren je gegevens tot twee maanden' in english_form
+
+    alone = await client.post(
+        f"/organise/{org}/settings",
+        data={
+            "_csrf_token": token,
+            **dutch_only,
+            "consent_text": "",
+            "consent_text_en": "We keep your details for two months.",
+        },
+    )
+    assert alone.status_code == 400 and 'id="error-consent_text_en"' in alone.text
+    assert "organisation&#39;s language first" in alone.text
+
+    english = "We keep your details until two months after the meeting."
+    saved = await client.post(
+        f"/organise/{org}/settings",
+        data={"_csrf_token": token, **dutch_only, "consent_text_en": english},
+    )
+    assert saved.status_code == 303
+    english_form = (await client.get("/events/ontmoeting/register?lang=en")).text
+    assert f"I agree: {english}" in english_form and "Wij bewaren" not in english_form
+    dutch_form = (await client.get("/events/ontmoeting/register?lang=nl")).text
+    assert "Wij bewaren je gegevens tot twee maanden" in dutch_form and english not in dutch_form
+    api = await client.get("/api/v1/organisations", headers={"X-Requested-With": "fetch"})
+    assert api.json()[0]["consent_text_en"] == english

@@ -27,7 +27,8 @@ class OrganisationOut(msgspec.Struct):
     timezone: str
     language: str
     retention_days: int
-    consent_text: str
+    consent_text: str  # in the organisation's language; empty: no tick box
+    consent_text_en: str  # its English wording for English forms (empty: the text above)
     confirm_first: bool  # new addresses confirm by mail before their registrations count
     role: str
     created_at: datetime
@@ -40,6 +41,7 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     language: Annotated[str, Meta(pattern="^(nl|en)$")] | UnsetType = UNSET
     retention_days: Annotated[int, Meta(ge=1, le=3650)] | UnsetType = UNSET
     consent_text: Annotated[str, Meta(max_length=5000)] | UnsetType = UNSET
+    consent_text_en: Annotated[str, Meta(max_length=5000)] | UnsetType = UNSET
     confirm_first: bool | UnsetType = UNSET
     timezone: Annotated[str, Meta(max_length=64)] | UnsetType = UNSET
 

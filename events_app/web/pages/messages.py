@@ -14,6 +14,7 @@ from events_app.i18n import N_, translate
 __all__ = ["IN_CONTEXT", "MESSAGES", "RULE_MESSAGES", "message_for"]
 
 MESSAGES: dict[str, str] = {
+    "consent_en_alone": N_("Write the consent text in the organisation's language first."),
     "name_missing": N_("Fill in your name."),
     "name_too_long": N_("Use at most 200 characters."),
     "name_invalid": N_("Fill in a name of at most 200 characters."),

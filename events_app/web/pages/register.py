@@ -18,6 +18,7 @@ from litestar.response import Redirect
 
 from events_app import urls
 from events_app.agenda import catalogue, public
+from events_app.domain.consent import consent_for
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.person import ROLES
 from events_app.registration import registrations, subscriptions
@@ -71,6 +72,12 @@ async def programme_context(slug: str, language: str) -> dict[str, Any]:
     days = await public.programme_sessions(programme["id"])
     return {
         "programme": programme,
+        "consent": consent_for(
+            programme["consent_text"] or "",
+            programme["consent_text_en"] or "",
+            programme["consent_language"] or "nl",
+            language,
+        ),
         "days": days,
         "questions": questions,
         "roles": ROLES,

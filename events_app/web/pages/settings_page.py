@@ -47,6 +47,7 @@ class SettingsFields(msgspec.Struct):
     language: Line = ""
     retention_days: Line = ""
     consent_text: Text = ""
+    consent_text_en: Text = ""
     confirm_first: Line = ""
 
 
@@ -93,6 +94,7 @@ class SettingsController(Controller):
                 "language": organisation["language"],
                 "retention_days": str(organisation["retention_days"]),
                 "consent_text": organisation["consent_text"],
+                "consent_text_en": organisation["consent_text_en"],
                 "confirm_first": "yes" if organisation["confirm_first"] else "",
             },
             question=question or {"label": "", "kind": "text", "choices": "", "required": ""},
@@ -130,6 +132,9 @@ class SettingsController(Controller):
             consent = sent.consent_text.strip()
             if len(consent) > 5000:
                 raise DomainError("consent_too_long", "", field="consent_text")
+            consent_en = sent.consent_text_en.strip()
+            if len(consent_en) > 5000:
+                raise DomainError("consent_too_long", "", field="consent_text_en")
             await update_organisation(
                 actor,
                 organisation_id,
@@ -139,6 +144,7 @@ class SettingsController(Controller):
                     "language": sent.language,
                     "retention_days": int(days),
                     "consent_text": consent,
+                    "consent_text_en": consent_en,
                     "confirm_first": sent.confirm_first == "yes",
                 },
             )

@@ -1,0 +1,32 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Text
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-12-04T12:00:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "The consent text in English beside the organisation's own (English forms showed the Dutch one)"
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="events", description=DESCRIPTION)
+    manager.add_column(
+        table_class_name="Organisation",
+        tablename="organisation",
+        column_name="consent_text_en",
+        db_column_name="consent_text_en",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+    return manager

@@ -1,0 +1,22 @@
+"""The consent text a reader sees: their language's wording when the organisation wrote one."""
+
+from __future__ import annotations
+
+from events_app.domain.consent import Consent, consent_for
+
+OWN = "Ik geef toestemming om mijn gegevens te bewaren tot na de bijeenkomst."
+ENGLISH = "I agree that my details are kept until after the meeting."
+
+
+def test_english_readers_get_the_english_wording() -> None:
+    assert consent_for(OWN, ENGLISH, "nl", "en") == Consent(ENGLISH, "en")
+    assert consent_for(OWN, ENGLISH, "nl", "nl") == Consent(OWN, "nl")
+
+
+def test_without_an_english_wording_the_own_text_is_shown_marked_with_its_language() -> None:
+    assert consent_for(OWN, "  ", "nl", "en") == Consent(OWN, "nl")
+
+
+def test_no_own_text_means_no_tick_box_whatever_the_english_says() -> None:
+    assert consent_for("", ENGLISH, "nl", "en") is None
+    assert consent_for(" \n", "", "nl", "nl") is None
