@@ -7,7 +7,7 @@ again for pages).  ``field`` names the input that caused it, when there is one.
 
 from __future__ import annotations
 
-__all__ = ["Busy", "Conflict", "DomainError", "Forbidden", "NotFound"]
+__all__ = ["Busy", "Conflict", "DomainError", "Forbidden", "NotFound", "Refusals", "gather"]
 
 
 class DomainError(Exception):
@@ -26,6 +26,29 @@ class DomainError(Exception):
         if self.field is not None:
             body["field"] = self.field
         return body
+
+
+class Refusals(DomainError):
+    """Several inputs refused at once, so a form can mark every one of them (not only the first).
+    It reads as its first refusal where only one is shown (the API)."""
+
+    def __init__(self, refusals: list[DomainError]) -> None:
+        first = refusals[0]
+        super().__init__(first.code, first.message, field=first.field)
+        self.refusals = refusals
+
+
+def gather(refusals: list[DomainError]) -> None:
+    """Raise what was found: nothing, the one refusal, or all of them together."""
+    flat = [
+        r
+        for found in refusals
+        for r in (found.refusals if isinstance(found, Refusals) else [found])
+    ]
+    if len(flat) == 1:
+        raise flat[0]
+    if flat:
+        raise Refusals(flat)
 
 
 class NotFound(DomainError):

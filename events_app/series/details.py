@@ -41,6 +41,13 @@ PLACE_FIELDS = ("location", "meeting_url", "meeting_details")
 SEAT_FIELDS = frozenset({"capacity", "waitlist"})
 
 
+def check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise DomainError("title_missing", "Give the series a title.", field="title")
+    return title
+
+
 def check_url(url: str, field: str) -> str:
     """Only web addresses (no ``javascript:`` or ``file:`` links in pages and mails)."""
     url = url.strip()
@@ -64,9 +71,7 @@ async def checked(
     """The details as column values, checked; ``current`` is the series' id when editing."""
     values = dict(details)
     if "title" in values:
-        values["title"] = values["title"].strip()
-        if not values["title"]:
-            raise DomainError("title_missing", "Give the series a title.", field="title")
+        values["title"] = check_title(values["title"])
     if values.get("slug") is not None:
         slug = slugs.check_slug(values["slug"])
         clash = Series.exists().where(Series.slug == slug)

@@ -88,6 +88,25 @@ async def test_every_bad_input_is_shown_at_its_field_with_the_input_kept(
             series_form(action="save", start_date="2026-11-03", skip=""),
         )
         assert past.status_code == 400 and "already passed" in past.text
+        # several problems at once: every one is marked, not only the first
+        several = await post_organise(
+            client,
+            f"/organise/{org}/series/new",
+            series_form(
+                action="save",
+                start_date="",
+                title="",
+                format="in_person",
+                capacity="veel",
+                meeting_url="javascript:alert(1)",
+                skip="dertig december",
+            ),
+        )
+        assert several.status_code == 400
+        for field in ("start_date", "title", "location", "capacity", "meeting_url", "skip"):
+            assert f'id="error-{field}"' in several.text, field
+        summary = several.text.split('class="error-summary"', 1)[1].split("</ul>", 1)[0]
+        assert summary.count("<li>") == 6
     assert await Series.count() == 0
 
 

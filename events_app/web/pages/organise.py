@@ -19,8 +19,9 @@ from litestar.response import Redirect
 
 from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
-from events_app.domain.errors import DomainError, NotFound
+from events_app.domain.errors import DomainError, NotFound, gather
 from events_app.domain.holidays import HolidayChoice, choose, holidays_among
+from events_app.domain.schedule import ScheduleInput
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
 from events_app.series.materialise import horizon_for
@@ -65,6 +66,30 @@ def _holidays(dates: list[dict[str, Any]], sent: SeriesFields) -> tuple[list[Hol
     offered = _days(sent.holidays_offered.split(","))
     choices = choose(found, offered, _days(list(sent.skip_holiday)))
     return choices, any(c.holiday.day not in offered for c in choices)
+
+
+def _read_builder(form: SeriesForm) -> tuple[ScheduleInput, dict[str, Any], list[date]]:
+    """The builder's three parts (when, what and where, days to skip), each checked, and every
+    refused field of all three at once."""
+    found: list[DomainError] = []
+    when = details = skips = None
+    try:
+        when = schedule_from(form)
+        assert when.start_date is not None  # schedule_from insists on it
+        not_before_today(when.start_date)
+    except DomainError as exc:
+        found.append(exc)
+    try:
+        details = details_from(form)
+    except DomainError as exc:
+        found.append(exc)
+    try:
+        skips = skip_dates_from(form)
+    except DomainError as exc:
+        found.append(exc)
+    gather(found)
+    assert when is not None and details is not None and skips is not None
+    return when, details, skips
 
 
 def _holidays_as_sent(sent: SeriesFields) -> list[HolidayChoice]:
@@ -157,11 +182,7 @@ class OrganiseController(Controller):
         try:
             if rejected:
                 raise rejected
-            when = schedule_from(form)
-            assert when.start_date is not None  # schedule_from insists on it
-            not_before_today(when.start_date)
-            details = details_from(form)
-            skips = skip_dates_from(form)
+            when, details, skips = _read_builder(form)
             preview = await series_service.preview(actor, when, limit=PREVIEW_LIMIT)
             days = {d["local_start"].date() for d in preview["dates"]}
             for day in skips:

@@ -17,9 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import clock
-from events_app.domain.errors import DomainError
+from events_app.domain.errors import DomainError, gather
 from events_app.domain.schedule import Choice, ScheduleInput, parse_time
 from events_app.series import people
+from events_app.series.details import check_title, check_url
 from events_app.tables import Series
 from events_app.web.pages.form_input import LIMITS
 from events_app.web.pages.organise_fields import DateChangeFields, SeriesFields
@@ -211,19 +212,35 @@ def skip_dates_from(form: SeriesForm) -> list[date]:
 
 
 def details_from(form: SeriesForm) -> dict[str, Any]:
-    """Title, description, format, place, capacity and publication, as column values."""
+    """Title, description, format, place, capacity and publication, as column values; every
+    refused field at once (:class:`Refusals`)."""
+    found: list[DomainError] = []
+    try:
+        check_title(form.title)
+    except DomainError as exc:
+        found.append(exc)
+    try:
+        check_url(form.meeting_url, "meeting_url")
+    except DomainError as exc:
+        found.append(exc)
     if form.kind not in KINDS:
-        raise DomainError("kind_unknown", "Choose a kind of event.", field="kind")
+        found.append(DomainError("kind_unknown", "Choose a kind of event.", field="kind"))
     if form.format not in FORMATS:
-        raise DomainError("format_unknown", "Choose online, in person or both.", field="format")
+        found.append(
+            DomainError("format_unknown", "Choose online, in person or both.", field="format")
+        )
     if form.confirm_first not in CHOICES:
-        raise DomainError("confirm_first_unknown", "Choose one of the options.",
-                          field="confirm_first")  # fmt: skip
+        found.append(DomainError("confirm_first_unknown", "Choose one of the options.",
+                                 field="confirm_first"))  # fmt: skip
     capacity = None
     if form.capacity:
-        capacity = number(form.capacity, "capacity", 1, 100_000)
+        try:
+            capacity = number(form.capacity, "capacity", 1, 100_000)
+        except DomainError as exc:
+            found.append(exc)
     if form.format != "online" and not form.location:
-        raise DomainError("location_missing", "Give the address.", field="location")
+        found.append(DomainError("location_missing", "Give the address.", field="location"))
+    gather(found)
     return {
         "title": form.title,
         "summary": form.summary,

@@ -4,7 +4,7 @@ form's field), the kinds of event by name, and the "done" notes a redirect may s
 from __future__ import annotations
 
 from events_app.calendar.describe import kind_label
-from events_app.domain.errors import DomainError
+from events_app.domain.errors import DomainError, Refusals
 from events_app.web.pages.form_input import FormRejected
 from events_app.web.pages.messages import message_for
 from events_app.web.pages.organise_form import FIELD_FOR, KINDS
@@ -17,6 +17,13 @@ DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "publ
 
 
 def errors_of(exc: DomainError, language: str) -> dict[str, str]:
+    """Each refused field with its message (every one of several refusals)."""
+    if isinstance(exc, Refusals):
+        found: dict[str, str] = {}
+        for refusal in exc.refusals:
+            for field, message in errors_of(refusal, language).items():
+                found.setdefault(field, message)
+        return found
     if isinstance(exc, FormRejected):
         return {FIELD_FOR.get(k, k): v for k, v in exc.messages(language).items()}
     field = FIELD_FOR.get(exc.field or "", exc.field or "form")
