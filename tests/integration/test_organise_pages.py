@@ -464,3 +464,30 @@ async def test_over_long_fields_are_refused_each_at_its_field_never_cut(
                             series_form(action="save", skip="", title="T" * 200))  # fmt: skip
         assert saved.status_code == 303
         assert (await Series.select(Series.title))[0]["title"] == "T" * 200
+
+
+async def test_the_list_of_series_is_in_date_order_and_can_be_filtered(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    for title, start in (("Later café", "2027-02-02"), ("Vroeg café", "2027-01-05"),
+                         ("Lezing over herstel", "2027-01-19")):  # fmt: skip
+        saved = await post_organise(
+            client,
+            f"/organise/{org}/series/new",
+            series_form(action="save", title=title, start_date=start, skip="", repeat="none"),
+        )
+        assert saved.status_code == 303, title
+    await Series.update({Series.status: "ended"}).where(Series.title == "Lezing over herstel")
+    page = (await client.get("/organise?lang=en")).text
+    assert page.index("Vroeg café") < page.index("Later café")  # soonest first
+    assert "Lezing over herstel" not in page  # ended: not among the running ones
+    found = (await client.get("/organise?lang=en&q=CAFÉ&show=all")).text
+    assert "Vroeg café" in found and "Later café" in found and "Lezing" not in found
+    over = (await client.get("/organise?lang=en&show=over")).text
+    assert "Lezing over herstel" in over and "Vroeg café" not in over
+    none = (await client.get("/organise?lang=en&q=yoga&show=nonsense")).text
+    assert "No series match." in none and 'value="yoga"' in none
+    assert 'option value="current" selected' in none  # an unknown choice reads as the default

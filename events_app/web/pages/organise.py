@@ -25,6 +25,7 @@ from events_app.domain.schedule import ScheduleInput
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
 from events_app.series.materialise import horizon_for
+from events_app.tables import Series
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import decode_to_show
 from events_app.web.pages.organise_fields import SeriesFields
@@ -40,6 +41,30 @@ from events_app.web.pages.organise_text import errors_of, kinds
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["OrganiseController"]
+
+# What the organiser's list shows: running series, those that ended or were cancelled, or all.
+SHOWS = ("current", "over", "all")
+
+
+def chosen(series: list[dict[str, Any]], text: str, show: str) -> list[dict[str, Any]]:
+    """The series whose title has ``text`` in it (any case), of the chosen kind."""
+    wanted = text.casefold()
+    return [
+        s
+        for s in series
+        if wanted in s["title"].casefold()
+        and (show == "all" or (s["status"] == Series.Status.active) == (show == "current"))
+    ]
+
+
+def in_date_order(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Soonest next date first; series without a coming date after them, newest first."""
+    coming = sorted((s for s in series if s["next_start"]), key=lambda s: s["next_start"])
+    rest = sorted(
+        (s for s in series if not s["next_start"]), key=lambda s: s["first_start"], reverse=True
+    )
+    return coming + rest
+
 
 # Enough dates for a year of even a daily series: the holidays are looked for up to the horizon.
 PREVIEW_LIMIT = 500
@@ -112,15 +137,26 @@ class OrganiseController(Controller):
         if not organisations:
             raise NotFound("not_found", "This does not exist or is not yours to see.")
         teams = [await team(actor, org) for org in sorted(organisations)]
+        text = " ".join(request.query_params.get("q", "").split())[:200]
+        show = request.query_params.get("show", "current")
+        show = show if show in SHOWS else "current"
         return staff_page(
             request,
             actor,
             "organise.html",
+            q=text,
+            show=show,
             organisations=[
                 {
                     **t["organisation"],
-                    "series": await series_service.list_series(
-                        actor, organisation_id=t["organisation"]["id"]
+                    "series": in_date_order(
+                        chosen(
+                            await series_service.list_series(
+                                actor, organisation_id=t["organisation"]["id"]
+                            ),
+                            text,
+                            show,
+                        )
                     ),
                     "programmes": await programmes.list_programmes(actor, t["organisation"]["id"]),
                 }
