@@ -7,6 +7,7 @@ from typing import Any
 from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
 from events_app.domain import wallclock
+from events_app.domain.consent import check_consent
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError
 from events_app.tables import Organisation
@@ -46,13 +47,7 @@ async def update_organisation(
         row = await Organisation.select().where(Organisation.id == organisation_id).first()
         assert row is not None  # require_organiser: the caller is a member of it
         after = {**row, **values}
-        if str(after["consent_text_en"]).strip() and not str(after["consent_text"]).strip():
-            raise DomainError(
-                "consent_en_alone",
-                "Write the consent text in the organisation's language first: the English one "
-                "is its wording for English forms.",
-                field="consent_text_en",
-            )
+        check_consent(str(after["consent_text"]), str(after["consent_text_en"]))
         changed: dict[Any, Any] = {k: v for k, v in values.items() if row[k] != v}
         if changed:
             await Organisation.update({**changed, "updated_at": clock.now()}).where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from events_app import audit, clock, db
 from events_app.domain import slugs, wallclock
+from events_app.domain.consent import check_consent
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
 from events_app.i18n import LANGUAGES
@@ -32,12 +33,7 @@ async def create_organisation(
         raise DomainError(
             "retention_invalid", "Keep data between 1 and 3650 days.", field="retention_days"
         )
-    if consent_text_en.strip() and not consent_text.strip():
-        raise DomainError(
-            "consent_en_alone",
-            "Write the consent text in the organisation's language first.",
-            field="consent_text_en",
-        )
+    check_consent(consent_text, consent_text_en)
     wallclock.validate_timezone(timezone)
     address = normalise_email(contact_email, field="contact_email")
     now = clock.now()

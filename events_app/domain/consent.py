@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Consent", "consent_for"]
+from events_app.domain.errors import DomainError
+
+__all__ = ["Consent", "check_consent", "consent_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +29,14 @@ def consent_for(own: str, english: str, own_language: str, reader: str) -> Conse
     if reader == "en" and english.strip():
         return Consent(english.strip(), "en")
     return Consent(own.strip(), own_language)
+
+
+def check_consent(own: str, english: str) -> None:
+    """The English text is a wording of the organisation's own: never one without the other."""
+    if english.strip() and not own.strip():
+        raise DomainError(
+            "consent_en_alone",
+            "Write the consent text in the organisation's language first: the English one "
+            "is its wording for English forms.",
+            field="consent_text_en",
+        )
