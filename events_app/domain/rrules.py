@@ -166,7 +166,9 @@ def rule_parts(text: str, tz: str = DEFAULT_TZ) -> RuleParts:
 
 def _one_int(fields: dict[str, str], name: str, top: int) -> int | None:
     value = fields.get(name)
-    if value is not None and not (value.isdigit() and 1 <= int(value) <= top):
+    if value is not None and not (
+        value.isascii() and value.isdecimal() and len(value) <= 6 and 1 <= int(value) <= top
+    ):
         raise _bad(f"{name} must be a whole number from 1 to {top}.")
     return None if value is None else int(value)
 

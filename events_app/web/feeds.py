@@ -26,7 +26,7 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.feeds.queries import PublicScope
 from events_app.feeds.service import FeedKind, PublicFeed, host_feed, personal_feed, public_feed
 from events_app.tables import Series
-from events_app.web.api.types import is_id
+from events_app.web.api.types import id_from_text
 from events_app.web.feed_answers import FEED_METHODS, MEDIA_TYPE, address, respond
 
 __all__ = ["FeedController"]
@@ -174,9 +174,9 @@ class FeedController(Controller):
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
         name, language = _name(filename), _language(lang)
-        if not name.isdigit() or len(name) > 10 or not is_id(int(name)):
+        occurrence_id = id_from_text(name)
+        if occurrence_id is None:
             raise NotFound("feed_unknown", "This date does not exist.")
-        occurrence_id = int(name)
         url = _feed_url(urls.date_ics(occurrence_id), language)
         scope = PublicScope(occurrence_id=occurrence_id)
         return await _public(request, "date", scope, language, url)

@@ -13,7 +13,7 @@ import pytest
 from events_app.web.input_guard import MAX_BODY
 from tests.factories import Organiser, make_date, make_organiser
 from tests.helpers.observability import access_lines, counted
-from tests.helpers.pages import login
+from tests.helpers.pages import csrf_token, login
 
 HUGE = "99999999999999999999"
 IDS_OUT_OF_RANGE = [HUGE, "2147483648", "-1", "0"]
@@ -379,3 +379,36 @@ async def test_a_refused_input_is_logged_and_counted_with_its_own_status(
     assert [line["status"] for line in access_lines(caplog, path)] == [400]
     assert await counted(client, "GET", route, "400") == before + 1
     assert await counted(client, "GET", route, "500") == errors
+
+
+# --- digits that are not ASCII digits ("²".isdigit() is true, int("²") fails) ---------------
+
+OTHER_DIGITS = ["²", "①", "٣", "99999999999"]
+
+
+@pytest.mark.parametrize("digits", OTHER_DIGITS)
+async def test_ids_in_forms_queries_and_file_names_never_give_a_5xx(
+    client: httpx.AsyncClient, world: World, digits: str
+) -> None:
+    feed = await client.get(f"/feeds/dates/{digits}.ics")
+    _expect(feed, 404)
+    registered = await client.get("/registered", params={"dates": digits})
+    assert registered.status_code < 500, registered.text[:300]
+    token = await csrf_token(client, "/events/ontmoeting/register")
+    posted = await client.post(
+        "/events/ontmoeting/register",
+        data={"_csrf_token": token, "name": "Alex", "email": "alex@example.org", "dates": digits},
+    )
+    _expect(posted, 400)  # no date chosen: the form again
+    org = world.organiser.organisation_id
+    for path, params in (
+        (f"/organise/{org}/mail", {"before": digits}),
+        (f"/host/dates/{world.date_id}/groups", {"n": digits}),
+    ):
+        shown = await client.get(path, params=params)
+        assert shown.status_code < 500, (path, shown.text[:300])
+    hosts = await client.post(
+        f"/organise/series/{world.series_id}/hosts",
+        data={"_csrf_token": await csrf_token(client, "/organise"), "hosts": digits},
+    )
+    assert hosts.status_code < 500, hosts.text[:300]

@@ -13,7 +13,7 @@ from typing import Annotated
 import msgspec
 from litestar.params import QueryParameter
 
-__all__ = ["MAX_ID", "Id", "IdQuery", "WallClock", "is_id"]
+__all__ = ["MAX_ID", "Id", "IdQuery", "WallClock", "id_from_text", "is_id"]
 
 MAX_ID = 2**31 - 1
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
@@ -35,3 +35,12 @@ WallClock = Annotated[
 def is_id(value: object) -> bool:
     """Whether ``value`` is an int that can be a row id."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def id_from_text(text: str) -> int | None:
+    """A row id typed in a form, a query or a file name, or None.  Only ASCII digits count:
+    ``str.isdigit`` also says yes to "²" and "①", which ``int`` then refuses."""
+    if not (text.isascii() and text.isdecimal()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if is_id(value) else None

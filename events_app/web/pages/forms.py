@@ -14,6 +14,7 @@ import msgspec
 
 from events_app.domain.errors import DomainError
 from events_app.domain.person import QuestionSpec
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.form_input import Email, FormRejected, Line, Name, Text
 from events_app.web.pages.messages import message_for
 
@@ -83,8 +84,8 @@ def read_registration(sent: RegistrationFields) -> FormInput:
         needs=sent.needs,
         consent=sent.consent == "yes",
         whole=sent.whole == "yes",
-        dates=[int(d) for d in sent.dates if d.isdigit() and len(d) < 12],
-        answers={key: value for key, value in sent.answer.items() if key.isdigit()},
+        dates=[found for d in sent.dates if (found := id_from_text(d)) is not None],
+        answers={key: value for key, value in sent.answer.items() if id_from_text(key)},
     )
 
 

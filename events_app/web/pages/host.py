@@ -25,6 +25,7 @@ from events_app.hosting import feed_address as host_feeds
 from events_app.hosting import host_dates, signups
 from events_app.hosting import mail_log as organiser_mail
 from events_app.i18n import LANGUAGES, translate
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import Email, Line, Name, Text, decode_form, decode_to_show
 from events_app.web.pages.forms import field_messages
@@ -32,7 +33,6 @@ from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["HostController", "message_of", "row_id"]
-
 
 
 def message_of(exc: DomainError, language: str) -> str:
@@ -60,7 +60,7 @@ class MailFields(msgspec.Struct):
 
 def row_id(text: str) -> int:
     """An id sent in a form; 0 (which names nothing) when it is not one."""
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return id_from_text(text) or 0
 
 
 def _past(

@@ -46,7 +46,7 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
 
 
 def _group_count(raw: str | None) -> int | None:
-    if raw and raw.isdigit() and len(raw) <= 3:
+    if raw and raw.isascii() and raw.isdecimal() and len(raw) <= 3:
         value = int(raw)
         if 2 <= value <= MAX_GROUPS:
             return value

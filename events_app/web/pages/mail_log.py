@@ -14,6 +14,7 @@ from events_app.accounts.organisations import list_organisations
 from events_app.domain.errors import DomainError
 from events_app.hosting import mail_log as organiser_mail
 from events_app.i18n import N_, translate
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import NoFields, decode_form
 from events_app.web.pages.staff import provide_staff_actor, staff_page
@@ -66,7 +67,7 @@ class MailLogController(Controller):
             actor,
             organisation_id,
             status=status if status in STATUS_LABELS else None,
-            before_id=int(before) if before.isdigit() and len(before) < 12 else None,
+            before_id=id_from_text(before),
             limit=PAGE + 1,
         )
         organisation = next(

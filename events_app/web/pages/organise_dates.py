@@ -18,6 +18,7 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.i18n import N_, translate
 from events_app.series import dates as occurrences
 from events_app.series import people
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of, when
 from events_app.web.pages.form_input import NoFields, decode_to_show
 from events_app.web.pages.organise_fields import (
@@ -159,9 +160,10 @@ class DateAdminController(Controller):
         occurrence_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: MaterialRemoveFields) -> None:
-            if not sent.material.isdigit() or len(sent.material) > 12:
+            material = id_from_text(sent.material)
+            if material is None:
                 raise NotFound("not_found", "This does not exist or is not yours to see.")
-            await people.delete_material(actor, occurrence_id, int(sent.material))
+            await people.delete_material(actor, occurrence_id, material)
 
         return await self._date_action(
             request, actor, occurrence_id, "material_removed", MaterialRemoveFields, act

@@ -23,6 +23,7 @@ from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
 from events_app.series import planning as series_service
 from events_app.tables import Occurrence
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import decode_form, decode_to_show
 from events_app.web.pages.organise_fields import (
@@ -151,7 +152,7 @@ class SeriesAdminController(Controller):
         series_id: FromPath[int],
     ) -> Redirect:
         sent = await decode_form(request, HostsFields)
-        chosen = [int(v) for v in sent.hosts if v.isdigit() and len(v) < 12]
+        chosen = [found for v in sent.hosts if (found := id_from_text(v)) is not None]
         await people.set_hosts(actor, chosen, series_id=series_id)
         return Redirect(f"/organise/series/{series_id}?done=hosts", status_code=303)
 

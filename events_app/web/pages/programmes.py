@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.forms import FormInput
 from events_app.web.pages.register import programme_context
@@ -21,7 +22,7 @@ class ProgrammePageController(Controller):
     ) -> Response[str]:
         context = await programme_context(programme_slug, language_of(request))
         chosen = request.query_params.get("date", "")
-        picked = [int(chosen)] if chosen.isdigit() and len(chosen) < 12 else []
+        picked = [found] if (found := id_from_text(chosen)) is not None else []
         return page(
             request,
             "programme.html",

@@ -18,6 +18,7 @@ from events_app.domain.errors import DomainError, NotFound
 from events_app.programmes import planning as programmes
 from events_app.series import planning as series_service
 from events_app.tables import Programme
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import Line, Summary, Text, Title, decode_to_show
 from events_app.web.pages.forms import field_messages
@@ -241,6 +242,7 @@ class ProgrammeAdminController(Controller):
 
 
 def _series_id(series_id: str) -> int:
-    if not series_id.isdigit() or len(series_id) >= 12:
+    found = id_from_text(series_id)
+    if found is None:
         raise NotFound("not_found", "This does not exist or is not yours to see.")
-    return int(series_id)
+    return found

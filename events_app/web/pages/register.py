@@ -24,6 +24,7 @@ from events_app.domain.person import ROLES
 from events_app.registration import registrations, subscriptions
 from events_app.registration.registrations import Receipt
 from events_app.settings import get_settings
+from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import decode_to_show
 from events_app.web.pages.forms import (
@@ -162,7 +163,9 @@ class RegisterController(Controller):
         self, request: Request[Any, Any, Any], dates: FromQuery[str] = ""
     ) -> Response[str]:
         ids = [
-            int(part) for part in dates.split(",")[:MAX_SHOWN] if part.isdigit() and len(part) < 10
+            found
+            for part in dates.split(",")[:MAX_SHOWN]
+            if (found := id_from_text(part)) is not None
         ]
         return page(
             request,

@@ -125,7 +125,9 @@ class SettingsController(Controller):
             if rejected:
                 raise rejected
             days = sent.retention_days.strip()
-            if not days.isdigit() or not 1 <= int(days) <= 3650:
+            if not (days.isascii() and days.isdecimal() and len(days) <= 4) or not (
+                1 <= int(days) <= 3650
+            ):
                 raise DomainError("retention_invalid", "", field="retention_days")
             if sent.language not in LANGUAGES:
                 raise DomainError("language_unknown", "", field="language")
