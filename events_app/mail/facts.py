@@ -131,6 +131,7 @@ _SERIES = (
     "link_visibility",
     "registration_mode",
     "waitlist",
+    "together",
     "tags",
     "updated_at",
 )

@@ -57,7 +57,12 @@ async def _series_context(slug: str) -> dict[str, Any]:
     if series is None:
         raise _missing()
     dates = [d for d in await public.upcoming_dates([series.id]) if d.can_register]
-    dates = dates[:FORM_DATES]
+    if series.together:
+        # One event: every date at once, and nobody new once it has begun.
+        if await public.event_under_way(series.id):
+            dates = []
+    else:
+        dates = dates[:FORM_DATES]
     questions = await registrations.questions_for(series.organisation_id, [series.id])
     return {"series": series, "dates": dates, "questions": questions, "roles": ROLES}
 
@@ -112,7 +117,11 @@ class RegisterController(Controller):
         try:
             if rejected:
                 raise rejected
-            if values.whole:
+            if context["series"].together:
+                if not context["dates"]:
+                    raise DomainError("no_dates", "", field="dates")
+                receipt = await registrations.register([d.id for d in context["dates"]], **person)
+            elif values.whole:
                 receipt = await subscriptions.subscribe_series(context["series"].id, **person)
             else:
                 if not values.dates:
