@@ -18,8 +18,9 @@ import pytest
 from events_app import clock
 from events_app.registration import cancelling
 from events_app.settings import Settings
-from events_app.tables import Occurrence, Registration
+from events_app.tables import Occurrence, Registration, Series
 from tests.factories import make_organiser, manage_token_of
+from tests.helpers.pages import login, post_organise, series_form
 from tests.helpers.parsing import parse_calendar
 from tests.planning import create_series, dates_of, mails
 from tests.smtp import SmtpServer, drain
@@ -233,3 +234,36 @@ async def test_the_register_page_lists_every_day_without_a_choice(
         late = await client.get(f"/events/{slug}/register")
     assert 'name="name"' not in late.text  # no form once the training has begun
     assert dates
+
+
+async def test_the_builder_makes_a_training_of_days_in_a_row_registered_as_one(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    await login(client, "organiser@example.org")
+    org = organiser.organisation_id
+    training = series_form(
+        title="Tweedaagse training",
+        kind="training",
+        repeat="daily",
+        interval="1",
+        ends="count",
+        count="2",
+        start_date="2026-10-12",
+        together="yes",
+        skip="",
+        action="save",
+    )
+    training.pop("weekdays")
+    saved = await post_organise(client, f"/organise/{org}/series/new", training)
+    assert saved.status_code == 303, saved.text
+    series = await Series.select().where(Series.title == "Tweedaagse training").first()
+    assert series is not None and series["together"] and series["rrule"] == "FREQ=DAILY;COUNT=2"
+    assert len(await dates_of(series["id"])) == 2
+
+    endless = {**training, "title": "Zonder einde", "ends": "never"}
+    refused = await post_organise(client, f"/organise/{org}/series/new", endless)
+    assert refused.status_code == 400
+    assert 'id="error-together"' in refused.text
+    assert 'value="Zonder einde"' in refused.text  # nothing typed is lost
+    assert not await Series.exists().where(Series.title == "Zonder einde")
