@@ -6,9 +6,9 @@ dates themselves are read by :mod:`events_app.agenda.public`.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from events_app import db
 from events_app.agenda.dates import HostView, PersonView, SeriesView
 from events_app.tables import Organisation, Programme, Series, SeriesHost, Speaker
 
@@ -19,7 +19,6 @@ __all__ = [
     "programmes_of",
     "series_by_slug",
     "series_list",
-    "tags_of",
     "topic_series",
     "topics",
 ]
@@ -27,16 +26,10 @@ __all__ = [
 S = Series
 
 
-def tags_of(value: Any) -> tuple[str, ...]:
-    """A series' tags, whether the driver gave the JSON column back as text or as a list."""
-    loaded = json.loads(value) if isinstance(value, str | bytes) else value
-    return tuple(str(tag) for tag in loaded or ())
-
-
 async def topic_series(topic: str) -> list[int]:
     """Ids of the published series tagged with ``topic``."""
     rows = await S.select(S.id, S.tags).where(S.published.eq(True))
-    return [row["id"] for row in rows if topic in tags_of(row["tags"])]
+    return [row["id"] for row in rows if topic in db.json_strings(row["tags"])]
 
 
 async def organisations() -> list[dict[str, Any]]:
@@ -51,7 +44,7 @@ async def organisations() -> list[dict[str, Any]]:
 
 async def topics() -> list[str]:
     rows = await S.select(S.tags).where(S.published.eq(True))
-    return sorted({tag for row in rows for tag in tags_of(row["tags"])}, key=str.casefold)
+    return sorted({tag for row in rows for tag in db.json_strings(row["tags"])}, key=str.casefold)
 
 
 async def _hosts(series_id: int) -> tuple[HostView, ...]:
@@ -121,7 +114,7 @@ async def series_by_slug(slug: str) -> SeriesView | None:
         first_start=row["first_start"],
         duration_minutes=row["duration_minutes"],
         timezone=row["timezone"],
-        tags=tags_of(row["tags"]),
+        tags=db.json_strings(row["tags"]),
         status=row["status"],
         contact_email=row["contact_email"],
         organisation_id=row["organisation"],

@@ -12,8 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from events_app import clock
-from events_app.agenda.catalogue import tags_of
+from events_app import clock, db
 from events_app.agenda.dates import (
     DateView,
     HostView,
@@ -133,7 +132,7 @@ async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -
         first_start=series["first_start"],
         duration_minutes=series["duration_minutes"],
         timezone=series["timezone"],
-        tags=tags_of(series["tags"]),
+        tags=db.json_strings(series["tags"]),
         status=series["status"],
         contact_email=series["contact_email"],
         organisation_id=series["organisation"],
