@@ -37,6 +37,9 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from events_app.domain.person import PersonRole
+from events_app.domain.team import TeamRole
+
 # The tables only (copying and emptying a database walk this list); DatabaseRule is below.
 __all__ = [
     "Account",
@@ -167,9 +170,7 @@ class Membership(Table):
 
     id = Serial(primary_key=True)
 
-    class Role(StrEnum):
-        organiser = "organiser"
-        host = "host"
+    Role = TeamRole  # the one enumeration of team roles (domain/team.py)
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
@@ -454,12 +455,7 @@ class Registration(Table):
         waiting = "waiting"
         cancelled = "cancelled"
 
-    class Role(StrEnum):
-        expert = "expert"
-        professional = "professional"
-        relative = "relative"
-        student = "student"
-        other = "other"
+    Role = PersonRole  # how someone describes themselves: domain/person.py
 
     occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade)
     attendee = ForeignKey(

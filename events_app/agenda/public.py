@@ -39,11 +39,13 @@ __all__ = [
 
 PER_PAGE = 20
 ZONE = ZoneInfo("Europe/Amsterdam")  # date-range filters are read as Dutch calendar days
-# "online" finds hybrid dates too, "in_person" as well: you can join those either way.
+# A format filter (the agenda page's and the public feeds'): "online" finds hybrid dates too,
+# "in_person" as well, since you can join those either way; "hybrid" finds hybrid dates only.
 F = Series.Format
 FORMATS: dict[str, tuple[str, ...]] = {
     F.online: (F.online, F.hybrid),
     F.in_person: (F.in_person, F.hybrid),
+    F.hybrid: (F.hybrid,),
 }
 Occ, S = Occurrence, Series
 DATE_COLUMNS = (
