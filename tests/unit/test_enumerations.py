@@ -39,7 +39,7 @@ def test_feeds_and_the_agenda_page_filter_formats_alike() -> None:
     assert set(public.FORMATS) == set(Series.Format)
     for chosen, shown in public.FORMATS.items():
         assert chosen in shown and set(shown) <= set(Series.Format)
-    assert feeds.KINDS == set(Series.Kind)
+    assert set(Series.Kind) == feeds.KINDS
 
 
 def test_no_page_template_lists_team_roles_or_languages_by_hand() -> None:
