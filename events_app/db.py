@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,8 +39,10 @@ __all__ = [
     "engine",
     "execute",
     "in_transaction",
+    "instant",
     "is_busy",
     "is_postgres",
+    "json_strings",
     "migrate",
     "pending_migrations",
     "ping",
@@ -229,6 +232,22 @@ def placeholders(count: int) -> str:
     return ", ".join(["{}"] * count)
 
 
+def instant(value: object) -> datetime | None:
+    """A timestamp as the driver gives it: a datetime on PostgreSQL, text from SQLite (a raw
+    statement, an aggregate); a naive one is UTC."""
+    if value is None:
+        return None
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
+def json_strings(value: object) -> tuple[str, ...]:
+    """A JSON list column (a series' tags), whether the driver gave it back as text (SQLite,
+    a JSON column through a join) or as a list."""
+    loaded = json.loads(value) if isinstance(value, str | bytes) else value
+    return tuple(str(item) for item in loaded or ()) if isinstance(loaded, list | tuple) else ()
+
+
 def typed(row: dict[str, Any], types: dict[str, type]) -> dict[str, Any]:
     """A row of a raw statement with its values as ``types`` says.
 
@@ -243,8 +262,7 @@ def typed(row: dict[str, Any], types: dict[str, type]) -> dict[str, Any]:
         if kind is bool:
             out[name] = bool(value)
         elif kind is datetime:
-            parsed = datetime.fromisoformat(str(value))
-            out[name] = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+            out[name] = instant(value)
         else:
             out[name] = kind(value)
     return out

@@ -35,6 +35,7 @@ __all__ = [
     "SITE_NAME",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "LANGUAGE_NAMES",
     "Language",
     "LOCALE_DIR",
     "choose_language",
@@ -58,6 +59,8 @@ __all__ = [
 # lists the codes; LANGUAGES is the same list for code that checks a value at run time.
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
+# Each language by its own name (a language switch is read by who speaks it: never translated).
+LANGUAGE_NAMES: dict[Language, str] = {"nl": "Nederlands", "en": "English"}
 SITE_NAME = {"nl": "Agenda ervaringskennis", "en": "Experiential knowledge events"}
 DEFAULT_LANGUAGE = "nl"
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}

@@ -37,6 +37,9 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from events_app.domain.person import PersonRole
+from events_app.domain.team import TeamRole
+
 # The tables only (copying and emptying a database walk this list); DatabaseRule is below.
 __all__ = [
     "Account",
@@ -70,14 +73,37 @@ class DatabaseRule:
     ``unique`` and ``index``: an index of that name over ``columns`` (both engines).
     ``check``: rows that break ``meaning`` are refused — PostgreSQL has a CHECK constraint of
     that name; SQLite, which cannot add one to an existing table, two triggers (``name`` on
-    update, ``name_new`` on insert).  ``trigger``: a row trigger of that name (SQLite has a
-    second one, ``name_new``, for inserts).
+    update, ``name_new`` on insert).  Every column with ``choices`` has one, made from its
+    enumeration by :func:`choice_rules` (``<table>_<column>_choice``).  ``trigger``: a row
+    trigger of that name (SQLite has a second one, ``name_new``, for inserts).
     """
 
     name: str
     kind: Literal["unique", "index", "check", "trigger"]
     columns: tuple[str, ...]
     meaning: str
+
+
+def choice_rules(table: type[Table]) -> tuple[DatabaseRule, ...]:
+    """One CHECK rule per column with ``choices``: only its enumeration's values (or NULL
+    where the column allows it).  Piccolo's ``choices`` only checks what goes through the ORM."""
+    rules = []
+    for column in table._meta.columns:
+        choices = column._meta.choices
+        if choices is None:
+            continue
+        name = column._meta.db_column_name
+        values = ", ".join(str(choice.value) for choice in choices)
+        also = " or empty (NULL)" if column._meta.null else ""
+        rules.append(
+            DatabaseRule(
+                f"{table._meta.tablename}_{name}_choice",
+                "check",
+                (name,),
+                f"{name} is one of {values}{also}",
+            )
+        )
+    return tuple(rules)
 
 
 def _revision(table: str) -> DatabaseRule:
@@ -144,9 +170,7 @@ class Membership(Table):
 
     id = Serial(primary_key=True)
 
-    class Role(StrEnum):
-        organiser = "organiser"
-        host = "host"
+    Role = TeamRole  # the one enumeration of team roles (domain/team.py)
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
@@ -431,12 +455,7 @@ class Registration(Table):
         waiting = "waiting"
         cancelled = "cancelled"
 
-    class Role(StrEnum):
-        expert = "expert"
-        professional = "professional"
-        relative = "relative"
-        student = "student"
-        other = "other"
+    Role = PersonRole  # how someone describes themselves: domain/person.py
 
     occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade)
     attendee = ForeignKey(
@@ -625,3 +644,14 @@ class Throttle(Table):
     hits = Integer(default=0)
     window_start = Timestamptz()
     blocked_until = Timestamptz(null=True, default=None)
+
+
+# Each table's CHECK rules for its choice columns, made from the enumerations themselves so a
+# new value cannot be forgotten here (the migration that changes a CHECK must follow; the test
+# of the database rules compares the live rules' values with the enumerations).
+for _name in __all__:
+    _table: type[Table] = globals()[_name]
+    _table.database_rules = (  # type: ignore[attr-defined]
+        *getattr(_table, "database_rules", ()),
+        *choice_rules(_table),
+    )

@@ -6,11 +6,12 @@ dates themselves are read by :mod:`events_app.agenda.public`.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from events_app.agenda.dates import HostView, PersonView, SeriesView
-from events_app.tables import Organisation, Programme, Series, SeriesHost, Speaker
+from events_app import db
+from events_app.agenda import build
+from events_app.agenda.dates import SeriesView
+from events_app.tables import Organisation, Programme, Series
 
 __all__ = [
     "organisation_by_slug",
@@ -19,7 +20,6 @@ __all__ = [
     "programmes_of",
     "series_by_slug",
     "series_list",
-    "tags_of",
     "topic_series",
     "topics",
 ]
@@ -27,16 +27,10 @@ __all__ = [
 S = Series
 
 
-def tags_of(value: Any) -> tuple[str, ...]:
-    """A series' tags, whether the driver gave the JSON column back as text or as a list."""
-    loaded = json.loads(value) if isinstance(value, str | bytes) else value
-    return tuple(str(tag) for tag in loaded or ())
-
-
 async def topic_series(topic: str) -> list[int]:
     """Ids of the published series tagged with ``topic``."""
     rows = await S.select(S.id, S.tags).where(S.published.eq(True))
-    return [row["id"] for row in rows if topic in tags_of(row["tags"])]
+    return [row["id"] for row in rows if topic in db.json_strings(row["tags"])]
 
 
 async def organisations() -> list[dict[str, Any]]:
@@ -51,90 +45,14 @@ async def organisations() -> list[dict[str, Any]]:
 
 async def topics() -> list[str]:
     rows = await S.select(S.tags).where(S.published.eq(True))
-    return sorted({tag for row in rows for tag in tags_of(row["tags"])}, key=str.casefold)
-
-
-async def _hosts(series_id: int) -> tuple[HostView, ...]:
-    """The series' hosts, names only (their addresses are not for the public)."""
-    rows = await SeriesHost.select(
-        SeriesHost.account.as_alias("account_id"), SeriesHost.account.name.as_alias("name")
-    ).where((SeriesHost.series == series_id) & SeriesHost.occurrence.is_null())
-    return tuple(HostView(row["account_id"], row["name"], "") for row in rows)
+    return sorted({tag for row in rows for tag in db.json_strings(row["tags"])}, key=str.casefold)
 
 
 async def series_by_slug(slug: str) -> SeriesView | None:
-    """A published series with its organisation, programme, hosts' names and speakers."""
-    row = (
-        await S.select(
-            S.id,
-            S.slug,
-            S.title,
-            S.kind,
-            S.summary,
-            S.description,
-            S.format,
-            S.location,
-            S.registration_mode,
-            S.capacity,
-            S.waitlist,
-            S.together,
-            S.rrule,
-            S.first_start,
-            S.duration_minutes,
-            S.timezone,
-            S.tags,
-            S.status,
-            S.contact_email,
-            S.organisation,
-            S.organisation.name.as_alias("organisation_name"),
-            S.organisation.slug.as_alias("organisation_slug"),
-            S.organisation.consent_text.as_alias("consent_text"),
-            S.organisation.consent_text_en.as_alias("consent_text_en"),
-            S.organisation.language.as_alias("consent_language"),
-            S.programme.slug.as_alias("programme_slug"),
-            S.programme.title.as_alias("programme_title"),
-            S.programme.published.as_alias("programme_published"),
-        )
-        .where((S.slug == slug) & S.published.eq(True))
-        .first()
-    )
-    if row is None:
-        return None
-    speakers = await Speaker.select(Speaker.name, Speaker.role, Speaker.bio).where(
-        (Speaker.series == row["id"]) & Speaker.occurrence.is_null()
-    )
-    shown = bool(row["programme_published"])
-    return SeriesView(
-        id=row["id"],
-        slug=row["slug"],
-        title=row["title"],
-        kind=row["kind"],
-        summary=row["summary"],
-        description=row["description"],
-        format=row["format"],
-        location=row["location"],
-        registration_mode=row["registration_mode"],
-        capacity=row["capacity"],
-        waitlist=bool(row["waitlist"]),
-        together=bool(row["together"]),
-        rrule=row["rrule"],
-        first_start=row["first_start"],
-        duration_minutes=row["duration_minutes"],
-        timezone=row["timezone"],
-        tags=tags_of(row["tags"]),
-        status=row["status"],
-        contact_email=row["contact_email"],
-        organisation_id=row["organisation"],
-        organisation_name=row["organisation_name"],
-        organisation_slug=row["organisation_slug"],
-        consent_text=row["consent_text"] or "",
-        consent_text_en=row["consent_text_en"] or "",
-        consent_language=row["consent_language"] or "nl",
-        programme_slug=row["programme_slug"] if shown else None,
-        programme_title=row["programme_title"] if shown else None,
-        hosts=await _hosts(row["id"]),
-        speakers=tuple(PersonView(s["name"], s["role"], s["bio"]) for s in speakers),
-    )
+    """A published series with its organisation, programme (if published), hosts' names and
+    speakers, as everyone may see it (built by :func:`~events_app.agenda.build.series_view`)."""
+    row = await S.select().where((S.slug == slug) & S.published.eq(True)).first()
+    return None if row is None else await build.series_view(row, public=True)
 
 
 async def series_list(

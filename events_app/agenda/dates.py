@@ -5,9 +5,9 @@ its place, link and details (its own value, else the series', by
 :func:`~events_app.domain.overrides.own_or_series`), its effective capacity and the places
 left, whether it was moved, whether it takes registrations at the moment it was read.  Pages
 read these instead of re-deriving them, so a rule is written once.  The views are plain
-values, tested without a database: :mod:`events_app.agenda.public` builds the public pages'
-dates, :mod:`events_app.agenda.views` the organisers' (the API's), and
-:mod:`events_app.agenda.catalogue` a published series.
+values, tested without a database, built in one place, :mod:`events_app.agenda.build`
+(for everyone or for organisers); :mod:`events_app.agenda.public`,
+:mod:`events_app.agenda.catalogue` and :mod:`events_app.agenda.views` query and call it.
 """
 
 from __future__ import annotations

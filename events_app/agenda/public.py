@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from events_app import clock
 from events_app.agenda import catalogue
+from events_app.agenda.build import DATE_SERIES_COLUMNS, date_view
 from events_app.agenda.dates import DateView, MaterialView, PersonView
 from events_app.tables import Material, Occurrence, Series, Speaker
 
@@ -39,11 +40,13 @@ __all__ = [
 
 PER_PAGE = 20
 ZONE = ZoneInfo("Europe/Amsterdam")  # date-range filters are read as Dutch calendar days
-# "online" finds hybrid dates too, "in_person" as well: you can join those either way.
+# A format filter (the agenda page's and the public feeds'): "online" finds hybrid dates too,
+# "in_person" as well, since you can join those either way; "hybrid" finds hybrid dates only.
 F = Series.Format
 FORMATS: dict[str, tuple[str, ...]] = {
     F.online: (F.online, F.hybrid),
     F.in_person: (F.in_person, F.hybrid),
+    F.hybrid: (F.hybrid,),
 }
 Occ, S = Occurrence, Series
 DATE_COLUMNS = (
@@ -64,24 +67,7 @@ DATE_COLUMNS = (
     Occ.meeting_url,
     Occ.meeting_details,
     Occ.confirmed_count,
-    Occ.series.slug.as_alias("series_slug"),
-    Occ.series.title.as_alias("series_title"),
-    Occ.series.summary.as_alias("series_summary"),
-    Occ.series.kind.as_alias("kind"),
-    Occ.series.format.as_alias("format"),
-    Occ.series.capacity.as_alias("series_capacity"),
-    Occ.series.waitlist.as_alias("waitlist"),
-    Occ.series.location.as_alias("series_location"),
-    Occ.series.meeting_url.as_alias("series_meeting_url"),
-    Occ.series.meeting_details.as_alias("series_meeting_details"),
-    Occ.series.link_visibility.as_alias("link_visibility"),
-    Occ.series.registration_mode.as_alias("registration_mode"),
-    Occ.series.registration_opens_at.as_alias("opens_at"),
-    Occ.series.registration_closes_at.as_alias("closes_at"),
-    Occ.series.status.as_alias("series_status"),
-    Occ.series.published.as_alias("series_published"),
-    Occ.series.organisation.name.as_alias("organisation_name"),  # type: ignore[union-attr]
-    Occ.series.organisation.slug.as_alias("organisation_slug"),  # type: ignore[union-attr]
+    *DATE_SERIES_COLUMNS,
 )
 
 
@@ -101,57 +87,6 @@ class AgendaPage:
     total: int
     page: int
     pages: int
-
-
-def _view(
-    row: dict[str, Any],
-    now: datetime,
-    speakers: Sequence[PersonView] = (),
-    materials: Sequence[MaterialView] = (),
-    own_speakers: Sequence[PersonView] = (),
-) -> DateView:
-    public_link = row["link_visibility"] == Series.LinkVisibility.everyone
-    return DateView(
-        id=row["id"],
-        series_id=row["series"],
-        series_slug=row["series_slug"],
-        series_title=row["series_title"],
-        series_summary=row["series_summary"],
-        organisation_name=row["organisation_name"],
-        organisation_slug=row["organisation_slug"],
-        kind=row["kind"],
-        format=row["format"],
-        status=row["status"],
-        status_reason=row["status_reason"],
-        topic=row["topic"],
-        note=row["note"],
-        local_start=row["local_start"],
-        local_end=row["local_end"],
-        timezone=row["timezone"],
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
-        rule_start=row["rule_start"],
-        own_capacity=row["capacity"],
-        own_location=row["location"],
-        own_meeting_url=row["meeting_url"] if public_link else "",
-        own_meeting_details=row["meeting_details"] if public_link else "",
-        series_capacity=row["series_capacity"],
-        series_location=row["series_location"],
-        series_meeting_url=row["series_meeting_url"] if public_link else "",
-        series_meeting_details=row["series_meeting_details"] if public_link else "",
-        confirmed_count=row["confirmed_count"],
-        waitlist=bool(row["waitlist"]),
-        link_visibility=row["link_visibility"],
-        registration_mode=row["registration_mode"],
-        opens_at=row["opens_at"],
-        closes_at=row["closes_at"],
-        series_status=row["series_status"],
-        series_published=bool(row["series_published"]),
-        read_at=now,
-        speakers=tuple(speakers),
-        materials=tuple(materials),
-        own_speakers=tuple(own_speakers),
-    )
 
 
 async def _views(
@@ -184,12 +119,13 @@ async def _views(
         ):
             papers[found["occurrence"]].append(MaterialView(found["title"], found["url"]))
     return [
-        _view(
+        date_view(
             row,
             now,
-            own.get(row["id"]) or shared.get(row["series"]) or (),
-            papers[row["id"]],
-            own[row["id"]],
+            public=True,
+            speakers=own.get(row["id"]) or shared.get(row["series"]) or (),
+            materials=papers[row["id"]],
+            own_speakers=own[row["id"]],
         )
         for row in rows
     ]

@@ -6,18 +6,19 @@ the text is made of (the row's values, the date's speakers, the reader), so no c
 leave a stale fragment behind.  Rendering one date with icalendar costs about a millisecond;
 a cached one costs a few microseconds.  :func:`render_feed` is synchronous CPU work: the
 service runs it in a worker thread so that the event loop keeps answering other polls.
+A row becomes a DateInfo by :mod:`events_app.agenda.calendar_info`, as a mail's date does.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from events_app import urls
+from events_app import db
+from events_app.agenda import calendar_info
 from events_app.calendar.describe import (
     Audience,
     DateInfo,
@@ -25,7 +26,6 @@ from events_app.calendar.describe import (
     SpeakerInfo,
     Viewer,
     describe,
-    own_or_series,
     personal_sequence,
 )
 from events_app.calendar.ics import (
@@ -35,9 +35,7 @@ from events_app.calendar.ics import (
     assemble,
     render_event_fragment,
 )
-from events_app.domain.seats import effective_capacity
 from events_app.feeds.cache import FeedEntry, fragment_cache, make_entry
-from events_app.feeds.queries import parse_instant
 
 __all__ = [
     "Variant",
@@ -50,7 +48,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
 
 Speakers = dict[tuple[str, int], tuple[SpeakerInfo, ...]]
 
@@ -65,12 +62,7 @@ class Variant:
 
 
 def _instant(value: object) -> datetime:
-    return parse_instant(value) or EPOCH
-
-
-def _address(value: str | None) -> str:
-    value = (value or "").strip()
-    return value if _ADDRESS.fullmatch(value) else ""
+    return db.instant(value) or EPOCH
 
 
 def speaker_map(speakers: Iterable[dict[str, Any]]) -> Speakers:
@@ -90,45 +82,13 @@ def _speakers_of(row: dict[str, Any], speakers: Speakers) -> tuple[SpeakerInfo, 
 
 
 def date_info(row: dict[str, Any], speakers: tuple[SpeakerInfo, ...]) -> DateInfo:
-    """Resolve a row's overrides: the date's own values, else its series'."""
-    return DateInfo(
-        occurrence_id=row["id"],
-        uid=row["uid"],
-        sequence=row["sequence"],
-        status=row["status"],
-        status_reason=row["status_reason"] or "",
-        topic=row["topic"] or "",
-        note=row["note"] or "",
-        local_start=row["local_start"],
-        local_end=row["local_end"],
-        timezone=row["timezone"],
-        starts_at=_instant(row["starts_at"]),
-        ends_at=_instant(row["ends_at"]),
-        changed_at=max(
-            _instant(row["updated_at"]),
-            _instant(row["series_updated_at"]),
-            _instant(row["organisation_updated_at"]),
-        ),
-        series_title=row["series_title"],
-        series_summary=row["series_summary"] or "",
-        series_kind=row["series_kind"],
-        series_format=row["series_format"],
-        series_status=row["series_status"],
-        link_visibility=row["link_visibility"],
-        registration_mode=row["registration_mode"],
-        waitlist=bool(row["waitlist"]),
-        location=own_or_series(row["location"], row["series_location"]),
-        meeting_url=own_or_series(row["meeting_url"], row["series_meeting_url"]).strip(),
-        meeting_details=own_or_series(row["meeting_details"], row["series_meeting_details"]),
-        tags=tuple(str(tag) for tag in row["tags"]),
+    """The row's date as the calendar describes it (the one mapping mail uses too)."""
+    return calendar_info.date_info(
+        row,
         organisation_name=row["organisation_name"],
-        organizer_email=_address(row["series_contact_email"])
-        or _address(row["organisation_email"]),
-        page_url=urls.date_page(row["series_slug"], row["id"]),
+        organisation_email=row["organisation_email"],
+        organisation_changed_at=row["organisation_updated_at"],
         speakers=speakers,
-        capacity=effective_capacity(row["capacity"], row["series_capacity"]),
-        confirmed_count=row["confirmed_count"],
-        waiting_count=row["waiting_count"],
     )
 
 

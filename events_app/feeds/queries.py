@@ -8,12 +8,12 @@ its organisation) is what the renderer wants.  It runs unchanged on PostgreSQL a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from events_app import db
 from events_app.tables import Occurrence
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "PublicScope",
     "cutoff_for",
     "host_rows",
-    "parse_instant",
     "personal_rows",
     "public_rows",
     "public_title",
@@ -40,9 +39,11 @@ _DATE_COLUMNS = """
     o.confirmed_count, o.waiting_count,
     s.id AS series_id, s.slug AS series_slug, s.title AS series_title,
     s.summary AS series_summary, s.kind AS series_kind, s.format AS series_format,
-    s.status AS series_status, s.link_visibility, s.registration_mode, s.waitlist,
+    s.status AS series_status, s.link_visibility AS series_link_visibility,
+    s.registration_mode AS series_registration_mode, s.waitlist AS series_waitlist,
     s.location AS series_location, s.meeting_url AS series_meeting_url,
-    s.meeting_details AS series_meeting_details, s.capacity AS series_capacity, s.tags,
+    s.meeting_details AS series_meeting_details, s.capacity AS series_capacity,
+    s.tags AS series_tags,
     s.contact_email AS series_contact_email, s.updated_at AS series_updated_at,
     g.name AS organisation_name, g.contact_email AS organisation_email,
     g.updated_at AS organisation_updated_at"""
@@ -59,20 +60,9 @@ def cutoff_for(now: datetime, past_days: int) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def parse_instant(value: object) -> datetime | None:
-    """A timestamp as the driver gives it: a datetime on PostgreSQL, text for SQLite
-    aggregates."""
-    if value is None:
-        return None
-    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
-
-
 def _loaded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
-        tags = row["tags"]
-        loaded = json.loads(tags) if isinstance(tags, str | bytes) else tags
-        row["tags"] = tuple(str(tag) for tag in loaded or ())  # hashable, like every value
+        row["series_tags"] = db.json_strings(row["series_tags"])  # hashable, like every value
     return rows
 
 
@@ -127,7 +117,7 @@ async def public_rows(scope: PublicScope, cutoff: datetime) -> list[dict[str, An
     sql = f"SELECT {_DATE_COLUMNS} FROM {DATE_FROM} WHERE {where} ORDER BY o.starts_at, o.id"
     rows = _loaded(await Occurrence.raw(sql, *args))
     if scope.topic is not None:
-        rows = [row for row in rows if scope.topic in row["tags"]]
+        rows = [row for row in rows if scope.topic in row["series_tags"]]
     return rows
 
 
@@ -196,7 +186,7 @@ async def waiting_positions(occurrence_ids: Sequence[int]) -> dict[int, int]:
         f" WHERE status = 'waiting' AND occurrence IN ({marks})",
         *ids,
     )
-    rows.sort(key=lambda r: (r["occurrence"], parse_instant(r["waiting_since"]) or _EPOCH, r["id"]))
+    rows.sort(key=lambda r: (r["occurrence"], db.instant(r["waiting_since"]) or _EPOCH, r["id"]))
     positions: dict[int, int] = {}
     place: dict[int, int] = {}
     for row in rows:

@@ -31,7 +31,6 @@ from piccolo.engine.postgres import PostgresEngine
 
 from events_app import db
 from events_app.feeds.queries import DATE_FROM, HOSTED, MINE, MINE_WHERE, PublicScope
-from events_app.feeds.queries import parse_instant as _instant
 from events_app.tables import Occurrence
 
 __all__ = [
@@ -67,7 +66,7 @@ async def _read(sql: str, args: list[Any], subject: tuple[str, ...], cutoff: dat
         return Version(found=False)
     row = rows[0]
     found = {k: row.pop(k) for k in subject}
-    stamps = [_instant(v) for k, v in row.items() if k.endswith("_changed")]
+    stamps = [db.instant(v) for k, v in row.items() if k.endswith("_changed")]
     known = [stamp for stamp in stamps if stamp is not None]
     key = tuple(str(v) for k, v in row.items() if not k.endswith("_changed"))
     return Version(True, (*key, cutoff.date()), max(known) if known else None, found)

@@ -15,7 +15,7 @@ from typing import Any
 from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
-from events_app.agenda import views
+from events_app.agenda import build, views
 from events_app.agenda.dates import SeriesView
 from events_app.domain import recurrence, schedule, slugs, wallclock
 from events_app.domain.errors import Conflict, DomainError
@@ -142,7 +142,7 @@ async def get_series(
     actor: Actor, series_id: int, *, warnings: list[str] | None = None
 ) -> SeriesView:
     series = await owned.series_for(actor, series_id)
-    return await views.series_view(series, warnings=warnings or ())
+    return await build.series_view(series, warnings=warnings or ())
 
 
 async def list_series(

@@ -21,6 +21,7 @@ from litestar import Controller, Request, Response, route
 from litestar.params import PathParameter, QueryParameter
 
 from events_app import urls
+from events_app.agenda.public import FORMATS
 from events_app.calendar.describe import Language
 from events_app.domain.errors import DomainError, NotFound
 from events_app.feeds.queries import PublicScope
@@ -31,12 +32,7 @@ from events_app.web.feed_answers import FEED_METHODS, MEDIA_TYPE, address, respo
 
 __all__ = ["FeedController"]
 
-FORMATS: dict[str, tuple[str, ...]] = {
-    "online": ("online", "hybrid"),
-    "in_person": ("in_person", "hybrid"),
-    "hybrid": ("hybrid",),
-}
-KINDS = frozenset(kind.value for kind in Series.Kind)
+KINDS = frozenset(Series.Kind)
 
 Lang = Annotated[str | None, QueryParameter(description="nl (default) or en")]
 IcsName = Annotated[

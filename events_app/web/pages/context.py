@@ -21,8 +21,9 @@ from markupsafe import Markup, escape
 
 from events_app import i18n
 from events_app.calendar.describe import kind_label, people_by_role
-from events_app.domain.person import ROLE_CHOICES
-from events_app.i18n import SITE_NAME
+from events_app.domain.person import ROLE_CHOICES, ROLE_LABELS
+from events_app.domain.team import TEAM_ROLE_LABELS
+from events_app.i18n import LANGUAGE_NAMES, SITE_NAME
 from events_app.settings import ROOT, get_settings
 from events_app.web import csrf
 
@@ -103,12 +104,20 @@ def page_environment(language: str) -> Environment:
     env.filters["role_choice"] = lambda role: (
         i18n.translate(language, ROLE_CHOICES[role]) if role in ROLE_CHOICES else role
     )
+    env.filters["team_role"] = lambda role: (
+        i18n.translate(language, TEAM_ROLE_LABELS[role]) if role in TEAM_ROLE_LABELS else role
+    )
     env.filters["pairs"] = lambda values: [(v, v) for v in values]
     env.filters["number"] = lambda value: format_decimal(
         value, format="#,##0.#", locale=i18n.locale_for(language)
     )
     env.globals["language"] = language
     env.globals["site_name"] = SITE_NAME[language]
+    env.globals["role_label"] = lambda role: (  # a registrant's role, as hosts' lists show it
+        i18n.translate(language, ROLE_LABELS[role]) if role in ROLE_LABELS else ""
+    )
+    env.globals["team_roles"] = tuple(TEAM_ROLE_LABELS)
+    env.globals["language_names"] = LANGUAGE_NAMES
     return env
 
 

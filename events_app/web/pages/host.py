@@ -110,15 +110,11 @@ class HostController(Controller):
     ) -> Response[str]:
         date = await host_dates.date_summary(actor, occurrence_id)
         data = await signups.signup_list(actor, occurrence_id)
-        language = language_of(request)
         context = {
             "date": date,
             "confirmed": data["confirmed"],
             "waiting": data["waiting"],
             "cancelled": data["cancelled"],
-            "role_label": lambda role: (
-                translate(language, ROLE_LABELS[role]) if role in ROLE_LABELS else ""
-            ),
             "error": error,
             "add_errors": add_errors or {},
             "add_values": add_values or {"name": "", "email": "", "role": ""},

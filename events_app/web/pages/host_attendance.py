@@ -20,7 +20,6 @@ from events_app import clock
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.groups import MAX_GROUPS
-from events_app.domain.person import ROLE_LABELS
 from events_app.hosting import host_dates, signups
 from events_app.i18n import translate
 from events_app.programmes import participation
@@ -157,9 +156,6 @@ class AttendanceController(Controller):
             people=people,
             error=error,
             max_groups=MAX_GROUPS,
-            role_label=lambda role: (
-                translate(language_of(request), ROLE_LABELS[role]) if role in ROLE_LABELS else ""
-            ),
         )
 
     @get("/dates/{occurrence_id:int}/groups.csv")
