@@ -103,6 +103,11 @@ IN_CONTEXT: dict[str, dict[str, str]] = {
     "programmes": {
         "title_missing": N_("Give the programme a title."),
     },
+    "sessions": {
+        "title_missing": N_("Give the session a title."),
+        "start_missing": N_("Give the day."),
+        "name_missing": N_("Every speaker needs a name."),
+    },
     "team": {
         "name_missing": N_("Fill in a name."),
         "role_unknown": N_("Choose organiser or host."),
