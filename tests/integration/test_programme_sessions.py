@@ -165,3 +165,57 @@ async def test_another_organisations_programme_is_not_found(client: httpx.AsyncC
     assert re.search(
         r"Week van de ervaring", (await client.get(f"/organise/programmes/{mine_id}")).text
     )
+
+
+async def test_the_api_adds_sessions_in_date_order_and_refuses_at_the_field(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    made = await client.post(
+        "/api/v1/programmes", json={"title": "Week", "published": True}, headers=organiser.headers
+    )
+    programme_id = made.json()["id"]
+    url = f"/api/v1/programmes/{programme_id}/sessions"
+    body = {"title": "Dinsdag", "day": _day(1).isoformat(), "start_time": "10:00",
+            "end_time": "12:00", "location": "Buurthuis", "capacity": 12,
+            "speakers": ["Sanne de Vries"]}  # fmt: skip
+    first = await client.post(url, json=body, headers=organiser.headers)
+    assert first.status_code == 201, first.text
+    second = await client.post(
+        url,
+        json={
+            **body,
+            "title": "Maandag",
+            "day": _day(0).isoformat(),
+            "format": "online",
+            "location": "",
+            "meeting_url": "https://meet.example.org/w",
+        },
+        headers=organiser.headers,
+    )
+    assert second.status_code == 201
+    sessions = second.json()["series"]
+    assert [s["title"] for s in sessions] == ["Maandag", "Dinsdag"]
+    assert [s["format"] for s in sessions] == ["online", "in_person"]
+    assert sessions[1]["dates"][0]["local_start"].endswith("10:00:00")
+    assert all(s["published"] and s["kind"] == "workshop" for s in sessions)
+    for changes, field in (
+        ({"start_time": "25:00"}, "start_time"),
+        ({"end_time": "09:00"}, "end_time"),
+        ({"location": ""}, "location"),
+        ({"meeting_url": "javascript:alert(1)"}, "meeting_url"),
+        ({"day": (clock.now().date() - timedelta(days=2)).isoformat()}, "day"),
+    ):
+        refused = await client.post(url, json={**body, **changes}, headers=organiser.headers)
+        assert refused.status_code == 400, changes
+        assert refused.json()["field"] == field, refused.json()
+    for changes in ({"capacity": 0}, {"speakers": [""]}, {"title": ""}, {"extra": 1}):
+        refused = await client.post(url, json={**body, **changes}, headers=organiser.headers)
+        assert refused.status_code == 400, changes
+    assert await Series.count() == 2
+    other = await make_organiser("ander-netwerk", email="olga@example.org")
+    theirs = await client.post(url, json=body, headers=other.headers)
+    assert theirs.status_code == 404
+    assert await Series.count() == 2
+    spec = (await client.get("/schema/openapi.json")).json()
+    assert "post" in spec["paths"]["/api/v1/programmes/{programme_id}/sessions"]
