@@ -81,6 +81,9 @@ DATE_COLUMNS = (
     Occ.series.published.as_alias("series_published"),
     Occ.series.organisation.name.as_alias("organisation_name"),  # type: ignore[union-attr]
     Occ.series.organisation.slug.as_alias("organisation_slug"),  # type: ignore[union-attr]
+    Occ.series.programme.slug.as_alias("programme_slug"),  # type: ignore[union-attr]
+    Occ.series.programme.title.as_alias("programme_title"),  # type: ignore[union-attr]
+    Occ.series.programme.published.as_alias("programme_published"),  # type: ignore[union-attr]
 )
 
 
@@ -110,6 +113,7 @@ def _view(
     own_speakers: Sequence[PersonView] = (),
 ) -> DateView:
     public_link = row["link_visibility"] == Series.LinkVisibility.everyone
+    in_programme = bool(row["programme_published"]) and row["programme_slug"] is not None
     return DateView(
         id=row["id"],
         series_id=row["series"],
@@ -150,6 +154,8 @@ def _view(
         speakers=tuple(speakers),
         materials=tuple(materials),
         own_speakers=tuple(own_speakers),
+        programme_slug=row["programme_slug"] if in_programme else None,
+        programme_title=row["programme_title"] if in_programme else "",
     )
 
 

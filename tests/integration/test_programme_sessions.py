@@ -74,6 +74,12 @@ async def test_a_week_is_made_inline_in_date_order_and_copied(client: httpx.Asyn
     public = (await client.get("/programmes/week-van-de-ervaring")).text
     order = [public.index(t) for t in ("Maandag:", "Dinsdag:", "Woensdag:")]
     assert order == sorted(order)
+    # The agenda's cards and each date's page link to the programme.
+    agenda = (await client.get("/?lang=en")).text
+    assert agenda.count('href="/programmes/week-van-de-ervaring"') == 3
+    occurrence = await Occurrence.select().where(Occurrence.series == rows[0]["id"]).first()
+    date_page = await client.get(f"/events/{rows[0]['slug']}/{occurrence['id']}?lang=en")
+    assert 'href="/programmes/week-van-de-ervaring"' in date_page.text
     # Copy Wednesday: the form comes prefilled one day later.
     wednesday = next(r for r in rows if r["title"].startswith("Woensdag"))
     copy = await client.get(f"{page}?copy={wednesday['id']}&lang=en")
@@ -87,6 +93,9 @@ async def test_a_week_is_made_inline_in_date_order_and_copied(client: httpx.Asyn
     )
     assert saved.status_code == 303
     assert await Series.count().where(Series.programme == programme_id) == 4
+    # An unpublished programme is not linked from the public pages.
+    await Programme.update({Programme.published: False}).where(Programme.id == programme_id)
+    assert "/programmes/week-van-de-ervaring" not in (await client.get("/?lang=en")).text
 
 
 async def test_bad_sessions_are_marked_at_every_field_and_nothing_is_lost(
