@@ -163,6 +163,7 @@ async def registrations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
         Registration.anonymised_at,
         Registration.hold_until,
         Registration.attended,
+        Registration.attendance,
         Registration.created_at,
         Registration.updated_at,
         Registration.attendee.manage_token.as_alias("manage_token"),

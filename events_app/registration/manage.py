@@ -57,6 +57,7 @@ class ManagedRegistration:
     role: str | None
     needs: str
     held: bool  # waiting for the person to confirm their address
+    attendance: str | None = None  # on site or online (hybrid dates)
 
 
 async def attendee_for_token(token: str) -> dict[str, Any]:
@@ -79,6 +80,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
             Registration.role,
             Registration.needs,
             Registration.hold_until,
+            Registration.attendance,
             Registration.occurrence.series.title.as_alias("series_title"),  # type: ignore[union-attr]
             Registration.occurrence.series.slug.as_alias("series_slug"),  # type: ignore[union-attr]
             Registration.occurrence.local_start.as_alias("local_start"),
@@ -114,6 +116,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
                 role=row["role"],
                 needs=row["needs"],
                 held=row["hold_until"] is not None,
+                attendance=row["attendance"],
             )
         )
     return attendee, result

@@ -34,6 +34,7 @@ class Signup(msgspec.Struct):
     position: int | None = None
     cancelled_at: datetime | None = None
     hold_until: datetime | None = None  # "confirm first": not confirmed by the person yet
+    attendance: str | None = None  # a hybrid date: "on_site" or "online"
 
 
 class SignupList(msgspec.Struct):
@@ -48,6 +49,10 @@ class SignupList(msgspec.Struct):
     confirmed: list[Signup]
     waiting: list[Signup]
     cancelled: list[Signup]
+    # A hybrid date: of those with a place, how many come on site and how many online (null
+    # for a date that is not hybrid).
+    on_site_count: int | None = None
+    online_count: int | None = None
 
 
 class Added(msgspec.Struct):
@@ -96,6 +101,8 @@ class SignupController(Controller):
             confirmed=_signups(data["confirmed"]),
             waiting=_signups(data["waiting"]),
             cancelled=_signups(data["cancelled"]),
+            on_site_count=data["attendance"]["on_site"] if data["hybrid"] else None,
+            online_count=data["attendance"]["online"] if data["hybrid"] else None,
         )
 
     @get(

@@ -116,6 +116,8 @@ class HostController(Controller):
             "confirmed": data["confirmed"],
             "waiting": data["waiting"],
             "cancelled": data["cancelled"],
+            "hybrid": data["hybrid"],
+            "attendance": data["attendance"],
             "role_label": lambda role: (
                 translate(language, ROLE_LABELS[role]) if role in ROLE_LABELS else ""
             ),

@@ -31,6 +31,8 @@ MESSAGES: dict[str, str] = {
     "answer_invalid": N_("Choose one of the options."),
     "answer_too_long": N_("Use at most 2000 characters."),
     "dates_missing": N_("Choose at least one date."),
+    "attendance_missing": N_("Choose whether you come on site or online."),
+    "attendance_unknown": N_("Choose on site or online."),
     "choose_one": N_("Choose at least one date."),
     "date_full": N_("This date is full and has no waiting list."),
     "date_cancelled": N_("This date has been cancelled."),
