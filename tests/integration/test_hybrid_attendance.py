@@ -6,11 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
 
-from events_app.tables import Registration, Series, SeriesSubscription
+from events_app import db
+from events_app.registration import subscriptions
+from events_app.tables import Occurrence, Registration, Series, SeriesSubscription
 from tests.factories import make_date, make_organiser, manage_token_of
 from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
@@ -167,3 +170,68 @@ async def test_a_stranger_cannot_change_how_someone_comes(client: httpx.AsyncCli
     rows = await Registration.select(Registration.attendance)
     assert rows == [{"attendance": "on_site"}]
     assert re.fullmatch(r"on_site", rows[0]["attendance"])
+
+
+async def test_a_date_added_later_keeps_how_the_subscriber_comes(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    [first] = await _hybrid(organiser.organisation_id)
+    series = await Series.select(Series.id).where(Series.slug == "hybride").first()
+    made = await client.post(
+        "/api/v1/registrations",
+        json={"name": "Ayla", "email": "ayla@example.org", "series_id": series["id"],
+              "attendance": "online"},
+    )  # fmt: skip
+    assert made.status_code == 202
+    row = await Occurrence.select().where(Occurrence.id == first).first()
+    week = timedelta(weeks=1)
+    rows = await Occurrence.insert(
+        Occurrence(series=series["id"], uid="later@events-app",
+                   rule_start=row["local_start"] + week, local_start=row["local_start"] + week,
+                   local_end=row["local_end"] + week,
+                   timezone=row["timezone"], starts_at=row["starts_at"] + week,
+                   ends_at=row["ends_at"] + week, created_at=row["created_at"],
+                   updated_at=row["updated_at"])
+    ).returning(Occurrence.id)  # fmt: skip
+    async with db.transaction():
+        assert await subscriptions.apply_subscriptions(rows[0]["id"]) == 1
+    later = await Registration.select(Registration.attendance).where(
+        Registration.occurrence == rows[0]["id"]
+    )
+    assert later == [{"attendance": "online"}]
+
+
+async def test_an_organiser_adding_someone_may_say_how_they_come(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    [date] = await _hybrid(organiser.organisation_id)
+    added = await client.post(
+        f"/api/v1/occurrences/{date}/signups",
+        json={"name": "Bo", "email": "bo@example.org", "attendance": "on_site"},
+        headers=organiser.headers,
+    )
+    assert added.status_code == 201, added.text
+    left_open = await client.post(
+        f"/api/v1/occurrences/{date}/signups",
+        json={"name": "Cas", "email": "cas@example.org"},
+        headers=organiser.headers,
+    )
+    assert left_open.status_code == 201
+    await login(client, "organiser@example.org")
+    token = await csrf_token(client, f"/host/dates/{date}?lang=en")
+    bad = await client.post(
+        f"/host/dates/{date}/add?lang=en",
+        data={"_csrf_token": token, "name": "Dirk", "email": "dirk@example.org",
+              "attendance": "both"},
+    )  # fmt: skip
+    assert bad.status_code == 400 and 'id="error-attendance"' in bad.text
+    made = await client.post(
+        f"/host/dates/{date}/add",
+        data={"_csrf_token": token, "name": "Dirk", "email": "dirk@example.org",
+              "attendance": "online"},
+    )  # fmt: skip
+    assert made.status_code == 303
+    page = await client.get(f"/host/dates/{date}?lang=en")
+    assert "1 on site, 1 online, 1 not said" in page.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -72,6 +72,7 @@ class AddPerson(msgspec.Struct, forbid_unknown_fields=True):
     role: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     needs: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     answers: dict[str, str | bool] = {}
+    attendance: Literal["on_site", "online"] | None = None  # a hybrid date (may stay open)
 
 
 def _signups(rows: list[dict[str, Any]]) -> list[Signup]:
@@ -136,6 +137,7 @@ class SignupController(Controller):
             role=data.role,
             needs=data.needs,
             answers=dict(data.answers),
+            attendance=data.attendance,
         )
         outcome = receipt.outcomes[0]
         return Added(

@@ -50,6 +50,7 @@ class AddPersonFields(msgspec.Struct):
     email: Email = ""
     role: Line = ""
     language: Line = ""
+    attendance: Line = ""  # a hybrid date: on site or online (may be left open)
 
 
 class MailFields(msgspec.Struct):
@@ -232,6 +233,7 @@ class HostController(Controller):
                 email=sent.email,
                 role=sent.role or None,
                 language=sent.language if sent.language in LANGUAGES else None,
+                attendance=sent.attendance.strip() or None,
             )
         except DomainError as exc:
             if exc.status_code == 404:
