@@ -42,7 +42,7 @@ def _session(token: str, **fields: str) -> dict[str, str]:
         "location": "Buurthuis De Linde, Zaal 2",
         "meeting_url": "",
         "capacity": "15",
-        "speaker": "Sanne de Vries",
+        "speakers": "Sanne de Vries",
     }
     return {**form, **fields}
 
@@ -111,7 +111,7 @@ async def test_bad_sessions_are_marked_at_every_field_and_nothing_is_lost(
         url,
         data=_session(token, title="  ", day="31-02-2027", start_time="25:00", end_time="9u",
                       location="", capacity="١٢", meeting_url="javascript:alert(1)",
-                      speaker="Kees²"),
+                      speakers="Kees²"),
     )  # fmt: skip
     assert bad.status_code == 400
     for field in ("title", "day", "start_time", "end_time", "location", "capacity",
@@ -126,6 +126,7 @@ async def test_bad_sessions_are_marked_at_every_field_and_nothing_is_lost(
         ({"format": "telepathy"}, "format"),
         ({"capacity": "0"}, "capacity"),
         ({"title": "x" * 201}, "title"),
+        ({"speakers": "y" * 201}, "speakers"),
     ):
         refused = await client.post(url, data=_session(token, **fields))
         assert refused.status_code == 400, fields
@@ -137,10 +138,13 @@ async def test_bad_sessions_are_marked_at_every_field_and_nothing_is_lost(
     online = await client.post(
         url,
         data=_session(
-            token, format="online", location="", meeting_url="https://meet.example.org/week"
+            token, format="online", location="", meeting_url="https://meet.example.org/week",
+            speakers="Sanne de Vries, , Kees Jansen",
         ),
-    )
+    )  # fmt: skip
     assert online.status_code == 303
+    names = await Speaker.select(Speaker.name).order_by(Speaker.position)
+    assert [row["name"] for row in names] == ["Sanne de Vries", "Kees Jansen"]
     hybrid = await client.post(url, data=_session(token, format="hybrid", location=""))
     assert hybrid.status_code == 400 and 'id="error-session_location"' in hybrid.text
 

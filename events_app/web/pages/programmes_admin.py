@@ -114,7 +114,6 @@ class ProgrammeAdminController(Controller):
             errors=errors or {},
             session=session or blank(),
             sessions=(programme or {}).get("series", []),
-            attached=[s for s in all_series if s["id"] in attached],
             others=[s for s in all_series if s["id"] not in attached and s["status"] == "active"],
             public_url=urls.programme_page(programme["slug"]) if programme else "",
             done=request.query_params.get("done", ""),

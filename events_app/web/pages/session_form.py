@@ -22,6 +22,8 @@ from events_app.web.pages.organise_form import clock_time, number, parse_day
 __all__ = ["SessionFields", "blank", "copied", "errors_at_fields", "read_session", "shown"]
 
 PREFIX = "session_"
+# The series service's names for what this form calls the day and the end time.
+FIELD_FOR = {"first_start": "day", "start_date": "day", "duration_minutes": "end_time"}
 
 
 class SessionFields(msgspec.Struct):
@@ -35,7 +37,7 @@ class SessionFields(msgspec.Struct):
     location: Location = ""
     meeting_url: Url = ""
     capacity: Line = ""
-    speaker: Name = ""  # names separated by commas
+    speakers: Name = ""  # names separated by commas
 
 
 def read_session(sent: SessionFields) -> tuple[SessionInput, list[DomainError]]:
@@ -68,7 +70,7 @@ def read_session(sent: SessionFields) -> tuple[SessionInput, list[DomainError]]:
             capacity = number(sent.capacity.strip(), "capacity", 1, 100_000)
         except DomainError as exc:
             found.append(exc)
-    speakers = tuple(n for n in (" ".join(p.split()) for p in sent.speaker.split(",")) if n)
+    speakers = tuple(n for n in (" ".join(p.split()) for p in sent.speakers.split(",")) if n)
     session = SessionInput(
         title=sent.title,
         day=day,
@@ -89,14 +91,14 @@ def errors_at_fields(exc: DomainError, language: str) -> dict[str, str]:
         return {PREFIX + k: v for k, v in exc.messages(language).items()}
     found: dict[str, str] = {}
     for refusal in exc.refusals if isinstance(exc, Refusals) else [exc]:
-        field = PREFIX + (refusal.field or "form") if refusal.field else "form"
+        field = PREFIX + FIELD_FOR.get(refusal.field, refusal.field) if refusal.field else "form"
         found.setdefault(field, message_for(refusal, language, "sessions"))
     return found
 
 
 def blank() -> dict[str, Any]:
     return {"title": "", "day": "", "start_time": "", "end_time": "", "format": "in_person",
-            "location": "", "meeting_url": "", "capacity": "", "speaker": ""}  # fmt: skip
+            "location": "", "meeting_url": "", "capacity": "", "speakers": ""}  # fmt: skip
 
 
 def shown(sent: SessionFields) -> dict[str, Any]:
@@ -115,5 +117,5 @@ def copied(session: SessionInput) -> dict[str, Any]:
         "location": session.location,
         "meeting_url": session.meeting_url,
         "capacity": "" if session.capacity is None else str(session.capacity),
-        "speaker": ", ".join(session.speakers),
+        "speakers": ", ".join(session.speakers),
     }
