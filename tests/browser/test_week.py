@@ -87,7 +87,7 @@ async def test_an_attendee_registers_for_a_hybrid_date_online(
     page: Page, smtp: SmtpServer, language: str
 ) -> None:
     organiser = await make_organiser()
-    await make_date(organiser.organisation_id, slug="hybride")
+    [date] = await make_date(organiser.organisation_id, slug="hybride")
     await Series.update({Series.format: "hybrid", Series.location: "Buurthuis De Linde"}).where(
         Series.slug == "hybride"
     )
@@ -111,4 +111,14 @@ async def test_an_attendee_registers_for_a_hybrid_date_online(
     [mail] = await mail_to(smtp, email)
     expected = "Je doet online mee." if language == "nl" else "You take part online."
     assert expected in text_of(mail)
+    # The organiser's sign-up list counts and shows it.
+    await page.goto(f"/login?lang={language}")
+    await page.locator("#field-email").fill("organiser@example.org")
+    await page.locator("#field-password").fill(PASSWORD)
+    await page.locator("main button[type=submit]").click()
+    await page.wait_for_url(re.compile(r".*/(organise|host).*"))
+    problems += await violations(page, f"/host/dates/{date}")
+    counted = "0 op locatie, 1 online" if language == "nl" else "0 on site, 1 online"
+    await expect(page.locator("#attendance-counts")).to_contain_text(counted)
+    problems += await violations(page, f"/host/dates/{date}/print")
     assert problems == []
