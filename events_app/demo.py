@@ -264,7 +264,8 @@ async def _workshop_week(actor: Actor, org: int, today: date) -> None:
 
 
 async def _training(actor: Actor, org: int, today: date) -> None:
-    """A two-day in-person inleefsessie with 16 seats: full, with a waiting list."""
+    """A two-day in-person inleefsessie with 16 seats, registered as one: full, with one
+    waiting list for both days."""
     tuesday = _next_weekday(today + timedelta(days=40), 1)
     series = await _series(
         actor,
@@ -277,12 +278,13 @@ async def _training(actor: Actor, org: int, today: date) -> None:
         format="in_person",
         location="Leercentrum Zorg, Lindelaan 12, Utrecht",
         capacity=16,
+        together=True,
         summary="Ervaar zelf hoe het is om zorg nodig te hebben. Voor professionals, "
         "studenten en mantelzorgers.",
         description="Neem makkelijke kleding mee. Lunch is inbegrepen.",
         tags=["inleefsessie"],
     )
-    await _register(await _dates(series), 0, 19)  # 16 seats: three people wait
+    await _register((await _dates(series))[:1], 0, 19)  # one day chosen is both: three wait
 
 
 async def _course(actor: Actor, org: int, today: date) -> None:
@@ -309,6 +311,7 @@ async def _course(actor: Actor, org: int, today: date) -> None:
         format="in_person",
         location="Wijkcentrum Het Anker, Schoolstraat 3",
         capacity=14,
+        together=True,
         summary="Leren praten over somberheid en zorgen, met ervaringsdeskundigen.",
         tags=["cursus"],
     )

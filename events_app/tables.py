@@ -253,6 +253,9 @@ class Series(Table):
     )
     capacity = Integer(null=True, default=None)
     waitlist = Boolean(default=True)
+    # Its dates are registered as one (a training of several days, a course): one seat across
+    # all of them, one waiting list, one mail.  See events_app.domain.together.
+    together = Boolean(default=False)
     registration_opens_at = Timestamptz(null=True, default=None)
     registration_closes_at = Timestamptz(null=True, default=None)
     rrule = Text(null=True, default=None)

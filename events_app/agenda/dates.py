@@ -114,6 +114,7 @@ class SeriesView:
     hosts: tuple[HostView, ...] = ()  # the public builder leaves the addresses empty
     speakers: tuple[PersonView, ...] = ()
     programme_id: int | None = None
+    together: bool = False  # its dates are registered as one (domain/together.py)
     consent_text_en: str = ""  # the English wording of consent_text, if any
     consent_language: str = "nl"  # the language consent_text is written in
     meeting_url: str = ""

@@ -30,6 +30,7 @@ __all__ = [
     "PER_PAGE",
     "agenda",
     "date_detail",
+    "event_under_way",
     "past_dates",
     "programme_sessions",
     "published_dates",
@@ -308,4 +309,16 @@ async def published_dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]
             Occurrence.id.is_in(list(occurrence_ids)) & Occurrence.series.published.eq(True)  # type: ignore[union-attr]
         )
         .order_by(Occurrence.starts_at)
+    )
+
+
+async def event_under_way(series_id: int) -> bool:
+    """Whether a scheduled date of the series has started: an event registered as one then
+    takes nobody new (see :mod:`events_app.domain.together`)."""
+    return bool(
+        await Occ.exists().where(
+            (Occ.series == series_id)
+            & (Occ.status == Occ.Status.scheduled)
+            & (Occ.starts_at <= clock.now())
+        )
     )

@@ -47,8 +47,8 @@ NEXT_DATES = 5
 SERIES_FIELDS = (
     "id", "slug", "title", "kind", "summary", "description", "format", "location",
     "meeting_url", "meeting_details", "link_visibility", "registration_mode", "capacity",
-    "waitlist", "registration_opens_at", "registration_closes_at", "timezone", "first_start",
-    "duration_minutes", "materialised_until", "language", "tags", "contact_email",
+    "waitlist", "together", "registration_opens_at", "registration_closes_at", "timezone",
+    "first_start", "duration_minutes", "materialised_until", "language", "tags", "contact_email",
     "reminder_hours", "confirm_first", "published", "status", "created_at", "updated_at",
 )  # fmt: skip
 SPEAKER_FIELDS = (Speaker.id, Speaker.name, Speaker.bio, Speaker.url, Speaker.role)
@@ -128,6 +128,7 @@ async def series_view(series: dict[str, Any], *, warnings: Sequence[str] = ()) -
         registration_mode=series["registration_mode"],
         capacity=series["capacity"],
         waitlist=bool(series["waitlist"]),
+        together=bool(series["together"]),
         rrule=series["rrule"],
         first_start=series["first_start"],
         duration_minutes=series["duration_minutes"],

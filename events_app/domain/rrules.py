@@ -233,7 +233,7 @@ def to_ical_rule(rule: str, tz: str) -> str:
 
 def build_rule(
     *,
-    freq: Literal["weekly", "monthly"],
+    freq: Literal["daily", "weekly", "monthly"],
     interval: int = 1,
     weekdays: Sequence[int] = (),
     month_day: int | None = None,
@@ -243,10 +243,10 @@ def build_rule(
 ) -> str:
     """The rule for the choices the web form offers; each message names the form field."""
     nth, day = month_weekday or (1, 0)
-    weekly, monthly = freq == "weekly", freq == "monthly"
+    daily, weekly, monthly = freq == "daily", freq == "weekly", freq == "monthly"
     for failed, field, message in (
-        (not (weekly or monthly), "freq", "A series repeats weekly or monthly."),
-        (not 1 <= interval <= 52, "interval", "Repeat every 1 to 52 weeks or months."),
+        (not (daily or weekly or monthly), "freq", "A series repeats daily, weekly or monthly."),
+        (not 1 <= interval <= 52, "interval", "Repeat every 1 to 52 days, weeks or months."),
         (
             until is not None and count is not None,
             "until",
@@ -264,6 +264,11 @@ def build_rule(
             "Weekdays run from 0 (Monday) to 6 (Sunday).",
         ),
         (monthly and bool(weekdays), "weekdays", "A monthly series repeats on one day a month."),
+        (
+            daily and (bool(weekdays) or (month_day, month_weekday) != (None, None)),
+            "freq",
+            "A daily series repeats every day or every few days, on no chosen weekday.",
+        ),
         (
             weekly and (month_day, month_weekday) != (None, None),
             "month_day",
@@ -290,7 +295,7 @@ def build_rule(
     byday = tuple((d, 0) for d in sorted(set(weekdays))) or (((day, nth),) if month_weekday else ())
     return parse_rule(
         RuleParts(
-            freq="WEEKLY" if weekly else "MONTHLY",
+            freq="DAILY" if daily else "WEEKLY" if weekly else "MONTHLY",
             interval=interval,
             byday=byday,
             bymonthday=() if month_day is None else (month_day,),

@@ -104,7 +104,7 @@ def resolve_rule(rule: str | None, choice: Choice | None, tz: str) -> str | None
         )
     if choice is not None:
         return rrules.build_rule(
-            freq=choice.freq,  # type: ignore[arg-type]  # the API schema allows only the two
+            freq=choice.freq,  # type: ignore[arg-type]  # the API schema allows only these
             interval=choice.interval,
             weekdays=choice.weekdays,
             month_day=choice.month_day,

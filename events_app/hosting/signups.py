@@ -208,13 +208,30 @@ async def promote(actor: Actor, registration_id: int) -> None:
     occurrence_id = await _registration_date(registration_id)
     access = await access_to_date(actor, occurrence_id, organiser_only=True)
     async with db.transaction():
-        await seats.lock_date(occurrence_id)
+        locked = await seats.lock_dates([occurrence_id])  # every day of a whole event
         row = await Registration.select().where(Registration.id == registration_id).first()
         assert row is not None
         if row["status"] != Registration.Status.waiting:
             raise Conflict("not_waiting", "This person is not on the waiting list.")
-        if not await seats.take_seat(occurrence_id, await seats.capacity_of(occurrence_id)):
-            raise Conflict("date_full", "The date is full: raise its capacity first.")
+        rows = [row]
+        if len(locked) > 1 and row["attendee"] is not None:  # one place on all its days
+            rows = list(
+                await Registration.select()
+                .where(
+                    (Registration.attendee == row["attendee"])
+                    & Registration.occurrence.is_in(sorted(locked))
+                    & (Registration.status == Registration.Status.waiting)
+                )
+                .order_by(Registration.occurrence)
+            )
+        for day in rows:
+            if not await seats.take_seat(
+                day["occurrence"], await seats.capacity_of(day["occurrence"])
+            ):
+                raise Conflict("date_full", "The date is full: raise its capacity first.")
+            await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count - 1}).where(
+                Occurrence.id == day["occurrence"]
+            )
         now = clock.now()
         await Registration.update(
             {
@@ -222,18 +239,18 @@ async def promote(actor: Actor, registration_id: int) -> None:
                 Registration.waiting_since: None,
                 Registration.updated_at: now,
             }
-        ).where(Registration.id == registration_id)
-        await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count - 1}).where(
-            Occurrence.id == occurrence_id
-        )
+        ).where(Registration.id.is_in([day["id"] for day in rows]))
         await outbox.enqueue(
-            "registration_promoted",
+            "event_promoted" if len(locked) > 1 else "registration_promoted",
             to_email=row["email"],
             to_name=row["name"],
             language=row["language"],
             organisation_id=access.organisation_id,
-            occurrence_id=occurrence_id,
-            registration_id=registration_id,
+            occurrence_id=None if len(locked) > 1 else occurrence_id,
+            registration_id=None if len(locked) > 1 else registration_id,
+            context={"registrations": [day["id"] for day in rows], "attendee": row["attendee"]}
+            if len(locked) > 1
+            else None,
         )
         await audit.record(
             "registration_promoted",

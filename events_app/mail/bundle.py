@@ -30,7 +30,13 @@ from events_app.mail.content import Content, method_for, tidy, view
 from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.invite import build_invitation
-from events_app.mail.kinds import BUNDLE_KINDS, KINDS, PERSON_KINDS, Kind
+from events_app.mail.kinds import (
+    BUNDLE_KINDS,
+    KINDS,
+    PERSON_KINDS,
+    SUBJECT_CANCELLED_BY_ORGANISER,
+    Kind,
+)
 from events_app.mail.mime import Envelope, build_mime
 from events_app.tables import Registration
 
@@ -68,6 +74,8 @@ def _current(job: Job, item: Facts, now: datetime) -> bool:
     if occurrence["ends_at"] <= now:
         return False
     held = registration["hold_until"] is not None
+    if job.kind == "event_promoted":
+        return not held and registration["status"] == Registration.Status.confirmed
     if job.kind == "registration_confirm":
         return held and registration["hold_until"] > now
     return not held
@@ -78,6 +86,8 @@ def _item_kind(job: Job, item: Facts) -> Kind:
     assert registration is not None
     if job.kind == "cancellation_receipt":
         return KINDS["registration_cancelled"]
+    if job.kind == "event_promoted":
+        return KINDS["registration_promoted"]
     if registration["status"] == "waiting":
         return KINDS["registration_waiting"]
     return KINDS["registration_confirmed"]
@@ -145,9 +155,14 @@ def person_mail_steps(
         yield
     organisation = facts.organisation
     one, several = BUNDLE_KINDS[job.kind]
+    by = str(job.context.get("by") or "self")
+    if job.kind == "cancellation_receipt" and by == "organiser":
+        one = several = SUBJECT_CANCELLED_BY_ORGANISER
+    # The days of one event registered as one read as that event, not as "N dates".
+    event = _one_event(items)
     subject = translate(
         language,
-        one if len(dates) == 1 else several,
+        one if len(dates) == 1 or event else several,
         title=dates[0]["title"],
         count=len(dates),
         organisation=organisation["name"],
@@ -158,6 +173,8 @@ def person_mail_steps(
         "kind": job.kind,
         "language": language,
         "subject": subject,
+        "by": by,
+        "event": event,
         "name": dates[0]["name"],
         "org_name": organisation["name"],
         "contact_email": contact,
@@ -201,6 +218,13 @@ def run_steps(steps: Generator[None, None, T]) -> T:
         except StopIteration as done:
             result: T = done.value
             return result
+
+
+def _one_event(items: list[Facts]) -> bool:
+    """Whether every date of the mail is a day of one event registered as one."""
+    series = {(item.occurrence or {}).get("series") for item in items}
+    together = all((item.occurrence or {}).get("series_together") for item in items)
+    return len(series) == 1 and together
 
 
 def _attachments(dates: list[dict[str, Any]], calendars: list[bytes]) -> list[tuple[str, bytes]]:

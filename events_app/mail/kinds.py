@@ -12,7 +12,15 @@ from typing import Literal
 
 from events_app.i18n import N_
 
-__all__ = ["ACCOUNT_KINDS", "BUNDLE_KINDS", "KINDS", "Kind", "Method", "PERSON_KINDS"]
+__all__ = [
+    "ACCOUNT_KINDS",
+    "BUNDLE_KINDS",
+    "KINDS",
+    "PERSON_KINDS",
+    "SUBJECT_CANCELLED_BY_ORGANISER",
+    "Kind",
+    "Method",
+]
 
 Method = Literal["REQUEST", "CANCEL"]
 
@@ -121,6 +129,11 @@ BUNDLE_KINDS: dict[str, tuple[str, str]] = {
     "cancellation_receipt": (
         N_("You have cancelled: %(title)s"),
         N_("You have cancelled %(count)s registrations at %(organisation)s"),
+    ),
+    # Moved up from the waiting list of an event registered as one: all its days at once.
+    "event_promoted": (
+        N_("Good news: you have a place at %(title)s"),
+        N_("Good news: you have a place at %(title)s"),
     ),
 }
 

@@ -6,6 +6,8 @@ first person waiting, in the same transaction (:mod:`events_app.registration.sea
 
 from __future__ import annotations
 
+from typing import Any
+
 from events_app import clock, db
 from events_app.domain.errors import NotFound
 from events_app.mail import outbox
@@ -30,6 +32,11 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
             Registration.email,
             Registration.name,
             Registration.language,
+            Registration.attendee,
+            Registration.occurrence.series.as_alias("series"),
+            Registration.occurrence.series.together.as_alias(  # type: ignore[union-attr]
+                "together"
+            ),
             Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
                 "organisation"
             ),
@@ -49,6 +56,8 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
     row["status"] = status["status"]  # read again now that the date is locked
     if row["status"] not in ACTIVE:
         return False
+    if row["together"]:
+        return await _cancel_event(row, notify=notify, by=by)
     now = clock.now()
     await Registration.update(
         {
@@ -62,9 +71,7 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
     if row["status"] == Registration.Status.confirmed:
         await seats.release_seat(row["occurrence"])
     else:
-        await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count - 1}).where(
-            (Occurrence.id == row["occurrence"]) & (Occurrence.waiting_count > 0)
-        )
+        await _leave_queue(row["occurrence"])
     if notify and row["email"]:
         await outbox.enqueue(
             "registration_cancelled",
@@ -78,6 +85,60 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
         )
     await seats.fill_free_seats(row["occurrence"])
     return True
+
+
+async def _cancel_event(row: dict[str, Any], *, notify: bool, by: str) -> bool:
+    """Cancel the person's place on every day of an event registered as one (its days are
+    locked): one mail for all days, then the freed seat goes to whoever waits first."""
+    days = await Occurrence.select(Occurrence.id).where(Occurrence.series == row["series"])
+    mine = Registration.attendee == row["attendee"]
+    if row["attendee"] is None:
+        mine = Registration.id == row["id"]
+    siblings = (
+        await Registration.select(Registration.id, Registration.status, Registration.occurrence)
+        .where(
+            mine
+            & Registration.occurrence.is_in([d["id"] for d in days])
+            & Registration.status.is_in(list(ACTIVE))
+        )
+        .order_by(Registration.id)
+    )
+    now = clock.now()
+    await Registration.update(
+        {
+            Registration.status: Registration.Status.cancelled,
+            Registration.cancelled_at: now,
+            Registration.waiting_since: None,
+            Registration.hold_until: None,
+            Registration.updated_at: now,
+        }
+    ).where(Registration.id.is_in([s["id"] for s in siblings]))
+    for sibling in sorted(siblings, key=lambda s: s["occurrence"]):
+        if sibling["status"] == Registration.Status.confirmed:
+            await seats.release_seat(sibling["occurrence"])
+        else:
+            await _leave_queue(sibling["occurrence"])
+    if notify and row["email"]:
+        await outbox.enqueue(
+            "cancellation_receipt",
+            to_email=row["email"],
+            to_name=row["name"],
+            language=row["language"],
+            organisation_id=row["organisation"],
+            context={
+                "registrations": [s["id"] for s in siblings],
+                "attendee": row["attendee"],
+                "by": by,
+            },
+        )
+    await seats.fill_free_seats(row["occurrence"])
+    return True
+
+
+async def _leave_queue(occurrence_id: int) -> None:
+    await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count - 1}).where(
+        (Occurrence.id == occurrence_id) & (Occurrence.waiting_count > 0)
+    )
 
 
 async def release_expired_holds() -> int:

@@ -57,6 +57,7 @@ class ManagedRegistration:
     role: str | None
     needs: str
     held: bool  # waiting for the person to confirm their address
+    together: bool = False  # a day of an event registered as one: cancelled as a whole
     attendance: str | None = None  # on site or online (hybrid dates)
 
 
@@ -83,6 +84,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
             Registration.attendance,
             Registration.occurrence.series.title.as_alias("series_title"),  # type: ignore[union-attr]
             Registration.occurrence.series.slug.as_alias("series_slug"),  # type: ignore[union-attr]
+            Registration.occurrence.series.together.as_alias("together"),  # type: ignore[union-attr]
             Registration.occurrence.local_start.as_alias("local_start"),
             Registration.occurrence.local_end.as_alias("local_end"),
             Registration.occurrence.timezone.as_alias("timezone"),
@@ -116,6 +118,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
                 role=row["role"],
                 needs=row["needs"],
                 held=row["hold_until"] is not None,
+                together=bool(row["together"]),
                 attendance=row["attendance"],
             )
         )

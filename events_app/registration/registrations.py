@@ -40,6 +40,7 @@ from piccolo.columns import Column
 from piccolo.utils.encoding import dump_json
 
 from events_app import audit, clock, db
+from events_app.domain import together
 from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.person import clean_contact
 from events_app.domain.seats import check_open, effective_capacity
@@ -172,11 +173,13 @@ async def _register_in_transaction(form: Form) -> Receipt:
             raise Conflict("date_cancelled", "This date has been cancelled.")
         capacity = effective_capacity(date["capacity"], row["series_capacity"])
         full = capacity is not None and date["confirmed_count"] >= capacity
-        if full and not row["waitlist"]:
+        fresh.append({**row, "capacity": capacity, "full": full})
+    one_seat_per_event(fresh)
+    for row in fresh:
+        if row["full"] and not row["waitlist"]:
             # Decided before looking at the person: the answer must not depend on whether
             # this address is already registered.
             raise Conflict("date_full", "This date is full and has no waiting list.")
-        fresh.append({**row, "capacity": capacity, "full": full})
     hold_until: datetime | None = None
     if request.confirm_first and attendee["verified_at"] is None:
         hold_until = now + timedelta(minutes=get_settings().confirm_hold_minutes)
@@ -215,6 +218,29 @@ async def _register_in_transaction(form: Form) -> Receipt:
         request, fresh, [None if o.already_registered else o.registration_id for o in outcomes]
     )
     return Receipt(email=request.person.email, outcomes=tuple(outcomes), held=held)
+
+
+def one_seat_per_event(rows: list[dict[str, Any]]) -> None:
+    """The days of an event registered as one share one seat and one waiting list: when one
+    day is full, the person waits for all of them.  A person already on the event keeps the
+    place they have on every day (a day added later follows the others)."""
+    events: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["together"]:
+            events.setdefault(row["series"], []).append(row)
+    for days in events.values():
+        full = together.event_full(
+            together.EventDay(d["starts_at"], d["confirmed_count"], d["capacity"]) for d in days
+        )
+        held = [
+            d["registration_status"]
+            for d in days
+            if d["registration"] is not None and d["registration_status"] in ACTIVE
+        ]
+        if held:
+            full = held[0] == Registration.Status.waiting
+        for day in days:
+            day["full"] = full
 
 
 _NEW_REGISTRATION = """

@@ -39,6 +39,7 @@ __all__ = [
     "questions_for",
     "read_dates",
     "version_sql",
+    "whole_events",
 ]
 
 MAX_DATES = 100
@@ -50,7 +51,7 @@ MAX_DATES = 100
 DATES_SQL = """
 SELECT o.id, o.series, o.status, o.starts_at, o.capacity,
        s.organisation, s.capacity AS series_capacity, s.waitlist, s.published,
-       s.status AS series_status, s.registration_mode, s.format,
+       s.status AS series_status, s.registration_mode, s.together, s.format,
        s.registration_opens_at AS opens_at, s.registration_closes_at AS closes_at,
        s.confirm_first, g.consent_text, g.language AS organisation_language,
        g.confirm_first AS organisation_confirm_first,
@@ -82,6 +83,7 @@ _DATE_TYPES = {
     "opens_at": datetime,
     "closes_at": datetime,
     "waitlist": bool,
+    "together": bool,
     "published": bool,
     "confirm_first": bool,
     "organisation_confirm_first": bool,
@@ -156,8 +158,30 @@ class Request:
     attendance: str | None = None  # for the request's hybrid dates (None when there are none)
 
 
+async def whole_events(dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The request's dates with every scheduled day of the events registered as one
+    (:mod:`events_app.domain.together`): choosing one day of a two-day training is choosing
+    the training.  One more read, only when such an event is asked for."""
+    together = sorted({row["series"] for row in dates if row["together"]})
+    if not together:
+        return dates
+    known = {row["id"] for row in dates}
+    rows = (
+        await Occurrence.select(Occurrence.id)
+        .where(
+            Occurrence.series.is_in(together) & (Occurrence.status == Occurrence.Status.scheduled)
+        )
+        .order_by(Occurrence.starts_at)
+    )
+    added = [row["id"] for row in rows if row["id"] not in known]
+    if len(known) + len(added) > MAX_DATES:
+        raise DomainError("too_many_dates", f"Choose at most {MAX_DATES} dates.")
+    return dates + await read_dates(added) if added else dates
+
+
 async def checked(form: Form, dates: list[dict[str, Any]]) -> Request:
     """The request, checked against its dates and their organisation's rules."""
+    dates = await whole_events(dates)
     organisations = {row["organisation"] for row in dates}
     if len(organisations) != 1:
         raise DomainError("mixed_organisations", "Register for one organisation's dates at a time.")
@@ -200,7 +224,10 @@ async def checked(form: Form, dates: list[dict[str, Any]]) -> Request:
         and any(_confirm_first(row, row["organisation_confirm_first"]) for row in dates),
         source=form.source,
         added_by=form.added_by,
-        subscribe_series=form.subscribe_series,
+        # An event registered as one has no "dates added later" to follow.
+        subscribe_series=None
+        if any(row["together"] and row["series"] == form.subscribe_series for row in dates)
+        else form.subscribe_series,
         attendance=attendance,
     )
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from events_app import clock, db
+from events_app.domain import together
 from events_app.domain.seats import effective_capacity
 from events_app.mail import outbox
 from events_app.tables import Occurrence, Registration, Series
@@ -21,6 +22,7 @@ __all__ = [
     "fill_free_seats",
     "lock_date",
     "lock_dates",
+    "promote_event",
     "release_seat",
     "take_seat",
 ]
@@ -65,19 +67,10 @@ async def lock_date(occurrence_id: int) -> dict[str, Any] | None:
 
     Every write that touches a date's seats calls this first, so all of them take their locks
     in the same order (date, then registrations) and cannot deadlock.  ``NO KEY UPDATE`` does
-    not block the key-share locks that inserts referencing the date take.
+    not block the key-share locks that inserts referencing the date take.  The other days of
+    an event registered as one are locked with it (see :func:`lock_dates`).
     """
-    query = Occurrence.select(
-        Occurrence.id,
-        Occurrence.status,
-        Occurrence.starts_at,
-        Occurrence.capacity,
-        Occurrence.confirmed_count,
-        Occurrence.series,
-    ).where(Occurrence.id == occurrence_id)
-    if db.is_postgres():
-        query = query.lock_rows("NO KEY UPDATE")
-    return await query.first()
+    return (await lock_dates([occurrence_id])).get(occurrence_id)
 
 
 async def lock_dates(occurrence_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -89,14 +82,21 @@ async def lock_dates(occurrence_ids: list[int]) -> dict[int, dict[str, Any]]:
     if not occurrence_ids:
         return {}
     ids = sorted(set(occurrence_ids))
-    sql = (
-        "SELECT id, status, starts_at, capacity, confirmed_count, series FROM occurrence"
-        f" WHERE id IN ({db.placeholders(len(ids))}) ORDER BY id"
-    )
-    if db.is_postgres():
-        sql += " FOR NO KEY UPDATE"
-    rows = await Occurrence.raw(sql, *ids)
+    marks = db.placeholders(len(ids))
+    sql = _LOCK_DATES.format(ids=marks, lock=" FOR NO KEY UPDATE" if db.is_postgres() else "")
+    rows = await Occurrence.raw(sql, *ids, *ids)
     return {row["id"]: db.typed(row, {"starts_at": datetime}) for row in rows}
+
+
+# The dates asked for and every other day of the events among them that are registered as one
+# (a cancellation or a promotion on one day changes all of them), locked in id order.
+_LOCK_DATES = """
+SELECT id, status, starts_at, capacity, confirmed_count, series FROM occurrence
+WHERE id IN ({ids})
+   OR series IN (SELECT o.series FROM occurrence o JOIN series s ON s.id = o.series
+                 WHERE o.id IN ({ids}) AND s.together)
+ORDER BY id{lock}
+"""
 
 
 async def fill_free_seats(occurrence_id: int) -> int:
@@ -105,17 +105,22 @@ async def fill_free_seats(occurrence_id: int) -> int:
     Nobody is promoted onto a date that has started, been cancelled or skipped.  Each promoted
     person gets a mail (queued in this transaction).
     """
-    occurrence = await lock_date(occurrence_id)
-    if occurrence is None or occurrence["status"] != Occurrence.Status.scheduled:
-        return 0
-    if occurrence["starts_at"] <= clock.now():
+    locked = await lock_dates([occurrence_id])
+    occurrence = locked.get(occurrence_id)
+    if occurrence is None:
         return 0
     series = (
-        await Series.select(Series.capacity, Series.organisation)
+        await Series.select(Series.capacity, Series.organisation, Series.together)
         .where(Series.id == occurrence["series"])
         .first()
     )
     assert series is not None
+    if series["together"]:
+        return await promote_event(occurrence["series"], locked, series)
+    if occurrence["status"] != Occurrence.Status.scheduled:
+        return 0
+    if occurrence["starts_at"] <= clock.now():
+        return 0
     capacity = effective_capacity(occurrence["capacity"], series["capacity"])
     free = None if capacity is None else capacity - occurrence["confirmed_count"]
     if free is not None and free <= 0:
@@ -163,3 +168,82 @@ async def fill_free_seats(occurrence_id: int) -> int:
             dedupe_key=f"registration_promoted:{row['id']}:{now.isoformat()}",
         )
     return len(ids)
+
+
+async def promote_event(
+    series_id: int, locked: dict[int, dict[str, Any]], series: dict[str, Any]
+) -> int:
+    """Promote the first people waiting for an event registered as one, on all its days at
+    once (its days are locked, see :func:`lock_dates`); returns how many people moved up.
+
+    A seat is one across all days, so the fullest day says how many seats are free.  Nobody
+    moves up once the first day has started.  Each person promoted gets one mail for all days.
+    """
+    days = [
+        row
+        for row in locked.values()
+        if row["series"] == series_id and row["status"] == Occurrence.Status.scheduled
+    ]
+    now = clock.now()
+    event = [
+        together.EventDay(
+            d["starts_at"],
+            d["confirmed_count"],
+            effective_capacity(d["capacity"], series["capacity"]),
+        )
+        for d in days
+    ]
+    if not days or together.under_way(event, now):
+        return 0
+    free = together.free_places(event)
+    if free is not None and free <= 0:
+        return 0
+    waiting = await Registration.select(
+        Registration.id,
+        Registration.occurrence,
+        Registration.attendee,
+        Registration.email,
+        Registration.name,
+        Registration.language,
+        Registration.waiting_since,
+    ).where(
+        Registration.occurrence.is_in([d["id"] for d in days])
+        & (Registration.status == Registration.Status.waiting)
+    )
+    people: dict[Any, list[dict[str, Any]]] = {}
+    for row in sorted(waiting, key=lambda r: (r["waiting_since"], r["id"])):
+        people.setdefault(row["attendee"] or row["email"], []).append(row)
+    chosen = list(people.values())[:free] if free is not None else list(people.values())
+    if not chosen:
+        return 0
+    ids = [row["id"] for rows in chosen for row in rows]
+    await Registration.update(
+        {
+            Registration.status: Registration.Status.confirmed,
+            Registration.waiting_since: None,
+            Registration.updated_at: now,
+        }
+    ).where(Registration.id.is_in(ids))
+    per_day: dict[int, int] = {}
+    for rows in chosen:
+        for row in rows:
+            per_day[row["occurrence"]] = per_day.get(row["occurrence"], 0) + 1
+    for day_id, moved in sorted(per_day.items()):
+        await Occurrence.update(
+            {
+                Occurrence.confirmed_count: Occurrence.confirmed_count + moved,
+                Occurrence.waiting_count: Occurrence.waiting_count - moved,
+            }
+        ).where(Occurrence.id == day_id)
+    for rows in chosen:
+        first = rows[0]
+        await outbox.enqueue(
+            "event_promoted",
+            to_email=first["email"],
+            to_name=first["name"],
+            language=first["language"],
+            organisation_id=series["organisation"],
+            context={"registrations": [r["id"] for r in rows], "attendee": first["attendee"]},
+            dedupe_key=f"event_promoted:{first['id']}:{now.isoformat()}",
+        )
+    return len(chosen)

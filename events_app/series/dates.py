@@ -21,7 +21,7 @@ from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
 from events_app.agenda import views
 from events_app.agenda.dates import DateView
-from events_app.domain import recurrence, schedule, wallclock
+from events_app.domain import recurrence, schedule, together, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.seats import effective_capacity
 from events_app.registration import seats
@@ -311,6 +311,16 @@ async def add_date(
     async with db.transaction():
         series = await owned.series_for(actor, series_id, lock=True)
         _require_active(series)
+        if series["together"]:
+            await series_details.refuse_if_registered(
+                series_id,
+                "together_date_registered",
+                "People have registered for these dates as one: a date added now would not "
+                "be theirs. Make a new event instead.",
+                "start",
+            )
+            made = await Occurrence.count().where(Occurrence.series == series_id)
+            together.check_finite(None, made + 1, field="start")
         length = timedelta(minutes=series["duration_minutes"])
         begin, finish = span(start, end, minutes, default=length)
         slot = _one_slot(begin, finish, series["timezone"])

@@ -9,25 +9,28 @@ people up from the waiting list at once.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
-from events_app.domain import slugs
+from events_app.domain import recurrence, slugs, together, wallclock
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
 from events_app.registration import seats
 from events_app.series import notify
-from events_app.tables import Occurrence, Programme, Series
+from events_app.tables import Occurrence, Programme, Registration, Series
 
 __all__ = [
     "CALENDAR_FIELDS",
     "apply",
     "check_capacity",
     "check_url",
+    "check_whole_event",
     "check_window",
     "checked",
+    "refuse_if_registered",
     "free_slug",
     "future_dates",
 ]
@@ -109,6 +112,48 @@ def check_window(series: dict[str, Any]) -> None:
         )
 
 
+async def check_whole_event(series: dict[str, Any]) -> None:
+    """A series registered as one must have all its days made now: a known, small number
+    (see :mod:`events_app.domain.together`), none beyond the horizon of made dates."""
+    made = await Occurrence.count().where(Occurrence.series == series["id"])
+    together.check_finite(series["rrule"], made)
+    if not series["rrule"]:
+        return
+    first = series["first_start"]
+    start = wallclock.to_utc(first, series["timezone"])
+    every = recurrence.expand(
+        series["rrule"],
+        first,
+        timedelta(minutes=series["duration_minutes"]),
+        series["timezone"],
+        window_start=start,
+        window_end=start + _LONGEST_EVENT,
+    )
+    together.check_finite(series["rrule"], len(every))
+    if len(every) > made:
+        raise DomainError(
+            "together_too_far",
+            "Dates registered together must all lie within the dates made now: "
+            "choose fewer dates or an earlier end.",
+            field="together",
+        )
+
+
+_LONGEST_EVENT = timedelta(days=5 * 366)
+
+
+async def refuse_if_registered(series_id: int, code: str, message: str, field: str) -> None:
+    """For an event registered as one: what would give some days other people than the rest
+    (a new day, a new schedule, no longer one event) waits until nobody is registered."""
+    days = await Occurrence.select(Occurrence.id).where(Occurrence.series == series_id)
+    taken = await Registration.exists().where(
+        Registration.occurrence.is_in([d["id"] for d in days] or [0])
+        & Registration.status.is_in([Registration.Status.confirmed, Registration.Status.waiting])
+    )
+    if taken:
+        raise Conflict(code, message, field=field)
+
+
 async def future_dates(series_id: int, *, own: str | None = None) -> list[dict[str, Any]]:
     """Scheduled dates still ahead; with ``own``, only those without their own value for it."""
     query = Occurrence.select(
@@ -148,6 +193,16 @@ async def apply(actor: Actor, series: dict[str, Any], details: dict[str, Any]) -
     if not changed:
         return
     check_window({**series, **changed})
+    if "together" in changed:
+        await refuse_if_registered(
+            series["id"],
+            "together_has_registrations",
+            "People have registered already: whether the dates are registered as one "
+            "can no longer change.",
+            "together",
+        )
+        if changed["together"]:
+            await check_whole_event({**series, **changed})
     locked: list[dict[str, Any]] = []
     if changed.keys() & {*SEAT_FIELDS, *CALENDAR_FIELDS, *PLACE_FIELDS}:
         # Every date lock this needs, at once and in id order, before any subset of them.

@@ -107,6 +107,16 @@ async def create_series(
         await materialise.materialise(series_id, until)
         if skip_days:
             await _skip(actor, series_id, set(skip_days))
+        if values.get("together"):
+            await series_details.check_whole_event(
+                {
+                    "id": series_id,
+                    "rrule": rule,
+                    "first_start": first,
+                    "duration_minutes": duration // timedelta(minutes=1),
+                    "timezone": tz,
+                }
+            )
         await audit.record(
             "series_created",
             "series",
@@ -201,6 +211,14 @@ async def update_series(
         if details:
             await series_details.apply(actor, series, details)
         if when is not None and when.given():
+            if series["together"]:
+                await series_details.refuse_if_registered(
+                    series_id,
+                    "together_schedule_registered",
+                    "People have registered for these dates as one: move single dates "
+                    "instead of changing the schedule.",
+                    "rule",
+                )
             warnings = await schedule_changes.change_schedule(
                 actor, series_id, when, effective_from=effective_from
             )

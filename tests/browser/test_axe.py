@@ -25,6 +25,8 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         Programme(organisation=org, slug="week", title="Week", published=True)
     ).returning(Programme.id)
     await Series.update({Series.programme: rows[0]["id"]}).where(Series.slug == "vol")
+    training = await make_date(org, slug="training", dates=2, capacity=4)
+    await Series.update({Series.together: True}).where(Series.slug == "training")
     await registrations.register(dates, name="Alex", email="alex@example.org")
     manage = f"/manage/{await manage_token_of('alex@example.org')}"
     await page.goto(f"/?lang={language}")  # sets the language cookie
@@ -34,6 +36,9 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         "/events/ontmoeting",
         f"/events/ontmoeting/{dates[0]}",
         "/events/ontmoeting/register",
+        "/events/training",
+        f"/events/training/{training[1]}",
+        "/events/training/register",
         "/programmes/week",
         "/organisations/stadsnetwerk",
         f"/registered?dates={dates[0]},{dates[1]}",

@@ -361,7 +361,7 @@ IMPOSSIBLE: list[tuple[str, dict[str, str | list[str]]]] = [
     ("start_date", {"start_date": "9999-12-31"}),
     ("start_date", {"start_date": "2026-02-30"}),
     ("until", {"ends": "until", "until": "9999-12-31"}),
-    ("repeat", {"repeat": "daily"}),
+    ("repeat", {"repeat": "hourly"}),
     ("ends", {"ends": "sometime"}),
     ("kind", {"kind": ""}),
     ("format", {"format": "x"}),

@@ -24,7 +24,7 @@ def test_a_code_that_depends_on_the_form_says_what_it_is_about() -> None:
 
 def test_a_rule_refusal_is_about_its_field() -> None:
     refused = DomainError("invalid_rrule", "bad rule", field="interval")
-    assert message_for(refused, "en", "organise") == "Repeat every 1 to 52 weeks or months."
+    assert message_for(refused, "en", "organise") == "Repeat every 1 to 52 days, weeks or months."
 
 
 def test_an_unknown_code_shows_the_services_own_message() -> None:

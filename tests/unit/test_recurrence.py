@@ -347,7 +347,8 @@ def test_build_rule_for_the_web_form() -> None:
     ({"freq": "monthly", "month_weekday": (5, 1)}, "month_weekday", "fourth or last"),
     ({"freq": "monthly", "month_weekday": (1, 9)}, "month_weekday", "fourth or last"),
     ({"freq": "monthly", "month_day": 3, "weekdays": [1]}, "weekdays", "monthly series"),
-    ({"freq": "daily"}, "freq", "weekly or monthly"),
+    ({"freq": "hourly"}, "freq", "daily, weekly or monthly"),
+    ({"freq": "daily", "weekdays": [0]}, "freq", "no chosen weekday"),
 ])
 def test_build_rule_rejects_with_the_form_field(kwargs: dict[str, object], field: str,
                                                 problem: str) -> None:

@@ -68,9 +68,10 @@ class MonthWeekday(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RecurrenceIn(msgspec.Struct, forbid_unknown_fields=True):
-    """The rule builder: every N weeks on weekdays, or monthly on a day or a weekday."""
+    """The rule builder: every N days (the days of a training), every N weeks on weekdays,
+    or monthly on a day or a weekday."""
 
-    freq: Literal["weekly", "monthly"]
+    freq: Literal["daily", "weekly", "monthly"]
     interval: Annotated[int, Meta(ge=1, le=52)] = 1
     weekdays: Annotated[list[Weekday], Meta(max_length=7)] = []
     month_day: Annotated[int, Meta(ge=1, le=31)] | None = None
@@ -110,6 +111,7 @@ class SeriesCreate(ScheduleFields, forbid_unknown_fields=True, kw_only=True):
     registration_mode: Series.RegistrationMode = Series.RegistrationMode.required
     capacity: Capacity | None = None
     waitlist: bool = True
+    together: bool = False  # the dates are registered as one (a multi-day training, a course)
     registration_opens_at: Aware | None = None
     registration_closes_at: Aware | None = None
     language: Language = "nl"
@@ -139,6 +141,7 @@ class SeriesUpdate(msgspec.Struct, forbid_unknown_fields=True):
     registration_mode: Series.RegistrationMode | UnsetType = UNSET
     capacity: Capacity | UnsetType | None = UNSET
     waitlist: bool | UnsetType = UNSET
+    together: bool | UnsetType = UNSET
     registration_opens_at: Aware | UnsetType | None = UNSET
     registration_closes_at: Aware | UnsetType | None = UNSET
     language: Language | UnsetType = UNSET
@@ -228,6 +231,7 @@ class SeriesOut(msgspec.Struct):
     registration_mode: str
     capacity: int | None
     waitlist: bool
+    together: bool
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
     language: str

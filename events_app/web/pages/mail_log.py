@@ -38,6 +38,7 @@ KIND_LABELS = {
     "registration_receipt": N_("Registration"),
     "registration_confirm": N_("Please confirm"),
     "cancellation_receipt": N_("Cancellations"),
+    "event_promoted": N_("Got a place"),
 }
 STATUS_LABELS = {
     "pending": N_("waiting to be sent"),

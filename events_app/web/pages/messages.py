@@ -49,6 +49,26 @@ MESSAGES: dict[str, str] = {
     "password_too_short": N_("Choose a password of at least 10 characters."),
     "password_mismatch": N_("The two new passwords are not the same."),
     "title_missing": N_("Give the series a title."),
+    "together_endless": N_(
+        "Dates registered together need an end: give a number of dates or an end date."
+    ),
+    "together_too_long": N_("Dates registered together can be at most 30 dates."),
+    "together_too_far": N_(
+        "Choose fewer dates or an earlier end: all dates registered together must be "
+        "planned now, within the coming months."
+    ),
+    "together_has_registrations": N_(
+        "People have registered already: whether the dates are registered as one can no "
+        "longer change."
+    ),
+    "together_schedule_registered": N_(
+        "People have registered for these dates as one: move single dates instead of "
+        "changing the schedule."
+    ),
+    "together_date_registered": N_(
+        "People have registered for these dates as one: a date added now would not be "
+        "theirs. Make a new event instead."
+    ),
     "start_missing": N_("Give the first date."),
     "invalid_time": N_("Write the time as 19:30."),
     "end_before_start": N_("The end must be after the start."),
@@ -119,7 +139,7 @@ IN_CONTEXT: dict[str, dict[str, str]] = {
 # An impossible repeat rule, by the field it is about (the code is ``invalid_rrule`` for all).
 RULE_MESSAGES: dict[str, str] = {
     "weekdays": N_("Choose at least one weekday."),
-    "interval": N_("Repeat every 1 to 52 weeks or months."),
+    "interval": N_("Repeat every 1 to 52 days, weeks or months."),
     "count": N_("The number of times must be between 1 and 1000."),
     "until": N_("Choose an end date or a number of times, not both."),
 }

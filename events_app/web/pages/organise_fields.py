@@ -33,6 +33,7 @@ class SeriesFields(msgspec.Struct):
     meeting_url: Url = ""
     capacity: Line = ""
     waitlist: Line = ""
+    together: Line = ""
     confirm_first: Line = ""
     published: Line = ""
     start_date: Line = ""

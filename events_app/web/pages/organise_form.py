@@ -45,7 +45,7 @@ __all__ = [
 
 KINDS: tuple[str, ...] = tuple(Series.Kind)
 FORMATS: tuple[str, ...] = tuple(Series.Format)
-REPEATS = ("none", "weekly", "monthly_weekday", "monthly_day")
+REPEATS = ("none", "daily", "weekly", "monthly_weekday", "monthly_day")
 ENDS = ("never", "until", "count")
 WEEKDAYS = {str(day): day for day in range(7)}  # Monday … Sunday
 NTHS = {str(nth): nth for nth in (1, 2, 3, 4, -1)}
@@ -82,6 +82,7 @@ class SeriesForm:
     meeting_url: str = ""
     capacity: str = ""
     waitlist: bool = True
+    together: bool = False
     confirm_first: str = ""  # "": as the organisation; "yes"; "no"
     published: bool = False
     start_date: str = ""
@@ -110,6 +111,7 @@ class SeriesForm:
             meeting_url=sent.meeting_url.strip(),
             capacity=sent.capacity.strip(),
             waitlist=sent.waitlist == "yes",
+            together=sent.together == "yes",
             confirm_first=sent.confirm_first.strip(),
             published=sent.published == "yes",
             start_date=sent.start_date.strip(),
@@ -184,7 +186,9 @@ def schedule_from(form: SeriesForm) -> ScheduleInput:
         elif form.ends == "count":
             count = number(form.count, "count", 1, 1000)
         interval = number(form.interval, "interval", 1, 52)
-        if form.repeat == "weekly":
+        if form.repeat == "daily":
+            choice = Choice("daily", interval, until=until, count=count)
+        elif form.repeat == "weekly":
             choice = Choice("weekly", interval, tuple(form.weekdays) or (first.weekday(),),
                             until=until, count=count)  # fmt: skip
         elif form.repeat == "monthly_day":
@@ -251,6 +255,7 @@ def details_from(form: SeriesForm) -> dict[str, Any]:
         "meeting_url": form.meeting_url,
         "capacity": capacity,
         "waitlist": form.waitlist,
+        "together": form.together,
         "confirm_first": CHOICES[form.confirm_first],
         "published": form.published,
     }
@@ -275,7 +280,9 @@ def schedule_form_of(
         "count": "",
     }
     byday = [d for d in parts.get("BYDAY", "").split(",") if d]
-    if parts.get("FREQ") == "WEEKLY":
+    if parts.get("FREQ") == "DAILY":
+        fields["repeat"] = "daily"
+    elif parts.get("FREQ") == "WEEKLY":
         fields["repeat"] = "weekly"
         fields["weekdays"] = sorted(_BYDAY[d[-2:]] for d in byday if d[-2:] in _BYDAY)
     elif parts.get("FREQ") == "MONTHLY" and byday:

@@ -336,6 +336,7 @@ def form_of(series: SeriesView) -> SeriesForm:
         meeting_url=series.meeting_url,
         capacity="" if series.capacity is None else str(series.capacity),
         waitlist=series.waitlist,
+        together=series.together,
         confirm_first=confirm_first_choice(series.confirm_first),
         published=series.published,
     )

@@ -59,7 +59,12 @@ async def _series_context(slug: str) -> dict[str, Any]:
     if series is None:
         raise _missing()
     dates = [d for d in await public.upcoming_dates([series.id]) if d.can_register]
-    dates = dates[:FORM_DATES]
+    if series.together:
+        # One event: every date at once, and nobody new once it has begun.
+        if await public.event_under_way(series.id):
+            dates = []
+    else:
+        dates = dates[:FORM_DATES]
     questions = await registrations.questions_for(series.organisation_id, [series.id])
     return {"series": series, "dates": dates, "questions": questions, "roles": ROLES,
             "hybrid": series.format == "hybrid", "hybrid_some": False}  # fmt: skip
@@ -134,7 +139,11 @@ class RegisterController(Controller):
             if rejected:
                 raise rejected
             _first_checks([context["series"].format], person)
-            if values.whole:
+            if context["series"].together:
+                if not context["dates"]:
+                    raise DomainError("no_dates", "", field="dates")
+                receipt = await registrations.register([d.id for d in context["dates"]], **person)
+            elif values.whole:
                 receipt = await subscriptions.subscribe_series(context["series"].id, **person)
             else:
                 if not values.dates:

@@ -62,6 +62,7 @@ class SeriesPageController(Controller):
         if series is None:
             raise _missing()
         upcoming = await public.upcoming_dates([series.id])
+        closed = series.together and await public.event_under_way(series.id)
         return page(
             request,
             "series.html",
@@ -70,7 +71,7 @@ class SeriesPageController(Controller):
             past=await public.past_dates(series.id),
             links={d.id: calendar_links(d) for d in upcoming},
             feed=feed_links(urls.series_feed(series_slug), language_of(request)),
-            can_register=any(d.can_register for d in upcoming),
+            can_register=not closed and any(d.can_register for d in upcoming),
         )
 
     @get("/{series_slug:str}/{occurrence_id:int}", include_in_schema=False)
@@ -84,10 +85,12 @@ class SeriesPageController(Controller):
         series = await catalogue.series_by_slug(series_slug)
         if found is None or series is None:
             raise _missing()
+        closed = series.together and await public.event_under_way(series.id)
         return page(
             request,
             "date.html",
             d=found,
+            can_register=found.can_register and not closed,
             series=series,
             links=calendar_links(found),
             feed=feed_links(urls.series_feed(series_slug), language_of(request)),
