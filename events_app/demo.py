@@ -68,13 +68,15 @@ def _at(day: date, hour: int, minute: int = 0) -> str:
     return datetime.combine(day, time(hour, minute)).isoformat(timespec="minutes")
 
 
-async def _register(dates: list[int], first: int, count: int) -> None:
+async def _register(dates: list[int], first: int, count: int, *, hybrid: bool = False) -> None:
+    """``hybrid``: the dates are on site and online, and people say how they come."""
     for n in range(first, first + count):
         name, role = PEOPLE[n % len(PEOPLE)]
         local = name.lower().replace(" ", ".")
         await registrations.register(
-            dates, name=name, email=f"{local}@example.org", role=role, consent=True
-        )
+            dates, name=name, email=f"{local}@example.org", role=role, consent=True,
+            attendance=("online" if n % 3 == 0 else "on_site") if hybrid else None,
+        )  # fmt: skip
 
 
 async def _organiser(slug: str, email: str, name: str) -> Actor:
@@ -258,7 +260,7 @@ async def _workshop_week(actor: Actor, org: int, today: date) -> None:
             tags=["workshopweek"],
         )
         await programmes.attach(actor, programme, series)
-        await _register(await _dates(series), offset * 2, 3 + offset)
+        await _register(await _dates(series), offset * 2, 3 + offset, hybrid=fmt == "hybrid")
 
 
 async def _training(actor: Actor, org: int, today: date) -> None:

@@ -457,6 +457,12 @@ class Registration(Table):
 
     Role = PersonRole  # how someone describes themselves: domain/person.py
 
+    class Attendance(StrEnum):
+        """How someone comes to a hybrid date (empty for dates that are not hybrid)."""
+
+        on_site = "on_site"
+        online = "online"
+
     occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade)
     attendee = ForeignKey(
         references=Attendee, on_delete=OnDelete.set_null, null=True, default=None, index=True
@@ -470,6 +476,7 @@ class Registration(Table):
     status = Varchar(length=16, choices=Status)
     waiting_since = Timestamptz(null=True, default=None)
     attended = Boolean(null=True, default=None)
+    attendance = Varchar(length=8, choices=Attendance, null=True, default=None)
     attendance_recorded_at = Timestamptz(null=True, default=None)
     # Set while a new address has not confirmed ("confirm first"): the seat or queue place is
     # held until then, and given back when nobody confirms.
@@ -510,6 +517,7 @@ class SeriesSubscription(Table):
     needs = Text(default="")
     answers = JSON(default={})
     language = Varchar(length=2, default="nl")
+    attendance = Varchar(length=8, choices=Registration.Attendance, null=True, default=None)
     hold_until = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)

@@ -54,6 +54,9 @@ DATE_SERIES_COLUMNS = (
     ),
     Occ.series.organisation.name.as_alias("organisation_name"),  # type: ignore[union-attr]
     Occ.series.organisation.slug.as_alias("organisation_slug"),  # type: ignore[union-attr]
+    Occ.series.programme.slug.as_alias("programme_slug"),  # type: ignore[union-attr]
+    Occ.series.programme.title.as_alias("programme_title"),  # type: ignore[union-attr]
+    Occ.series.programme.published.as_alias("programme_published"),  # type: ignore[union-attr]
 )  # fmt: skip
 
 
@@ -201,6 +204,8 @@ def date_view(
     """One date (its row as the module says) as read at ``now``; see the module for
     ``public``."""
     link = not public or row["series_link_visibility"] == Series.LinkVisibility.everyone
+    # The programme a date belongs to, when it is published (rows without it: none).
+    in_programme = bool(row.get("programme_published")) and row.get("programme_slug") is not None
     for_organisers: dict[str, Any] = {}
     if not public:
         for_organisers = {
@@ -252,5 +257,7 @@ def date_view(
         speakers=tuple(speakers),
         materials=tuple(materials),
         own_speakers=tuple(own_speakers),
+        programme_slug=row["programme_slug"] if in_programme else None,
+        programme_title=row["programme_title"] if in_programme else "",
         **for_organisers,
     )

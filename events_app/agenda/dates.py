@@ -208,6 +208,8 @@ class DateView:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     warnings: tuple[str, ...] = ()
+    programme_slug: str | None = None  # None unless in a published programme
+    programme_title: str = ""
 
     @property
     def location(self) -> str:

@@ -80,6 +80,7 @@ async def signup_list(actor: Actor, occurrence_id: int) -> dict[str, Any]:
             Occurrence.waiting_count,
             Occurrence.status,
             Occurrence.series.title.as_alias("title"),
+            Occurrence.series.format.as_alias("format"),
         )
         .where(Occurrence.id == occurrence_id)
         .first()
@@ -97,6 +98,7 @@ async def signup_list(actor: Actor, occurrence_id: int) -> dict[str, Any]:
             Registration.status,
             Registration.waiting_since,
             Registration.attended,
+            Registration.attendance,
             Registration.source,
             Registration.hold_until,
             Registration.created_at,
@@ -113,16 +115,24 @@ async def signup_list(actor: Actor, occurrence_id: int) -> dict[str, Any]:
     )
     for position, row in enumerate(waiting, start=1):
         row["position"] = position
+    confirmed = [r for r in rows if r["status"] == Registration.Status.confirmed]
     return {
         "occurrence": occurrence,
         "capacity": await seats.capacity_of(occurrence_id),
-        "confirmed": [r for r in rows if r["status"] == Registration.Status.confirmed],
+        # A hybrid date: who comes on site and who online (of those with a place).
+        "hybrid": occurrence["format"] == "hybrid",
+        "attendance": {
+            choice: sum(1 for r in confirmed if r["attendance"] == choice)
+            for choice in (*Registration.Attendance, None)
+        },
+        "confirmed": confirmed,
         "waiting": waiting,
         "cancelled": [r for r in rows if r["status"] == Registration.Status.cancelled],
     }
 
 
-CSV_COLUMNS = ("status", "position", "name", "email", "role", "needs", "answers", "registered_at")
+CSV_COLUMNS = ("status", "position", "name", "email", "role", "needs", "answers", "registered_at",
+               "attendance")  # fmt: skip
 
 
 async def signup_csv(actor: Actor, occurrence_id: int) -> str:
@@ -147,6 +157,7 @@ async def signup_csv(actor: Actor, occurrence_id: int) -> str:
                     cell(row["needs"]),
                     cell(answers),
                     row["created_at"].isoformat(timespec="minutes"),
+                    row["attendance"] or "",
                 ]
             )
     return "\ufeff" + buffer.getvalue()

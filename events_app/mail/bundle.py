@@ -141,6 +141,7 @@ def person_mail_steps(
         values["invitation"] = method
         assert item.registration is not None
         values["already"] = item.registration["id"] in already
+        values["attendance"] = item.registration.get("attendance")
         hold = item.registration["hold_until"]
         values["held_until"] = (
             format_time(hold.astimezone(ZoneInfo(item.occurrence["timezone"])), language)

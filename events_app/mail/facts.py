@@ -154,21 +154,13 @@ async def registrations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     rows = await Registration.select(
-        Registration.id,
-        Registration.occurrence,
-        Registration.attendee,
-        Registration.name,
-        Registration.email,
-        Registration.language,
-        Registration.status,
-        Registration.anonymised_at,
-        Registration.hold_until,
-        Registration.attended,
-        Registration.created_at,
-        Registration.updated_at,
+        Registration.id, Registration.occurrence, Registration.attendee, Registration.name,
+        Registration.email, Registration.language, Registration.status,
+        Registration.anonymised_at, Registration.hold_until, Registration.attended,
+        Registration.attendance, Registration.created_at, Registration.updated_at,
         Registration.attendee.manage_token.as_alias("manage_token"),
         Registration.attendee.feed_token.as_alias("feed_token"),
-    ).where(Registration.id.is_in(list(ids)))
+    ).where(Registration.id.is_in(list(ids)))  # fmt: skip
     return {row["id"]: row for row in rows}
 
 

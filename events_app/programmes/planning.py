@@ -144,6 +144,9 @@ async def get_programme(actor: Actor, programme_id: int) -> dict[str, Any]:
             "kind": s["kind"],
             "status": s["status"],
             "published": s["published"],
+            "format": s["format"],
+            "location": s["location"],
+            "capacity": s["capacity"],
             "rule_text": views.rule_text(s),
             "dates": by_series[s["id"]],
         }

@@ -14,12 +14,20 @@ import secrets
 from typing import Any
 
 from events_app import clock, db
+from events_app.domain.attendance import kept_for
 from events_app.domain.errors import Busy
 from events_app.mail import outbox
-from events_app.registration.request import DATES_SQL, Form, in_order, read_dates, version_sql
+from events_app.registration.request import (
+    DATES_SQL,
+    Form,
+    Request,
+    in_order,
+    read_dates,
+    version_sql,
+)
 from events_app.tables import Attendee
 
-__all__ = ["new_token", "person_and_dates"]
+__all__ = ["new_token", "note_attendance", "person_and_dates"]
 
 
 def new_token() -> str:
@@ -119,3 +127,25 @@ async def _known_attendee(email: str) -> dict[str, Any]:
     if row is None:  # deleted between the two statements: the caller's retry starts again
         raise Busy()
     return {**row, "new": False}
+
+
+async def note_attendance(
+    request: Request, dates: list[dict[str, Any]], registration_ids: list[int | None]
+) -> None:
+    """How the person comes (on site or online) on each hybrid date they just took a place or
+    a queue place for; ``None`` for a date whose registration was already there (a stranger
+    typing the address changes nothing).  After the registrations are written (on PostgreSQL
+    the batched writes cannot see each other's rows)."""
+    if request.attendance is None:
+        return
+    ids = [
+        registration_id
+        for row, registration_id in zip(dates, registration_ids, strict=True)
+        if registration_id is not None and kept_for(row["format"], request.attendance)
+    ]
+    if ids:
+        await db.execute(
+            f"UPDATE registration SET attendance = {{}} WHERE id IN ({db.placeholders(len(ids))})",
+            request.attendance,
+            *ids,
+        )

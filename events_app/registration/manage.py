@@ -58,6 +58,7 @@ class ManagedRegistration:
     needs: str
     held: bool  # waiting for the person to confirm their address
     together: bool = False  # a day of an event registered as one: cancelled as a whole
+    attendance: str | None = None  # on site or online (hybrid dates)
 
 
 async def attendee_for_token(token: str) -> dict[str, Any]:
@@ -80,6 +81,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
             Registration.role,
             Registration.needs,
             Registration.hold_until,
+            Registration.attendance,
             Registration.occurrence.series.title.as_alias("series_title"),  # type: ignore[union-attr]
             Registration.occurrence.series.slug.as_alias("series_slug"),  # type: ignore[union-attr]
             Registration.occurrence.series.together.as_alias("together"),  # type: ignore[union-attr]
@@ -117,6 +119,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
                 needs=row["needs"],
                 held=row["hold_until"] is not None,
                 together=bool(row["together"]),
+                attendance=row["attendance"],
             )
         )
     return attendee, result

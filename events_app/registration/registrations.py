@@ -45,7 +45,7 @@ from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.person import clean_contact
 from events_app.domain.seats import check_open, effective_capacity
 from events_app.mail import outbox
-from events_app.registration.attendees import person_and_dates
+from events_app.registration.attendees import note_attendance, person_and_dates
 from events_app.registration.locking import lock, lock_series
 from events_app.registration.request import (
     MAX_DATES,
@@ -109,11 +109,13 @@ async def register(
     source: str = "self",
     added_by: int | None = None,
     subscribe_series: int | None = None,
+    attendance: str | None = None,
 ) -> Receipt:
     """Register one person for the given dates of one organisation (one mail in all).
 
     ``subscribe_series``: also register for the series' dates added later (a whole-series
-    registration), in the same transaction.
+    registration), in the same transaction.  ``attendance``: on site or online, for the
+    hybrid dates (see :mod:`events_app.domain.attendance`).
     """
     ids = list(dict.fromkeys(occurrence_ids))
     if not ids:
@@ -128,6 +130,7 @@ async def register(
         source=source,
         added_by=added_by,
         subscribe_series=subscribe_series,
+        attendance=attendance,
     )
     if db.in_transaction():
         # Joined: the caller's transaction is the unit of work, and only it may retry.
@@ -211,6 +214,9 @@ async def _register_in_transaction(form: Form) -> Receipt:
         writes=writes,
     )
     await writes.send()
+    await note_attendance(
+        request, fresh, [None if o.already_registered else o.registration_id for o in outcomes]
+    )
     return Receipt(email=request.person.email, outcomes=tuple(outcomes), held=held)
 
 
@@ -343,6 +349,7 @@ async def _subscribe(
         "needs": person.needs,
         "answers": person.answers,
         "language": person.language,
+        "attendance": request.attendance,
         "hold_until": hold_until,
     }
     if existing is None:

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from events_app import clock, db
-from events_app.domain.errors import DomainError, NotFound
+from events_app.domain import attendance as attendance_rule
+from events_app.domain.errors import DomainError, NotFound, gather
 from events_app.domain.person import (
     Contact,
     PersonDetails,
@@ -50,7 +51,7 @@ MAX_DATES = 100
 DATES_SQL = """
 SELECT o.id, o.series, o.status, o.starts_at, o.capacity,
        s.organisation, s.capacity AS series_capacity, s.waitlist, s.published,
-       s.status AS series_status, s.registration_mode, s.together,
+       s.status AS series_status, s.registration_mode, s.together, s.format,
        s.registration_opens_at AS opens_at, s.registration_closes_at AS closes_at,
        s.confirm_first, g.consent_text, g.language AS organisation_language,
        g.confirm_first AS organisation_confirm_first,
@@ -142,6 +143,7 @@ class Form:
     source: str
     added_by: int | None
     subscribe_series: int | None
+    attendance: str | None = None  # on site or online, for hybrid dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,7 @@ class Request:
     source: str
     added_by: int | None
     subscribe_series: int | None
+    attendance: str | None = None  # for the request's hybrid dates (None when there are none)
 
 
 async def whole_events(dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -188,18 +191,31 @@ async def checked(form: Form, dates: list[dict[str, Any]]) -> Request:
     if form.source == "self":
         for row in dates:
             check_open(facts(row), now)
-    person = complete_person(
-        form.contact,
-        answers=form.answers,
-        questions=(
-            await questions_for(organisation_id, [row["series"] for row in dates])
-            if organisation["has_questions"]
-            else []
-        ),
-        consent_required=form.source == "self" and bool(organisation["consent_text"].strip()),
-        consent=form.consent,
-        default_language=organisation["organisation_language"],
+    questions = (
+        await questions_for(organisation_id, [row["series"] for row in dates])
+        if organisation["has_questions"]
+        else []
     )
+    refused: list[DomainError] = []
+    attendance = None
+    try:
+        attendance = attendance_rule.choose(
+            (row["format"] for row in dates), form.attendance, required=form.source == "self"
+        )
+    except DomainError as exc:
+        refused.append(exc)
+    try:
+        person = complete_person(
+            form.contact,
+            answers=form.answers,
+            questions=questions,
+            consent_required=form.source == "self" and bool(organisation["consent_text"].strip()),
+            consent=form.consent,
+            default_language=organisation["organisation_language"],
+        )
+    except DomainError as exc:
+        refused.append(exc)
+    gather(refused)
     return Request(
         dates=dates,
         person=person,
@@ -212,6 +228,7 @@ async def checked(form: Form, dates: list[dict[str, Any]]) -> Request:
         subscribe_series=None
         if any(row["together"] and row["series"] == form.subscribe_series for row in dates)
         else form.subscribe_series,
+        attendance=attendance,
     )
 
 

@@ -78,6 +78,7 @@ async def apply_subscriptions(occurrence_id: int) -> int:
         SeriesSubscription.role,
         SeriesSubscription.needs,
         SeriesSubscription.language,
+        SeriesSubscription.attendance,
         SeriesSubscription.attendee.email.as_alias("email"),
     ).where(
         (SeriesSubscription.series == occurrence["series"])
@@ -95,6 +96,7 @@ async def apply_subscriptions(occurrence_id: int) -> int:
                 role=sub["role"],
                 needs=sub["needs"],
                 source="subscription",
+                attendance=sub["attendance"],
             )
         except DomainError:
             continue  # e.g. a full date without a waiting list: the others still get theirs

@@ -10,13 +10,17 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from events_app.accounts.credentials import Actor
+from events_app.domain.schedule import parse_time
+from events_app.domain.sessions import SessionInput
 from events_app.programmes import planning as programmes
+from events_app.programmes import sessions
 from events_app.web.api.schemas import given, out
 from events_app.web.api.schemas_dates import (
     ProgrammeCreate,
     ProgrammeDetail,
     ProgrammeOut,
     ProgrammeUpdate,
+    SessionCreate,
 )
 from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
@@ -68,6 +72,34 @@ class ProgrammeController(Controller):
     )
     async def remove(self, actor: NamedDependency[Actor], programme_id: FromPath[int]) -> None:
         await programmes.delete_programme(actor, programme_id)
+
+    @post(
+        "/{programme_id:int}/sessions",
+        summary="Add a session (a one-off series in the programme)",
+        description="A workshop week made in one place: each session becomes a one-off series "
+        "of kind 'workshop' in the programme, with its speakers, published when the programme "
+        "is. A refusal names its field ('day', 'start_time', 'end_time', 'location', ...). The "
+        "programme comes back with its sessions in date order.",
+    )
+    async def add_session(
+        self,
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+        data: JSONBody[SessionCreate],
+    ) -> ProgrammeDetail:
+        session = SessionInput(
+            title=data.title,
+            day=data.day,
+            start=parse_time(data.start_time, "start_time"),
+            end=parse_time(data.end_time, "end_time"),
+            format=data.format,
+            location=data.location,
+            meeting_url=data.meeting_url,
+            capacity=data.capacity,
+            speakers=tuple(data.speakers),
+        )
+        await sessions.add_session(actor, programme_id, session)
+        return out(await programmes.get_programme(actor, programme_id), ProgrammeDetail)
 
     @put("/{programme_id:int}/series/{series_id:int}", summary="Put a series in the programme")
     async def attach(

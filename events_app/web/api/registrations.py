@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
@@ -48,6 +48,9 @@ class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
     needs: Text2000 | None = None
     answers: dict[str, str | bool] = {}
     consent: bool = False
+    # How the person comes to the hybrid dates among those asked for: required when there is
+    # one, not kept for dates that are not hybrid.
+    attendance: Literal["on_site", "online"] | None = None
 
 
 class RegistrationAccepted(msgspec.Struct):
@@ -95,7 +98,8 @@ class RegistrationController(Controller):
         """Give exactly one of ``occurrence_ids``, ``series_id`` or ``programme_id``.
 
         The answer is the same whether or not the address was registered before: the outcome
-        (a place, the waiting list, a confirmation to click) is mailed to the address.
+        (a place, the waiting list, a confirmation to click) is mailed to the address.  For a
+        hybrid date ``attendance`` (``on_site`` or ``online``) is required.
         """
         chosen = [
             bool(data.occurrence_ids),
@@ -117,6 +121,7 @@ class RegistrationController(Controller):
             "needs": data.needs,
             "answers": dict(data.answers),
             "consent": data.consent,
+            "attendance": data.attendance,
         }
         if data.series_id is not None:
             receipt = await subscriptions.subscribe_series(data.series_id, **person)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
@@ -10,7 +10,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from events_app.agenda.dates import DateView
 from events_app.i18n import Language
-from events_app.tables import Programme
+from events_app.tables import Programme, Series
 from events_app.web.api.schemas import (
     Capacity,
     Host,
@@ -29,12 +29,15 @@ __all__ = [
     "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
     "OccurrenceOut", "occurrence_out", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
     "ProgrammeDate", "ProgrammeDetail", "ProgrammeOut", "ProgrammeSeries", "ProgrammeUpdate",
+    "SessionCreate",
 ]  # fmt: skip
 
 Topic = Annotated[str, Meta(max_length=300)]
 Note = Annotated[str, Meta(max_length=5000)]
 Place = Annotated[str, Meta(max_length=1000)]
 Details = Annotated[str, Meta(max_length=2000)]
+ClockTime = Annotated[str, Meta(pattern=r"^[0-2][0-9]:[0-5][0-9]$", examples=["10:00"])]
+SpeakerName = Annotated[str, Meta(min_length=1, max_length=200)]
 
 
 class DateUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -184,6 +187,22 @@ class ProgrammeUpdate(msgspec.Struct, forbid_unknown_fields=True):
     published: bool | UnsetType = UNSET
 
 
+class SessionCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A session of a workshop week: one date with its own time, place or link, places and
+    speakers, made a one-off series (kind "workshop") in the programme, published when the
+    programme is.  Times are wall-clock times where the organisation plans."""
+
+    title: Title
+    day: date
+    start_time: ClockTime
+    end_time: ClockTime
+    format: Series.Format = Series.Format.in_person
+    location: Place = ""
+    meeting_url: Url = ""
+    capacity: Capacity | None = None
+    speakers: Annotated[list[SpeakerName], Meta(max_length=30)] = []
+
+
 class ProgrammeOut(msgspec.Struct):
     id: int
     organisation_id: int
@@ -218,6 +237,9 @@ class ProgrammeSeries(msgspec.Struct):
     kind: str
     status: str
     published: bool
+    format: str
+    location: str
+    capacity: int | None
     rule_text: RuleText
     dates: list[ProgrammeDate]
 

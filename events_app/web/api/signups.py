@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -34,6 +34,7 @@ class Signup(msgspec.Struct):
     position: int | None = None
     cancelled_at: datetime | None = None
     hold_until: datetime | None = None  # "confirm first": not confirmed by the person yet
+    attendance: str | None = None  # a hybrid date: "on_site" or "online"
 
 
 class SignupList(msgspec.Struct):
@@ -48,6 +49,10 @@ class SignupList(msgspec.Struct):
     confirmed: list[Signup]
     waiting: list[Signup]
     cancelled: list[Signup]
+    # A hybrid date: of those with a place, how many come on site and how many online (null
+    # for a date that is not hybrid).
+    on_site_count: int | None = None
+    online_count: int | None = None
 
 
 class Added(msgspec.Struct):
@@ -67,6 +72,7 @@ class AddPerson(msgspec.Struct, forbid_unknown_fields=True):
     role: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     needs: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     answers: dict[str, str | bool] = {}
+    attendance: Literal["on_site", "online"] | None = None  # a hybrid date (may stay open)
 
 
 def _signups(rows: list[dict[str, Any]]) -> list[Signup]:
@@ -96,6 +102,8 @@ class SignupController(Controller):
             confirmed=_signups(data["confirmed"]),
             waiting=_signups(data["waiting"]),
             cancelled=_signups(data["cancelled"]),
+            on_site_count=data["attendance"]["on_site"] if data["hybrid"] else None,
+            online_count=data["attendance"]["online"] if data["hybrid"] else None,
         )
 
     @get(
@@ -129,6 +137,7 @@ class SignupController(Controller):
             role=data.role,
             needs=data.needs,
             answers=dict(data.answers),
+            attendance=data.attendance,
         )
         outcome = receipt.outcomes[0]
         return Added(

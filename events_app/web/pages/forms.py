@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from events_app.domain.errors import DomainError
+from events_app.domain.errors import DomainError, Refusals
 from events_app.domain.person import QuestionSpec
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.form_input import Email, FormRejected, Line, Name, Text
@@ -39,6 +39,7 @@ class FormInput:
     needs: str = ""
     consent: bool = False
     whole: bool = False
+    attendance: str = ""  # on site or online (asked for hybrid dates only)
     dates: list[int] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
 
@@ -60,6 +61,7 @@ class FormInput:
             "needs": self.needs,
             "answers": answers,
             "consent": self.consent,
+            "attendance": self.attendance or None,
         }
 
 
@@ -72,6 +74,7 @@ class RegistrationFields(msgspec.Struct):
     needs: Text = ""
     consent: Line = ""
     whole: Line = ""
+    attendance: Line = ""
     dates: list[Line] = []
     answer: dict[str, Text] = {}  # the inputs answer_<question id>
 
@@ -84,6 +87,7 @@ def read_registration(sent: RegistrationFields) -> FormInput:
         needs=sent.needs,
         consent=sent.consent == "yes",
         whole=sent.whole == "yes",
+        attendance=sent.attendance.strip(),
         dates=[found for d in sent.dates if (found := id_from_text(d)) is not None],
         answers={key: value for key, value in sent.answer.items() if id_from_text(key)},
     )
@@ -104,4 +108,9 @@ def field_messages(
     (``field`` when the page knows better), with ``message`` or the registration form's."""
     if isinstance(exc, FormRejected):
         return exc.messages(language)
+    if isinstance(exc, Refusals) and field is None and message is None:
+        found: dict[str, str] = {}
+        for refusal in exc.refusals:
+            found.setdefault(field_for(refusal), message_for(refusal, language))
+        return found
     return {field or field_for(exc): message or message_for(exc, language)}

@@ -50,6 +50,7 @@ class AddPersonFields(msgspec.Struct):
     email: Email = ""
     role: Line = ""
     language: Line = ""
+    attendance: Line = ""  # a hybrid date: on site or online (may be left open)
 
 
 class MailFields(msgspec.Struct):
@@ -115,6 +116,8 @@ class HostController(Controller):
             "confirmed": data["confirmed"],
             "waiting": data["waiting"],
             "cancelled": data["cancelled"],
+            "hybrid": data["hybrid"],
+            "attendance": data["attendance"],
             "error": error,
             "add_errors": add_errors or {},
             "add_values": add_values or {"name": "", "email": "", "role": ""},
@@ -226,6 +229,7 @@ class HostController(Controller):
                 email=sent.email,
                 role=sent.role or None,
                 language=sent.language if sent.language in LANGUAGES else None,
+                attendance=sent.attendance.strip() or None,
             )
         except DomainError as exc:
             if exc.status_code == 404:

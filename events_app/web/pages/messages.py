@@ -31,6 +31,8 @@ MESSAGES: dict[str, str] = {
     "answer_invalid": N_("Choose one of the options."),
     "answer_too_long": N_("Use at most 2000 characters."),
     "dates_missing": N_("Choose at least one date."),
+    "attendance_missing": N_("Choose whether you come on site or online."),
+    "attendance_unknown": N_("Choose on site or online."),
     "choose_one": N_("Choose at least one date."),
     "date_full": N_("This date is full and has no waiting list."),
     "date_cancelled": N_("This date has been cancelled."),
@@ -122,6 +124,11 @@ IN_CONTEXT: dict[str, dict[str, str]] = {
     },
     "programmes": {
         "title_missing": N_("Give the programme a title."),
+    },
+    "sessions": {
+        "title_missing": N_("Give the session a title."),
+        "start_missing": N_("Give the day."),
+        "name_missing": N_("Every speaker needs a name."),
     },
     "team": {
         "name_missing": N_("Fill in a name."),

@@ -14,8 +14,10 @@ from litestar.response import Redirect
 
 from events_app import urls
 from events_app.accounts.credentials import Actor
-from events_app.domain.errors import DomainError, NotFound
+from events_app.domain import sessions as session_rules
+from events_app.domain.errors import DomainError, NotFound, gather
 from events_app.programmes import planning as programmes
+from events_app.programmes import sessions
 from events_app.series import planning as series_service
 from events_app.tables import Programme
 from events_app.web.api.types import id_from_text
@@ -23,6 +25,14 @@ from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import Line, Summary, Text, Title, decode_to_show
 from events_app.web.pages.forms import field_messages
 from events_app.web.pages.messages import message_for
+from events_app.web.pages.session_form import (
+    SessionFields,
+    blank,
+    copied,
+    errors_at_fields,
+    read_session,
+)
+from events_app.web.pages.session_form import shown as session_shown
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["ProgrammeAdminController"]
@@ -88,6 +98,7 @@ class ProgrammeAdminController(Controller):
         values: dict[str, Any],
         status: int = 200,
         errors: dict[str, str] | None = None,
+        session: dict[str, Any] | None = None,
     ) -> Response[str]:
         organisation = await series_service.organisation_of(actor, organisation_id)
         all_series = await series_service.list_series(actor, organisation_id=organisation_id)
@@ -101,10 +112,12 @@ class ProgrammeAdminController(Controller):
             programme=programme,
             values=values,
             errors=errors or {},
-            attached=[s for s in all_series if s["id"] in attached],
+            session=session or blank(),
+            sessions=(programme or {}).get("series", []),
             others=[s for s in all_series if s["id"] not in attached and s["status"] == "active"],
             public_url=urls.programme_page(programme["slug"]) if programme else "",
             done=request.query_params.get("done", ""),
+            copying="copy" in request.query_params,
         )
 
     @get("/{organisation_id:int}/programmes/new")
@@ -151,12 +164,51 @@ class ProgrammeAdminController(Controller):
         programme_id: FromPath[int],
     ) -> Response[str]:
         programme = await programmes.get_programme(actor, programme_id)
+        session = None
+        copy = request.query_params.get("copy")
+        if copy is not None:
+            copy_id = _series_id(copy)
+            original = await sessions.session_of(actor, programme_id, copy_id)
+            session = copied(session_rules.copy_of(original))
         return await self._show(
             request,
             actor,
             organisation_id=programme["organisation_id"],
             programme=programme,
             values=programme,
+            session=session,
+        )
+
+    @post("/programmes/{programme_id:int}/sessions")
+    async def add_session(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[int],
+    ) -> Response[Any]:
+        """A session (a one-off series in the programme) from the compact form; every
+        refused field is marked at once and nothing typed is lost."""
+        sent, rejected = await decode_to_show(request, SessionFields)
+        programme = await programmes.get_programme(actor, programme_id)
+        try:
+            if rejected:
+                raise rejected
+            session, unread = read_session(sent)
+            if unread:
+                now = await sessions.now_for(programme["organisation_id"])
+                gather(unread + session_rules.refusals(session, now))
+            await sessions.add_session(actor, programme_id, session)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._show(
+                request, actor, organisation_id=programme["organisation_id"],
+                programme=programme, values=programme, status=400,
+                errors=errors_at_fields(exc, language_of(request)),
+                session=session_shown(sent),
+            )  # fmt: skip
+        return Redirect(
+            f"/organise/programmes/{programme_id}?done=session#sessions-heading", status_code=303
         )
 
     async def _change(

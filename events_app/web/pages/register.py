@@ -10,6 +10,7 @@ mailbox.  A reload of that page never registers twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -18,9 +19,10 @@ from litestar.response import Redirect
 
 from events_app import urls
 from events_app.agenda import catalogue, public
+from events_app.domain import attendance
 from events_app.domain.consent import consent_for
-from events_app.domain.errors import DomainError, NotFound
-from events_app.domain.person import ROLES
+from events_app.domain.errors import DomainError, NotFound, gather
+from events_app.domain.person import ROLES, clean_contact
 from events_app.registration import registrations, subscriptions
 from events_app.registration.registrations import Receipt
 from events_app.settings import get_settings
@@ -64,7 +66,8 @@ async def _series_context(slug: str) -> dict[str, Any]:
     else:
         dates = dates[:FORM_DATES]
     questions = await registrations.questions_for(series.organisation_id, [series.id])
-    return {"series": series, "dates": dates, "questions": questions, "roles": ROLES}
+    return {"series": series, "dates": dates, "questions": questions, "roles": ROLES,
+            "hybrid": series.format == "hybrid", "hybrid_some": False}  # fmt: skip
 
 
 async def programme_context(slug: str, language: str) -> dict[str, Any]:
@@ -85,11 +88,29 @@ async def programme_context(slug: str, language: str) -> dict[str, Any]:
             language,
         ),
         "days": days,
+        "hybrid": any(d.format == "hybrid" for _, day in days for d in day),
+        "hybrid_some": any(d.format != "hybrid" for _, day in days for d in day),
         "questions": questions,
         "roles": ROLES,
         "links": {d.id: calendar_links(d) for _, day in days for d in day},
         "feed": feed_links(urls.programme_feed(slug), language),
     }
+
+
+def _first_checks(formats: Iterable[str], person: dict[str, Any]) -> None:
+    """What the form can tell before registering, every field at once: how the person comes
+    to hybrid dates, their name and their address (the service checks them again)."""
+    found: list[DomainError] = []
+    try:
+        attendance.choose(formats, person["attendance"], required=True)
+    except DomainError as exc:
+        found.append(exc)
+    try:
+        clean_contact(name=person["name"], email=person["email"], language=person["language"],
+                      role=person["role"], needs=person["needs"])  # fmt: skip
+    except DomainError as exc:
+        found.append(exc)
+    gather(found)
 
 
 class RegisterController(Controller):
@@ -117,6 +138,7 @@ class RegisterController(Controller):
         try:
             if rejected:
                 raise rejected
+            _first_checks([context["series"].format], person)
             if context["series"].together:
                 if not context["dates"]:
                     raise DomainError("no_dates", "", field="dates")
@@ -159,6 +181,10 @@ class RegisterController(Controller):
                 if not set(values.dates) <= allowed:
                     raise DomainError("date_unknown", "", field="dates")
                 dates = values.dates
+            chosen = set(dates)
+            _first_checks(
+                [d.format for _, day in context["days"] for d in day if d.id in chosen], person
+            )
             receipt = await registrations.register(dates, **person)
         except DomainError as exc:
             errors = field_messages(exc, language)
