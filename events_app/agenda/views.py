@@ -201,6 +201,7 @@ async def occurrence_views(
             format=series["format"],
             status=row["status"],
             status_reason=row["status_reason"],
+            status_cause=row["status_cause"],
             topic=row["topic"],
             note=row["note"],
             local_start=row["local_start"],

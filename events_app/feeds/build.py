@@ -97,6 +97,7 @@ def date_info(row: dict[str, Any], speakers: tuple[SpeakerInfo, ...]) -> DateInf
         sequence=row["sequence"],
         status=row["status"],
         status_reason=row["status_reason"] or "",
+        status_cause=row.get("status_cause") or "",
         topic=row["topic"] or "",
         note=row["note"] or "",
         local_start=row["local_start"],

@@ -28,6 +28,7 @@ def date_info(facts: Facts) -> DateInfo:
         sequence=int(occ["sequence"] or 0),
         status=occ["status"],
         status_reason=occ["status_reason"] or "",
+        status_cause=occ.get("status_cause") or "",
         topic=occ["topic"] or "",
         note=occ["note"] or "",
         local_start=occ["local_start"],

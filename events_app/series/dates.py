@@ -51,7 +51,9 @@ async def list_dates(
 ) -> list[DateView]:
     """The series' dates (all statuses) whose local day lies in [start, end], in order."""
     series = await owned.series_for(actor, series_id)
-    query = Occurrence.select().where(Occurrence.series == series_id)
+    query = Occurrence.select().where(
+        (Occurrence.series == series_id) & Occurrence.removed_at.is_null()
+    )
     if start is not None:
         query = query.where(Occurrence.local_start >= datetime.combine(start, time()))
     if end is not None:
