@@ -7,8 +7,11 @@ DESCRIPTION = (
     "schedule change wrote in English become the code"
 )
 
-# The English reason a schedule change stored until now; it becomes the code.
-OLD_SCHEDULE_REASON = "The series has a new schedule and no longer meets on this date."
+# The English reasons the app stored until now, and the codes they become.
+OLD_REASONS = {
+    "The series has a new schedule and no longer meets on this date.": "schedule_changed",
+    "The series ends.": "series_ended",
+}
 
 # The occurrence columns feeds show or select rows by (as in events_2026_12_04t10_00_00_000000)
 # with the two new ones: the revision trigger is made again with them.
@@ -59,11 +62,13 @@ async def forwards():
             await Migration.raw(statement)
         # Reasons the app wrote in English become the code; dates removed that way which
         # nobody ever registered for leave the pages (feeds keep them a while, as new ones).
-        await Migration.raw(
-            "UPDATE occurrence SET status_cause = 'schedule_changed', status_reason = ''"
-            " WHERE status_reason = {}",
-            OLD_SCHEDULE_REASON,
-        )
+        for reason, cause in OLD_REASONS.items():
+            await Migration.raw(
+                "UPDATE occurrence SET status_cause = {}, status_reason = ''"
+                " WHERE status_reason = {}",
+                cause,
+                reason,
+            )
         await Migration.raw(
             "UPDATE occurrence SET removed_at = updated_at"
             " WHERE status_cause = 'schedule_changed' AND status = 'cancelled'"

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from events_app.i18n import N_, translate
 
-__all__ = ["CAUSES", "PAUSED", "SCHEDULE_CHANGED", "reason_text"]
+__all__ = ["CAUSES", "PAUSED", "SCHEDULE_CHANGED", "SERIES_ENDED", "reason_text"]
 
 SCHEDULE_CHANGED = "schedule_changed"
 PAUSED = "paused"
+SERIES_ENDED = "series_ended"
 CAUSES: dict[str, str] = {
     SCHEDULE_CHANGED: N_("The series has a new schedule and no longer meets on this date."),
     PAUSED: N_("The series takes a break and does not meet on this date."),
+    SERIES_ENDED: N_("The series ends."),
 }
 
 

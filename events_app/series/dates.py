@@ -196,7 +196,12 @@ async def call_off(actor: Actor, occurrence_id: int, status: str, reason: str) -
         _require_ahead(row)
         reason = reason.strip()
         await notify.bump(
-            [occurrence_id], {Occurrence.status: status, Occurrence.status_reason: reason}
+            [occurrence_id],
+            {
+                Occurrence.status: status,
+                Occurrence.status_reason: reason,
+                Occurrence.status_cause: "",
+            },
         )
         await notify.notify_registrants(
             occurrence_id,
@@ -221,7 +226,12 @@ async def restore(actor: Actor, occurrence_id: int) -> None:
         await _check_day_free(series["id"], row["local_start"].date(), other_than=occurrence_id)
         await notify.bump(
             [occurrence_id],
-            {Occurrence.status: Occurrence.Status.scheduled, Occurrence.status_reason: ""},
+            {
+                Occurrence.status: Occurrence.Status.scheduled,
+                Occurrence.status_reason: "",
+                Occurrence.status_cause: "",
+                Occurrence.removed_at: None,
+            },
         )
         await notify.notify_registrants(
             occurrence_id,

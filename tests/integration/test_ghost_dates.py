@@ -266,3 +266,29 @@ async def test_a_cause_never_shows_as_a_code_and_own_words_win(
     assert "De zaal is dicht." in page.text and DUTCH not in page.text
     assert "no_such_cause" not in page.text
     assert await Series.exists().where(Series.id == series["id"])
+
+
+async def test_the_end_of_a_series_is_said_in_the_readers_language(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    series = await create_series(client, organiser, **MEETUP)
+    march4 = by_day(await dates_of(series["id"]))["2027-03-04"]
+    with clock.frozen(CHANGED_AT):
+        ended = await client.post(
+            f"/api/v1/series/{series['id']}/end",
+            json={"from_date": "2027-03-01"},
+            headers=organiser.headers,
+        )
+        assert ended.status_code == 200, ended.text
+        row = by_day(await dates_of(series["id"]))["2027-03-04"]
+        assert (row["status"], row["status_cause"], row["status_reason"]) == (
+            "cancelled",
+            "series_ended",
+            "",
+        )
+        path = f"/events/{series['slug']}/{march4['id']}"
+        dutch = (await client.get(path + "?lang=nl")).text
+        english = (await client.get(path + "?lang=en")).text
+    assert "De reeks stopt." in dutch and "The series ends." not in dutch
+    assert "The series ends." in english and "De reeks stopt." not in english
