@@ -14,7 +14,8 @@ the rule gave it):
   A date nobody ever registered for (no registration row in any status) is also *removed*
   (``removed_at``): no page or list shows it, and calendar feeds keep it as cancelled only
   for a while (:data:`events_app.feeds.queries.GHOST_DAYS`) so subscribed calendars drop it.
-* day only in the new rule: a new date.
+* day only in the new rule: a new date; a date an earlier change removed (nobody registered)
+  on that day is brought back instead, with its UID (SEQUENCE + 1).
 
 Then the series holds the new rule, first date and duration.  The new rule keeps the old
 rhythm unless a new first date is given (:func:`events_app.domain.schedule.anchor_from`); its
@@ -160,7 +161,7 @@ async def _match(
     await seats.lock_dates([row["id"] for row in ahead])
     rows = await Occurrence.select().where(planned).order_by(Occurrence.rule_start)
     new_by_day = {slot.local_start.date(): slot for slot in slots}
-    counts = {"changed": 0, "cancelled": 0, "removed": 0, "added": 0}
+    counts = {"changed": 0, "cancelled": 0, "removed": 0, "restored": 0, "added": 0}
     for row in rows:
         day = row["rule_start"].date()
         slot = new_by_day.pop(day, None)
@@ -171,6 +172,15 @@ async def _match(
                 counts["removed" if await _cancel(series, row, cause) else "cancelled"] += 1
             continue
         values: dict[Any, Any] = {Occurrence.rule_start: slot.local_start}
+        if row["removed_at"] is not None:  # removed by an earlier change, nobody to tell
+            back = {
+                Occurrence.status: Occurrence.Status.scheduled,
+                Occurrence.status_cause: "",
+                Occurrence.removed_at: None,
+            }
+            await notify.bump([row["id"]], values | materialise.slot_values(slot) | back)
+            counts["restored"] += 1
+            continue
         moved = row["rule_start"] != row["local_start"]
         new_place = (slot.local_start, slot.local_end, slot.tz)
         if moved or new_place == (row["local_start"], row["local_end"], row["timezone"]):

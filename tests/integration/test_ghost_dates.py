@@ -292,3 +292,22 @@ async def test_the_end_of_a_series_is_said_in_the_readers_language(
         english = (await client.get(path + "?lang=en")).text
     assert "De reeks stopt." in dutch and "The series ends." not in dutch
     assert "The series ends." in english and "De reeks stopt." not in english
+
+
+async def test_a_later_change_back_brings_a_removed_date_back(client: httpx.AsyncClient) -> None:
+    found = await _tuesdays_from_march(client)
+    with clock.frozen(CHANGED_AT + timedelta(days=1)):
+        response = await client.patch(
+            f"/api/v1/series/{found['series']['id']}",
+            json={"recurrence": MEETUP["recurrence"], "effective_from": "2027-03-01"},
+            headers=found["organiser"].headers,
+        )
+        assert response.status_code == 200, response.text
+        page = await client.get(f"/events/{found['series']['slug']}?lang=en")
+    back = by_day(await dates_of(found["series"]["id"]))["2027-03-18"]
+    assert (back["id"], back["uid"]) == (found["ghost"]["id"], found["ghost"]["uid"])
+    assert (back["status"], back["status_cause"], back["removed_at"]) == ("scheduled", "", None)
+    assert back["sequence"] == 2
+    assert f"/{found['series']['slug']}/{back['id']}" in page.text
+    # the date people were told about stays called off, as any cancelled date does
+    assert by_day(await dates_of(found["series"]["id"]))["2027-03-04"]["status"] == "cancelled"
