@@ -35,7 +35,7 @@ from events_app.accounts.credentials import Actor
 from events_app.domain import causes, recurrence, schedule, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.schedule import ScheduleInput
-from events_app.registration import seats
+from events_app.registration import seats, subscriptions
 from events_app.series import dates as occurrences
 from events_app.series import materialise, notify
 from events_app.tables import Occurrence, Registration, Series
@@ -179,6 +179,7 @@ async def _match(
                 Occurrence.removed_at: None,
             }
             await notify.bump([row["id"]], values | materialise.slot_values(slot) | back)
+            await subscriptions.apply_subscriptions(row["id"])  # as for a new date
             counts["restored"] += 1
             continue
         moved = row["rule_start"] != row["local_start"]
