@@ -75,7 +75,7 @@ async def test_pause_over_the_holidays_then_every_two_weeks(client: httpx.AsyncC
     text = " ".join(shown.text.split())
     assert "After the pause: every two weeks on Thursday, 19:30–21:00" in text
     assert "Thursday 17 December 2026, 19:30–21:00" in text  # the last before the pause: stays
-    assert "Thursday 31 December 2026, 19:30–21:00 · 1 people get an e-mail" in text
+    assert "Thursday 31 December 2026, 19:30–21:00 · 1 registered: they get an e-mail" in text
     assert "Thursday 7 January 2027, 19:30–21:00" in text
     assert "Thursday 21 January 2027, 19:30–21:00" in text
     assert 'value="save"' in text
