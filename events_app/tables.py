@@ -320,7 +320,13 @@ class Occurrence(Table):
     starts_at = Timestamptz(index=True)
     ends_at = Timestamptz()
     status = Varchar(length=16, choices=Status, default=Status.scheduled)
-    status_reason = Text(default="")
+    status_reason = Text(default="")  # as the organiser typed it (their own words)
+    # Why the app itself took the date off, as a code the pages, mail and feeds put into the
+    # reader's language (events_app/domain/causes.py); "" when the organiser did it.
+    status_cause = Varchar(length=32, default="")
+    # Set when a schedule change removed a date nobody ever registered for: it is shown on no
+    # page or list, and feeds keep it as cancelled for a while (feeds/queries.GHOST_DAYS).
+    removed_at = Timestamptz(null=True, default=None)
     topic = Varchar(length=300, default="")
     note = Text(default="")
     capacity = Integer(null=True, default=None)

@@ -229,6 +229,7 @@ def date_view(
         format=row["series_format"],
         status=row["status"],
         status_reason=row["status_reason"],
+        status_cause=row.get("status_cause") or "",
         topic=row["topic"],
         note=row["note"],
         local_start=row["local_start"],

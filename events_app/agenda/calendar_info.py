@@ -52,6 +52,7 @@ def date_info(
         sequence=int(row["sequence"] or 0),
         status=row["status"],
         status_reason=row["status_reason"] or "",
+        status_cause=row.get("status_cause") or "",
         topic=row["topic"] or "",
         note=row["note"] or "",
         local_start=row["local_start"],

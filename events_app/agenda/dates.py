@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from events_app.domain.causes import CAUSES
 from events_app.domain.consent import Consent, consent_for
 from events_app.domain.overrides import own_or_series
 from events_app.domain.rule_text import describe
@@ -210,6 +211,13 @@ class DateView:
     warnings: tuple[str, ...] = ()
     programme_slug: str | None = None  # None unless in a published programme
     programme_title: str = ""
+    status_cause: str = ""  # why the app took it off: a code (domain/causes.py)
+
+    @property
+    def cause_message(self) -> str:
+        """The untranslated message of ``status_cause`` ("" if none); pages translate it, and
+        show it only when the organiser typed no reason of their own."""
+        return "" if self.status_reason.strip() else CAUSES.get(self.status_cause, "")
 
     @property
     def location(self) -> str:

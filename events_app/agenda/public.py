@@ -60,6 +60,7 @@ DATE_COLUMNS = (
     Occ.ends_at,
     Occ.status,
     Occ.status_reason,
+    Occ.status_cause,
     Occ.topic,
     Occ.note,
     Occ.capacity,
@@ -138,7 +139,11 @@ def _day_start(day: date) -> datetime:
 async def agenda(filters: AgendaFilter, page: int = 1, per_page: int = PER_PAGE) -> AgendaPage:
     """Upcoming dates of every organisation (cancelled ones too, marked), filtered, paged."""
     now = clock.now()
-    where = Occ.series.published.eq(True) & (Occ.ends_at > now)  # type: ignore[union-attr]
+    where = (
+        Occ.series.published.eq(True)  # type: ignore[union-attr]
+        & (Occ.ends_at > now)
+        & Occ.removed_at.is_null()  # removed by a schedule change: on no page
+    )
     if filters.date_from is not None:
         where &= Occ.starts_at >= _day_start(filters.date_from)
     if filters.date_to is not None:
@@ -174,7 +179,11 @@ async def upcoming_dates(series_ids: Sequence[int], limit: int = 50) -> list[Dat
     now = clock.now()
     rows = (
         await Occ.select(*DATE_COLUMNS)
-        .where(Occ.series.is_in(list(series_ids) or [0]) & (Occ.ends_at > now))
+        .where(
+            Occ.series.is_in(list(series_ids) or [0])
+            & (Occ.ends_at > now)
+            & Occ.removed_at.is_null()
+        )
         .order_by(Occ.starts_at)
         .order_by(Occ.id)
         .limit(limit)
@@ -202,6 +211,7 @@ async def date_detail(series_slug: str, occurrence_id: int) -> DateView | None:
         await Occ.select(*DATE_COLUMNS)
         .where(
             (Occ.id == occurrence_id)
+            & Occ.removed_at.is_null()  # a removed date is gone: its page is a 404
             & (Occ.series.slug == series_slug)
             & Occ.series.published.eq(True)  # type: ignore[union-attr]
         )

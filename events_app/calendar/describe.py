@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from events_app.calendar.words import KINDS, TEXT
+from events_app.domain.causes import reason_text
 from events_app.domain.overrides import own_or_series
 from events_app.i18n import Language
 from events_app.tables import Occurrence, Registration, Series, Speaker
@@ -106,6 +107,7 @@ class DateInfo:
     capacity: int | None = None
     confirmed_count: int = 0
     waiting_count: int = 0
+    status_cause: str = ""  # why the app took the date off (domain/causes.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,8 +264,9 @@ def _description(date: DateInfo, viewer: Viewer) -> str:
     off = date_is_off(date)
     if off:
         lines.append(_t(lang, "date_cancelled"))
-        if date.status_reason.strip():
-            lines.append(_t(lang, "reason", date.status_reason.strip()))
+        reason = reason_text(date.status_cause, date.status_reason, lang)
+        if reason:
+            lines.append(_t(lang, "reason", reason))
         lines.append("")
     if date.series_summary.strip():
         lines.append(date.series_summary.strip())

@@ -14,15 +14,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from events_app import db
+from events_app.settings import get_settings
 from events_app.tables import Occurrence
 
 __all__ = [
     "DATE_FROM",
+    "GHOST_DAYS",
+    "GHOST_WHERE",
     "HOSTED",
     "MINE",
     "MINE_WHERE",
     "PublicScope",
     "cutoff_for",
+    "ghost_since",
     "host_rows",
     "personal_rows",
     "public_rows",
@@ -33,7 +37,7 @@ __all__ = [
 ]
 
 _DATE_COLUMNS = """
-    o.id, o.uid, o.sequence, o.status, o.status_reason, o.topic, o.note,
+    o.id, o.uid, o.sequence, o.status, o.status_reason, o.status_cause, o.topic, o.note,
     o.local_start, o.local_end, o.timezone, o.starts_at, o.ends_at, o.updated_at,
     o.capacity, o.location, o.meeting_url, o.meeting_details,
     o.confirmed_count, o.waiting_count,
@@ -60,6 +64,22 @@ def cutoff_for(now: datetime, past_days: int) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
+# A date a schedule change removed (nobody had registered: ``Occurrence.removed_at``) is on no
+# page, but a calendar that subscribed to a feed before still holds it.  Feeds keep it as
+# STATUS:CANCELLED (its SEQUENCE was raised) for GHOST_DAYS after the removal, long enough for
+# calendars that refresh rarely to drop it, and then leave it out (past dates leave anyway).
+# The window is counted in whole UTC days from the same day as the cutoff, so it moves when
+# the cutoff moves: feed versions and the served cache carry the cutoff's day, so a feed whose
+# ghost just left is never served stale.
+GHOST_DAYS = 56
+GHOST_WHERE = "(o.removed_at IS NULL OR o.removed_at >= {})"
+
+
+def ghost_since(cutoff: datetime) -> datetime:
+    """Removed dates whose removal lies before this instant have left the feeds."""
+    return cutoff + timedelta(days=get_settings().feed_past_days - GHOST_DAYS)
+
+
 def _loaded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row["series_tags"] = db.json_strings(row["series_tags"])  # hashable, like every value
@@ -84,8 +104,8 @@ class PublicScope:
 
 
 def public_where(scope: PublicScope, cutoff: datetime) -> tuple[str, list[Any]]:
-    conditions: list[str] = ["s.published = {}"]
-    args: list[Any] = [True]
+    conditions: list[str] = ["s.published = {}", GHOST_WHERE]
+    args: list[Any] = [True, ghost_since(cutoff)]
     if scope.occurrence_id is not None:
         conditions.append("o.id = {}")  # a single date is there to download, past or not
         args.append(scope.occurrence_id)
@@ -197,13 +217,14 @@ async def waiting_positions(occurrence_ids: Sequence[int]) -> dict[int, int]:
 
 # --- host feeds (Account.host_feed_token) -------------------------------------------------
 
-HOSTED = """(o.series IN (SELECT h.series FROM series_host h
-        WHERE h.account = {} AND h.occurrence IS NULL)
+HOSTED = f"""(o.series IN (SELECT h.series FROM series_host h
+        WHERE h.account = {{}} AND h.occurrence IS NULL)
     OR o.id IN (SELECT h.occurrence FROM series_host h
-        WHERE h.account = {} AND h.occurrence IS NOT NULL))
-    AND o.starts_at >= {}"""
+        WHERE h.account = {{}} AND h.occurrence IS NOT NULL))
+    AND o.starts_at >= {{}} AND {GHOST_WHERE}"""
 
 
 async def host_rows(account_id: int, cutoff: datetime) -> list[dict[str, Any]]:
     sql = f"SELECT {_DATE_COLUMNS} FROM {DATE_FROM} WHERE {HOSTED} ORDER BY o.starts_at, o.id"
-    return _loaded(await Occurrence.raw(sql, account_id, account_id, cutoff))
+    args = (account_id, account_id, cutoff, ghost_since(cutoff))
+    return _loaded(await Occurrence.raw(sql, *args))

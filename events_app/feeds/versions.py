@@ -30,7 +30,15 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from events_app import db
-from events_app.feeds.queries import DATE_FROM, HOSTED, MINE, MINE_WHERE, PublicScope
+from events_app.feeds.queries import (
+    DATE_FROM,
+    GHOST_WHERE,
+    HOSTED,
+    MINE,
+    MINE_WHERE,
+    PublicScope,
+    ghost_since,
+)
 from events_app.tables import Occurrence
 
 __all__ = [
@@ -123,12 +131,13 @@ async def public_version(scope: PublicScope, cutoff: datetime) -> Version:
         return f"{column} IN ({sql})" if sql else "1 = 1"
 
     organisations = f"SELECT organisation FROM series WHERE {within('id')}"
+    dates = f"occurrence x WHERE x.starts_at >= {{}} AND {GHOST_WHERE.replace('o.', 'x.')}"
     sql = f"""SELECT ({anchor}) AS anchor, d.*, s.*, g.*, k.* FROM
-        {_sums("d", f"occurrence x WHERE x.starts_at >= {{}} AND {within('x.series')}")},
+        {_sums("d", f"{dates} AND {within('x.series')}")},
         {_sums("s", f"series x WHERE {within('x.id')}")},
         {_sums("g", f"organisation x WHERE {within('x.id', organisations if series else '')}")},
         {_sums("k", f"speaker x WHERE {within('x.series')}", changed=False)}"""
-    return await _read(sql, [*args, cutoff, *series_args * 4], (), cutoff)
+    return await _read(sql, [*args, cutoff, ghost_since(cutoff), *series_args * 4], (), cutoff)
 
 
 async def _date_version(occurrence_id: int, cutoff: datetime) -> Version:
@@ -138,8 +147,9 @@ async def _date_version(occurrence_id: int, cutoff: datetime) -> Version:
             o.updated_at AS d_changed, s.updated_at AS s_changed, g.updated_at AS g_changed, k.*
         FROM {DATE_FROM},
             {_sums("k", f"speaker x WHERE x.series = ({series})", changed=False)}
-        WHERE o.id = {{}} AND s.published = {{}}"""
-    return await _read(sql, [occurrence_id, occurrence_id, True], (), cutoff)
+        WHERE o.id = {{}} AND s.published = {{}} AND {GHOST_WHERE}"""
+    args = [occurrence_id, occurrence_id, True, ghost_since(cutoff)]
+    return await _read(sql, args, (), cutoff)
 
 
 # --- personal and host feeds ---------------------------------------------------------------
@@ -188,7 +198,8 @@ async def host_version(token: str, cutoff: datetime) -> Version:
             {_sums("a", "series_host x WHERE x.account = (SELECT id FROM c)", changed=False)},
             (SELECT COUNT(occurrence) AS d_n, SUM(occurrence) AS d_ids, {_DATE_SUMS} FROM h) d,
             {_sums("k", "speaker x WHERE x.series IN (SELECT series FROM h)", changed=False)}"""
-    return await _read(sql, [token, True, cutoff], ("account_id", "language"), cutoff)
+    args = [token, True, cutoff, ghost_since(cutoff)]
+    return await _read(sql, args, ("account_id", "language"), cutoff)
 
 
 # --- the database snapshot ------------------------------------------------------------------

@@ -74,6 +74,7 @@ async def hosted_dates(actor: Actor, now: datetime) -> list[dict[str, Any]]:
             (Occurrence.series.is_in(whole_series) | Occurrence.id.is_in(single_dates))
             & (Occurrence.ends_at > now - PAST_SHOWN)
             & (Occurrence.status != Occurrence.Status.skipped)
+            & Occurrence.removed_at.is_null()
         )
         .order_by(Occurrence.starts_at)
     )
@@ -105,6 +106,7 @@ async def _organisation_dates(actor: Actor, when: Any) -> list[dict[str, Any]]:
             Occurrence.series.organisation.is_in(organisations)
             & when
             & (Occurrence.status != Occurrence.Status.skipped)
+            & Occurrence.removed_at.is_null()
         )
         .order_by(Occurrence.starts_at)
     )

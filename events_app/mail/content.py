@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from events_app import urls
 from events_app.calendar.describe import SpeakerInfo, people_by_role
+from events_app.domain.causes import reason_text
 from events_app.domain.person import ROLE_LABELS
 from events_app.i18n import (
     SHORT_DATE_FORMAT,
@@ -207,7 +208,8 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
         "position": job.context.get("position"),
         "by": job.context.get("by", "self"),
         "old_when": format_datetime(old_start, language) if moved and old_start else "",
-        "reason": str(job.context.get("reason") or occurrence["status_reason"] or ""),
+        "reason": str(job.context.get("reason") or "")
+        or reason_text(occurrence.get("status_cause"), occurrence["status_reason"], language),
         "can_register_again": occurrence["status"] == Occurrence.Status.scheduled,
         "manage_url": "",
         "feed_url": "",

@@ -116,7 +116,10 @@ async def get_programme(actor: Actor, programme_id: int) -> dict[str, Any]:
     series = await Series.select().where(Series.programme == programme_id)
     dates = await (
         Occurrence.select()
-        .where(Occurrence.series.is_in([s["id"] for s in series] or [0]))
+        .where(
+            Occurrence.series.is_in([s["id"] for s in series] or [0])
+            & Occurrence.removed_at.is_null()
+        )
         .order_by(Occurrence.starts_at)
     )
     by_series: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in series}

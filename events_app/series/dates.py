@@ -51,7 +51,9 @@ async def list_dates(
 ) -> list[DateView]:
     """The series' dates (all statuses) whose local day lies in [start, end], in order."""
     series = await owned.series_for(actor, series_id)
-    query = Occurrence.select().where(Occurrence.series == series_id)
+    query = Occurrence.select().where(
+        (Occurrence.series == series_id) & Occurrence.removed_at.is_null()
+    )
     if start is not None:
         query = query.where(Occurrence.local_start >= datetime.combine(start, time()))
     if end is not None:
@@ -194,7 +196,12 @@ async def call_off(actor: Actor, occurrence_id: int, status: str, reason: str) -
         _require_ahead(row)
         reason = reason.strip()
         await notify.bump(
-            [occurrence_id], {Occurrence.status: status, Occurrence.status_reason: reason}
+            [occurrence_id],
+            {
+                Occurrence.status: status,
+                Occurrence.status_reason: reason,
+                Occurrence.status_cause: "",
+            },
         )
         await notify.notify_registrants(
             occurrence_id,
@@ -219,7 +226,12 @@ async def restore(actor: Actor, occurrence_id: int) -> None:
         await _check_day_free(series["id"], row["local_start"].date(), other_than=occurrence_id)
         await notify.bump(
             [occurrence_id],
-            {Occurrence.status: Occurrence.Status.scheduled, Occurrence.status_reason: ""},
+            {
+                Occurrence.status: Occurrence.Status.scheduled,
+                Occurrence.status_reason: "",
+                Occurrence.status_cause: "",
+                Occurrence.removed_at: None,
+            },
         )
         await notify.notify_registrants(
             occurrence_id,

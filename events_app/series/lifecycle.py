@@ -13,15 +13,13 @@ from typing import Any
 from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
-from events_app.domain import recurrence, wallclock
+from events_app.domain import causes, recurrence, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.registration import seats
 from events_app.series import notify
 from events_app.tables import Occurrence, Registration, Series, SeriesSubscription
 
-__all__ = ["ENDED_REASON", "cancel_series", "delete_series", "end_series"]
-
-ENDED_REASON = "The series ends."
+__all__ = ["cancel_series", "delete_series", "end_series"]
 
 
 async def _future(series_id: int, *, from_local: datetime | None = None) -> list[dict[str, Any]]:
@@ -45,12 +43,22 @@ async def _future(series_id: int, *, from_local: datetime | None = None) -> list
 
 
 async def _call_off(
-    series: dict[str, Any], dates: list[dict[str, Any]], kind: notify.Kind, reason: str
+    series: dict[str, Any],
+    dates: list[dict[str, Any]],
+    kind: notify.Kind,
+    reason: str,
+    cause: str = "",
 ) -> None:
+    """Cancel the dates with the organiser's own ``reason``, or the app's ``cause`` (a code
+    each reader sees in their own language, :mod:`events_app.domain.causes`)."""
     for row in dates:
         await notify.bump(
             [row["id"]],
-            {Occurrence.status: Occurrence.Status.cancelled, Occurrence.status_reason: reason},
+            {
+                Occurrence.status: Occurrence.Status.cancelled,
+                Occurrence.status_reason: reason,
+                Occurrence.status_cause: cause,
+            },
         )
         await notify.notify_registrants(
             row["id"], kind, organisation_id=series["organisation"], reason=reason
@@ -124,7 +132,7 @@ async def end_series(actor: Actor, series_id: int, from_date: date) -> int:
         if rule is not None:
             rule = recurrence.split_rule_at(rule, series["first_start"], cut, tz)
         dates = await _future(series_id, from_local=cut)
-        await _call_off(series, dates, "series_ended", ENDED_REASON)
+        await _call_off(series, dates, "series_ended", "", causes.SERIES_ENDED)
         left = await Occurrence.exists().where(
             (Occurrence.series == series_id)
             & (Occurrence.status == Occurrence.Status.scheduled)

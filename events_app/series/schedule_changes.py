@@ -9,8 +9,13 @@ the rule gave it):
   and UID stay; if its time changed, SEQUENCE + 1 and the people registered are told
   ("occurrence_changed").  A date moved by hand keeps its moved time.
 * day only in the old rule: the date is cancelled, never deleted (SEQUENCE + 1, people told
-  "occurrence_cancelled"); skipped and cancelled dates stay as they are.
-* day only in the new rule: a new date.
+  "occurrence_cancelled"), with a cause code as its reason (:mod:`events_app.domain.causes`:
+  each reader sees it in their own language); skipped and cancelled dates stay as they are.
+  A date nobody ever registered for (no registration row in any status) is also *removed*
+  (``removed_at``): no page or list shows it, and calendar feeds keep it as cancelled only
+  for a while (:data:`events_app.feeds.queries.GHOST_DAYS`) so subscribed calendars drop it.
+* day only in the new rule: a new date; a date an earlier change removed (nobody registered)
+  on that day is brought back instead, with its UID (SEQUENCE + 1).
 
 Then the series holds the new rule, first date and duration.  The new rule keeps the old
 rhythm unless a new first date is given (:func:`events_app.domain.schedule.anchor_from`); its
@@ -27,21 +32,25 @@ from typing import Any
 from events_app import audit, clock
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
-from events_app.domain import recurrence, schedule, wallclock
+from events_app.domain import causes, recurrence, schedule, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.schedule import ScheduleInput
-from events_app.registration import seats
+from events_app.registration import seats, subscriptions
 from events_app.series import dates as occurrences
 from events_app.series import materialise, notify
-from events_app.tables import Occurrence, Series
+from events_app.tables import Occurrence, Registration, Series
 
-__all__ = ["SCHEDULE_REASON", "change_schedule"]
-
-SCHEDULE_REASON = "The series has a new schedule and no longer meets on this date."
+__all__ = ["change_schedule"]
 
 
 async def change_schedule(
-    actor: Actor, series_id: int, when: ScheduleInput, *, effective_from: date | None
+    actor: Actor,
+    series_id: int,
+    when: ScheduleInput,
+    *,
+    effective_from: date | None,
+    cause: str = causes.SCHEDULE_CHANGED,
+    audit_detail: dict[str, Any] | None = None,
 ) -> list[str]:
     """Apply a new rule, start time, duration or zone inside the caller's transaction."""
     series = await owned.series_for(actor, series_id, lock=True)
@@ -100,7 +109,7 @@ async def change_schedule(
     # The new rule re-plans the rows that exist; the worker's top-up adds later ones as usual.
     until = max(series["materialised_until"] or now, cut)
     slots = recurrence.expand(rule, first, duration, tz, window_start=cut, window_end=until)
-    counts = await _match(series, slots, effective_from)
+    counts = await _match(series, slots, effective_from, cause)
     await Series.update(
         {
             Series.rrule: rule,
@@ -123,6 +132,7 @@ async def change_schedule(
             "first_start": first.isoformat(),
             "effective_from": effective_from.isoformat(),
             **counts,
+            **(audit_detail or {}),
         },
     )
     return schedule.dst_warnings(slots, first.time())
@@ -133,7 +143,7 @@ def _time(text: str | None) -> time | None:
 
 
 async def _match(
-    series: dict[str, Any], slots: list[recurrence.Slot], effective_from: date
+    series: dict[str, Any], slots: list[recurrence.Slot], effective_from: date, cause: str
 ) -> dict[str, int]:
     """Update, cancel and add dates as the module doc says; returns how many of each.
 
@@ -151,7 +161,7 @@ async def _match(
     await seats.lock_dates([row["id"] for row in ahead])
     rows = await Occurrence.select().where(planned).order_by(Occurrence.rule_start)
     new_by_day = {slot.local_start.date(): slot for slot in slots}
-    counts = {"changed": 0, "cancelled": 0, "added": 0}
+    counts = {"changed": 0, "cancelled": 0, "removed": 0, "restored": 0, "added": 0}
     for row in rows:
         day = row["rule_start"].date()
         slot = new_by_day.pop(day, None)
@@ -159,10 +169,19 @@ async def _match(
             continue
         if slot is None:
             if row["status"] == Occurrence.Status.scheduled:
-                await _cancel(series, row)
-                counts["cancelled"] += 1
+                counts["removed" if await _cancel(series, row, cause) else "cancelled"] += 1
             continue
         values: dict[Any, Any] = {Occurrence.rule_start: slot.local_start}
+        if row["removed_at"] is not None:  # removed by an earlier change, nobody to tell
+            back = {
+                Occurrence.status: Occurrence.Status.scheduled,
+                Occurrence.status_cause: "",
+                Occurrence.removed_at: None,
+            }
+            await notify.bump([row["id"]], values | materialise.slot_values(slot) | back)
+            await subscriptions.apply_subscriptions(row["id"])  # as for a new date
+            counts["restored"] += 1
+            continue
         moved = row["rule_start"] != row["local_start"]
         new_place = (slot.local_start, slot.local_end, slot.tz)
         if moved or new_place == (row["local_start"], row["local_end"], row["timezone"]):
@@ -185,17 +204,23 @@ async def _match(
     return counts
 
 
-async def _cancel(series: dict[str, Any], row: dict[str, Any]) -> None:
-    await notify.bump(
-        [row["id"]],
-        {Occurrence.status: Occurrence.Status.cancelled, Occurrence.status_reason: SCHEDULE_REASON},
-    )
-    await notify.notify_registrants(
-        row["id"],
-        "occurrence_cancelled",
-        organisation_id=series["organisation"],
-        reason=SCHEDULE_REASON,
-    )
+async def _cancel(series: dict[str, Any], row: dict[str, Any], cause: str) -> bool:
+    """Cancel a date the new rule lacks; True when nobody ever registered, so it is removed
+    from the pages too (nobody was told about it, nobody needs to be told)."""
+    values: dict[Any, Any] = {
+        Occurrence.status: Occurrence.Status.cancelled,
+        Occurrence.status_reason: "",
+        Occurrence.status_cause: cause,
+    }
+    unused = not await Registration.exists().where(Registration.occurrence == row["id"])
+    if unused:
+        values[Occurrence.removed_at] = clock.now()
+    await notify.bump([row["id"]], values)
+    if not unused:
+        await notify.notify_registrants(
+            row["id"], "occurrence_cancelled", organisation_id=series["organisation"]
+        )
+    return unused
 
 
 async def _reschedule_one_off(

@@ -135,7 +135,10 @@ async def test_a_new_weekday_cancels_the_old_dates_and_adds_the_new_ones(
     assert response.json()["first_start"] == "2027-03-02T15:00:00"
     [cancelled] = await mails("occurrence_cancelled")
     assert cancelled["registration"] == reg
-    assert "new schedule" in cancelled["context"]["reason"]
+    assert "reason" not in cancelled["context"]  # a cause, said in the mail's language
+    assert days["2027-03-04"]["status_cause"] == "schedule_changed"
+    assert days["2027-03-04"]["removed_at"] is None  # someone registered: it stays in sight
+    assert days["2027-04-01"]["removed_at"] is not None  # nobody did: removed
     assert await Registration.count() == 1  # kept, on the cancelled date
     # February is history of the old rule and untouched
     assert days["2027-02-18"]["status"] == "scheduled"

@@ -98,7 +98,8 @@ class OccurrenceOut(msgspec.Struct):
     uid: str
     sequence: int
     status: str
-    status_reason: str
+    status_reason: str  # the organiser's own words
+    status_cause: str  # or why the app took the date off: schedule_changed, paused
     local_start: WallClock
     local_end: WallClock
     timezone: str

@@ -28,6 +28,7 @@ from events_app.web.pages.manage import LinkRequestController, ManagePageControl
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.organise_dates import DateAdminController
+from events_app.web.pages.organise_pause import SeriesPauseController
 from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
@@ -68,6 +69,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             InvitationController,
             OrganiseController,
             SeriesAdminController,
+            SeriesPauseController,
             DateAdminController,
             MailLogController,
             SettingsController,

@@ -110,6 +110,14 @@ MESSAGES: dict[str, str] = {
         "This invitation is for another e-mail address. Log out and log in with that one."
     ),
     "account_exists": N_("This address has an account: log in to accept."),
+    "day_missing": N_("Fill in this day."),
+    "weeks_missing": N_("Say every how many weeks the series meets after the pause."),
+    "weeks_out_of_range": N_("Fill in a whole number of weeks from 1 to 12."),
+    "pause_in_the_past": N_("A pause starts today at the earliest."),
+    "pause_ends_before_start": N_("The last day of the pause is before its first day."),
+    "resume_in_pause": N_("The series continues after the pause: choose a day after its last day."),
+    "ends_before_resume": N_("The series ends before that day: there is nothing to continue."),
+    "not_repeating": N_("A one-off event has no rhythm to pause: move its date instead."),
 }
 IN_CONTEXT: dict[str, dict[str, str]] = {
     "organise": {

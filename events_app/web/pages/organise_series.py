@@ -3,6 +3,7 @@ hosts, speakers, a new schedule shown before it is saved, an extra date, the end
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -64,8 +65,10 @@ async def show_series(
     errors: dict[str, str] | None = None,
     schedule: SeriesForm | None = None,
     change: dict[str, Any] | None = None,
+    pause: dict[str, Any] | None = None,
 ) -> Response[str]:
-    """The series page, with what a form sent back (its errors, a schedule change to confirm)."""
+    """The series page, with what a form sent back (its errors, a schedule change or a pause
+    to confirm: ``pause`` holds the pause form's values, errors and preview)."""
     series = await series_service.get_series(actor, series_id)
     now = clock.now()
     dates = await occurrences.list_dates(actor, series_id)
@@ -94,6 +97,7 @@ async def show_series(
         error=error,
         form=form,
         change=change,
+        pause=pause or {"form": _pause_form(series), "errors": {}, "preview": None},
         schedule_failed=schedule is not None and bool(errors),
         kinds=kinds(language_of(request)),
         errors=errors or {},
@@ -323,6 +327,14 @@ async def _confirm_end(
         back=f"/organise/series/{series_id}",
         back_label=series.title,
     )
+
+
+def _pause_form(series: SeriesView) -> dict[str, str]:
+    """The pause form as first shown: no days yet, and the series' own rhythm in weeks."""
+    found = re.search(r"INTERVAL=(\d+)", series.rrule or "")
+    weekly = "FREQ=WEEKLY" in (series.rrule or "")
+    weeks = int(found.group(1)) if found and weekly else 1 if weekly else 2
+    return {"first_off": "", "last_off": "", "resume_on": "", "weeks": str(weeks)}
 
 
 def form_of(series: SeriesView) -> SeriesForm:

@@ -13,7 +13,7 @@ __all__ = ["DONE", "errors_of", "kinds"]
 
 DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
         "unpublished", "ended", "details", "speakers", "material",
-        "material_removed", "schedule", "added")  # fmt: skip
+        "material_removed", "schedule", "added", "paused")  # fmt: skip
 
 
 def errors_of(exc: DomainError, language: str) -> dict[str, str]:
