@@ -93,7 +93,9 @@ def _holidays(dates: list[dict[str, Any]], sent: SeriesFields) -> tuple[list[Hol
     return choices, any(c.holiday.day not in offered for c in choices)
 
 
-def _read_builder(form: SeriesForm) -> tuple[ScheduleInput, dict[str, Any], list[date]]:
+def _read_builder(
+    form: SeriesForm, zone: str
+) -> tuple[ScheduleInput, dict[str, Any], list[date]]:
     """The builder's three parts (when, what and where, days to skip), each checked, and every
     refused field of all three at once."""
     found: list[DomainError] = []
@@ -105,7 +107,7 @@ def _read_builder(form: SeriesForm) -> tuple[ScheduleInput, dict[str, Any], list
     except DomainError as exc:
         found.append(exc)
     try:
-        details = details_from(form)
+        details = details_from(form, zone)
     except DomainError as exc:
         found.append(exc)
     try:
@@ -201,7 +203,10 @@ class OrganiseController(Controller):
         organisation_id: FromPath[int],
     ) -> Response[str]:
         once = request.query_params.get("once") == "1"
-        form = SeriesForm(repeat="none" if once else "weekly", interval="1")
+        organisation = await series_service.organisation_of(actor, organisation_id)
+        form = SeriesForm(
+            repeat="none" if once else "weekly", interval="1", language=organisation["language"]
+        )
         return await self._new_form(request, actor, organisation_id, form)
 
     @post("/{organisation_id:int}/series/new")
@@ -214,11 +219,11 @@ class OrganiseController(Controller):
         sent, rejected = await decode_to_show(request, SeriesFields)
         form = SeriesForm.read(sent)
         language = language_of(request)
-        await series_service.organisation_of(actor, organisation_id)  # 404 before anything
+        organisation = await series_service.organisation_of(actor, organisation_id)  # 404 first
         try:
             if rejected:
                 raise rejected
-            when, details, skips = _read_builder(form)
+            when, details, skips = _read_builder(form, organisation["timezone"])
             preview = await series_service.preview(actor, when, limit=PREVIEW_LIMIT)
             days = {d["local_start"].date() for d in preview["dates"]}
             for day in skips:
@@ -260,4 +265,5 @@ class OrganiseController(Controller):
                 errors=errors_of(exc, language),
                 holidays=_holidays_as_sent(sent),
             )
-        return Redirect(f"/organise/series/{series_id}?done=created", status_code=303)
+        done = "created" if details["published"] else "created_draft"
+        return Redirect(f"/organise/series/{series_id}?done={done}", status_code=303)

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import msgspec
 
-from events_app.web.pages.form_input import Line, Location, Summary, Text, Title, Topic, Url
+from events_app.web.pages.form_input import (
+    Details,
+    Email,
+    Line,
+    Location,
+    Summary,
+    Text,
+    Title,
+    Topic,
+    Url,
+)
 
 __all__ = [
     "AddDateFields",
@@ -35,6 +45,15 @@ class SeriesFields(msgspec.Struct):
     waitlist: Line = ""
     confirm_first: Line = ""
     published: Line = ""
+    registration_mode: Line = ""
+    link_visibility: Line = ""
+    meeting_details: Details = ""
+    registration_opens: Line = ""
+    registration_closes: Line = ""
+    reminder_hours: Line = ""
+    tags: Text = ""
+    language: Line = ""
+    contact_email: Email = ""
     start_date: Line = ""
     start_time: Line = ""
     end_time: Line = ""
