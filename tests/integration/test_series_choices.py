@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import httpx
 
 from events_app import clock
-from events_app.tables import Occurrence, Series
+from events_app.tables import Occurrence, Organisation, Series
 from tests.factories import make_organiser
-from tests.helpers.pages import login, post_organise, series_form
+from tests.helpers.pages import csrf_token, login, post_organise, series_form
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 CHOICES = {
@@ -211,3 +211,48 @@ async def test_the_details_form_refuses_a_bad_window_and_keeps_the_saved_one(
         assert 'id="error-registration_closes"' in refused.text
         row = await Series.select(Series.registration_closes_at).where(Series.id == series_id)
         assert row[0]["registration_closes_at"] == datetime(2026, 12, 1, 11, 30, tzinfo=UTC)
+
+
+async def test_the_organisations_time_zone_is_set_in_settings_and_used_by_new_series(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    token = await csrf_token(client, f"/organise/{org}/settings?lang=en")
+    settings = {
+        "name": "Stadsnetwerk",
+        "contact_email": "info@example.org",
+        "language": "nl",
+        "retention_days": "60",
+    }
+    for zone in ("Mars/Olympus", "../../etc/passwd", "Europe/Amsterdam\x7f"):
+        refused = await client.post(
+            f"/organise/{org}/settings", data={"_csrf_token": token, **settings, "timezone": zone}
+        )
+        assert refused.status_code == 400, zone
+        assert 'id="error-timezone"' in refused.text and "Europe/Amsterdam" in refused.text
+    saved = await client.post(
+        f"/organise/{org}/settings",
+        data={"_csrf_token": token, **settings, "timezone": "Europe/London"},
+    )
+    assert saved.status_code == 303
+    row = await Organisation.select(Organisation.timezone).where(Organisation.id == org)
+    assert row[0]["timezone"] == "Europe/London"
+    kept = await client.post(f"/organise/{org}/settings", data={"_csrf_token": token, **settings})
+    assert kept.status_code == 303  # a form without the field leaves the zone as it is
+    row = await Organisation.select(Organisation.timezone).where(Organisation.id == org)
+    assert row[0]["timezone"] == "Europe/London"
+    page = await client.get(f"/organise/{org}/settings?lang=en")
+    assert 'value="Europe/London"' in page.text
+
+    with clock.frozen(NOW):
+        form = await client.get(f"/organise/{org}/series/new?lang=en")
+        assert "in the time zone Europe/London" in form.text
+        created = await _new(client, org, registration_opens="2026-11-25T10:00")
+        assert created.status_code == 303, created.text
+        series = await Series.select(Series.registration_opens_at).where(
+            Series.id == _series_id(created)
+        )
+        # London wall clock in winter is UTC
+        assert series[0]["registration_opens_at"] == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

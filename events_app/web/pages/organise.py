@@ -193,6 +193,7 @@ class OrganiseController(Controller):
             holidays=holidays or [],
             holidays_unseen=holidays_unseen,
             kinds=kinds(language),
+            zone=organisation["timezone"],
         )
 
     @get("/{organisation_id:int}/series/new")

@@ -97,6 +97,7 @@ async def show_series(
         change=change,
         schedule_failed=schedule is not None and bool(errors),
         kinds=kinds(language_of(request)),
+        zone=series.timezone,
         errors=errors or {},
         done=done if done in DONE else "",
         public_url=urls.series_page(series.slug),
