@@ -107,6 +107,8 @@ async def test_every_choice_is_saved_shown_again_and_reaches_the_public_pages(
             assert words in date_page.text
             assert "meet.example.org" not in date_page.text
             assert "Toegangscode" not in date_page.text
+            series_page = await client.get(f"/events/{slug}?lang={language}")
+            assert words in series_page.text and "meet.example.org" not in series_page.text
 
 
 async def test_a_link_for_everyone_is_shown_with_its_details_and_required_says_register(
