@@ -258,3 +258,33 @@ async def test_the_organisations_time_zone_is_set_in_settings_and_used_by_new_se
         )
         # London wall clock in winter is UTC
         assert series[0]["registration_opens_at"] == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+async def test_the_public_address_is_chosen_on_the_new_series_form(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    await login(client, "organiser@example.org")
+    with clock.frozen(NOW):
+        for slug, message in (
+            ("Herstel Café", "Use only small letters"),
+            ("a" * 121, "at most 120 characters"),
+            ("-herstel", "Use only small letters"),
+        ):
+            refused = await _new(client, org, slug=slug, title="")
+            assert refused.status_code == 400, slug
+            assert message in refused.text and 'id="error-slug"' in refused.text, slug
+            if len(slug) <= 120:  # a field over its length is refused before any rule
+                assert 'id="error-title"' in refused.text  # marked together with the others
+        saved = await _new(client, org, slug="herstelcafe-noord")
+        assert saved.status_code == 303
+        row = await Series.select(Series.slug).where(Series.id == _series_id(saved))
+        assert row[0]["slug"] == "herstelcafe-noord"
+        taken = await _new(client, org, slug="herstelcafe-noord")
+        assert taken.status_code == 400 and 'id="error-slug"' in taken.text
+        assert "already in use" in taken.text
+        made = await _new(client, org, title="Herstelcafé Zuid")
+        row = await Series.select(Series.slug).where(Series.id == _series_id(made))
+        assert row[0]["slug"] == "herstelcafe-zuid"
+    assert await Series.count() == 2

@@ -32,6 +32,7 @@ __all__ = [
     "Line",
     "Location",
     "Name",
+    "Slug",
     "NoFields",
     "Summary",
     "Text",
@@ -51,6 +52,7 @@ LIMITS = {
     "email": 254,
     "topic": 300,
     "summary": 500,
+    "slug": 120,
     "tag": 40,  # one topic of a series
     "tags": 20,  # topics of a series (a count, not characters)
     "details": 2_000,
@@ -68,6 +70,7 @@ Url = Annotated[str, msgspec.Meta(max_length=LIMITS["url"])]
 Location = Annotated[str, msgspec.Meta(max_length=LIMITS["location"])]
 Line = Annotated[str, msgspec.Meta(max_length=LIMITS["line"])]
 Details = Annotated[str, msgspec.Meta(max_length=LIMITS["details"])]
+Slug = Annotated[str, msgspec.Meta(max_length=LIMITS["slug"])]
 Text = Annotated[str, msgspec.Meta(max_length=LIMITS["text"])]
 MAX_ITEMS = 500  # values of one list field (checkbox groups): more is not a browser's form
 MESSAGES = {

@@ -66,6 +66,10 @@ MESSAGES: dict[str, str] = {
     "confirm_first_unknown": N_("Choose one of the options."),
     "day_out_of_range": N_("That year is too far away: check the date."),
     "unknown_timezone": N_("Give a known time zone, such as Europe/Amsterdam."),
+    "invalid_slug": N_(
+        "Use only small letters, digits and single hyphens, for example herstelcafe-noord."
+    ),
+    "slug_taken": N_("This web address is already in use: choose another one."),
     "invalid_moment": N_("Write the date and time as 2026-12-29 19:30."),
     "closes_before_opens": N_("Registration must close after it opens."),
     "mode_unknown": N_("Choose how people register."),

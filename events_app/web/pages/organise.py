@@ -17,8 +17,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from events_app import urls
 from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
+from events_app.domain import slugs
 from events_app.domain.errors import DomainError, NotFound, gather
 from events_app.domain.holidays import HolidayChoice, choose, holidays_among
 from events_app.domain.schedule import ScheduleInput
@@ -114,6 +116,11 @@ def _read_builder(
         skips = skip_dates_from(form)
     except DomainError as exc:
         found.append(exc)
+    try:
+        if form.slug:
+            slugs.check_slug(form.slug)
+    except DomainError as exc:
+        found.append(exc)
     gather(found)
     assert when is not None and details is not None and skips is not None
     return when, details, skips
@@ -194,6 +201,7 @@ class OrganiseController(Controller):
             holidays_unseen=holidays_unseen,
             kinds=kinds(language),
             zone=organisation["timezone"],
+            public_base=urls.absolute(""),
         )
 
     @get("/{organisation_id:int}/series/new")
@@ -252,8 +260,9 @@ class OrganiseController(Controller):
                     holidays_unseen=sent.action == "save" and unseen,
                 )
             series_id, _ = await series_service.create_series(
-                actor, organisation_id, when, details, skip_days=skipped
-            )
+                actor, organisation_id, when, {**details, "slug": form.slug or None},
+                skip_days=skipped,
+            )  # fmt: skip
         except DomainError as exc:
             if exc.status_code == 404:
                 raise

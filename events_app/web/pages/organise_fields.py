@@ -10,6 +10,7 @@ from events_app.web.pages.form_input import (
     Email,
     Line,
     Location,
+    Slug,
     Summary,
     Text,
     Title,
@@ -35,6 +36,7 @@ class SeriesFields(msgspec.Struct):
     """The series form: details, and when it happens (the builder)."""
 
     title: Title = ""
+    slug: Slug = ""  # the new-series form only: the public address (empty: from the title)
     summary: Summary = ""
     description: Text = ""
     kind: Line = ""

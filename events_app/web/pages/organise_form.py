@@ -77,6 +77,7 @@ class SeriesForm(Choices):
     """What the organiser typed, kept to show the form again (with the :class:`Choices`)."""
 
     title: str = ""
+    slug: str = ""
     summary: str = ""
     description: str = ""
     kind: str = "meetup"
@@ -105,6 +106,7 @@ class SeriesForm(Choices):
         """The form as decoded (lengths already checked), trimmed, choices not yet checked."""
         return cls(
             title=sent.title.strip(),
+            slug=sent.slug.strip(),
             summary=sent.summary.strip(),
             description=sent.description.strip(),
             kind=sent.kind.strip(),
