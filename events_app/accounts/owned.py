@@ -13,7 +13,7 @@ from typing import Any
 from events_app import db
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import NotFound
-from events_app.tables import Occurrence, Programme, Series
+from events_app.tables import Occurrence, Programme, Series, SeriesHost
 
 __all__ = ["not_found", "occurrence_for", "programme_for", "series_for"]
 
@@ -33,17 +33,33 @@ async def series_for(actor: Actor, series_id: int, *, lock: bool = False) -> dic
 
 
 async def occurrence_for(
-    actor: Actor, occurrence_id: int, *, lock: bool = False
+    actor: Actor, occurrence_id: int, *, lock: bool = False, hosts: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The date and its series."""
+    """The date and its series; with ``hosts``, also for a host of the date or its series."""
     query = Occurrence.select().where(Occurrence.id == occurrence_id)
     if lock and db.is_postgres():
         query = query.lock_rows("NO KEY UPDATE")
     row = await query.first()
     if row is None:
         raise not_found()
-    series = await series_for(actor, row["series"])
-    return row, series
+    if hosts and await _hosts(actor, row):
+        hosted = await Series.select().where(Series.id == row["series"]).output(load_json=True)
+        return row, hosted[0]
+    return row, await series_for(actor, row["series"])
+
+
+async def _hosts(actor: Actor, occurrence: dict[str, Any]) -> bool:
+    """Whether the actor, a member of the date's organisation, hosts the date or its series."""
+    organisation = await Series.select(Series.organisation).where(
+        Series.id == occurrence["series"]
+    )
+    if not organisation or organisation[0]["organisation"] not in actor.roles:
+        return False
+    return await SeriesHost.exists().where(
+        (SeriesHost.account == actor.account_id)
+        & (SeriesHost.series == occurrence["series"])
+        & (SeriesHost.occurrence.is_null() | (SeriesHost.occurrence == occurrence["id"]))
+    )
 
 
 async def programme_for(actor: Actor, programme_id: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.groups import Member, split_into_groups
 from events_app.domain.seats import effective_capacity
 from events_app.hosting.signups import access_to_date
-from events_app.tables import Occurrence, Registration, SeriesHost
+from events_app.tables import Occurrence, Registration, SeriesHost, Speaker
 
 __all__ = [
     "ATTENDANCE_CLOSES",
@@ -124,6 +124,11 @@ async def date_summary(actor: Actor, occurrence_id: int) -> dict[str, Any]:
         (SeriesHost.account == actor.account_id)
         & (SeriesHost.series == access.series_id)
         & SeriesHost.occurrence.is_null()
+    )
+    shaped["own_speakers"] = (
+        await Speaker.select(Speaker.name, Speaker.role)
+        .where(Speaker.occurrence == occurrence_id)
+        .order_by(Speaker.position)
     )
     return shaped
 

@@ -34,6 +34,7 @@ __all__ = [
     "call_off",
     "change_date",
     "get_date",
+    "host_change",
     "list_dates",
     "move",
     "move_in_transaction",
@@ -129,10 +130,13 @@ async def _audit(
     )
 
 
-async def update_date(actor: Actor, occurrence_id: int, changes: dict[str, Any]) -> None:
-    """Overrides of one date; ``None`` for capacity, place or link means "as the series"."""
+async def update_date(
+    actor: Actor, occurrence_id: int, changes: dict[str, Any], *, hosts: bool = False
+) -> None:
+    """Overrides of one date; ``None`` for capacity, place or link means "as the series".
+    With ``hosts`` a host of the date (or its series) may make the change too."""
     async with db.transaction():
-        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
+        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True, hosts=hosts)
         values = dict(changes)
         if values.get("meeting_url") is not None:
             values["meeting_url"] = series_details.check_url(values["meeting_url"], "meeting_url")
@@ -183,6 +187,16 @@ async def change_date(
     async with db.transaction():
         await update_date(actor, occurrence_id, changes)
         await people.set_speakers(actor, speakers, occurrence_id=occurrence_id)
+
+
+async def host_change(
+    actor: Actor, occurrence_id: int, topic: str, speakers: Sequence[people.SpeakerInput]
+) -> None:
+    """What the hosts of a date (and the organisers) set: its topic and its own speakers and
+    moderator (none: the series'), in one write."""
+    async with db.transaction():
+        await update_date(actor, occurrence_id, {"topic": topic.strip()}, hosts=True)
+        await people.set_speakers(actor, speakers, occurrence_id=occurrence_id, hosts=True)
 
 
 async def call_off(actor: Actor, occurrence_id: int, status: str, reason: str) -> None:

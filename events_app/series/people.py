@@ -33,11 +33,12 @@ class SpeakerInput:
 
 
 async def _scope(
-    actor: Actor, series_id: int | None, occurrence_id: int | None
+    actor: Actor, series_id: int | None, occurrence_id: int | None, *, hosts: bool = False
 ) -> tuple[dict[str, Any], int | None]:
-    """The series and, for one date, its id (exactly one of the two ids is given)."""
+    """The series and, for one date, its id (exactly one of the two ids is given); with
+    ``hosts``, a host of that date (or of its series) may change it too."""
     if occurrence_id is not None:
-        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
+        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True, hosts=hosts)
         return series, int(row["id"])
     assert series_id is not None
     return await owned.series_for(actor, series_id, lock=True), None
@@ -53,8 +54,10 @@ async def set_speakers(
     *,
     series_id: int | None = None,
     occurrence_id: int | None = None,
+    hosts: bool = False,
 ) -> None:
-    """Replace the speakers of a series (``series_id``) or of one date (``occurrence_id``)."""
+    """Replace the speakers of a series (``series_id``) or of one date (``occurrence_id``;
+    with ``hosts``, its hosts may too)."""
     cleaned = []
     for n, speaker in enumerate(speakers):
         name = " ".join(speaker.name.split())
@@ -63,7 +66,7 @@ async def set_speakers(
         url = series_details.check_url(speaker.url, "url")
         cleaned.append((name, speaker.bio.strip(), url, str(speaker.role), n))
     async with db.transaction():
-        series, date_id = await _scope(actor, series_id, occurrence_id)
+        series, date_id = await _scope(actor, series_id, occurrence_id, hosts=hosts)
         where = (Speaker.series == series["id"]) & _scoped(Speaker.occurrence, date_id)
         before = (
             await Speaker.select(

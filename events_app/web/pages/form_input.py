@@ -26,11 +26,13 @@ from events_app.i18n import N_, locale_for, translate
 
 __all__ = [
     "LIMITS",
+    "Details",
     "Email",
     "FormRejected",
     "Line",
     "Location",
     "Name",
+    "Slug",
     "NoFields",
     "Summary",
     "Text",
@@ -50,6 +52,10 @@ LIMITS = {
     "email": 254,
     "topic": 300,
     "summary": 500,
+    "slug": 120,
+    "tag": 40,  # one topic of a series
+    "tags": 20,  # topics of a series (a count, not characters)
+    "details": 2_000,
     "url": 500,
     "location": 1_000,
     "line": 1_000,
@@ -63,6 +69,8 @@ Summary = Annotated[str, msgspec.Meta(max_length=LIMITS["summary"])]
 Url = Annotated[str, msgspec.Meta(max_length=LIMITS["url"])]
 Location = Annotated[str, msgspec.Meta(max_length=LIMITS["location"])]
 Line = Annotated[str, msgspec.Meta(max_length=LIMITS["line"])]
+Details = Annotated[str, msgspec.Meta(max_length=LIMITS["details"])]
+Slug = Annotated[str, msgspec.Meta(max_length=LIMITS["slug"])]
 Text = Annotated[str, msgspec.Meta(max_length=LIMITS["text"])]
 MAX_ITEMS = 500  # values of one list field (checkbox groups): more is not a browser's form
 MESSAGES = {

@@ -25,11 +25,22 @@ from events_app.hosting import feed_address as host_feeds
 from events_app.hosting import host_dates, signups
 from events_app.hosting import mail_log as organiser_mail
 from events_app.i18n import LANGUAGES, translate
+from events_app.series import dates as occurrences
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of, page
-from events_app.web.pages.form_input import Email, Line, Name, Text, decode_form, decode_to_show
+from events_app.web.pages.form_input import (
+    Email,
+    Line,
+    Name,
+    Text,
+    Topic,
+    decode_form,
+    decode_to_show,
+)
 from events_app.web.pages.forms import field_messages
 from events_app.web.pages.messages import message_for
+from events_app.web.pages.organise_form import speakers_from
+from events_app.web.pages.organise_text import errors_of
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["HostController", "message_of", "row_id"]
@@ -51,6 +62,13 @@ class AddPersonFields(msgspec.Struct):
     role: Line = ""
     language: Line = ""
     attendance: Line = ""  # a hybrid date: on site or online (may be left open)
+
+
+class DateDetailsFields(msgspec.Struct):
+    """What a host sets on their date: its topic and its own speakers (one per line)."""
+
+    topic: Topic = ""
+    speakers: Text = ""
 
 
 class MailFields(msgspec.Struct):
@@ -108,8 +126,14 @@ class HostController(Controller):
         error: str = "",
         add_errors: dict[str, str] | None = None,
         add_values: dict[str, str] | None = None,
+        details_errors: dict[str, str] | None = None,
+        details_values: dict[str, str] | None = None,
     ) -> Response[str]:
         date = await host_dates.date_summary(actor, occurrence_id)
+        speakers = "".join(
+            f"{s['name']}{' (moderator)' if s['role'] == 'moderator' else ''}\n"
+            for s in date["own_speakers"]
+        )
         data = await signups.signup_list(actor, occurrence_id)
         context = {
             "date": date,
@@ -122,6 +146,8 @@ class HostController(Controller):
             "add_errors": add_errors or {},
             "add_values": add_values or {"name": "", "email": "", "role": ""},
             "roles": list(ROLE_LABELS),
+            "details_errors": details_errors or {},
+            "details_values": details_values or {"topic": date["topic"], "speakers": speakers},
             "done": request.query_params.get("done", ""),
             "public_url": urls.date_page(date["series_slug"], occurrence_id),
         }
@@ -244,6 +270,35 @@ class HostController(Controller):
             )
         status = receipt.outcomes[0].status if receipt.outcomes else "confirmed"
         return Redirect(f"/host/dates/{occurrence_id}?done=added_{status}", status_code=303)
+
+    @post("/dates/{occurrence_id:int}/details")
+    async def change_details(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        occurrence_id: FromPath[int],
+    ) -> Response[Any]:
+        """Hosts of the date or its series and organisers: the date's topic and speakers."""
+        sent, rejected = await decode_to_show(request, DateDetailsFields)
+        language = language_of(request)
+        try:
+            if rejected:
+                raise rejected
+            speakers = speakers_from(sent.speakers)
+            await occurrences.host_change(actor, occurrence_id, sent.topic, speakers)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            await host_dates.date_summary(actor, occurrence_id)  # others: 404, not the form
+            return await self._list(
+                request,
+                actor,
+                occurrence_id,
+                status=400,
+                details_errors=errors_of(exc, language),
+                details_values=msgspec.structs.asdict(sent),
+            )
+        return Redirect(f"/host/dates/{occurrence_id}?done=details", status_code=303)
 
     async def _mail_form(
         self,

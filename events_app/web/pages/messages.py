@@ -87,6 +87,22 @@ MESSAGES: dict[str, str] = {
     "ends_unknown": N_("Choose when the series ends."),
     "confirm_first_unknown": N_("Choose one of the options."),
     "day_out_of_range": N_("That year is too far away: check the date."),
+    "unknown_timezone": N_("Give a known time zone, such as Europe/Amsterdam."),
+    "invalid_slug": N_(
+        "Use only small letters, digits and single hyphens, for example herstelcafe-noord."
+    ),
+    "slug_taken": N_("This web address is already in use: choose another one."),
+    "invalid_moment": N_("Write the date and time as 2026-12-29 19:30."),
+    "closes_before_opens": N_("Registration must close after it opens."),
+    "mode_unknown": N_("Choose how people register."),
+    "visibility_unknown": N_("Choose who sees the link."),
+    "link_unreachable": N_(
+        "Nobody registers, so nobody would get the link: show it to everyone, or let people "
+        "register."
+    ),
+    "reminder_invalid": N_("Fill in a number of hours from 0 to 336."),
+    "tag_too_long": N_("Use at most 40 characters per topic."),
+    "too_many_tags": N_("Give at most 20 topics."),
     "date_not_scheduled": N_("This date is already skipped or cancelled."),
     "date_scheduled": N_("This date is not skipped or cancelled."),
     "date_started": N_("This date has already started or is over."),

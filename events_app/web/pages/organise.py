@@ -17,8 +17,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from events_app import urls
 from events_app.accounts.credentials import Actor
 from events_app.accounts.team import team
+from events_app.domain import slugs
 from events_app.domain.errors import DomainError, NotFound, gather
 from events_app.domain.holidays import HolidayChoice, choose, holidays_among
 from events_app.domain.schedule import ScheduleInput
@@ -93,7 +95,9 @@ def _holidays(dates: list[dict[str, Any]], sent: SeriesFields) -> tuple[list[Hol
     return choices, any(c.holiday.day not in offered for c in choices)
 
 
-def _read_builder(form: SeriesForm) -> tuple[ScheduleInput, dict[str, Any], list[date]]:
+def _read_builder(
+    form: SeriesForm, zone: str
+) -> tuple[ScheduleInput, dict[str, Any], list[date]]:
     """The builder's three parts (when, what and where, days to skip), each checked, and every
     refused field of all three at once."""
     found: list[DomainError] = []
@@ -105,11 +109,16 @@ def _read_builder(form: SeriesForm) -> tuple[ScheduleInput, dict[str, Any], list
     except DomainError as exc:
         found.append(exc)
     try:
-        details = details_from(form)
+        details = details_from(form, zone)
     except DomainError as exc:
         found.append(exc)
     try:
         skips = skip_dates_from(form)
+    except DomainError as exc:
+        found.append(exc)
+    try:
+        if form.slug:
+            slugs.check_slug(form.slug)
     except DomainError as exc:
         found.append(exc)
     gather(found)
@@ -191,6 +200,8 @@ class OrganiseController(Controller):
             holidays=holidays or [],
             holidays_unseen=holidays_unseen,
             kinds=kinds(language),
+            zone=organisation["timezone"],
+            public_base=urls.absolute(""),
         )
 
     @get("/{organisation_id:int}/series/new")
@@ -201,7 +212,10 @@ class OrganiseController(Controller):
         organisation_id: FromPath[int],
     ) -> Response[str]:
         once = request.query_params.get("once") == "1"
-        form = SeriesForm(repeat="none" if once else "weekly", interval="1")
+        organisation = await series_service.organisation_of(actor, organisation_id)
+        form = SeriesForm(
+            repeat="none" if once else "weekly", interval="1", language=organisation["language"]
+        )
         return await self._new_form(request, actor, organisation_id, form)
 
     @post("/{organisation_id:int}/series/new")
@@ -214,11 +228,11 @@ class OrganiseController(Controller):
         sent, rejected = await decode_to_show(request, SeriesFields)
         form = SeriesForm.read(sent)
         language = language_of(request)
-        await series_service.organisation_of(actor, organisation_id)  # 404 before anything
+        organisation = await series_service.organisation_of(actor, organisation_id)  # 404 first
         try:
             if rejected:
                 raise rejected
-            when, details, skips = _read_builder(form)
+            when, details, skips = _read_builder(form, organisation["timezone"])
             preview = await series_service.preview(actor, when, limit=PREVIEW_LIMIT)
             days = {d["local_start"].date() for d in preview["dates"]}
             for day in skips:
@@ -246,8 +260,9 @@ class OrganiseController(Controller):
                     holidays_unseen=sent.action == "save" and unseen,
                 )
             series_id, _ = await series_service.create_series(
-                actor, organisation_id, when, details, skip_days=skipped
-            )
+                actor, organisation_id, when, {**details, "slug": form.slug or None},
+                skip_days=skipped,
+            )  # fmt: skip
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
@@ -260,4 +275,5 @@ class OrganiseController(Controller):
                 errors=errors_of(exc, language),
                 holidays=_holidays_as_sent(sent),
             )
-        return Redirect(f"/organise/series/{series_id}?done=created", status_code=303)
+        done = "created" if details["published"] else "created_draft"
+        return Redirect(f"/organise/series/{series_id}?done={done}", status_code=303)

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import msgspec
 
-from events_app.web.pages.form_input import Line, Location, Summary, Text, Title, Topic, Url
+from events_app.web.pages.form_input import (
+    Details,
+    Email,
+    Line,
+    Location,
+    Slug,
+    Summary,
+    Text,
+    Title,
+    Topic,
+    Url,
+)
 
 __all__ = [
     "AddDateFields",
@@ -25,6 +36,7 @@ class SeriesFields(msgspec.Struct):
     """The series form: details, and when it happens (the builder)."""
 
     title: Title = ""
+    slug: Slug = ""  # the new-series form only: the public address (empty: from the title)
     summary: Summary = ""
     description: Text = ""
     kind: Line = ""
@@ -36,6 +48,15 @@ class SeriesFields(msgspec.Struct):
     together: Line = ""
     confirm_first: Line = ""
     published: Line = ""
+    registration_mode: Line = ""
+    link_visibility: Line = ""
+    meeting_details: Details = ""
+    registration_opens: Line = ""
+    registration_closes: Line = ""
+    reminder_hours: Line = ""
+    tags: Text = ""
+    language: Line = ""
+    contact_email: Email = ""
     start_date: Line = ""
     start_time: Line = ""
     end_time: Line = ""

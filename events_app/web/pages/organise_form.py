@@ -23,6 +23,7 @@ from events_app.series import people
 from events_app.series.details import check_title, check_url
 from events_app.tables import Series
 from events_app.web.pages.form_input import LIMITS
+from events_app.web.pages.organise_choices import Choices, choices_from
 from events_app.web.pages.organise_fields import DateChangeFields, SeriesFields
 
 __all__ = [
@@ -61,6 +62,8 @@ FIELD_FOR = {
     "month_weekday": "month_nth",
     "rule": "repeat",
     "duration_minutes": "end_time",
+    "registration_opens_at": "registration_opens",
+    "registration_closes_at": "registration_closes",
 }
 SCHEDULE_FIELDS = ("start_date", "start_time", "end_time", "repeat", "interval", "weekdays",
                    "month_nth", "ends", "until", "count")  # fmt: skip
@@ -70,10 +73,11 @@ _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$"
 
 
 @dataclass
-class SeriesForm:
-    """What the organiser typed, kept to show the form again."""
+class SeriesForm(Choices):
+    """What the organiser typed, kept to show the form again (with the :class:`Choices`)."""
 
     title: str = ""
+    slug: str = ""
     summary: str = ""
     description: str = ""
     kind: str = "meetup"
@@ -103,6 +107,7 @@ class SeriesForm:
         """The form as decoded (lengths already checked), trimmed, choices not yet checked."""
         return cls(
             title=sent.title.strip(),
+            slug=sent.slug.strip(),
             summary=sent.summary.strip(),
             description=sent.description.strip(),
             kind=sent.kind.strip(),
@@ -126,6 +131,15 @@ class SeriesForm:
             until=sent.until.strip(),
             count=sent.count.strip(),
             skip=sent.skip.strip(),
+            registration_mode=sent.registration_mode.strip() or "required",
+            link_visibility=sent.link_visibility.strip() or "registered",
+            meeting_details=sent.meeting_details.strip(),
+            registration_opens=sent.registration_opens.strip(),
+            registration_closes=sent.registration_closes.strip(),
+            reminder_hours=sent.reminder_hours.strip() or "0",
+            tags=sent.tags.strip(),
+            language=sent.language.strip() or "nl",
+            contact_email=sent.contact_email.strip(),
         )
 
 
@@ -215,10 +229,12 @@ def skip_dates_from(form: SeriesForm) -> list[date]:
     return sorted({parse_day(p, "skip") for p in parts})
 
 
-def details_from(form: SeriesForm) -> dict[str, Any]:
-    """Title, description, format, place, capacity and publication, as column values; every
-    refused field at once (:class:`Refusals`)."""
-    found: list[DomainError] = []
+def details_from(form: SeriesForm, zone: str = "Europe/Amsterdam") -> dict[str, Any]:
+    """Title, description, format, place, capacity, publication and the :class:`Choices` (their
+    moments in ``zone``), as column values; every refused field at once (:class:`Refusals`)."""
+    choices, found = choices_from(
+        form, zone, online=form.format != "in_person", has_link=bool(form.meeting_url)
+    )
     try:
         check_title(form.title)
     except DomainError as exc:
@@ -258,6 +274,7 @@ def details_from(form: SeriesForm) -> dict[str, Any]:
         "together": form.together,
         "confirm_first": CHOICES[form.confirm_first],
         "published": form.published,
+        **choices,
     }
 
 

@@ -27,6 +27,7 @@ from events_app.tables import Occurrence
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import decode_form, decode_to_show
+from events_app.web.pages.organise_choices import choices_of
 from events_app.web.pages.organise_fields import (
     AddDateFields,
     EndFields,
@@ -100,6 +101,7 @@ async def show_series(
         pause=pause or {"form": _pause_form(series), "errors": {}, "preview": None},
         schedule_failed=schedule is not None and bool(errors),
         kinds=kinds(language_of(request)),
+        zone=series.timezone,
         errors=errors or {},
         done=done if done in DONE else "",
         public_url=urls.series_page(series.slug),
@@ -133,7 +135,8 @@ class SeriesAdminController(Controller):
         try:
             if rejected:
                 raise rejected
-            details = details_from(form)
+            series = await series_service.get_series(actor, series_id)
+            details = details_from(form, series.timezone)
             await series_service.update_series(actor, series_id, details)
         except DomainError as exc:
             if exc.status_code == 404:
@@ -146,7 +149,8 @@ class SeriesAdminController(Controller):
                 edit=form,
                 errors=errors_of(exc, language_of(request)),
             )
-        return Redirect(f"/organise/series/{series_id}?done=details", status_code=303)
+        done = "details" if details["published"] else "details_draft"
+        return Redirect(f"/organise/series/{series_id}?done={done}", status_code=303)
 
     @post("/series/{series_id:int}/hosts")
     async def change_hosts(
@@ -339,6 +343,7 @@ def _pause_form(series: SeriesView) -> dict[str, str]:
 
 def form_of(series: SeriesView) -> SeriesForm:
     return SeriesForm(
+        **vars(choices_of(series)),
         title=series.title,
         summary=series.summary,
         description=series.description,

@@ -11,7 +11,8 @@ from events_app.web.pages.organise_form import FIELD_FOR, KINDS
 
 __all__ = ["DONE", "errors_of", "kinds"]
 
-DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
+DONE = ("created", "created_draft", "details_draft", "skipped",
+         "cancelled", "restored", "changed", "hosts", "published",
         "unpublished", "ended", "details", "speakers", "material",
         "material_removed", "schedule", "added", "paused")  # fmt: skip
 

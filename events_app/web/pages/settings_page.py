@@ -49,6 +49,7 @@ class SettingsFields(msgspec.Struct):
     consent_text: Text = ""
     consent_text_en: Text = ""
     confirm_first: Line = ""
+    timezone: Line = ""  # empty (or not sent): unchanged
 
 
 class QuestionFields(msgspec.Struct):
@@ -96,6 +97,7 @@ class SettingsController(Controller):
                 "consent_text": organisation["consent_text"],
                 "consent_text_en": organisation["consent_text_en"],
                 "confirm_first": "yes" if organisation["confirm_first"] else "",
+                "timezone": organisation["timezone"],
             },
             question=question or {"label": "", "kind": "text", "choices": "", "required": ""},
             questions=await questions.list_questions(actor, organisation_id),
@@ -137,10 +139,12 @@ class SettingsController(Controller):
             consent_en = sent.consent_text_en.strip()
             if len(consent_en) > 5000:
                 raise DomainError("consent_too_long", "", field="consent_text_en")
+            zone = {"timezone": sent.timezone.strip()} if sent.timezone.strip() else {}
             await update_organisation(
                 actor,
                 organisation_id,
                 {
+                    **zone,
                     "name": sent.name,
                     "contact_email": sent.contact_email,
                     "language": sent.language,
