@@ -211,7 +211,9 @@ async def _materials(occurrence_ids: set[int]) -> dict[int, list[dict[str, Any]]
     if not occurrence_ids:
         return {}
     rows = (
-        await Material.select(Material.occurrence, Material.title, Material.url)
+        await Material.select(
+            Material.id, Material.occurrence, Material.kind, Material.title, Material.url
+        )
         .where(Material.occurrence.is_in(list(occurrence_ids)))
         .order_by(Material.id)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -27,6 +27,7 @@ from events_app.web.api.types import Id, WallClock
 
 __all__ = [
     "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
+    "MaterialsSend", "MaterialsSent",
     "OccurrenceOut", "occurrence_out", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
     "ProgrammeDate", "ProgrammeDetail", "ProgrammeOut", "ProgrammeSeries", "ProgrammeUpdate",
 ]  # fmt: skip
@@ -79,14 +80,36 @@ class Effective(msgspec.Struct):
 
 
 class MaterialIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A link (``url``) or a written text (``body``, line breaks kept); files are sent as a
+    multipart form to ``…/materials/files``."""
+
     title: Annotated[str, Meta(min_length=1, max_length=200)]
-    url: Annotated[str, Meta(min_length=1, max_length=500)]
+    kind: Literal["link", "text"] = "link"
+    url: Annotated[str, Meta(max_length=500)] = ""
+    body: Annotated[str, Meta(max_length=20_000)] = ""
 
 
 class MaterialOut(msgspec.Struct):
     id: int
     title: str
     url: str
+    kind: str = "link"
+    body: str = ""
+    file_name: str = ""
+    size: int = 0
+
+
+class MaterialsSend(msgspec.Struct, forbid_unknown_fields=True):
+    """Mail every material of the date in one mail per person: ``attended`` (the people marked
+    present) or ``registered`` (everyone with a place).  ``again`` confirms a second sending."""
+
+    audience: Literal["attended", "registered"]
+    again: bool = False
+
+
+class MaterialsSent(msgspec.Struct):
+    queued: int
+    sent_at: datetime
 
 
 class OccurrenceOut(msgspec.Struct):

@@ -12,8 +12,8 @@ from events_app.web.pages.organise_form import FIELD_FOR, KINDS
 __all__ = ["DONE", "errors_of", "kinds"]
 
 DONE = ("created", "skipped", "cancelled", "restored", "changed", "hosts", "published",
-        "unpublished", "ended", "details", "speakers", "material",
-        "material_removed", "schedule", "added")  # fmt: skip
+        "unpublished", "ended", "details", "speakers", "schedule",
+        "added")  # fmt: skip
 
 
 def errors_of(exc: DomainError, language: str) -> dict[str, str]:
