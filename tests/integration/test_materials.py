@@ -12,8 +12,13 @@ import httpx
 
 from events_app import clock
 from events_app.tables import Material, OutboxMail, Registration, Series
+from events_app.series import materials
+from events_app.settings import Settings
 from tests.factories import fill, make_date, make_organiser
 from tests.helpers.pages import csrf_token, login
+from tests.smtp import SmtpServer, drain
+
+pytest_plugins = ["tests.integration.conftest_mail"]  # the smtp_server and mail_settings fixtures
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -270,3 +275,32 @@ async def test_the_api_has_the_same_actions(client: httpx.AsyncClient) -> None:
     assert len(await _materials_mails()) == 2
     removed = await client.delete(f"{base}/{uploaded.json()['id']}", headers=organiser.headers)
     assert removed.status_code == 204
+
+
+async def test_the_mail_lists_every_material_as_a_link_and_attaches_nothing(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    organiser = await make_organiser()
+    [date_id] = await make_date(organiser.organisation_id, starts_in=timedelta(days=1))
+    await fill(date_id, 1, language="en")
+    await OutboxMail.delete().where(OutboxMail.id > 0)
+    actor = organiser.actor
+    link = await materials.add_link(actor, date_id, "Recording", "https://video.example.org/1")
+    text = await materials.add_text(actor, date_id, "Questions <b>", "Q\nA")
+    file = await materials.add_file(actor, date_id, "", "slides.pptx", DOCX)
+    with clock.frozen(clock.now() + AFTER):
+        assert await materials.send_materials(actor, date_id, "registered") == 1
+        await drain(mail_settings)
+    [mail] = smtp_server.received
+    message = mail.message
+    assert str(message["Subject"]) == "The materials of Bijeenkomst ontmoeting are ready"
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    html = html_part.get_content()
+    page = f"http://events.test/events/ontmoeting/{date_id}"
+    assert 'href="https://video.example.org/1"' in html and link["id"]
+    assert f'href="{page}#material-{text["id"]}"' in html and "Questions &lt;b&gt;" in html
+    assert f'href="{page}/materials/{file["id"]}"' in html
+    assert all(
+        part.get_content_maintype() in ("text", "multipart") for part in message.walk()
+    )  # no file attached
