@@ -92,7 +92,7 @@ def safe_file_name(name: str) -> str:
     quotes or slashes, no leading dots; at most :data:`NAME_LIMIT` characters with the
     extension kept."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = "".join(c for c in _SPACES.sub(" ", name) if unicodedata.category(c)[0] != "C")
     name = _SPACES.sub(" ", _UNSAFE.sub("_", name)).strip(" .")
     ext = _extension(name)
     if len(name) > NAME_LIMIT:

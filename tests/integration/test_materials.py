@@ -11,9 +11,9 @@ from datetime import timedelta
 import httpx
 
 from events_app import clock
-from events_app.tables import Material, OutboxMail, Registration, Series
 from events_app.series import materials
 from events_app.settings import Settings
+from events_app.tables import Material, OutboxMail, Registration, Series
 from tests.factories import fill, make_date, make_organiser
 from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
@@ -253,9 +253,7 @@ async def test_the_api_has_the_same_actions(client: httpx.AsyncClient) -> None:
     # Only the file route takes a multipart form; the rest of the API stays JSON only.
     form = await client.post(base, files={"file": ("a.pdf", PDF)}, headers=organiser.headers)
     assert form.status_code == 415
-    download = await client.get(
-        f"{base}/{uploaded.json()['id']}/file", headers=organiser.headers
-    )
+    download = await client.get(f"{base}/{uploaded.json()['id']}/file", headers=organiser.headers)
     assert download.status_code == 200 and download.content == PDF
     read = await client.get(f"/api/v1/occurrences/{date_id}", headers=organiser.headers)
     assert [m["kind"] for m in read.json()["materials"]] == ["text", "file"]
