@@ -144,6 +144,9 @@ async def test_every_refused_file_or_text_is_shown_at_its_field_and_nothing_is_s
         assert message in refused.text, name
         assert 'id="error-file-file"' in refused.text
         assert 'aria-describedby="error-file-file hint-file-file"' in refused.text
+    # Far larger than the limit: the body is not read past it, and the answer is a 413 page.
+    huge = await _post_file(client, date_id, "huge.pdf", b"%PDF-" + b"0" * (11 * 1024 * 1024))
+    assert huge.status_code == 413 and "<html" in huge.text.lower()
     no_file = await _post(client, f"/organise/dates/{date_id}/material-file", {"title": "x"})
     assert no_file.status_code == 400 and "Choose a file" in no_file.text
 
