@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 SENT = "materials_sent"  # the audit action that records a sending
+TITLE_LIMIT = 200  # the column's length: longer is refused, never cut
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,10 @@ def _title(title: str) -> tuple[str, DomainError | None]:
     title = " ".join(title.split())
     if not title:
         return title, DomainError("title_missing", "Give the material a title.", field="title")
+    if len(title) > TITLE_LIMIT:
+        return title, DomainError(
+            "title_too_long", f"Use at most {TITLE_LIMIT} characters.", field="title"
+        )
     return title, None
 
 
@@ -120,7 +125,7 @@ async def add_file(
     gather(problems)
     assert kind is not None
     values = {
-        "kind": Material.Kind.file, "title": title[:200], "file_name": name,
+        "kind": Material.Kind.file, "title": title, "file_name": name,
         "content_type": kind.content_type, "size": len(data), "data": data,
     }  # fmt: skip
     return await _insert(actor, occurrence_id, values)

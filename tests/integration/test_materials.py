@@ -253,6 +253,11 @@ async def test_the_api_has_the_same_actions(client: httpx.AsyncClient) -> None:
         headers=organiser.headers,
     )  # fmt: skip
     assert wrong.status_code == 400 and wrong.json()["field"] == "file"
+    long = await client.post(
+        f"{base}/files", data={"title": "x" * 201}, files={"file": ("a.pdf", PDF)},
+        headers=organiser.headers,
+    )  # fmt: skip
+    assert long.status_code == 400 and long.json()["field"] == "title"
     # Only the file route takes a multipart form; the rest of the API stays JSON only.
     form = await client.post(base, files={"file": ("a.pdf", PDF)}, headers=organiser.headers)
     assert form.status_code == 415

@@ -49,6 +49,7 @@ MESSAGES = {
     "file_missing": N_("Choose a file (it was empty or missing)."),
     "file_too_large": N_("The file is too large: at most %(max)s MB."),
     "file_type": N_("This type of file is not taken. Allowed: %(allowed)s."),
+    "title_too_long": N_("Use at most %(max)s characters."),
     "text_missing": N_("Write the text."),
     "text_too_long": N_("Use at most %(max)s characters."),
     "materials_too_early": N_("The materials can be sent once the date has ended."),
@@ -96,11 +97,10 @@ def _messages(exc: DomainError, form: str, language: str) -> dict[str, str]:
         if code == "file_type" and "match" in refusal.message:
             message = translate(language, MISMATCH)
         elif code in MESSAGES:
-            limit = (
-                get_settings().max_upload_bytes // (1024 * 1024)
-                if code == "file_too_large"
-                else rules.TEXT_LIMIT
-            )
+            limit = {
+                "file_too_large": get_settings().max_upload_bytes // (1024 * 1024),
+                "title_too_long": materials.TITLE_LIMIT,
+            }.get(code, rules.TEXT_LIMIT)
             message = translate(
                 language,
                 MESSAGES[code],
