@@ -28,6 +28,7 @@ __all__ = [
     "StoredFile",
     "add_file",
     "audience_counts",
+    "check_access",
     "add_link",
     "add_text",
     "delete_material",
@@ -194,6 +195,11 @@ async def file_for_organiser(actor: Actor, occurrence_id: int, material_id: int)
     if found is None:
         raise NotFound("not_found", "This does not exist or is not yours to see.")
     return found
+
+
+async def check_access(actor: Actor, occurrence_id: int) -> None:
+    """Only the organisers of the date's organisation ("not found" for anyone else)."""
+    await owned.occurrence_for(actor, occurrence_id)
 
 
 async def last_sent(occurrence_id: int) -> datetime | None:

@@ -267,6 +267,10 @@ async def test_the_api_has_the_same_actions(client: httpx.AsyncClient) -> None:
     assert [m["kind"] for m in read.json()["materials"]] == ["text", "file"]
     assert await _materials_mails() == []
 
+    other = await make_organiser("ander", "ander@example.org")
+    assert (await client.get(f"{base}/send", headers=other.headers)).status_code == 404
+    never = await client.get(f"{base}/send", headers=organiser.headers)
+    assert never.json()["last_sent_at"] is None
     early = await client.post(f"{base}/send", json={"audience": "registered"},
                               headers=organiser.headers)  # fmt: skip
     assert early.status_code == 409 and early.json()["code"] == "materials_too_early"
@@ -275,6 +279,9 @@ async def test_the_api_has_the_same_actions(client: httpx.AsyncClient) -> None:
                                  headers=organiser.headers)  # fmt: skip
         assert sent.status_code == 200 and sent.json()["queued"] == 2
     with clock.frozen(clock.now() + AFTER + timedelta(hours=1)):
+        status = await client.get(f"{base}/send", headers=organiser.headers)
+        assert status.json()["registered"] == 2 and status.json()["attended"] == 0
+        assert status.json()["last_sent_at"] is not None
         twice = await client.post(f"{base}/send", json={"audience": "registered"},
                                   headers=organiser.headers)  # fmt: skip
         assert twice.status_code == 409 and twice.json()["code"] == "materials_sent_before"

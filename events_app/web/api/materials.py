@@ -20,7 +20,13 @@ from events_app.domain.errors import DomainError
 from events_app.series import materials
 from events_app.settings import get_settings
 from events_app.web.api.schemas import out
-from events_app.web.api.schemas_dates import MaterialIn, MaterialOut, MaterialsSend, MaterialsSent
+from events_app.web.api.schemas_dates import (
+    MaterialIn,
+    MaterialOut,
+    MaterialsSend,
+    MaterialsSending,
+    MaterialsSent,
+)
 from events_app.web.auth import provide_actor
 from events_app.web.material_files import file_response
 
@@ -102,6 +108,14 @@ class MaterialController(Controller):
         material_id: FromPath[int],
     ) -> None:
         await materials.delete_material(actor, occurrence_id, material_id)
+
+    @get("/send", summary="When the materials were last sent, and whom each choice reaches")
+    async def sending(
+        self, actor: NamedDependency[Actor], occurrence_id: FromPath[int]
+    ) -> MaterialsSending:
+        await materials.check_access(actor, occurrence_id)
+        counts = await materials.audience_counts(occurrence_id)
+        return MaterialsSending(last_sent_at=await materials.last_sent(occurrence_id), **counts)
 
     @post(
         "/send",

@@ -27,7 +27,7 @@ from events_app.web.api.types import Id, WallClock
 
 __all__ = [
     "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
-    "MaterialsSend", "MaterialsSent",
+    "MaterialsSend", "MaterialsSending", "MaterialsSent",
     "OccurrenceOut", "occurrence_out", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
     "ProgrammeDate", "ProgrammeDetail", "ProgrammeOut", "ProgrammeSeries", "ProgrammeUpdate",
 ]  # fmt: skip
@@ -110,6 +110,15 @@ class MaterialsSend(msgspec.Struct, forbid_unknown_fields=True):
 class MaterialsSent(msgspec.Struct):
     queued: int
     sent_at: datetime
+
+
+class MaterialsSending(msgspec.Struct):
+    """Before sending: when they were last sent (null: never), and how many people each
+    choice reaches."""
+
+    last_sent_at: datetime | None
+    attended: int
+    registered: int
 
 
 class OccurrenceOut(msgspec.Struct):
