@@ -128,3 +128,13 @@ def test_the_mail_waits_for_the_end_and_asks_before_a_second_time() -> None:
         may_send(END, sent + RESEND_WINDOW, sent, again=False)
     assert unasked.value.code == "materials_sent_before"
     may_send(END, sent + RESEND_WINDOW, sent, again=True)
+
+
+def test_the_upload_limit_is_a_setting_in_whole_megabytes() -> None:
+    from events_app.settings import load_settings
+
+    key = {"EVENTS_SECRET_KEY": "k" * 40}
+    assert load_settings(key).max_upload_bytes == 10 * MB
+    assert load_settings({**key, "EVENTS_MAX_UPLOAD_MB": "3"}).max_upload_bytes == 3 * MB
+    with pytest.raises(RuntimeError):
+        load_settings({**key, "EVENTS_MAX_UPLOAD_MB": "veel"})
