@@ -53,6 +53,8 @@ class Settings:
     log_format: str = "text"  # "json" in production: one JSON object per line
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-For is believed
     metrics_token: str = ""  # when set, /metrics wants it as "Authorization: Bearer …"
+    # The largest file an organiser may add to a date's materials (kept in the database).
+    max_upload_bytes: int = 10 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -118,6 +120,7 @@ def load_settings(env: dict[str, str]) -> Settings:
         log_format=_log_format(env.get("EVENTS_LOG_FORMAT"), production),
         forwarded_allow_ips=env.get("EVENTS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         metrics_token=env.get("EVENTS_METRICS_TOKEN", ""),
+        max_upload_bytes=max(1, _int(env, "EVENTS_MAX_UPLOAD_MB", 10)) * 1024 * 1024,
     )
 
 

@@ -26,6 +26,7 @@ from piccolo.columns import (
     JSON,
     BigInt,
     Boolean,
+    Bytea,
     ForeignKey,
     Integer,
     OnDelete,
@@ -396,14 +397,27 @@ class SeriesHost(Table):
 
 
 class Material(Table):
-    """Slides, a report or a recording, added to a date after it happened."""
+    """Slides, a report or a recording, added to a date after it happened: a link (``url``), a
+    written text (``body``) or a file kept here (``data``, read only to serve it: listings
+    select their columns and never this one)."""
 
     id = Serial(primary_key=True)
+
+    class Kind(StrEnum):
+        link = "link"
+        text = "text"
+        file = "file"
 
     occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade, index=True)
     title = Varchar(length=200)
     url = Varchar(length=500)
     created_at = Timestamptz()
+    kind = Varchar(length=8, default=Kind.link, choices=Kind)
+    body = Text(default="")
+    file_name = Varchar(length=200, default="")
+    content_type = Varchar(length=120, default="")
+    size = Integer(default=0)
+    data = Bytea(null=True, default=None)
 
 
 class Question(Table):

@@ -12,6 +12,7 @@ __all__ = [
     "absolute",
     "date_page",
     "date_ics",
+    "material_file",
     "series_page",
     "programme_page",
     "organisation_page",
@@ -36,6 +37,10 @@ def series_page(series_slug: str) -> str:
 
 def date_page(series_slug: str, occurrence_id: int) -> str:
     return absolute(f"/events/{series_slug}/{occurrence_id}")
+
+
+def material_file(series_slug: str, occurrence_id: int, material_id: int) -> str:
+    return absolute(f"/events/{series_slug}/{occurrence_id}/materials/{material_id}")
 
 
 def date_ics(occurrence_id: int) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from events_app.domain.causes import CAUSES
 from events_app.domain.consent import Consent, consent_for
@@ -21,7 +22,7 @@ from events_app.domain.overrides import own_or_series
 from events_app.domain.rule_text import describe
 from events_app.domain.seats import DateFacts, effective_capacity, takes_registrations
 from events_app.i18n import LANGUAGES
-from events_app.tables import Occurrence, Series, Speaker
+from events_app.tables import Material, Occurrence, Series, Speaker
 
 __all__ = [
     "DateView",
@@ -56,9 +57,30 @@ class PersonView:
 
 @dataclass(frozen=True, slots=True)
 class MaterialView:
+    """A link (``url``), a written text (``body``) or a file (its name and size; the bytes
+    are never read into a view)."""
+
     title: str
     url: str
     id: int | None = None
+    kind: str = "link"
+    body: str = ""
+    file_name: str = ""
+    size: int = 0
+
+    @staticmethod
+    def columns() -> tuple[Any, ...]:
+        return (
+            Material.id, Material.occurrence, Material.kind, Material.title, Material.url,
+            Material.body, Material.file_name, Material.size,
+        )  # fmt: skip
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> MaterialView:
+        return cls(
+            row["title"], row["url"], row["id"], row["kind"], row["body"], row["file_name"],
+            row["size"],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

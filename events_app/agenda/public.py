@@ -114,11 +114,11 @@ async def _views(
     papers: dict[int, list[MaterialView]] = defaultdict(list)
     if materials:
         for found in (
-            await Material.select(Material.title, Material.url, Material.occurrence)
+            await Material.select(*MaterialView.columns())
             .where(Material.occurrence.is_in(ids))
             .order_by(Material.id)
         ):
-            papers[found["occurrence"]].append(MaterialView(found["title"], found["url"]))
+            papers[found["occurrence"]].append(MaterialView.of(found))
     return [
         date_view(
             row,

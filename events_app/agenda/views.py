@@ -55,13 +55,11 @@ async def occurrence_views(
         hosts[host["occurrence"]].append(HostView(host["account_id"], host["name"], host["email"]))
     if ids:
         for material in await (
-            Material.select(Material.id, Material.title, Material.url, Material.occurrence)
+            Material.select(*MaterialView.columns())
             .where(Material.occurrence.is_in(ids))
             .order_by(Material.id)
         ):
-            materials[material["occurrence"]].append(
-                MaterialView(material["title"], material["url"], material["id"])
-            )
+            materials[material["occurrence"]].append(MaterialView.of(material))
     organisation = await Organisation.select(Organisation.name, Organisation.slug).where(
         Organisation.id == series["organisation"]
     ).first() or {"name": "", "slug": ""}

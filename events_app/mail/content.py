@@ -131,6 +131,19 @@ def _material_url(url: str) -> str | None:
     return None
 
 
+def _material(row: dict[str, Any], occurrence: dict[str, Any]) -> dict[str, Any]:
+    """A material as the mail lists it: a link goes where it points, a file to its download,
+    a written text to its place on the date's page (never the file itself attached)."""
+    kind = row.get("kind", "link")
+    if kind == "file":
+        url: str | None = urls.material_file(occurrence["series_slug"], occurrence["id"], row["id"])
+    elif kind == "text":
+        url = urls.date_page(occurrence["series_slug"], occurrence["id"]) + f"#material-{row['id']}"
+    else:
+        url = _material_url(row["url"])
+    return {"title": row["title"], "url": url}
+
+
 def _join_state(occurrence: dict[str, Any], status: str | None, meeting_url: str) -> str | None:
     if occurrence["series_format"] == Series.Format.in_person:
         return None
@@ -214,9 +227,7 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
         "manage_url": "",
         "feed_url": "",
         "invitation": method_for(kind, facts),
-        "materials": [
-            {"title": m["title"], "url": _material_url(m["url"])} for m in facts.materials
-        ],
+        "materials": [_material(m, occurrence) for m in facts.materials],
         "message_body": str(job.context.get("body") or ""),
     }
     if registration is not None and registration["manage_token"]:

@@ -200,16 +200,17 @@ async def speakers_by_date(
     return result
 
 
+MATERIAL_COLUMNS = (Material.id, Material.occurrence, Material.kind, Material.title, Material.url)
+
+
 async def _materials(occurrence_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
     if not occurrence_ids:
         return {}
-    rows = (
-        await Material.select(Material.occurrence, Material.title, Material.url)
-        .where(Material.occurrence.is_in(list(occurrence_ids)))
-        .order_by(Material.id)
+    rows = await Material.select(*MATERIAL_COLUMNS).where(
+        Material.occurrence.is_in(list(occurrence_ids))
     )
     result: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row["id"]):
         result.setdefault(row["occurrence"], []).append(row)
     return result
 

@@ -1,4 +1,4 @@
-"""Mails that time causes, queued by the worker: reminders, hosts' digests, and materials.
+"""Mails that time causes, queued by the worker: reminders and hosts' digests.
 
 Each function is safe to run as often as the worker likes: every mail has a ``dedupe_key``, so
 running twice (or on two workers at once) queues it once.  Rows are written in short
@@ -16,7 +16,6 @@ from events_app import clock, db
 from events_app.mail import outbox
 from events_app.tables import (
     Account,
-    Material,
     Occurrence,
     OutboxMail,
     Registration,
@@ -27,7 +26,6 @@ from events_app.tables import (
 __all__ = [
     "DIGEST_FROM_HOUR",
     "queue_host_digests",
-    "queue_materials_mail",
     "queue_reminders",
     "reminder_key",
 ]
@@ -179,53 +177,3 @@ async def queue_host_digests(*, from_hour: int = DIGEST_FROM_HOUR) -> int:
         if mails:
             queued += await _enqueue_all("host_digest", mails)
     return queued
-
-
-async def queue_materials_mail(occurrence_id: int) -> int:
-    """Tell everyone who attended or was registered that the date's materials are ready.
-
-    Call it after adding materials (inside or outside the caller's transaction).  Adding more
-    materials later and calling again sends a new mail; calling again without new materials
-    sends nothing.  Returns how many mails were queued.
-    """
-    latest = (
-        await Material.select(Material.id)
-        .where(Material.occurrence == occurrence_id)
-        .order_by(Material.id, ascending=False)
-        .first()
-    )
-    if latest is None:
-        return 0
-    date = (
-        await Occurrence.select(
-            Occurrence.id, Occurrence.series.organisation.as_alias("organisation")
-        )
-        .where(Occurrence.id == occurrence_id)
-        .first()
-    )
-    if date is None:
-        return 0
-    people = await Registration.select(
-        Registration.id, Registration.email, Registration.name, Registration.language
-    ).where(
-        (Registration.occurrence == occurrence_id)
-        & (Registration.email != "")
-        & Registration.anonymised_at.is_null()
-        & ((Registration.status == Registration.Status.confirmed) | Registration.attended.eq(True))
-    )
-    keys = {row["id"]: f"materials_available:{row['id']}:{latest['id']}" for row in people}
-    missing = await _missing(list(keys.values()))
-    mails = [
-        {
-            "to_email": row["email"],
-            "to_name": row["name"],
-            "language": row["language"],
-            "organisation_id": date["organisation"],
-            "occurrence_id": occurrence_id,
-            "registration_id": row["id"],
-            "dedupe_key": keys[row["id"]],
-        }
-        for row in people
-        if keys[row["id"]] in missing
-    ]
-    return await _enqueue_all("materials_available", mails) if mails else 0

@@ -1,9 +1,8 @@
-"""Speakers and hosts of a series or of one date, and materials of a date.
+"""Speakers and hosts of a series or of one date.
 
 Speakers are shown in calendars, so changing them raises the SEQUENCE of the dates concerned
 (every future date for series-level speakers).  Hosts must be accounts of the organisation;
-they see the sign-up lists of what they host.  Materials (slides, a report, a recording) are
-links added to a date, usually after it took place.
+they see the sign-up lists of what they host.  A date's materials: :mod:`.materials`.
 """
 
 from __future__ import annotations
@@ -12,16 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from events_app import audit, clock, db
+from events_app import audit, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
-from events_app.domain.errors import DomainError, NotFound
-from events_app.mail import scheduled
+from events_app.domain.errors import DomainError
 from events_app.series import details as series_details
 from events_app.series import notify
-from events_app.tables import Material, Membership, SeriesHost, Speaker
+from events_app.tables import Membership, SeriesHost, Speaker
 
-__all__ = ["SpeakerInput", "add_material", "delete_material", "set_hosts", "set_speakers"]
+__all__ = ["SpeakerInput", "set_hosts", "set_speakers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,50 +144,4 @@ async def set_hosts(
             organisation_id=series["organisation"],
             account_id=actor.account_id,
             detail={"account_ids": wanted},
-        )
-
-
-async def add_material(actor: Actor, occurrence_id: int, title: str, url: str) -> dict[str, Any]:
-    title = " ".join(title.split())
-    if not title:
-        raise DomainError("title_missing", "Give the material a title.", field="title")
-    url = series_details.check_url(url, "url")
-    if not url:
-        raise DomainError("url_missing", "Give the address of the material.", field="url")
-    async with db.transaction():
-        _, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
-        rows = await Material.insert(
-            Material(occurrence=occurrence_id, title=title, url=url, created_at=clock.now())
-        ).returning(Material.id)
-        material_id = int(rows[0]["id"])
-        await audit.record(
-            "material_added",
-            "material",
-            material_id,
-            organisation_id=series["organisation"],
-            account_id=actor.account_id,
-            detail={"occurrence_id": occurrence_id, "title": title},
-        )
-        # Everyone who attended or was registered hears that the materials are there.
-        await scheduled.queue_materials_mail(occurrence_id)
-    return {"id": material_id, "title": title, "url": url}
-
-
-async def delete_material(actor: Actor, occurrence_id: int, material_id: int) -> None:
-    async with db.transaction():
-        _, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
-        rows = (
-            await Material.delete()
-            .where((Material.id == material_id) & (Material.occurrence == occurrence_id))
-            .returning(Material.id)
-        )
-        if not rows:
-            raise NotFound("not_found", "This does not exist or is not yours to see.")
-        await audit.record(
-            "material_deleted",
-            "material",
-            material_id,
-            organisation_id=series["organisation"],
-            account_id=actor.account_id,
-            detail={"occurrence_id": occurrence_id},
         )

@@ -12,7 +12,8 @@ page for pages.
   (file uploads) and other non-text types are not inspected.
 * **Ids in paths** (``{…:int}``) outside the database's range (1 … 2³¹−1) name no row: 404.
 * **JSON API writes**: a body sent to ``/api/`` with POST, PUT, PATCH or DELETE must be
-  ``application/json`` (or ``application/*+json``), else 415.  A cross-site HTML form can only
+  ``application/json`` (or ``application/*+json``), else 415; only a date's material file
+  (``…/materials/files``) is sent as a multipart form.  A cross-site HTML form can only
   send urlencoded, multipart or ``text/plain`` bodies, so this also stops a login CSRF against
   ``POST /api/v1/session``.
 """
@@ -32,6 +33,7 @@ from litestar.types import ASGIApp, Empty, HTTPRequestEvent, Receive, ReceiveMes
 from litestar.utils.scope.state import ScopeState
 
 from events_app.domain.errors import DomainError
+from events_app.settings import get_settings
 from events_app.web.api.types import is_id
 
 __all__ = ["MAX_BODY", "InputGuard"]
@@ -66,6 +68,9 @@ def _content_length(scope: Scope) -> int | None:
 
 MULTIPART = "multipart/form-data"
 MAX_MULTIPART = 25 * 1024 * 1024  # forms that carry files are read too, up to this size
+# The one API write that takes a multipart form: a file for a date's materials.  (A cross-site
+# form cannot use it either: API writes with a session cookie need X-Requested-With.)
+_UPLOAD_PATH = re.compile(r"^/api/v1/occurrences/\d+/materials/files/?$")
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
 
 
@@ -136,12 +141,16 @@ class InputGuard:
         length = _content_length(scope)
         declared_body = length is None or length > 0
         api = scope["path"].startswith("/api/")
-        if declared_body and api and media_type and not _JSON_TYPE.match(media_type):
+        uploads = media_type == MULTIPART and _UPLOAD_PATH.match(scope["path"]) is not None
+        json_or_upload = _JSON_TYPE.match(media_type) is not None or uploads
+        if declared_body and api and media_type and not json_or_upload:
             raise _not_json()
         if not declared_body or not _inspected(media_type):  # binary: as they are
             await self.app(scope, receive, send)
             return
-        cap = MAX_MULTIPART if media_type == MULTIPART else MAX_BODY
+        cap = MAX_BODY
+        if media_type == MULTIPART:
+            cap = max(MAX_MULTIPART, get_settings().max_upload_bytes + 1024 * 1024)
         if length is not None and length > cap:
             raise _too_large()
 

@@ -9,6 +9,7 @@ from events_app.observability.metrics import metrics_route
 from events_app.settings import Settings
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
+from events_app.web.api.materials import MaterialController
 from events_app.web.api.occurrences import OccurrenceController
 from events_app.web.api.organisations import OrganisationController
 from events_app.web.api.programmes import ProgrammeController
@@ -51,6 +52,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         SeriesController,
         RulePreviewController,
         OccurrenceController,
+        MaterialController,
         ProgrammeController,
         OrganisationController,
         *page_route_handlers(settings),

@@ -8,7 +8,10 @@ from typing import Any
 import events_app.tables as tables
 from events_app.accounts import credentials as accounts
 from events_app.registration import registrations
+from events_app.series import materials
 from tests.factories import make_date, make_organiser
+
+PDF = b"%PDF-1.4\n\x00\xff\xfe binary \x89\n%%EOF\n"
 
 __all__ = ["NAMES", "fill_backup_data", "pg_rows", "sqlite_rows"]
 
@@ -17,7 +20,8 @@ NAMES = [getattr(tables, name)._meta.tablename for name in tables.__all__] + ["m
 
 
 async def fill_backup_data() -> None:
-    """Representative data: organisations, accounts, dates, a waiting list, mails, audit."""
+    """Representative data: organisations, accounts, dates, a waiting list, mails, audit,
+    materials (a file's bytes among them)."""
     organiser = await make_organiser()
     dates = await make_date(organiser.organisation_id, capacity=2, dates=3)
     for n in range(4):
@@ -25,6 +29,9 @@ async def fill_backup_data() -> None:
             dates[:2], name=f"Deelnemer {n}", email=f"p{n}@example.org", role="expert"
         )
     await accounts.create_account("host@example.org", "Hanna Host", "lang genoeg wachtwoord")
+    # A file kept in the database (bytes that are not text, a NUL among them) and a text.
+    await materials.add_file(organiser.actor, dates[0], "Dia's", "dias.pdf", PDF)
+    await materials.add_text(organiser.actor, dates[0], "Verslag", "Regel 1\nRegel 2")
 
 
 def sqlite_rows(path: str) -> dict[str, list[tuple[Any, ...]]]:

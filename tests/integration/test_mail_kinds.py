@@ -20,7 +20,6 @@ import pytest
 
 from events_app import clock, db, urls
 from events_app.mail import outbox
-from events_app.mail.scheduled import queue_materials_mail
 from events_app.registration import cancelling, registrations
 from events_app.settings import Settings, get_settings
 from events_app.tables import (
@@ -252,7 +251,7 @@ async def live_through_a_date(language: str, server: SmtpServer, settings: Setti
             created_at=clock.now(),
         ),
     )
-    assert await queue_materials_mail(first) == 1
+    await _queue("materials_available", bob_first, first)
     await life.deliver()
     await _queue(
         "organiser_message",

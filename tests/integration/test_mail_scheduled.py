@@ -1,4 +1,5 @@
-"""Mails that time causes: reminders, hosts' digests of tomorrow, and materials after a date."""
+"""Mails that time causes: reminders and hosts' digests of tomorrow.  (The materials mail is
+the organiser's to send: tests/integration/test_materials.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from zoneinfo import ZoneInfo
 from events_app import clock, db
 from events_app.mail.scheduled import (
     queue_host_digests,
-    queue_materials_mail,
     queue_reminders,
     reminder_key,
 )
@@ -16,10 +16,8 @@ from events_app.registration import cancelling, registrations
 from events_app.settings import Settings
 from events_app.tables import (
     Account,
-    Material,
     Occurrence,
     OutboxMail,
-    Registration,
     Series,
     SeriesHost,
 )
@@ -172,42 +170,3 @@ async def test_hosts_get_tomorrows_sign_up_list_once_and_needs_only_if_they_may(
     assert "1 persoon heeft opgeschreven wat nodig is." in host_text
     assert "rolstoelplek" in organiser_text
     assert str(by_address["host@example.org"]["Subject"]).startswith("Morgen: ")
-
-
-async def test_materials_go_to_those_registered_once_per_new_material(
-    smtp_server: SmtpServer, mail_settings: Settings
-) -> None:
-    org = await make_organisation()
-    [date] = await make_date(org, capacity=1)
-    anna = await _register(date, "Anna", language="en")
-    await _register(date, "Bob")  # waiting: was never there
-    carla = await _register(date, "Carla")
-    await Registration.update({Registration.status: "cancelled"}).where(Registration.id == carla)
-    await OutboxMail.delete().where(OutboxMail.id > 0)
-    assert await queue_materials_mail(date) == 0  # nothing to send yet
-    await Material.insert(
-        Material(occurrence=date, title="Slides", url="/files/slides.pdf", created_at=clock.now())
-    )
-    assert await queue_materials_mail(date) == 1
-    assert await queue_materials_mail(date) == 0
-    await Material.insert(
-        Material(
-            occurrence=date,
-            title="Report",
-            url="https://docs.example.org/report",
-            created_at=clock.now(),
-        )
-    )
-    assert await queue_materials_mail(date) == 1
-    await drain(mail_settings)
-    received = smtp_server.received
-    assert [item.rcpt_tos for item in received] == [("anna@example.org",)] * 2
-    last = received[-1].message.get_body(("html",))
-    assert last is not None
-    html = last.get_content()
-    assert 'href="http://events.test/files/slides.pdf"' in html
-    assert 'href="https://docs.example.org/report"' in html
-    assert (
-        str(received[-1].message["Subject"]) == "The materials of Bijeenkomst ontmoeting are ready"
-    )
-    assert anna

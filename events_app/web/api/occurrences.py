@@ -1,23 +1,22 @@
-"""Organisers change one date: overrides, skip, cancel, restore, move, speakers, hosts and
-materials.  Every answer is the date as it now is (with DST warnings after a move)."""
+"""Organisers change one date: overrides, skip, cancel, restore, move, speakers and hosts
+(its materials: :mod:`.materials`).  Every answer is the date as it now is (with DST warnings
+after a move)."""
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK
 
 from events_app.accounts.credentials import Actor
 from events_app.series import dates as occurrences
 from events_app.series import people
 from events_app.tables import Occurrence
-from events_app.web.api.schemas import HostsIn, Reason, SpeakersIn, given, out
+from events_app.web.api.schemas import HostsIn, Reason, SpeakersIn, given
 from events_app.web.api.schemas_dates import (
     DateMove,
     DateUpdate,
-    MaterialIn,
-    MaterialOut,
     OccurrenceOut,
     occurrence_out,
 )
@@ -100,26 +99,3 @@ class OccurrenceController(Controller):
     ) -> OccurrenceOut:
         await people.set_hosts(actor, data.account_ids, occurrence_id=occurrence_id)
         return await _date_out(actor, occurrence_id)
-
-    @post("/materials", summary="Add material (slides, a report) to this date")
-    async def add_material(
-        self,
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-        data: JSONBody[MaterialIn],
-    ) -> MaterialOut:
-        material = await people.add_material(actor, occurrence_id, data.title, data.url)
-        return out(material, MaterialOut)
-
-    @delete(
-        "/materials/{material_id:int}",
-        summary="Remove material from this date",
-        status_code=HTTP_204_NO_CONTENT,
-    )
-    async def delete_material(
-        self,
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-        material_id: FromPath[int],
-    ) -> None:
-        await people.delete_material(actor, occurrence_id, material_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -27,6 +27,7 @@ from events_app.web.api.types import Id, WallClock
 
 __all__ = [
     "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
+    "MaterialsSend", "MaterialsSending", "MaterialsSent",
     "OccurrenceOut", "occurrence_out", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
     "ProgrammeDate", "ProgrammeDetail", "ProgrammeOut", "ProgrammeSeries", "ProgrammeUpdate",
     "SessionCreate",
@@ -82,14 +83,45 @@ class Effective(msgspec.Struct):
 
 
 class MaterialIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A link (``url``) or a written text (``body``, line breaks kept); files are sent as a
+    multipart form to ``…/materials/files``."""
+
     title: Annotated[str, Meta(min_length=1, max_length=200)]
-    url: Annotated[str, Meta(min_length=1, max_length=500)]
+    kind: Literal["link", "text"] = "link"
+    url: Annotated[str, Meta(max_length=500)] = ""
+    body: Annotated[str, Meta(max_length=20_000)] = ""
 
 
 class MaterialOut(msgspec.Struct):
     id: int
     title: str
     url: str
+    kind: str = "link"
+    body: str = ""
+    file_name: str = ""
+    size: int = 0
+
+
+class MaterialsSend(msgspec.Struct, forbid_unknown_fields=True):
+    """Mail every material of the date in one mail per person: ``attended`` (the people marked
+    present) or ``registered`` (everyone with a place).  ``again`` confirms a second sending."""
+
+    audience: Literal["attended", "registered"]
+    again: bool = False
+
+
+class MaterialsSent(msgspec.Struct):
+    queued: int
+    sent_at: datetime
+
+
+class MaterialsSending(msgspec.Struct):
+    """Before sending: when they were last sent (null: never), and how many people each
+    choice reaches."""
+
+    last_sent_at: datetime | None
+    attended: int
+    registered: int
 
 
 class OccurrenceOut(msgspec.Struct):

@@ -28,6 +28,10 @@ from events_app.web.pages.manage import LinkRequestController, ManagePageControl
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.organise_dates import DateAdminController
+from events_app.web.pages.organise_materials import (
+    MaterialFilesController,
+    MaterialsAdminController,
+)
 from events_app.web.pages.organise_pause import SeriesPauseController
 from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
@@ -71,6 +75,8 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             SeriesAdminController,
             SeriesPauseController,
             DateAdminController,
+            MaterialsAdminController,
+            MaterialFilesController,
             MailLogController,
             SettingsController,
             ProgrammeAdminController,

@@ -1,5 +1,6 @@
-"""One date of a series for its organisers: skip, cancel, restore, change, move, and its
-materials, one route each.  A refused action shows the series page with the reason (409)."""
+"""One date of a series for its organisers: skip, cancel, restore, change and move, one route
+each (its materials: :mod:`.organise_materials`).  A refused action shows the series page with
+the reason (409)."""
 
 from __future__ import annotations
 
@@ -14,18 +15,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from events_app.accounts.credentials import Actor
-from events_app.domain.errors import DomainError, NotFound
+from events_app.domain.errors import DomainError
 from events_app.i18n import N_, translate
 from events_app.series import dates as occurrences
-from events_app.series import people
-from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of, when
 from events_app.web.pages.form_input import NoFields, decode_to_show
 from events_app.web.pages.organise_fields import (
     CancelFields,
     DateChangeFields,
-    MaterialFields,
-    MaterialRemoveFields,
     MoveFields,
 )
 from events_app.web.pages.organise_form import (
@@ -135,38 +132,6 @@ class DateAdminController(Controller):
 
         return await self._date_action(
             request, actor, occurrence_id, "changed", DateChangeFields, act
-        )
-
-    @post("/dates/{occurrence_id:int}/material")
-    async def add_material(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-    ) -> Response[Any]:
-        async def act(sent: MaterialFields) -> None:
-            await people.add_material(actor, occurrence_id, sent.title, sent.url)
-
-        return await self._date_action(
-            request, actor, occurrence_id, "material", MaterialFields, act,
-            messages={"title_missing": N_("Give the material a title.")},
-        )  # fmt: skip
-
-    @post("/dates/{occurrence_id:int}/material-remove")
-    async def remove_material(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
-    ) -> Response[Any]:
-        async def act(sent: MaterialRemoveFields) -> None:
-            material = id_from_text(sent.material)
-            if material is None:
-                raise NotFound("not_found", "This does not exist or is not yours to see.")
-            await people.delete_material(actor, occurrence_id, material)
-
-        return await self._date_action(
-            request, actor, occurrence_id, "material_removed", MaterialRemoveFields, act
         )
 
     @post("/dates/{occurrence_id:int}/move")

@@ -24,8 +24,6 @@ __all__ = [
     "DateChangeFields",
     "EndFields",
     "HostsFields",
-    "MaterialFields",
-    "MaterialRemoveFields",
     "MoveFields",
     "SeriesFields",
     "SpeakersFields",
@@ -107,10 +105,3 @@ class DateChangeFields(msgspec.Struct):
     speakers: Text = ""
 
 
-class MaterialFields(msgspec.Struct):
-    title: Title = ""
-    url: Url = ""
-
-
-class MaterialRemoveFields(msgspec.Struct):
-    material: Line = ""

@@ -12,9 +12,9 @@ from events_app.web.pages.organise_form import FIELD_FOR, KINDS
 __all__ = ["DONE", "errors_of", "kinds"]
 
 DONE = ("created", "created_draft", "details_draft", "skipped",
-         "cancelled", "restored", "changed", "hosts", "published",
-        "unpublished", "ended", "details", "speakers", "material",
-        "material_removed", "schedule", "added", "paused")  # fmt: skip
+        "cancelled", "restored", "changed", "hosts", "published",
+        "unpublished", "ended", "details", "speakers", "schedule", "added",
+        "paused")  # fmt: skip
 
 
 def errors_of(exc: DomainError, language: str) -> dict[str, str]:
