@@ -53,6 +53,8 @@ from events_app.web.pages.staff import provide_staff_actor, staff_page
 __all__ = ["PREVIEW_DATES", "SeriesAdminController", "show_series"]
 
 PREVIEW_DATES = 8
+# The series page lists this many coming dates, one line each; "show all" lists the rest.
+COMPACT_DATES = 12
 
 
 async def show_series(
@@ -85,13 +87,16 @@ async def show_series(
         form = replace(form, **prefill)
     members = (await team(actor, series.organisation_id))["members"]
     done = request.query_params.get("done", "")
+    upcoming = [d for d in dates if not d.past]
+    all_dates = request.query_params.get("dates") == "all"
     return staff_page(
         request,
         actor,
         "series_admin.html",
         status=status,
         series=series,
-        upcoming=[d for d in dates if not d.past],
+        upcoming=upcoming if all_dates else upcoming[:COMPACT_DATES],
+        upcoming_count=len(upcoming),
         past=[d for d in dates if d.past][-10:],
         members=members,
         host_ids={h.account_id for h in series.hosts},
