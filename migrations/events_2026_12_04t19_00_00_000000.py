@@ -2,9 +2,10 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-12-04T19:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "How a person joins a hybrid date (on site or online) holds only those values"
+DESCRIPTION = "How a person joins a hybrid date, and what kind a material is, hold only their values"
 
-# The same rule as the 16:00 migration's, for the columns the 17:00 migration added.
+# The same rule as the 16:00 migration's, for the choice columns the 14:00 and 17:00 migrations
+# added (a material's kind; how a person joins a hybrid date).
 # Piccolo's ``choices`` is checked only by the ORM; a bare statement could write any text into a
 # status column, which every reader then misreads.  Each column below gets a rule named
 # ``<table>_<column>_choice`` (as ``tables.choice_rules`` declares them).  PostgreSQL: a CHECK
@@ -17,6 +18,7 @@ CHOICES: list[tuple[str, str, tuple[str, ...], bool]] = [
     # (table, column, values, NULL allowed)
     ("registration", "attendance", ("on_site", "online"), True),
     ("series_subscription", "attendance", ("on_site", "online"), True),
+    ("material", "kind", ("link", "text", "file"), False),
 ]
 
 

@@ -22,6 +22,7 @@ from events_app import clock, db
 from events_app.registration import registrations
 from events_app.tables import (
     Invitation,
+    Material,
     Programme,
     Question,
     SeriesSubscription,
@@ -60,6 +61,9 @@ async def _one_row_in_every_table() -> None:
         Programme(organisation=org, slug="week", title="Week", created_at=now, updated_at=now)
     )
     await Speaker.insert(Speaker(series=series, name="Sam Spreker"))
+    await Material.insert(
+        Material(occurrence=date, title="Dia's", url="https://example.org/d", created_at=now)
+    )
     await Question.insert(Question(organisation=org, series=series, label="Waarom?"))
     await SeriesSubscription.insert(
         SeriesSubscription(series=series, attendee=attendee, name="Anna", created_at=now)
