@@ -20,7 +20,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page, async_playwright
 
@@ -126,6 +128,8 @@ async def take(base: str, width: int, database: Path | None) -> None:
             await _shot(page, "manage")
         await page.goto(base + "/manage")
         await _shot(page, "link-request")
+        await page.goto(base + "/events/inleefsessie-twee-dagen-afhankelijk-van-zorg/register")
+        await _shot(page, "training-register")
         await context.close()
         phone = await browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
         page = await phone.new_page()
@@ -160,6 +164,27 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await page.fill("#field-title", "Herstelcafé op dinsdag")
         await page.click("button[value=preview]")
         await _shot(page, "series-builder")
+        await page.goto(base + "/organise")
+        await page.get_by_role("link", name="Ontmoeting op donderdag").first.click()
+        await _shot(page, "series-admin")
+        today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+        first_off = today + timedelta(days=14)
+        last_off = today + timedelta(days=34)
+        resume = last_off + timedelta(days=(3 - last_off.weekday()) % 7 or 7)  # a Thursday
+        await page.locator("#pause summary").click()
+        await page.fill("#field-first_off", first_off.isoformat())
+        await page.fill("#field-last_off", last_off.isoformat())
+        await page.fill("#field-resume_on", resume.isoformat())
+        await page.fill("#field-weeks", "2")
+        await page.locator("#pause button[value=preview]").click()
+        await page.locator("#pause").screenshot(path=str(OUT / "pause-preview.png"))
+        print("wrote docs/screenshots/pause-preview.png")
+        materials = await page.locator("a[href$='/materials']").first.get_attribute("href")
+        await page.goto(base + str(materials))
+        await _shot(page, "materials")
+        await page.goto(base + "/organise")
+        await page.locator("a[href^='/organise/programmes/']").first.click()
+        await _shot(page, "programme-sessions")
         await browser.close()
 
 

@@ -31,3 +31,14 @@
     update();
   });
 })();
+
+// A link to a part of the series page (#schedule, #pause, #details …) opens that part.
+(function () {
+  "use strict";
+  function openTarget() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
+})();
