@@ -125,7 +125,7 @@ async def load_data(url: str, series_count: int = 200, dates_each: int = 25) -> 
             ],
         )  # fmt: skip
         series = await conn.fetch("SELECT id, first_start FROM series ORDER BY id")
-        occurrence_rows = []
+        date_rows = []
         for row in series:
             for week in range(dates_each):
                 local = row["first_start"] + timedelta(weeks=week)
@@ -133,7 +133,7 @@ async def load_data(url: str, series_count: int = 200, dates_each: int = 25) -> 
                 status = "scheduled"
                 if week % 10 == 7:
                     status = "cancelled" if week % 20 == 7 else "skipped"
-                occurrence_rows.append(
+                date_rows.append(
                     (
                         row["id"], f"{uuid.uuid4().hex}@events-app", local, local, end,
                         "Europe/Amsterdam", local.replace(tzinfo=AMS).astimezone(UTC),
@@ -143,21 +143,21 @@ async def load_data(url: str, series_count: int = 200, dates_each: int = 25) -> 
                     )
                 )  # fmt: skip
         await conn.copy_records_to_table(
-            "occurrence",
-            records=occurrence_rows,
+            "event_date",
+            records=date_rows,
             columns=[
                 "series", "uid", "rule_start", "local_start", "local_end", "timezone",
                 "starts_at", "ends_at", "status", "status_reason", "topic", "note",
                 "confirmed_count", "waiting_count", "sequence", "created_at", "updated_at",
             ],
         )  # fmt: skip
-        dates = await conn.fetch("SELECT id, series, starts_at, status FROM occurrence ORDER BY id")
+        dates = await conn.fetch("SELECT id, series, starts_at, status FROM event_date ORDER BY id")
         speakers = [(row["id"], None, f"Gastheer {row['id']}", "moderator", 0) for row in series]
         speakers += [(d["series"], d["id"], f"Spreker {d['id']}", "speaker", 0) for d in dates[::5]]
         await conn.copy_records_to_table(
             "speaker",
             records=speakers,
-            columns=["series", "occurrence", "name", "role", "position"],
+            columns=["series", "event_date", "name", "role", "position"],
         )
         feed_token = secrets.token_urlsafe(32)
         attendee = await conn.fetchval(
@@ -171,7 +171,7 @@ async def load_data(url: str, series_count: int = 200, dates_each: int = 25) -> 
         for n, chosen in enumerate(rng.sample(future, 20)):
             status = "confirmed" if n < 15 else "waiting" if n < 18 else "cancelled"
             await conn.execute(
-                "INSERT INTO registration (occurrence, attendee, name, email, needs, answers,"
+                "INSERT INTO registration (event_date, attendee, name, email, needs, answers,"
                 " language, status, waiting_since, source, created_at, updated_at, cancelled_at)"
                 " VALUES ($1, $2, 'Deelnemer', 'deelnemer@example.org', '', '{}', 'nl', $3,"
                 " $4, 'self', $5, $5, $6)",
@@ -185,7 +185,7 @@ async def load_data(url: str, series_count: int = 200, dates_each: int = 25) -> 
             if status != "cancelled":
                 column = "confirmed_count" if status == "confirmed" else "waiting_count"
                 await conn.execute(
-                    f"UPDATE occurrence SET {column} = {column} + 1 WHERE id = $1", chosen["id"]
+                    f"UPDATE event_date SET {column} = {column} + 1 WHERE id = $1", chosen["id"]
                 )
         await conn.execute("ANALYZE")
         return {"feed_token": feed_token}
@@ -347,8 +347,8 @@ def main() -> int:
         small_file.write_bytes(httpx.get(personal_url, timeout=60).content)
         touch_all = "UPDATE series SET updated_at = now()"
         touch_one = (
-            "UPDATE occurrence SET updated_at = now(), sequence = sequence + 1"
-            " WHERE id = (SELECT id FROM occurrence ORDER BY random() LIMIT 1)"
+            "UPDATE event_date SET updated_at = now(), sequence = sequence + 1"
+            " WHERE id = (SELECT id FROM event_date ORDER BY random() LIMIT 1)"
         )
         with served(
             "benchmarks.feed_ceiling:create_app",

@@ -91,7 +91,7 @@ async def fill_outbox(count: int) -> None:
     from events_app.mail import outbox
     from events_app.tables import (
         Attendee,
-        Occurrence,
+        EventDate,
         Organisation,
         OutboxMail,
         Registration,
@@ -125,8 +125,8 @@ async def fill_outbox(count: int) -> None:
             updated_at=now,
         )
     ).returning(Series.id)
-    date = await Occurrence.insert(
-        Occurrence(
+    date = await EventDate.insert(
+        EventDate(
             series=series[0]["id"],
             uid=f"{uuid.uuid4().hex}@events-app",
             local_start=local,
@@ -139,7 +139,7 @@ async def fill_outbox(count: int) -> None:
             created_at=now,
             updated_at=now,
         )
-    ).returning(Occurrence.id)
+    ).returning(EventDate.id)
     date_id = date[0]["id"]
     attendees = await insert_all(
         Attendee,
@@ -161,7 +161,7 @@ async def fill_outbox(count: int) -> None:
         Registration,
         [
             Registration(
-                occurrence=date_id,
+                event_date=date_id,
                 attendee=a["id"],
                 name=f"Deelnemer {n}",
                 email=a["email"],

@@ -68,7 +68,7 @@ async def make_dates(url: str, count: int) -> list[int]:
             )
             ids.append(
                 await conn.fetchval(
-                    "INSERT INTO occurrence (series, uid, local_start, local_end, timezone,"
+                    "INSERT INTO event_date (series, uid, local_start, local_end, timezone,"
                     " starts_at, ends_at, status, status_reason, topic, note, confirmed_count,"
                     " waiting_count, sequence, created_at, updated_at) VALUES ($1, $2, $3, $4,"
                     " 'Europe/Amsterdam', $5, $6, 'scheduled', '', '', '', 0, 0, 0, $7, $7)"
@@ -104,7 +104,7 @@ async def http_load(
                     {
                         "name": f"Bench {n}",
                         "email": f"bench{n}-{secrets.token_hex(3)}@example.org",
-                        "occurrence_ids": [dates[n % len(dates)]],
+                        "date_ids": [dates[n % len(dates)]],
                     }
                 ).encode()
                 request = http_request(
@@ -134,9 +134,9 @@ async def raw_load(url: str, dates: list[int], seconds: float, clients: int) -> 
     async def one(conn: asyncpg.Connection, date: int, n: int) -> None:
         now = datetime.now(UTC)
         async with conn.transaction():
-            await conn.execute("SELECT id FROM occurrence WHERE id = $1 FOR NO KEY UPDATE", date)
+            await conn.execute("SELECT id FROM event_date WHERE id = $1 FOR NO KEY UPDATE", date)
             taken = await conn.fetchval(
-                "UPDATE occurrence SET confirmed_count = confirmed_count + 1"
+                "UPDATE event_date SET confirmed_count = confirmed_count + 1"
                 " WHERE id = $1 AND confirmed_count < 1000000 RETURNING id",
                 date,
             )
@@ -151,7 +151,7 @@ async def raw_load(url: str, dates: list[int], seconds: float, clients: int) -> 
                 now,
             )
             registration = await conn.fetchval(
-                "INSERT INTO registration (occurrence, attendee, name, email, needs, answers,"
+                "INSERT INTO registration (event_date, attendee, name, email, needs, answers,"
                 " language, status, source, created_at, updated_at) VALUES ($1, $2, 'Raw', $3,"
                 " '', '{}', 'nl', 'confirmed', 'self', $4, $4) RETURNING id",
                 date,
@@ -160,7 +160,7 @@ async def raw_load(url: str, dates: list[int], seconds: float, clients: int) -> 
                 now,
             )
             await conn.execute(
-                "INSERT INTO outbox_mail (message_id, kind, occurrence, registration, to_email,"
+                "INSERT INTO outbox_mail (message_id, kind, event_date, registration, to_email,"
                 " to_name, language, context, status, attempts, next_attempt_at, last_error,"
                 " created_at) VALUES ($1, 'registration_confirmed', $2, $3, $4, 'Raw', 'nl',"
                 " '{}', 'pending', 0, $5, '', $5)",
@@ -213,8 +213,8 @@ async def main() -> None:
             )
     conn = await asyncpg.connect(url)
     over = await conn.fetchval(
-        "SELECT count(*) FROM occurrence o WHERE confirmed_count <> (SELECT count(*) FROM"
-        " registration r WHERE r.occurrence = o.id AND r.status = 'confirmed')"
+        "SELECT count(*) FROM event_date o WHERE confirmed_count <> (SELECT count(*) FROM"
+        " registration r WHERE r.event_date = o.id AND r.status = 'confirmed')"
     )
     await conn.close()
     print(f"  seat counters that disagree with the rows: {over}")

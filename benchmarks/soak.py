@@ -160,7 +160,7 @@ async def _setup(base: str) -> tuple[httpx.AsyncClient, list[dict[str, Any]]]:
 
 
 async def _dates(client: httpx.AsyncClient, series_id: int) -> list[dict[str, Any]]:
-    response = await client.get(f"/api/v1/series/{series_id}/occurrences")
+    response = await client.get(f"/api/v1/series/{series_id}/dates")
     response.raise_for_status()
     rows: list[dict[str, Any]] = response.json()
     return rows
@@ -265,7 +265,7 @@ async def run(minutes: float, concurrency: int) -> int:
         while not stop.is_set():
             email = f"p{n}-{random.randrange(10**6)}@example.org"
             date = random.choice(popular)
-            body = {"name": f"Deelnemer {n}", "email": email, "occurrence_ids": [date]}
+            body = {"name": f"Deelnemer {n}", "email": email, "date_ids": [date]}
             receipt = await register(n, body)
             await asyncio.sleep(random.uniform(0.1, 0.8))
             if receipt and random.random() < 0.6:
@@ -298,11 +298,11 @@ async def run(minutes: float, concurrency: int) -> int:
             if step % 3 == 0:
                 start = datetime.fromisoformat(target["local_start"]) + timedelta(hours=1)
                 await _call(stats, "organiser", organiser, "POST",
-                            f"/api/v1/occurrences/{target['id']}/move",
+                            f"/api/v1/dates/{target['id']}/move",
                             json={"local_start": start.isoformat(timespec="minutes")})  # fmt: skip
             elif step % 3 == 1:
                 await _call(stats, "organiser", organiser, "POST",
-                            f"/api/v1/occurrences/{target['id']}/cancel",
+                            f"/api/v1/dates/{target['id']}/cancel",
                             json={"reason": "Soak"})  # fmt: skip
             else:
                 day = datetime.fromisoformat(target["local_start"]).date()
@@ -403,12 +403,12 @@ async def _check(
 ) -> dict[str, int]:
     overbooked = await conn.fetchval(
         """
-        SELECT count(*) FROM occurrence o JOIN series s ON s.id = o.series
+        SELECT count(*) FROM event_date o JOIN series s ON s.id = o.series
         WHERE o.confirmed_count > COALESCE(o.capacity, s.capacity, 1000000)
            OR o.confirmed_count <> (SELECT count(*) FROM registration r
-                                    WHERE r.occurrence = o.id AND r.status = 'confirmed')
+                                    WHERE r.event_date = o.id AND r.status = 'confirmed')
            OR o.waiting_count <> (SELECT count(*) FROM registration r
-                                  WHERE r.occurrence = o.id AND r.status = 'waiting')
+                                  WHERE r.event_date = o.id AND r.status = 'waiting')
         """
     )
     ids = collections.Counter(received.read_text().split())
@@ -453,7 +453,7 @@ async def _check(
                     str(event.get("STATUS", "CONFIRMED")).upper(),
                 )
             dates = await conn.fetch(
-                "SELECT uid, starts_at, status FROM occurrence WHERE series = $1", s["id"]
+                "SELECT uid, starts_at, status FROM event_date WHERE series = $1", s["id"]
             )
             for d in dates:
                 found = in_feed.pop(d["uid"], None)

@@ -16,11 +16,11 @@ from events_app.accounts import tenants
 from events_app.accounts.credentials import Actor
 from events_app.programmes import planning as programmes
 from events_app.registration import registrations
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.series import people
 from events_app.series.people import SpeakerInput
 from events_app.series.planning import ScheduleInput, create_series, set_published
-from events_app.tables import Membership, Occurrence, Organisation
+from events_app.tables import EventDate, Membership, Organisation
 
 __all__ = ["DEMO_PASSWORD", "load_demo"]
 
@@ -98,9 +98,9 @@ async def _host(organisation_id: int, email: str, name: str) -> int:
 
 async def _dates(series_id: int) -> list[int]:
     rows = (
-        await Occurrence.select(Occurrence.id)
-        .where(Occurrence.series == series_id)
-        .order_by(Occurrence.starts_at)
+        await EventDate.select(EventDate.id)
+        .where(EventDate.series == series_id)
+        .order_by(EventDate.starts_at)
     )
     return [row["id"] for row in rows]
 
@@ -171,18 +171,18 @@ async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
     ]
     holidays = [d for d in dates[1:8] if await _in_holiday(d)]
     holiday = holidays[0] if holidays else dates[3]
-    await occurrences.call_off(actor, holiday, "skipped", "Vakantie: geen ontmoeting")
+    await event_dates.call_off(actor, holiday, "skipped", "Vakantie: geen ontmoeting")
     speaking = [d for d in dates if d != holiday][:4]
-    for occurrence_id, (speaker, topic) in zip(speaking, topics, strict=True):
-        await occurrences.update_date(actor, occurrence_id, {"topic": topic})
-        await people.set_speakers(actor, [SpeakerInput(name=speaker)], occurrence_id=occurrence_id)
+    for date_id, (speaker, topic) in zip(speaking, topics, strict=True):
+        await event_dates.update_date(actor, date_id, {"topic": topic})
+        await people.set_speakers(actor, [SpeakerInput(name=speaker)], date_id=date_id)
     await _register(speaking[:2], 0, 5)
 
 
-async def _in_holiday(occurrence_id: int) -> bool:
+async def _in_holiday(date_id: int) -> bool:
     row = (
-        await Occurrence.select(Occurrence.local_start)
-        .where(Occurrence.id == occurrence_id)
+        await EventDate.select(EventDate.local_start)
+        .where(EventDate.id == date_id)
         .first()
     )
     assert row is not None

@@ -51,7 +51,7 @@ __all__ = [
     "LoginSession",
     "Material",
     "Membership",
-    "Occurrence",
+    "EventDate",
     "Invitation",
     "Organisation",
     "OutboxMail",
@@ -202,7 +202,7 @@ class ApiToken(Table):
 
 
 class Programme(Table):
-    """Occurrences that people pick from (a workshop week) or register for together (a course)."""
+    """Dates that people pick from (a workshop week) or register for together (a course)."""
 
     id = Serial(primary_key=True)
 
@@ -302,7 +302,7 @@ class Series(Table):
     database_rules: ClassVar[tuple[DatabaseRule, ...]] = (_revision("series"),)
 
 
-class Occurrence(Table):
+class EventDate(Table):
     """One concrete date of a series: it carries registrations, overrides and a calendar UID."""
 
     id = Serial(primary_key=True)
@@ -343,23 +343,23 @@ class Occurrence(Table):
 
     database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
         DatabaseRule(
-            "occurrence_series_rule_start",
+            "event_date_series_rule_start",
             "unique",
             ("series", "rule_start"),
             "a series' rule makes each date once (the materialiser may run twice at once)",
         ),
         DatabaseRule(
-            "occurrence_counts_non_negative",
+            "event_date_counts_non_negative",
             "check",
             ("confirmed_count", "waiting_count"),
             "seats taken and people waiting are never below zero",
         ),
-        _revision("occurrence"),
+        _revision("event_date"),
     )
 
 
 class Speaker(Table):
-    """A speaker or moderator of a whole series (occurrence empty) or of one date."""
+    """A speaker or moderator of a whole series (no date) or of one date."""
 
     id = Serial(primary_key=True)
 
@@ -368,8 +368,8 @@ class Speaker(Table):
         moderator = "moderator"
 
     series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
-    occurrence = ForeignKey(
-        references=Occurrence, on_delete=OnDelete.cascade, null=True, default=None, index=True
+    event_date = ForeignKey(
+        references=EventDate, on_delete=OnDelete.cascade, null=True, default=None, index=True
     )
     name = Varchar(length=200)
     bio = Text(default="")
@@ -382,14 +382,14 @@ class Speaker(Table):
 
 
 class SeriesHost(Table):
-    """A host of a whole series (occurrence empty) or of one date."""
+    """A host of a whole series (no date) or of one date."""
 
     id = Serial(primary_key=True)
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     series = ForeignKey(references=Series, on_delete=OnDelete.cascade, index=True)
-    occurrence = ForeignKey(
-        references=Occurrence, on_delete=OnDelete.cascade, null=True, default=None, index=True
+    event_date = ForeignKey(
+        references=EventDate, on_delete=OnDelete.cascade, null=True, default=None, index=True
     )
     revision = Integer(default=0)  # feeds: see the module's docstring
 
@@ -408,7 +408,7 @@ class Material(Table):
         text = "text"
         file = "file"
 
-    occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade, index=True)
+    event_date = ForeignKey(references=EventDate, on_delete=OnDelete.cascade, index=True)
     title = Varchar(length=200)
     url = Varchar(length=500)
     created_at = Timestamptz()
@@ -483,7 +483,7 @@ class Registration(Table):
         on_site = "on_site"
         online = "online"
 
-    occurrence = ForeignKey(references=Occurrence, on_delete=OnDelete.cascade)
+    event_date = ForeignKey(references=EventDate, on_delete=OnDelete.cascade)
     attendee = ForeignKey(
         references=Attendee, on_delete=OnDelete.set_null, null=True, default=None, index=True
     )
@@ -510,15 +510,15 @@ class Registration(Table):
 
     database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
         DatabaseRule(
-            "registration_occurrence_attendee",
+            "registration_event_date_attendee",
             "unique",
-            ("occurrence", "attendee"),
+            ("event_date", "attendee"),
             "one registration per address and date (an anonymised one has no attendee)",
         ),
         DatabaseRule(
             "registration_queue",
             "index",
-            ("occurrence", "status", "waiting_since"),
+            ("event_date", "status", "waiting_since"),
             "a date's registrations by status, the waiting list in order",
         ),
         _revision("registration"),
@@ -577,8 +577,8 @@ class OutboxMail(Table):
     organisation = ForeignKey(
         references=Organisation, on_delete=OnDelete.set_null, null=True, default=None
     )
-    occurrence = ForeignKey(
-        references=Occurrence, on_delete=OnDelete.set_null, null=True, default=None
+    event_date = ForeignKey(
+        references=EventDate, on_delete=OnDelete.set_null, null=True, default=None
     )
     registration = ForeignKey(
         references=Registration, on_delete=OnDelete.set_null, null=True, default=None

@@ -35,16 +35,16 @@ def series_page(series_slug: str) -> str:
     return absolute(f"/events/{series_slug}")
 
 
-def date_page(series_slug: str, occurrence_id: int) -> str:
-    return absolute(f"/events/{series_slug}/{occurrence_id}")
+def date_page(series_slug: str, date_id: int) -> str:
+    return absolute(f"/events/{series_slug}/{date_id}")
 
 
-def material_file(series_slug: str, occurrence_id: int, material_id: int) -> str:
-    return absolute(f"/events/{series_slug}/{occurrence_id}/materials/{material_id}")
+def material_file(series_slug: str, date_id: int, material_id: int) -> str:
+    return absolute(f"/events/{series_slug}/{date_id}/materials/{material_id}")
 
 
-def date_ics(occurrence_id: int) -> str:
-    return absolute(f"/feeds/dates/{occurrence_id}.ics")
+def date_ics(date_id: int) -> str:
+    return absolute(f"/feeds/dates/{date_id}.ics")
 
 
 def programme_page(programme_slug: str) -> str:

@@ -12,7 +12,7 @@ from events_app.accounts import credentials as accounts
 from events_app.accounts.credentials import Actor
 from events_app.domain.emails import normalise_email
 from events_app.registration import registrations
-from events_app.tables import Attendee, Membership, Occurrence, Organisation, Series, SeriesHost
+from events_app.tables import Attendee, EventDate, Membership, Organisation, Series, SeriesHost
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -97,8 +97,8 @@ async def make_date(
     for n in range(dates):
         start = first + timedelta(weeks=n)
         local = start.astimezone(AMSTERDAM).replace(tzinfo=None)
-        inserted = await Occurrence.insert(
-            Occurrence(
+        inserted = await EventDate.insert(
+            EventDate(
                 series=series_id,
                 uid=f"{uuid.uuid4().hex}@events-app",
                 rule_start=local,
@@ -110,7 +110,7 @@ async def make_date(
                 created_at=now,
                 updated_at=now,
             )
-        ).returning(Occurrence.id)
+        ).returning(EventDate.id)
         ids.append(int(inserted[0]["id"]))
     return ids
 
@@ -153,7 +153,7 @@ async def make_host(organisation_id: int, series_id: int, email: str = "host@exa
 
 
 async def series_of(date_id: int) -> int:
-    row = await Occurrence.select(Occurrence.series).where(Occurrence.id == date_id).first()
+    row = await EventDate.select(EventDate.series).where(EventDate.id == date_id).first()
     assert row is not None
     return int(row["series"])
 

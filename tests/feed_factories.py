@@ -16,7 +16,7 @@ from events_app import clock
 from events_app.tables import (
     Account,
     Attendee,
-    Occurrence,
+    EventDate,
     Programme,
     Registration,
     Series,
@@ -60,7 +60,7 @@ async def make_series(organisation_id: int, slug: str, **values: Any) -> int:
     return int(inserted[0]["id"])
 
 
-async def make_occurrence(
+async def make_feed_date(
     series_id: int, local_start: datetime, minutes: int = 60, **values: Any
 ) -> int:
     now = clock.now()
@@ -79,26 +79,26 @@ async def make_occurrence(
         "updated_at": now,
     }
     row.update(values)
-    inserted = await Occurrence.insert(Occurrence(**row)).returning(Occurrence.id)
+    inserted = await EventDate.insert(EventDate(**row)).returning(EventDate.id)
     return int(inserted[0]["id"])
 
 
-async def touch_date(occurrence_id: int, **values: Any) -> None:
+async def touch_date(date_id: int, **values: Any) -> None:
     """Change a date as a service would: new values, updated_at = now, sequence + 1."""
-    row = await Occurrence.select().where(Occurrence.id == occurrence_id).first()
+    row = await EventDate.select().where(EventDate.id == date_id).first()
     assert row is not None
-    changes: dict[Any, Any] = {Occurrence.updated_at: clock.now()}
-    changes[Occurrence.sequence] = row["sequence"] + 1
+    changes: dict[Any, Any] = {EventDate.updated_at: clock.now()}
+    changes[EventDate.sequence] = row["sequence"] + 1
     if "local_start" in values:
         start: datetime = values.pop("local_start")
         length = row["local_end"] - row["local_start"]
-        changes[Occurrence.local_start] = start
-        changes[Occurrence.local_end] = start + length
-        changes[Occurrence.starts_at] = instant(start, row["timezone"])
-        changes[Occurrence.ends_at] = instant(start + length, row["timezone"])
+        changes[EventDate.local_start] = start
+        changes[EventDate.local_end] = start + length
+        changes[EventDate.starts_at] = instant(start, row["timezone"])
+        changes[EventDate.ends_at] = instant(start + length, row["timezone"])
     for name, value in values.items():
-        changes[getattr(Occurrence, name)] = value
-    await Occurrence.update(changes).where(Occurrence.id == occurrence_id)
+        changes[getattr(EventDate, name)] = value
+    await EventDate.update(changes).where(EventDate.id == date_id)
 
 
 async def touch_series(series_id: int, **values: Any) -> None:
@@ -109,9 +109,9 @@ async def touch_series(series_id: int, **values: Any) -> None:
 
 
 async def make_speaker(
-    series_id: int, name: str, occurrence_id: int | None = None, role: str = "speaker"
+    series_id: int, name: str, date_id: int | None = None, role: str = "speaker"
 ) -> None:
-    await Speaker.insert(Speaker(series=series_id, occurrence=occurrence_id, name=name, role=role))
+    await Speaker.insert(Speaker(series=series_id, event_date=date_id, name=name, role=role))
 
 
 async def make_programme(organisation_id: int, slug: str, published: bool = True) -> int:
@@ -152,13 +152,13 @@ async def make_attendee(email: str = "deelnemer@example.org", language: str = "n
 
 
 async def register(
-    occurrence_id: int, person: Person, status: str = "confirmed", name: str = "Deelnemer"
+    date_id: int, person: Person, status: str = "confirmed", name: str = "Deelnemer"
 ) -> int:
     """A registration row plus the date's counter, as the registration service keeps them."""
     now = clock.now()
     rows = await Registration.insert(
         Registration(
-            occurrence=occurrence_id,
+            event_date=date_id,
             attendee=person.id,
             name=name,
             email=f"{name.lower().replace(' ', '.')}@example.org",
@@ -169,10 +169,10 @@ async def register(
             updated_at=now,
         )
     ).returning(Registration.id)
-    counter = {"confirmed": Occurrence.confirmed_count, "waiting": Occurrence.waiting_count}
+    counter = {"confirmed": EventDate.confirmed_count, "waiting": EventDate.waiting_count}
     if status in counter:
         column = counter[status]
-        await Occurrence.update({column: column + 1}).where(Occurrence.id == occurrence_id)
+        await EventDate.update({column: column + 1}).where(EventDate.id == date_id)
     return int(rows[0]["id"])
 
 
@@ -189,13 +189,13 @@ async def set_registration(registration_id: int, status: str) -> None:
             Registration.waiting_since: now if status == "waiting" else None,
         }
     ).where(Registration.id == registration_id)
-    counters = {"confirmed": Occurrence.confirmed_count, "waiting": Occurrence.waiting_count}
+    counters = {"confirmed": EventDate.confirmed_count, "waiting": EventDate.waiting_count}
     if row["status"] in counters:
         old = counters[row["status"]]
-        await Occurrence.update({old: old - 1}).where(Occurrence.id == row["occurrence"])
+        await EventDate.update({old: old - 1}).where(EventDate.id == row["event_date"])
     if status in counters:
         new = counters[status]
-        await Occurrence.update({new: new + 1}).where(Occurrence.id == row["occurrence"])
+        await EventDate.update({new: new + 1}).where(EventDate.id == row["event_date"])
 
 
 async def make_host_account(
@@ -214,7 +214,7 @@ async def make_host_account(
     return int(rows[0]["id"])
 
 
-async def make_host(account_id: int, series_id: int, occurrence_id: int | None = None) -> None:
+async def make_host(account_id: int, series_id: int, date_id: int | None = None) -> None:
     await SeriesHost.insert(
-        SeriesHost(account=account_id, series=series_id, occurrence=occurrence_id)
+        SeriesHost(account=account_id, series=series_id, event_date=date_id)
     )

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from events_app import clock
-from events_app.tables import AuditLog, Occurrence, OutboxMail, Registration
+from events_app.tables import AuditLog, EventDate, OutboxMail, Registration
 from tests.factories import Organiser
 
 __all__ = [
@@ -39,15 +39,15 @@ async def create_series(
 async def dates_of(series_id: int) -> list[dict[str, Any]]:
     """The series' rows in time order, straight from the database."""
     return list(
-        await Occurrence.select()
-        .where(Occurrence.series == series_id)
-        .order_by(Occurrence.starts_at)
-        .order_by(Occurrence.id)
+        await EventDate.select()
+        .where(EventDate.series == series_id)
+        .order_by(EventDate.starts_at)
+        .order_by(EventDate.id)
     )
 
 
 async def register_people(
-    occurrence_id: int, count: int, *, status: str = "confirmed", first: int = 1
+    date_id: int, count: int, *, status: str = "confirmed", first: int = 1
 ) -> list[int]:
     """People registered for a date, written directly (as the registration service would)."""
     now = clock.now()
@@ -55,7 +55,7 @@ async def register_people(
     for n in range(first, first + count):
         rows = await Registration.insert(
             Registration(
-                occurrence=occurrence_id,
+                event_date=date_id,
                 name=f"Deelnemer {n}",
                 email=f"deelnemer{n}@example.org",
                 language="nl" if n % 2 else "en",
@@ -66,8 +66,8 @@ async def register_people(
             )
         ).returning(Registration.id)
         ids.append(int(rows[0]["id"]))
-    column = Occurrence.confirmed_count if status == "confirmed" else Occurrence.waiting_count
-    await Occurrence.update({column: column + count}).where(Occurrence.id == occurrence_id)
+    column = EventDate.confirmed_count if status == "confirmed" else EventDate.waiting_count
+    await EventDate.update({column: column + count}).where(EventDate.id == date_id)
     return ids
 
 

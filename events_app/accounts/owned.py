@@ -13,9 +13,9 @@ from typing import Any
 from events_app import db
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import NotFound
-from events_app.tables import Occurrence, Programme, Series, SeriesHost
+from events_app.tables import EventDate, Programme, Series, SeriesHost
 
-__all__ = ["not_found", "occurrence_for", "programme_for", "series_for"]
+__all__ = ["not_found", "date_for", "programme_for", "series_for"]
 
 
 def not_found() -> NotFound:
@@ -32,11 +32,11 @@ async def series_for(actor: Actor, series_id: int, *, lock: bool = False) -> dic
     return row
 
 
-async def occurrence_for(
-    actor: Actor, occurrence_id: int, *, lock: bool = False, hosts: bool = False
+async def date_for(
+    actor: Actor, date_id: int, *, lock: bool = False, hosts: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The date and its series; with ``hosts``, also for a host of the date or its series."""
-    query = Occurrence.select().where(Occurrence.id == occurrence_id)
+    query = EventDate.select().where(EventDate.id == date_id)
     if lock and db.is_postgres():
         query = query.lock_rows("NO KEY UPDATE")
     row = await query.first()
@@ -48,17 +48,17 @@ async def occurrence_for(
     return row, await series_for(actor, row["series"])
 
 
-async def _hosts(actor: Actor, occurrence: dict[str, Any]) -> bool:
+async def _hosts(actor: Actor, event_date: dict[str, Any]) -> bool:
     """Whether the actor, a member of the date's organisation, hosts the date or its series."""
     organisation = await Series.select(Series.organisation).where(
-        Series.id == occurrence["series"]
+        Series.id == event_date["series"]
     )
     if not organisation or organisation[0]["organisation"] not in actor.roles:
         return False
     return await SeriesHost.exists().where(
         (SeriesHost.account == actor.account_id)
-        & (SeriesHost.series == occurrence["series"])
-        & (SeriesHost.occurrence.is_null() | (SeriesHost.occurrence == occurrence["id"]))
+        & (SeriesHost.series == event_date["series"])
+        & (SeriesHost.event_date.is_null() | (SeriesHost.event_date == event_date["id"]))
     )
 
 

@@ -27,7 +27,7 @@ from events_app.agenda.dates import (
     PersonView,
     SeriesView,
 )
-from events_app.tables import Occurrence, Series, SeriesHost, Speaker
+from events_app.tables import EventDate, Series, SeriesHost, Speaker
 
 __all__ = [
     "DATE_SERIES_COLUMNS",
@@ -41,7 +41,7 @@ __all__ = [
 
 NEXT_DATES = 5
 SPEAKER_FIELDS = (Speaker.id, Speaker.name, Speaker.bio, Speaker.url, Speaker.role)
-Occ = Occurrence
+Occ = EventDate
 # What a date's view reads of its series and organisation, named as date_view wants them.
 DATE_SERIES_COLUMNS = (
     *(
@@ -64,28 +64,28 @@ def person(row: dict[str, Any]) -> PersonView:
     return PersonView(row["name"], row["role"], row["bio"], row["url"], row["id"])
 
 
-async def speakers_of(series_id: int, occurrence_ids: Sequence[int] | None) -> list[dict[str, Any]]:
-    """The series' own speakers (``occurrence_ids`` None) or those of these dates, in order."""
-    query = Speaker.select(*SPEAKER_FIELDS, Speaker.occurrence).where(Speaker.series == series_id)
-    if occurrence_ids is None:
-        query = query.where(Speaker.occurrence.is_null())
+async def speakers_of(series_id: int, date_ids: Sequence[int] | None) -> list[dict[str, Any]]:
+    """The series' own speakers (``date_ids`` None) or those of these dates, in order."""
+    query = Speaker.select(*SPEAKER_FIELDS, Speaker.event_date).where(Speaker.series == series_id)
+    if date_ids is None:
+        query = query.where(Speaker.event_date.is_null())
     else:
-        query = query.where(Speaker.occurrence.is_in(list(occurrence_ids) or [0]))
+        query = query.where(Speaker.event_date.is_in(list(date_ids) or [0]))
     return list(await query.order_by(Speaker.position).order_by(Speaker.id))
 
 
-async def hosts_of(series_id: int, occurrence_ids: Sequence[int] | None) -> list[dict[str, Any]]:
-    """The hosts of the whole series (``occurrence_ids`` None) or of these dates."""
+async def hosts_of(series_id: int, date_ids: Sequence[int] | None) -> list[dict[str, Any]]:
+    """The hosts of the whole series (``date_ids`` None) or of these dates."""
     query = SeriesHost.select(
         SeriesHost.account.as_alias("account_id"),
         SeriesHost.account.name.as_alias("name"),
         SeriesHost.account.email.as_alias("email"),
-        SeriesHost.occurrence,
+        SeriesHost.event_date,
     ).where(SeriesHost.series == series_id)
-    if occurrence_ids is None:
-        query = query.where(SeriesHost.occurrence.is_null())
+    if date_ids is None:
+        query = query.where(SeriesHost.event_date.is_null())
     else:
-        query = query.where(SeriesHost.occurrence.is_in(list(occurrence_ids) or [0]))
+        query = query.where(SeriesHost.event_date.is_in(list(date_ids) or [0]))
     return list(await query.order_by(SeriesHost.id))
 
 

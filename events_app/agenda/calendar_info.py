@@ -47,7 +47,7 @@ def date_info(
     counts in the date's change moment (None: it does not; the mail's facts do not read it)."""
     changed = [row["updated_at"], row["series_updated_at"], organisation_changed_at]
     return DateInfo(
-        occurrence_id=row["id"],
+        date_id=row["id"],
         uid=row["uid"],
         sequence=int(row["sequence"] or 0),
         status=row["status"],

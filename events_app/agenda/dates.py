@@ -22,7 +22,7 @@ from events_app.domain.overrides import own_or_series
 from events_app.domain.rule_text import describe
 from events_app.domain.seats import DateFacts, effective_capacity, takes_registrations
 from events_app.i18n import LANGUAGES
-from events_app.tables import Material, Occurrence, Series, Speaker
+from events_app.tables import EventDate, Material, Series, Speaker
 
 __all__ = [
     "DateView",
@@ -71,7 +71,7 @@ class MaterialView:
     @staticmethod
     def columns() -> tuple[Any, ...]:
         return (
-            Material.id, Material.occurrence, Material.kind, Material.title, Material.url,
+            Material.id, Material.event_date, Material.kind, Material.title, Material.url,
             Material.body, Material.file_name, Material.size,
         )  # fmt: skip
 
@@ -194,7 +194,7 @@ class DateView:
     organisation_slug: str
     kind: str  # Series.Kind
     format: str  # Series.Format
-    status: str  # Occurrence.Status
+    status: str  # EventDate.Status
     status_reason: str
     topic: str
     note: str
@@ -291,7 +291,7 @@ class DateView:
     def off(self) -> bool:
         """Cancelled or skipped, or its whole series cancelled: it does not take place."""
         return (
-            self.status != Occurrence.Status.scheduled
+            self.status != EventDate.Status.scheduled
             or self.series_status == Series.Status.cancelled
         )
 

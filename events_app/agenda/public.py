@@ -22,7 +22,7 @@ from events_app import clock
 from events_app.agenda import catalogue
 from events_app.agenda.build import DATE_SERIES_COLUMNS, date_view
 from events_app.agenda.dates import DateView, MaterialView, PersonView
-from events_app.tables import Material, Occurrence, Series, Speaker
+from events_app.tables import EventDate, Material, Series, Speaker
 
 __all__ = [
     "AgendaFilter",
@@ -48,7 +48,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     F.in_person: (F.in_person, F.hybrid),
     F.hybrid: (F.hybrid,),
 }
-Occ, S = Occurrence, Series
+Occ, S = EventDate, Series
 DATE_COLUMNS = (
     Occ.id,
     Occ.series,
@@ -101,24 +101,24 @@ async def _views(
     own: dict[int, list[PersonView]] = defaultdict(list)
     shared: dict[int, list[PersonView]] = defaultdict(list)
     for found in (
-        await Speaker.select(Speaker.name, Speaker.role, Speaker.series, Speaker.occurrence)
+        await Speaker.select(Speaker.name, Speaker.role, Speaker.series, Speaker.event_date)
         .where(Speaker.series.is_in(list({row["series"] for row in rows})))
         .order_by(Speaker.position)
         .order_by(Speaker.id)
     ):
         person = PersonView(found["name"], found["role"])
-        if found["occurrence"] is None:
+        if found["event_date"] is None:
             shared[found["series"]].append(person)
-        elif found["occurrence"] in ids:
-            own[found["occurrence"]].append(person)
+        elif found["event_date"] in ids:
+            own[found["event_date"]].append(person)
     papers: dict[int, list[MaterialView]] = defaultdict(list)
     if materials:
         for found in (
             await Material.select(*MaterialView.columns())
-            .where(Material.occurrence.is_in(ids))
+            .where(Material.event_date.is_in(ids))
             .order_by(Material.id)
         ):
-            papers[found["occurrence"]].append(MaterialView.of(found))
+            papers[found["event_date"]].append(MaterialView.of(found))
     return [
         date_view(
             row,
@@ -205,12 +205,12 @@ async def past_dates(series_id: int, limit: int = 10) -> list[DateView]:
     return await _views(rows, now, materials=True)
 
 
-async def date_detail(series_slug: str, occurrence_id: int) -> DateView | None:
+async def date_detail(series_slug: str, date_id: int) -> DateView | None:
     now = clock.now()
     row = (
         await Occ.select(*DATE_COLUMNS)
         .where(
-            (Occ.id == occurrence_id)
+            (Occ.id == date_id)
             & Occ.removed_at.is_null()  # a removed date is gone: its page is a 404
             & (Occ.series.slug == series_slug)
             & Occ.series.published.eq(True)  # type: ignore[union-attr]
@@ -232,23 +232,23 @@ async def programme_sessions(programme_id: int) -> list[tuple[date, list[DateVie
     return sorted(days.items())
 
 
-async def published_dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
+async def published_dates(date_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Published dates by id, in time order (what a "check your mail" page may show)."""
-    if not occurrence_ids:
+    if not date_ids:
         return []
     return await (
-        Occurrence.select(
-            Occurrence.id,
-            Occurrence.local_start,
-            Occurrence.local_end,
-            Occurrence.timezone,
-            Occurrence.series.slug.as_alias("series_slug"),
-            Occurrence.series.title.as_alias("series_title"),
+        EventDate.select(
+            EventDate.id,
+            EventDate.local_start,
+            EventDate.local_end,
+            EventDate.timezone,
+            EventDate.series.slug.as_alias("series_slug"),
+            EventDate.series.title.as_alias("series_title"),
         )
         .where(
-            Occurrence.id.is_in(list(occurrence_ids)) & Occurrence.series.published.eq(True)  # type: ignore[union-attr]
+            EventDate.id.is_in(list(date_ids)) & EventDate.series.published.eq(True)  # type: ignore[union-attr]
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
     )
 
 

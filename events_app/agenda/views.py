@@ -21,7 +21,7 @@ from events_app.tables import Material, Organisation, Registration
 
 __all__ = [
     "SERIES_FIELDS",
-    "occurrence_views",
+    "date_views",
     "rule_text",
     "waiting_position",
 ]
@@ -40,7 +40,7 @@ def rule_text(series: dict[str, Any]) -> dict[str, str]:
     return words(series["rrule"], series["first_start"], series["duration_minutes"])
 
 
-async def occurrence_views(
+async def date_views(
     rows: Sequence[dict[str, Any]], series: dict[str, Any], *, warnings: Sequence[str] = ()
 ) -> list[DateView]:
     """Dates of one series (their rows, every column; the series' row), with their speakers,
@@ -50,16 +50,16 @@ async def occurrence_views(
     hosts: dict[int, list[HostView]] = defaultdict(list)
     materials: dict[int, list[MaterialView]] = defaultdict(list)
     for found in await speakers_of(series["id"], ids) + await speakers_of(series["id"], None):
-        speakers[found["occurrence"]].append(person(found))
+        speakers[found["event_date"]].append(person(found))
     for host in await hosts_of(series["id"], ids):
-        hosts[host["occurrence"]].append(HostView(host["account_id"], host["name"], host["email"]))
+        hosts[host["event_date"]].append(HostView(host["account_id"], host["name"], host["email"]))
     if ids:
         for material in await (
             Material.select(*MaterialView.columns())
-            .where(Material.occurrence.is_in(ids))
+            .where(Material.event_date.is_in(ids))
             .order_by(Material.id)
         ):
-            materials[material["occurrence"]].append(MaterialView.of(material))
+            materials[material["event_date"]].append(MaterialView.of(material))
     organisation = await Organisation.select(Organisation.name, Organisation.slug).where(
         Organisation.id == series["organisation"]
     ).first() or {"name": "", "slug": ""}
@@ -87,7 +87,7 @@ async def waiting_position(registration_id: int) -> int | None:
     """1-based place on the waiting list, derived from the order of joining (so never gaps)."""
     row = (
         await Registration.select(
-            Registration.occurrence, Registration.status, Registration.waiting_since
+            Registration.event_date, Registration.status, Registration.waiting_since
         )
         .where(Registration.id == registration_id)
         .first()
@@ -95,7 +95,7 @@ async def waiting_position(registration_id: int) -> int | None:
     if row is None or row["status"] != Registration.Status.waiting:
         return None
     ahead = await Registration.count().where(
-        (Registration.occurrence == row["occurrence"])
+        (Registration.event_date == row["event_date"])
         & (Registration.status == Registration.Status.waiting)
         & (
             (Registration.waiting_since < row["waiting_since"])

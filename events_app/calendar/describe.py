@@ -21,7 +21,7 @@ from events_app.calendar.words import KINDS, TEXT
 from events_app.domain.causes import reason_text
 from events_app.domain.overrides import own_or_series
 from events_app.i18n import Language
-from events_app.tables import Occurrence, Registration, Series, Speaker
+from events_app.tables import EventDate, Registration, Series, Speaker
 
 __all__ = [
     "own_or_series",
@@ -44,7 +44,7 @@ __all__ = [
 Audience = Literal["public", "attendee", "host"]
 IcsStatus = Literal["CONFIRMED", "CANCELLED", "TENTATIVE"]
 F, V, M = Series.Format, Series.LinkVisibility, Series.RegistrationMode
-OS, RS = Occurrence.Status, Registration.Status
+OS, RS = EventDate.Status, Registration.Status
 
 
 def _t(language: Language, key: str, *args: object) -> str:
@@ -75,10 +75,10 @@ class DateInfo:
     else the series'; ``capacity`` is the effective one (None: no limit).
     """
 
-    occurrence_id: int
+    date_id: int
     uid: str
     sequence: int
-    status: str  # Occurrence.Status
+    status: str  # EventDate.Status
     status_reason: str
     topic: str
     note: str
@@ -319,7 +319,7 @@ _STATUS_STEP: dict[str, int] = {RS.waiting: 0, RS.confirmed: 1, RS.cancelled: 2}
 
 
 def personal_sequence(
-    occurrence_sequence: int,
+    date_sequence: int,
     registration_status: str,
     registered_at: datetime,
     registration_changed_at: datetime,
@@ -327,17 +327,17 @@ def personal_sequence(
     """SEQUENCE of a date as sent to one attendee (personal feed and invitation mails).
 
     It must grow with every change the attendee's calendar has to take over: a change of the
-    date (``occurrence_sequence`` grows) and a change of the registration.  The registration's
+    date (``date_sequence`` grows) and a change of the registration.  The registration's
     status alone cannot carry that, because a cancelled registration comes back to life when
     the person registers again (cancelled → confirmed would go *down*).  So the registration
     part is the time since the registration row was created, in seconds, times four, plus a
     status step (waiting 0, confirmed 1, cancelled 2) that orders changes within one second:
 
-        occurrence_sequence + 4 * seconds(registration_changed_at - registered_at) + step
+        date_sequence + 4 * seconds(registration_changed_at - registered_at) + step
 
     Both parts only grow, so the sum does; mails computed later from the same row (or a newer
     one) are never lower than what the feed said.  Counting from the row's creation keeps the
     numbers small (a year is ~1.3e8, far below the 2**31 clients store).
     """
     elapsed = max(0, int((registration_changed_at - registered_at).total_seconds()))
-    return occurrence_sequence + 4 * elapsed + _STATUS_STEP.get(registration_status, 2)
+    return date_sequence + 4 * elapsed + _STATUS_STEP.get(registration_status, 2)

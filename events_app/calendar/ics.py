@@ -52,7 +52,7 @@ _SCAN_STEP = 6 * 3600  # seconds; shorter than any gap between two real DST tran
 
 @dataclass(frozen=True)
 class IcsEvent:
-    """One dated occurrence, already resolved from the database into plain values."""
+    """One dated event date, already resolved from the database into plain values."""
 
     uid: str  # stable per date, given by the caller; never derived from host names
     sequence: int

@@ -28,7 +28,7 @@ class Held:
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    occurrence_id: int
+    date_id: int
     person: str  # the attendee's e-mail address
     name: str
     attended: bool | None
@@ -53,7 +53,7 @@ def tally(held: Iterable[Held], marks: Iterable[Mark]) -> list[Participant]:
     by_id = {h.id: h for h in held}
     people: dict[str, Participant] = {}
     for mark in marks:
-        date = by_id.get(mark.occurrence_id)
+        date = by_id.get(mark.date_id)
         if date is None or not mark.person:
             continue
         who = people.setdefault(mark.person, Participant(mark.person, mark.name))

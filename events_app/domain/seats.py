@@ -23,9 +23,9 @@ class DateFacts:
     closes_at: datetime | None
 
 
-def effective_capacity(occurrence_capacity: int | None, series_capacity: int | None) -> int | None:
+def effective_capacity(date_capacity: int | None, series_capacity: int | None) -> int | None:
     """A per-date capacity overrides the series'; None means no cap."""
-    return occurrence_capacity if occurrence_capacity is not None else series_capacity
+    return date_capacity if date_capacity is not None else series_capacity
 
 
 def refusal(facts: DateFacts, now: datetime) -> DomainError | None:

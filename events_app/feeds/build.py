@@ -70,7 +70,7 @@ def speaker_map(speakers: Iterable[dict[str, Any]]) -> Speakers:
     found: dict[tuple[str, int], list[SpeakerInfo]] = {}
     for row in speakers:
         key = (
-            ("series", row["series"]) if row["occurrence"] is None else ("date", row["occurrence"])
+            ("series", row["series"]) if row["event_date"] is None else ("date", row["event_date"])
         )
         found.setdefault(key, []).append(SpeakerInfo(name=row["name"], role=row["role"]))
     return {key: tuple(value) for key, value in found.items()}

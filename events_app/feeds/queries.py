@@ -15,7 +15,7 @@ from typing import Any
 
 from events_app import db
 from events_app.settings import get_settings
-from events_app.tables import Occurrence
+from events_app.tables import EventDate
 
 __all__ = [
     "DATE_FROM",
@@ -51,7 +51,7 @@ _DATE_COLUMNS = """
     s.contact_email AS series_contact_email, s.updated_at AS series_updated_at,
     g.name AS organisation_name, g.contact_email AS organisation_email,
     g.updated_at AS organisation_updated_at"""
-DATE_FROM = """occurrence o
+DATE_FROM = """event_date o
     JOIN series s ON s.id = o.series
     JOIN organisation g ON g.id = s.organisation"""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -64,7 +64,7 @@ def cutoff_for(now: datetime, past_days: int) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-# A date a schedule change removed (nobody had registered: ``Occurrence.removed_at``) is on no
+# A date a schedule change removed (nobody had registered: ``EventDate.removed_at``) is on no
 # page, but a calendar that subscribed to a feed before still holds it.  Feeds keep it as
 # STATUS:CANCELLED (its SEQUENCE was raised) for GHOST_DAYS after the removal, long enough for
 # calendars that refresh rarely to drop it, and then leave it out (past dates leave anyway).
@@ -92,12 +92,12 @@ def _loaded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @dataclass(frozen=True, slots=True)
 class PublicScope:
     """Which published dates a public feed shows.  One of ``organisation`` / ``series`` /
-    ``programme`` / ``occurrence_id`` (or none: every organisation), plus filters."""
+    ``programme`` / ``date_id`` (or none: every organisation), plus filters."""
 
     organisation: str | None = None
     series: str | None = None
     programme: str | None = None
-    occurrence_id: int | None = None
+    date_id: int | None = None
     kind: str | None = None
     formats: tuple[str, ...] = ()
     topic: str | None = None  # a tag; applied to the rows (tags are JSON), not in SQL
@@ -106,9 +106,9 @@ class PublicScope:
 def public_where(scope: PublicScope, cutoff: datetime) -> tuple[str, list[Any]]:
     conditions: list[str] = ["s.published = {}", GHOST_WHERE]
     args: list[Any] = [True, ghost_since(cutoff)]
-    if scope.occurrence_id is not None:
+    if scope.date_id is not None:
         conditions.append("o.id = {}")  # a single date is there to download, past or not
-        args.append(scope.occurrence_id)
+        args.append(scope.date_id)
     else:
         conditions.append("o.starts_at >= {}")
         args.append(cutoff)
@@ -135,7 +135,7 @@ def public_where(scope: PublicScope, cutoff: datetime) -> tuple[str, list[Any]]:
 async def public_rows(scope: PublicScope, cutoff: datetime) -> list[dict[str, Any]]:
     where, args = public_where(scope, cutoff)
     sql = f"SELECT {_DATE_COLUMNS} FROM {DATE_FROM} WHERE {where} ORDER BY o.starts_at, o.id"
-    rows = _loaded(await Occurrence.raw(sql, *args))
+    rows = _loaded(await EventDate.raw(sql, *args))
     if scope.topic is not None:
         rows = [row for row in rows if scope.topic in row["series_tags"]]
     return rows
@@ -152,7 +152,7 @@ async def public_title(scope: PublicScope) -> dict[str, Any] | None:
         arg = scope.organisation
     else:
         return None
-    rows = await Occurrence.raw(sql, arg)
+    rows = await EventDate.raw(sql, arg)
     return rows[0] if rows else None
 
 
@@ -164,8 +164,8 @@ async def speakers_for(series_ids: Sequence[int]) -> list[dict[str, Any]]:
         chunk = ids[start : start + 500]
         marks = ", ".join("{}" for _ in chunk)
         found.extend(
-            await Occurrence.raw(
-                "SELECT series, occurrence, name, role, position, id FROM speaker"
+            await EventDate.raw(
+                "SELECT series, event_date, name, role, position, id FROM speaker"
                 f" WHERE series IN ({marks}) ORDER BY position, id",
                 *chunk,
             )
@@ -177,7 +177,7 @@ async def speakers_for(series_ids: Sequence[int]) -> list[dict[str, Any]]:
 # --- personal feeds (Attendee.feed_token) ----------------------------------------------
 
 MINE = """registration r
-    JOIN occurrence o ON o.id = r.occurrence
+    JOIN event_date o ON o.id = r.event_date
     JOIN series s ON s.id = o.series
     JOIN organisation g ON g.id = s.organisation"""
 # Active registrations while the date is in the window; cancelled ones for as long, counted
@@ -192,39 +192,39 @@ async def personal_rows(attendee_id: int, cutoff: datetime) -> list[dict[str, An
         FROM {MINE}
         WHERE r.attendee = {{}} AND {MINE_WHERE}
         ORDER BY o.starts_at, o.id"""
-    return _loaded(await Occurrence.raw(sql, attendee_id, cutoff, cutoff))
+    return _loaded(await EventDate.raw(sql, attendee_id, cutoff, cutoff))
 
 
-async def waiting_positions(occurrence_ids: Sequence[int]) -> dict[int, int]:
+async def waiting_positions(date_ids: Sequence[int]) -> dict[int, int]:
     """Registration id → 1-based place on its date's waiting list (order of joining)."""
-    if not occurrence_ids:
+    if not date_ids:
         return {}
-    ids = sorted(set(occurrence_ids))
+    ids = sorted(set(date_ids))
     marks = ", ".join("{}" for _ in ids)
-    rows = await Occurrence.raw(
-        "SELECT id, occurrence, waiting_since FROM registration"
-        f" WHERE status = 'waiting' AND occurrence IN ({marks})",
+    rows = await EventDate.raw(
+        "SELECT id, event_date, waiting_since FROM registration"
+        f" WHERE status = 'waiting' AND event_date IN ({marks})",
         *ids,
     )
-    rows.sort(key=lambda r: (r["occurrence"], db.instant(r["waiting_since"]) or _EPOCH, r["id"]))
+    rows.sort(key=lambda r: (r["event_date"], db.instant(r["waiting_since"]) or _EPOCH, r["id"]))
     positions: dict[int, int] = {}
     place: dict[int, int] = {}
     for row in rows:
-        place[row["occurrence"]] = place.get(row["occurrence"], 0) + 1
-        positions[row["id"]] = place[row["occurrence"]]
+        place[row["event_date"]] = place.get(row["event_date"], 0) + 1
+        positions[row["id"]] = place[row["event_date"]]
     return positions
 
 
 # --- host feeds (Account.host_feed_token) -------------------------------------------------
 
 HOSTED = f"""(o.series IN (SELECT h.series FROM series_host h
-        WHERE h.account = {{}} AND h.occurrence IS NULL)
-    OR o.id IN (SELECT h.occurrence FROM series_host h
-        WHERE h.account = {{}} AND h.occurrence IS NOT NULL))
+        WHERE h.account = {{}} AND h.event_date IS NULL)
+    OR o.id IN (SELECT h.event_date FROM series_host h
+        WHERE h.account = {{}} AND h.event_date IS NOT NULL))
     AND o.starts_at >= {{}} AND {GHOST_WHERE}"""
 
 
 async def host_rows(account_id: int, cutoff: datetime) -> list[dict[str, Any]]:
     sql = f"SELECT {_DATE_COLUMNS} FROM {DATE_FROM} WHERE {HOSTED} ORDER BY o.starts_at, o.id"
     args = (account_id, account_id, cutoff, ghost_since(cutoff))
-    return _loaded(await Occurrence.raw(sql, *args))
+    return _loaded(await EventDate.raw(sql, *args))

@@ -246,17 +246,17 @@ async def host_feed(token: str, address: Address | None = None) -> FeedEntry:
     return _remember(address, snapshot, cutoff, entry, private=True)
 
 
-async def public_event(occurrence_id: int, language: Language = "nl") -> IcsEvent | None:
+async def public_event(date_id: int, language: Language = "nl") -> IcsEvent | None:
     """One published date as the public feeds describe it (None when not published): for
     pages that offer "add to Google Calendar / Outlook.com" beside the .ics download."""
-    rows = await queries.public_rows(PublicScope(occurrence_id=occurrence_id), _cutoff())
+    rows = await queries.public_rows(PublicScope(date_id=date_id), _cutoff())
     if not rows:
         return None
     speakers = speaker_map(await queries.speakers_for([rows[0]["series_id"]]))
     return public_event_of(rows[0], speakers, language)
 
 
-async def calendar_links(occurrence_id: int, language: Language = "nl") -> CalendarLinks | None:
+async def calendar_links(date_id: int, language: Language = "nl") -> CalendarLinks | None:
     """Google Calendar and Outlook.com links for one published date (pages)."""
-    event = await public_event(occurrence_id, language)
+    event = await public_event(date_id, language)
     return links_for(event) if event is not None else None

@@ -39,7 +39,7 @@ from events_app.feeds.queries import (
     PublicScope,
     ghost_since,
 )
-from events_app.tables import Occurrence
+from events_app.tables import EventDate
 
 __all__ = [
     "Coalesced",
@@ -69,7 +69,7 @@ class Version:
 async def _read(sql: str, args: list[Any], subject: tuple[str, ...], cutoff: datetime) -> Version:
     """Run a version query: no row means the feed does not exist; columns ending in
     ``_changed`` are change times, the others (but ``subject``) make up the key."""
-    rows = await Occurrence.raw(sql, *args)
+    rows = await EventDate.raw(sql, *args)
     if not rows or rows[0].get("anchor", 0) is None:
         return Version(found=False)
     row = rows[0]
@@ -121,8 +121,8 @@ async def public_version(scope: PublicScope, cutoff: datetime) -> Version:
     """The scope's dates, series, organisations and speakers.  A feed filtered by kind, format
     or topic shares its organisation's (or everyone's) version, which changes a little more
     often than needed and never less."""
-    if scope.occurrence_id is not None:
-        return await _date_version(scope.occurrence_id, cutoff)
+    if scope.date_id is not None:
+        return await _date_version(scope.date_id, cutoff)
     anchor, args = _anchor(scope)
     found = _series_set(scope)
     series, series_args = found if found is not None else ("", [])
@@ -131,7 +131,7 @@ async def public_version(scope: PublicScope, cutoff: datetime) -> Version:
         return f"{column} IN ({sql})" if sql else "1 = 1"
 
     organisations = f"SELECT organisation FROM series WHERE {within('id')}"
-    dates = f"occurrence x WHERE x.starts_at >= {{}} AND {GHOST_WHERE.replace('o.', 'x.')}"
+    dates = f"event_date x WHERE x.starts_at >= {{}} AND {GHOST_WHERE.replace('o.', 'x.')}"
     sql = f"""SELECT ({anchor}) AS anchor, d.*, s.*, g.*, k.* FROM
         {_sums("d", f"{dates} AND {within('x.series')}")},
         {_sums("s", f"series x WHERE {within('x.id')}")},
@@ -140,22 +140,22 @@ async def public_version(scope: PublicScope, cutoff: datetime) -> Version:
     return await _read(sql, [*args, cutoff, ghost_since(cutoff), *series_args * 4], (), cutoff)
 
 
-async def _date_version(occurrence_id: int, cutoff: datetime) -> Version:
+async def _date_version(date_id: int, cutoff: datetime) -> Version:
     """One date (a download, past or not): the date, its series, organisation and speakers."""
-    series = "SELECT series FROM occurrence WHERE id = {}"
+    series = "SELECT series FROM event_date WHERE id = {}"
     sql = f"""SELECT o.revision AS d_revision, s.revision AS s_revision, g.revision AS g_revision,
             o.updated_at AS d_changed, s.updated_at AS s_changed, g.updated_at AS g_changed, k.*
         FROM {DATE_FROM},
             {_sums("k", f"speaker x WHERE x.series = ({series})", changed=False)}
         WHERE o.id = {{}} AND s.published = {{}} AND {GHOST_WHERE}"""
-    args = [occurrence_id, occurrence_id, True, ghost_since(cutoff)]
+    args = [date_id, date_id, True, ghost_since(cutoff)]
     return await _read(sql, args, (), cutoff)
 
 
 # --- personal and host feeds ---------------------------------------------------------------
 
 # A date's row with its series' and organisation's revisions and change times, for CTEs.
-_DATE_ROW = """o.id AS occurrence, o.series, o.revision AS d_revision, s.revision AS s_revision,
+_DATE_ROW = """o.id AS event_date, o.series, o.revision AS d_revision, s.revision AS s_revision,
     g.revision AS g_revision, o.updated_at AS d_updated, s.updated_at AS s_updated,
     g.updated_at AS g_updated"""
 _DATE_SUMS = """SUM(d_revision) AS d_revisions, SUM(s_revision) AS s_revisions,
@@ -167,7 +167,7 @@ async def personal_version(token: str, cutoff: datetime) -> Version:
     """The attendee, their registrations in the window with those dates, series,
     organisations and speakers (joined per registration: an index lookup each), and every
     registration on a date where they wait (their place in the queue is in the text)."""
-    waiting = "SELECT occurrence FROM m WHERE status = 'waiting'"
+    waiting = "SELECT event_date FROM m WHERE status = 'waiting'"
     sql = f"""WITH a AS (SELECT id, language, manage_token, revision FROM attendee
             WHERE feed_token = {{}}),
         m AS (SELECT r.id, r.revision, r.updated_at, r.status, {_DATE_ROW}
@@ -178,7 +178,7 @@ async def personal_version(token: str, cutoff: datetime) -> Version:
             {_sums("r", "m x")},
             (SELECT {_DATE_SUMS} FROM m) d,
             {_sums("k", "m JOIN speaker x ON x.series = m.series", changed=False)},
-            {_sums("w", f"registration x WHERE x.occurrence IN ({waiting})")}"""
+            {_sums("w", f"registration x WHERE x.event_date IN ({waiting})")}"""
     subject = ("attendee_id", "language", "manage_token")
     return await _read(sql, [token, cutoff, cutoff], subject, cutoff)
 
@@ -193,10 +193,10 @@ async def host_version(token: str, cutoff: datetime) -> Version:
         h AS (SELECT {_DATE_ROW} FROM {DATE_FROM} WHERE {hosted})
         SELECT c.id AS account_id, c.language, c.revision AS c_revision, a.*, d.*, k.*,
             (SELECT MAX(q.updated_at) FROM registration q
-                WHERE q.occurrence IN (SELECT occurrence FROM h)) AS registrations_changed
+                WHERE q.event_date IN (SELECT event_date FROM h)) AS registrations_changed
         FROM c,
             {_sums("a", "series_host x WHERE x.account = (SELECT id FROM c)", changed=False)},
-            (SELECT COUNT(occurrence) AS d_n, SUM(occurrence) AS d_ids, {_DATE_SUMS} FROM h) d,
+            (SELECT COUNT(event_date) AS d_n, SUM(event_date) AS d_ids, {_DATE_SUMS} FROM h) d,
             {_sums("k", "speaker x WHERE x.series IN (SELECT series FROM h)", changed=False)}"""
     args = [token, True, cutoff, ghost_since(cutoff)]
     return await _read(sql, args, ("account_id", "language"), cutoff)
@@ -274,7 +274,7 @@ async def _snapshot_session() -> AsyncIterator[Query]:
         return
 
     async def read_without_pool() -> str | None:
-        rows = await Occurrence.raw(_SNAPSHOT + " AS snapshot")
+        rows = await EventDate.raw(_SNAPSHOT + " AS snapshot")
         return str(rows[0]["snapshot"])
 
     yield read_without_pool

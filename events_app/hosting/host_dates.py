@@ -15,7 +15,7 @@ from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.groups import Member, split_into_groups
 from events_app.domain.seats import effective_capacity
 from events_app.hosting.signups import access_to_date
-from events_app.tables import Occurrence, Registration, SeriesHost, Speaker
+from events_app.tables import EventDate, Registration, SeriesHost, Speaker
 
 __all__ = [
     "ATTENDANCE_CLOSES",
@@ -34,23 +34,23 @@ ATTENDANCE_CLOSES = timedelta(days=30)  # after the end
 PAST_SHOWN = timedelta(days=90)
 
 _COLUMNS = (
-    Occurrence.id,
-    Occurrence.local_start,
-    Occurrence.local_end,
-    Occurrence.timezone,
-    Occurrence.starts_at,
-    Occurrence.ends_at,
-    Occurrence.status,
-    Occurrence.topic,
-    Occurrence.capacity,
-    Occurrence.confirmed_count,
-    Occurrence.waiting_count,
-    Occurrence.series.as_alias("series_id"),
-    Occurrence.series.title.as_alias("series_title"),
-    Occurrence.series.slug.as_alias("series_slug"),
-    Occurrence.series.capacity.as_alias("series_capacity"),
-    Occurrence.series.programme.as_alias("programme_id"),
-    Occurrence.series.organisation.name.as_alias("organisation_name"),  # type: ignore[union-attr]
+    EventDate.id,
+    EventDate.local_start,
+    EventDate.local_end,
+    EventDate.timezone,
+    EventDate.starts_at,
+    EventDate.ends_at,
+    EventDate.status,
+    EventDate.topic,
+    EventDate.capacity,
+    EventDate.confirmed_count,
+    EventDate.waiting_count,
+    EventDate.series.as_alias("series_id"),
+    EventDate.series.title.as_alias("series_title"),
+    EventDate.series.slug.as_alias("series_slug"),
+    EventDate.series.capacity.as_alias("series_capacity"),
+    EventDate.series.programme.as_alias("programme_id"),
+    EventDate.series.organisation.name.as_alias("organisation_name"),  # type: ignore[union-attr]
 )
 
 
@@ -63,20 +63,20 @@ def _shape(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def hosted_dates(actor: Actor, now: datetime) -> list[dict[str, Any]]:
     """Dates the actor hosts (as host of the series or of that date), from 90 days ago on."""
     whole_series = SeriesHost.select(SeriesHost.series).where(
-        (SeriesHost.account == actor.account_id) & SeriesHost.occurrence.is_null()
+        (SeriesHost.account == actor.account_id) & SeriesHost.event_date.is_null()
     )
-    single_dates = SeriesHost.select(SeriesHost.occurrence).where(
-        (SeriesHost.account == actor.account_id) & SeriesHost.occurrence.is_not_null()
+    single_dates = SeriesHost.select(SeriesHost.event_date).where(
+        (SeriesHost.account == actor.account_id) & SeriesHost.event_date.is_not_null()
     )
     rows = (
-        await Occurrence.select(*_COLUMNS)
+        await EventDate.select(*_COLUMNS)
         .where(
-            (Occurrence.series.is_in(whole_series) | Occurrence.id.is_in(single_dates))
-            & (Occurrence.ends_at > now - PAST_SHOWN)
-            & (Occurrence.status != Occurrence.Status.skipped)
-            & Occurrence.removed_at.is_null()
+            (EventDate.series.is_in(whole_series) | EventDate.id.is_in(single_dates))
+            & (EventDate.ends_at > now - PAST_SHOWN)
+            & (EventDate.status != EventDate.Status.skipped)
+            & EventDate.removed_at.is_null()
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
     )
     return _shape(rows)
 
@@ -84,7 +84,7 @@ async def hosted_dates(actor: Actor, now: datetime) -> list[dict[str, Any]]:
 async def organisation_dates(actor: Actor, now: datetime, days: int = 60) -> list[dict[str, Any]]:
     """For organisers: the coming dates of every organisation they organise."""
     return await _organisation_dates(
-        actor, (Occurrence.ends_at > now) & (Occurrence.starts_at < now + timedelta(days=days))
+        actor, (EventDate.ends_at > now) & (EventDate.starts_at < now + timedelta(days=days))
     )
 
 
@@ -92,7 +92,7 @@ async def organisation_past_dates(actor: Actor, now: datetime) -> list[dict[str,
     """For organisers: the dates of their organisations that ended in the last 90 days (an
     organiser looks back at every date, also those somebody else hosted)."""
     return await _organisation_dates(
-        actor, (Occurrence.ends_at <= now) & (Occurrence.ends_at > now - PAST_SHOWN)
+        actor, (EventDate.ends_at <= now) & (EventDate.ends_at > now - PAST_SHOWN)
     )
 
 
@@ -101,33 +101,33 @@ async def _organisation_dates(actor: Actor, when: Any) -> list[dict[str, Any]]:
     if not organisations:
         return []
     rows = (
-        await Occurrence.select(*_COLUMNS)
+        await EventDate.select(*_COLUMNS)
         .where(
-            Occurrence.series.organisation.is_in(organisations)
+            EventDate.series.organisation.is_in(organisations)
             & when
-            & (Occurrence.status != Occurrence.Status.skipped)
-            & Occurrence.removed_at.is_null()
+            & (EventDate.status != EventDate.Status.skipped)
+            & EventDate.removed_at.is_null()
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
     )
     return _shape(rows)
 
 
-async def date_summary(actor: Actor, occurrence_id: int) -> dict[str, Any]:
+async def date_summary(actor: Actor, date_id: int) -> dict[str, Any]:
     """One date's facts for the host pages (after the access check)."""
-    access = await access_to_date(actor, occurrence_id)
-    row = await Occurrence.select(*_COLUMNS).where(Occurrence.id == occurrence_id).first()
+    access = await access_to_date(actor, date_id)
+    row = await EventDate.select(*_COLUMNS).where(EventDate.id == date_id).first()
     assert row is not None
     [shaped] = _shape([row])
     shaped["is_organiser"] = access.is_organiser
     shaped["hosts_series"] = access.is_organiser or await SeriesHost.exists().where(
         (SeriesHost.account == actor.account_id)
         & (SeriesHost.series == access.series_id)
-        & SeriesHost.occurrence.is_null()
+        & SeriesHost.event_date.is_null()
     )
     shaped["own_speakers"] = (
         await Speaker.select(Speaker.name, Speaker.role)
-        .where(Speaker.occurrence == occurrence_id)
+        .where(Speaker.event_date == date_id)
         .order_by(Speaker.position)
     )
     return shaped
@@ -149,17 +149,17 @@ async def record_attendance(actor: Actor, registration_id: int, attended: bool |
     Returns the date's id."""
     row = (
         await Registration.select(
-            Registration.occurrence,
+            Registration.event_date,
             Registration.status,
-            Registration.occurrence.starts_at.as_alias("starts_at"),
-            Registration.occurrence.ends_at.as_alias("ends_at"),
+            Registration.event_date.starts_at.as_alias("starts_at"),
+            Registration.event_date.ends_at.as_alias("ends_at"),
         )
         .where(Registration.id == registration_id)
         .first()
     )
     if row is None:
         raise NotFound("not_found", "This does not exist or is not yours to see.")
-    access = await access_to_date(actor, int(row["occurrence"]))
+    access = await access_to_date(actor, int(row["event_date"]))
     if row["status"] != Registration.Status.confirmed:
         raise Conflict("not_confirmed", "Only people with a place can be marked present.")
     window = attendance_window(row["starts_at"], row["ends_at"], clock.now())
@@ -188,24 +188,24 @@ async def record_attendance(actor: Actor, registration_id: int, attended: bool |
             account_id=actor.account_id,
             detail={"attended": attended},
         )
-    return access.occurrence_id
+    return access.date_id
 
 
 async def groups_for(
-    actor: Actor, occurrence_id: int, count: int, who: str
+    actor: Actor, date_id: int, count: int, who: str
 ) -> tuple[list[list[Member]], int]:
     """Breakout groups of the people present (``who="present"``) or registered; and how many
     people were split."""
-    await access_to_date(actor, occurrence_id)
+    await access_to_date(actor, date_id)
     query = Registration.select(Registration.id, Registration.name, Registration.role).where(
-        (Registration.occurrence == occurrence_id)
+        (Registration.event_date == date_id)
         & (Registration.status == Registration.Status.confirmed)
     )
     if who == "present":
         query = query.where(Registration.attended.eq(True))
     people = [Member(r["id"], r["name"] or "—", r["role"] or "") for r in await query]
     try:
-        groups = split_into_groups(people, count, seed=occurrence_id)
+        groups = split_into_groups(people, count, seed=date_id)
     except ValueError as exc:
         raise DomainError("groups_count", str(exc), field="n") from exc
     return groups, len(people)

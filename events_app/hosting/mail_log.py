@@ -28,7 +28,7 @@ LOG_COLUMNS = (
     OutboxMail.to_email,
     OutboxMail.to_name,
     OutboxMail.language,
-    OutboxMail.occurrence,
+    OutboxMail.event_date,
     OutboxMail.registration,
     OutboxMail.attempts,
     OutboxMail.created_at,
@@ -87,7 +87,7 @@ async def retry(actor: Actor, mail_id: int) -> dict[str, Any]:
 
 async def message_registrants(
     actor: Actor,
-    occurrence_id: int,
+    date_id: int,
     *,
     subject: str,
     body: str,
@@ -96,7 +96,7 @@ async def message_registrants(
     """Queue the organiser's message to everyone registered (confirmed; and the waiting list
     if asked) for one date.  Organisers of the organisation and hosts of the date may do this.
     Returns how many mails were queued."""
-    access = await signups.access_to_date(actor, occurrence_id)
+    access = await signups.access_to_date(actor, date_id)
     subject = clean_text(subject, limit=10 * MAX_SUBJECT)
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not subject or len(subject) > MAX_SUBJECT:
@@ -116,7 +116,7 @@ async def message_registrants(
         people = await Registration.select(
             Registration.id, Registration.email, Registration.name, Registration.language
         ).where(
-            (Registration.occurrence == occurrence_id)
+            (Registration.event_date == date_id)
             & Registration.status.is_in(statuses)
             & (Registration.email != "")
             & Registration.anonymised_at.is_null()
@@ -129,13 +129,13 @@ async def message_registrants(
                 language=person["language"],
                 context={"subject": subject, "body": body},
                 organisation_id=access.organisation_id,
-                occurrence_id=occurrence_id,
+                date_id=date_id,
                 registration_id=person["id"],
             )
         await audit.record(
             "registrants_messaged",
-            "occurrence",
-            occurrence_id,
+            "event_date",
+            date_id,
             organisation_id=access.organisation_id,
             account_id=actor.account_id,
             detail={"subject": subject, "recipients": len(people)},

@@ -17,7 +17,7 @@ from events_app.accounts.credentials import Actor
 from events_app.domain.errors import Conflict, NotFound
 from events_app.mail import outbox
 from events_app.registration import cancelling, registrations, seats
-from events_app.tables import Membership, Occurrence, Registration, SeriesHost
+from events_app.tables import EventDate, Membership, Registration, SeriesHost
 
 __all__ = [
     "DateAccess",
@@ -33,22 +33,22 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class DateAccess:
-    occurrence_id: int
+    date_id: int
     series_id: int
     organisation_id: int
     is_organiser: bool
 
 
 async def access_to_date(
-    actor: Actor, occurrence_id: int, *, organiser_only: bool = False
+    actor: Actor, date_id: int, *, organiser_only: bool = False
 ) -> DateAccess:
     row = (
-        await Occurrence.select(
-            Occurrence.id,
-            Occurrence.series,
-            Occurrence.series.organisation.as_alias("organisation"),
+        await EventDate.select(
+            EventDate.id,
+            EventDate.series,
+            EventDate.series.organisation.as_alias("organisation"),
         )
-        .where(Occurrence.id == occurrence_id)
+        .where(EventDate.id == date_id)
         .first()
     )
     unknown = NotFound("not_found", "This does not exist or is not yours to see.")
@@ -61,31 +61,31 @@ async def access_to_date(
         hosts = await SeriesHost.exists().where(
             (SeriesHost.account == actor.account_id)
             & (SeriesHost.series == row["series"])
-            & (SeriesHost.occurrence.is_null() | (SeriesHost.occurrence == occurrence_id))
+            & (SeriesHost.event_date.is_null() | (SeriesHost.event_date == date_id))
         )
         if not hosts:
             raise unknown
-    return DateAccess(occurrence_id, row["series"], row["organisation"], organiser)
+    return DateAccess(date_id, row["series"], row["organisation"], organiser)
 
 
-async def signup_list(actor: Actor, occurrence_id: int) -> dict[str, Any]:
+async def signup_list(actor: Actor, date_id: int) -> dict[str, Any]:
     """Confirmed, waiting (in order) and cancelled registrations of one date, with counts."""
-    await access_to_date(actor, occurrence_id)
-    occurrence = (
-        await Occurrence.select(
-            Occurrence.id,
-            Occurrence.local_start,
-            Occurrence.timezone,
-            Occurrence.confirmed_count,
-            Occurrence.waiting_count,
-            Occurrence.status,
-            Occurrence.series.title.as_alias("title"),
-            Occurrence.series.format.as_alias("format"),
+    await access_to_date(actor, date_id)
+    event_date = (
+        await EventDate.select(
+            EventDate.id,
+            EventDate.local_start,
+            EventDate.timezone,
+            EventDate.confirmed_count,
+            EventDate.waiting_count,
+            EventDate.status,
+            EventDate.series.title.as_alias("title"),
+            EventDate.series.format.as_alias("format"),
         )
-        .where(Occurrence.id == occurrence_id)
+        .where(EventDate.id == date_id)
         .first()
     )
-    assert occurrence is not None
+    assert event_date is not None
     rows = (
         await Registration.select(
             Registration.id,
@@ -104,7 +104,7 @@ async def signup_list(actor: Actor, occurrence_id: int) -> dict[str, Any]:
             Registration.created_at,
             Registration.cancelled_at,
         )
-        .where(Registration.occurrence == occurrence_id)
+        .where(Registration.event_date == date_id)
         .order_by(Registration.created_at)
         .order_by(Registration.id)
         .output(load_json=True)
@@ -117,10 +117,10 @@ async def signup_list(actor: Actor, occurrence_id: int) -> dict[str, Any]:
         row["position"] = position
     confirmed = [r for r in rows if r["status"] == Registration.Status.confirmed]
     return {
-        "occurrence": occurrence,
-        "capacity": await seats.capacity_of(occurrence_id),
+        "event_date": event_date,
+        "capacity": await seats.capacity_of(date_id),
         # A hybrid date: who comes on site and who online (of those with a place).
-        "hybrid": occurrence["format"] == "hybrid",
+        "hybrid": event_date["format"] == "hybrid",
         "attendance": {
             choice: sum(1 for r in confirmed if r["attendance"] == choice)
             for choice in (*Registration.Attendance, None)
@@ -135,12 +135,12 @@ CSV_COLUMNS = ("status", "position", "name", "email", "role", "needs", "answers"
                "attendance")  # fmt: skip
 
 
-async def signup_csv(actor: Actor, occurrence_id: int) -> str:
+async def signup_csv(actor: Actor, date_id: int) -> str:
     """The sign-up list as CSV for Excel and LibreOffice: UTF-8 with a byte-order mark, ';'.
 
     Dutch Excel splits columns on ';' and needs the BOM to read UTF-8; LibreOffice reads both.
     """
-    data = await signup_list(actor, occurrence_id)
+    data = await signup_list(actor, date_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -168,23 +168,23 @@ def cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-async def add_by_hand(actor: Actor, occurrence_id: int, **person: Any) -> registrations.Receipt:
+async def add_by_hand(actor: Actor, date_id: int, **person: Any) -> registrations.Receipt:
     """An organiser adds someone (no consent box, registration times do not apply)."""
-    await access_to_date(actor, occurrence_id, organiser_only=True)
+    await access_to_date(actor, date_id, organiser_only=True)
     return await registrations.register(
-        [occurrence_id], source="organiser", added_by=actor.account_id, **person
+        [date_id], source="organiser", added_by=actor.account_id, **person
     )
 
 
 async def _registration_date(registration_id: int) -> int:
     row = (
-        await Registration.select(Registration.occurrence)
+        await Registration.select(Registration.event_date)
         .where(Registration.id == registration_id)
         .first()
     )
     if row is None:
         raise NotFound("not_found", "This does not exist or is not yours to see.")
-    return int(row["occurrence"])
+    return int(row["event_date"])
 
 
 async def cancel_by_organiser(actor: Actor, registration_id: int) -> None:
@@ -205,10 +205,10 @@ async def cancel_by_organiser(actor: Actor, registration_id: int) -> None:
 
 async def promote(actor: Actor, registration_id: int) -> None:
     """Move one person from the waiting list onto the date, out of turn, if a seat is free."""
-    occurrence_id = await _registration_date(registration_id)
-    access = await access_to_date(actor, occurrence_id, organiser_only=True)
+    date_id = await _registration_date(registration_id)
+    access = await access_to_date(actor, date_id, organiser_only=True)
     async with db.transaction():
-        locked = await seats.lock_dates([occurrence_id])  # every day of a whole event
+        locked = await seats.lock_dates([date_id])  # every day of a whole event
         row = await Registration.select().where(Registration.id == registration_id).first()
         assert row is not None
         if row["status"] != Registration.Status.waiting:
@@ -219,18 +219,18 @@ async def promote(actor: Actor, registration_id: int) -> None:
                 await Registration.select()
                 .where(
                     (Registration.attendee == row["attendee"])
-                    & Registration.occurrence.is_in(sorted(locked))
+                    & Registration.event_date.is_in(sorted(locked))
                     & (Registration.status == Registration.Status.waiting)
                 )
-                .order_by(Registration.occurrence)
+                .order_by(Registration.event_date)
             )
         for day in rows:
             if not await seats.take_seat(
-                day["occurrence"], await seats.capacity_of(day["occurrence"])
+                day["event_date"], await seats.capacity_of(day["event_date"])
             ):
                 raise Conflict("date_full", "The date is full: raise its capacity first.")
-            await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count - 1}).where(
-                Occurrence.id == day["occurrence"]
+            await EventDate.update({EventDate.waiting_count: EventDate.waiting_count - 1}).where(
+                EventDate.id == day["event_date"]
             )
         now = clock.now()
         await Registration.update(
@@ -246,7 +246,7 @@ async def promote(actor: Actor, registration_id: int) -> None:
             to_name=row["name"],
             language=row["language"],
             organisation_id=access.organisation_id,
-            occurrence_id=None if len(locked) > 1 else occurrence_id,
+            date_id=None if len(locked) > 1 else date_id,
             registration_id=None if len(locked) > 1 else registration_id,
             context={"registrations": [day["id"] for day in rows], "attendee": row["attendee"]}
             if len(locked) > 1

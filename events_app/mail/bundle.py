@@ -49,11 +49,11 @@ ACTIVE = (Registration.Status.confirmed, Registration.Status.waiting)
 
 def _item_job(job: Job, item: Facts) -> Job:
     registration = item.registration
-    occurrence = item.occurrence
-    assert registration is not None and occurrence is not None
+    event_date = item.event_date
+    assert registration is not None and event_date is not None
     return dataclasses.replace(
         job,
-        occurrence_id=occurrence["id"],
+        date_id=event_date["id"],
         registration_id=registration["id"],
         context={"position": registration.get("position")},
     )
@@ -61,17 +61,17 @@ def _item_job(job: Job, item: Facts) -> Job:
 
 def _current(job: Job, item: Facts, now: datetime) -> bool:
     """Whether this date still belongs in a mail of this kind when it goes out."""
-    registration, occurrence = item.registration, item.occurrence
-    assert registration is not None and occurrence is not None
+    registration, event_date = item.registration, item.event_date
+    assert registration is not None and event_date is not None
     if registration["anonymised_at"] is not None or not registration["email"]:
         return False
     if job.kind == "cancellation_receipt":
         return bool(registration["status"] == "cancelled")
     if registration["status"] not in ACTIVE:
         return False
-    if occurrence["status"] != "scheduled" or occurrence["series_status"] != "active":
+    if event_date["status"] != "scheduled" or event_date["series_status"] != "active":
         return False
-    if occurrence["ends_at"] <= now:
+    if event_date["ends_at"] <= now:
         return False
     held = registration["hold_until"] is not None
     if job.kind == "event_promoted":
@@ -124,7 +124,7 @@ def person_mail_steps(
     language = choose_language(attendee["language"], job.language, facts.organisation["language"])
     items = sorted(
         (item for item in facts.items if _current(job, item, now)),
-        key=lambda item: (item.occurrence or {})["starts_at"],
+        key=lambda item: (item.event_date or {})["starts_at"],
     )
     if not items:
         raise Unsendable(
@@ -144,8 +144,8 @@ def person_mail_steps(
         values["attendance"] = item.registration.get("attendance")
         hold = item.registration["hold_until"]
         values["held_until"] = (
-            format_time(hold.astimezone(ZoneInfo(item.occurrence["timezone"])), language)
-            if hold is not None and item.occurrence is not None
+            format_time(hold.astimezone(ZoneInfo(item.event_date["timezone"])), language)
+            if hold is not None and item.event_date is not None
             else ""
         )
         dates.append(values)
@@ -222,8 +222,8 @@ def run_steps(steps: Generator[None, None, T]) -> T:
 
 def _one_event(items: list[Facts]) -> bool:
     """Whether every date of the mail is a day of one event registered as one."""
-    series = {(item.occurrence or {}).get("series") for item in items}
-    together = all((item.occurrence or {}).get("series_together") for item in items)
+    series = {(item.event_date or {}).get("series") for item in items}
+    together = all((item.event_date or {}).get("series_together") for item in items)
     return len(series) == 1 and together
 
 

@@ -18,9 +18,9 @@ __all__ = ["date_info"]
 def date_info(facts: Facts) -> DateInfo:
     """The date as the calendar module describes it, from the facts of one mail (the mapping
     is the feeds' own: :func:`events_app.agenda.calendar_info.date_info`)."""
-    assert facts.occurrence is not None
+    assert facts.event_date is not None
     return calendar_info.date_info(
-        facts.occurrence,
+        facts.event_date,
         organisation_name=facts.organisation["name"],
         organisation_email=facts.organisation["contact_email"],
         organisation_changed_at=None,

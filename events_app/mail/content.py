@@ -30,7 +30,7 @@ from events_app.mail.calendar_date import date_info
 from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.headers import clean_text
 from events_app.mail.kinds import KINDS, SUBJECT_CANCELLED_BY_ORGANISER, Kind, Method
-from events_app.tables import Occurrence, Registration, Series
+from events_app.tables import EventDate, Registration, Series
 
 __all__ = ["Content", "check", "method_for", "render_content", "tidy", "view"]
 
@@ -57,8 +57,8 @@ def kind_of(job: Job) -> Kind:
 def check(job: Job, facts: Facts, now: datetime) -> Kind:
     """The row's kind, or :class:`Unsendable` when the mail no longer makes sense."""
     kind = kind_of(job)
-    occurrence = facts.occurrence
-    if occurrence is None:
+    event_date = facts.event_date
+    if event_date is None:
         raise Unsendable("The date was deleted.", deliberate=True)
     registration = facts.registration
     if kind.needs_registration:
@@ -84,15 +84,15 @@ def check(job: Job, facts: Facts, now: datetime) -> Kind:
             raise Unsendable(
                 "Not sent: the person registered again before this mail went out.", deliberate=True
             )
-    if kind.needs_scheduled_date and occurrence["status"] != Occurrence.Status.scheduled:
+    if kind.needs_scheduled_date and event_date["status"] != EventDate.Status.scheduled:
         raise Unsendable(
             "Not sent: the date was cancelled before this mail went out.", deliberate=True
         )
-    if kind.needs_scheduled_date and occurrence["series_status"] != Series.Status.active:
+    if kind.needs_scheduled_date and event_date["series_status"] != Series.Status.active:
         raise Unsendable("Not sent: the series has stopped.", deliberate=True)
-    if kind.needs_future_date and occurrence["starts_at"] <= now:
+    if kind.needs_future_date and event_date["starts_at"] <= now:
         raise Unsendable("Not sent: the date had already started.", deliberate=True)
-    if kind.needs_unfinished_date and occurrence["ends_at"] <= now:
+    if kind.needs_unfinished_date and event_date["ends_at"] <= now:
         raise Unsendable("Not sent: the date was already over.", deliberate=True)
     if kind.name == "materials_available" and not facts.materials:
         raise Unsendable("Not sent: the date has no materials.", deliberate=True)
@@ -131,21 +131,21 @@ def _material_url(url: str) -> str | None:
     return None
 
 
-def _material(row: dict[str, Any], occurrence: dict[str, Any]) -> dict[str, Any]:
+def _material(row: dict[str, Any], event_date: dict[str, Any]) -> dict[str, Any]:
     """A material as the mail lists it: a link goes where it points, a file to its download,
     a written text to its place on the date's page (never the file itself attached)."""
     kind = row.get("kind", "link")
     if kind == "file":
-        url: str | None = urls.material_file(occurrence["series_slug"], occurrence["id"], row["id"])
+        url: str | None = urls.material_file(event_date["series_slug"], event_date["id"], row["id"])
     elif kind == "text":
-        url = urls.date_page(occurrence["series_slug"], occurrence["id"]) + f"#material-{row['id']}"
+        url = urls.date_page(event_date["series_slug"], event_date["id"]) + f"#material-{row['id']}"
     else:
         url = _material_url(row["url"])
     return {"title": row["title"], "url": url}
 
 
-def _join_state(occurrence: dict[str, Any], status: str | None, meeting_url: str) -> str | None:
-    if occurrence["series_format"] == Series.Format.in_person:
+def _join_state(event_date: dict[str, Any], status: str | None, meeting_url: str) -> str | None:
+    if event_date["series_format"] == Series.Format.in_person:
         return None
     if status != CONFIRMED:
         return "waiting" if status == WAITING else None
@@ -185,29 +185,29 @@ def _digest_view(facts: Facts, language: str) -> dict[str, Any]:
 
 def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
     """Everything a template shows, already in words and absolute links."""
-    occurrence = facts.occurrence
-    assert occurrence is not None
+    event_date = facts.event_date
+    assert event_date is not None
     organisation = facts.organisation
     registration = facts.registration
     status = registration["status"] if registration else None
-    tz = occurrence["timezone"]
+    tz = event_date["timezone"]
     date = date_info(facts)  # what the invitation shows too
     meeting_url = date.meeting_url
     place = "" if date.series_format == Series.Format.online else date.location
     details = date.meeting_details
-    join = _join_state(occurrence, status, meeting_url)
+    join = _join_state(event_date, status, meeting_url)
     old_start = _local(job.context.get("old_start"), tz)
-    moved = old_start is not None and old_start != occurrence["local_start"]
+    moved = old_start is not None and old_start != event_date["local_start"]
     result: dict[str, Any] = {
         "kind": kind.name,
         "language": language,
         "name": clean_text(registration["name"] if registration else job.to_name),
         "org_name": organisation["name"],
-        "contact_email": occurrence["series_contact_email"] or organisation["contact_email"],
-        "title": occurrence["series_title"],
-        "topic": occurrence["topic"],
-        "note": occurrence["note"],
-        "when": format_span(occurrence["local_start"], occurrence["local_end"], tz, language),
+        "contact_email": event_date["series_contact_email"] or organisation["contact_email"],
+        "title": event_date["series_title"],
+        "topic": event_date["topic"],
+        "note": event_date["note"],
+        "when": format_span(event_date["local_start"], event_date["local_end"], tz, language),
         "place": place,
         "join": join,
         "meeting_url": meeting_url if join == "link" else "",
@@ -215,19 +215,19 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
         "speakers": people_by_role(
             [SpeakerInfo(s["name"], s["role"]) for s in facts.speakers], language
         ),
-        "date_url": urls.date_page(occurrence["series_slug"], occurrence["id"]),
-        "series_url": urls.series_page(occurrence["series_slug"]),
+        "date_url": urls.date_page(event_date["series_slug"], event_date["id"]),
+        "series_url": urls.series_page(event_date["series_slug"]),
         "status": status,
         "position": job.context.get("position"),
         "by": job.context.get("by", "self"),
         "old_when": format_datetime(old_start, language) if moved and old_start else "",
         "reason": str(job.context.get("reason") or "")
-        or reason_text(occurrence.get("status_cause"), occurrence["status_reason"], language),
-        "can_register_again": occurrence["status"] == Occurrence.Status.scheduled,
+        or reason_text(event_date.get("status_cause"), event_date["status_reason"], language),
+        "can_register_again": event_date["status"] == EventDate.Status.scheduled,
         "manage_url": "",
         "feed_url": "",
         "invitation": method_for(kind, facts),
-        "materials": [_material(m, occurrence) for m in facts.materials],
+        "materials": [_material(m, event_date) for m in facts.materials],
         "message_body": str(job.context.get("body") or ""),
     }
     if registration is not None and registration["manage_token"]:
@@ -264,9 +264,9 @@ def render_content(job: Job, facts: Facts, now: datetime) -> Content:
         facts.organisation["language"],
     )
     values = view(job, facts, kind, language)
-    occurrence = facts.occurrence
-    assert occurrence is not None
-    values["date"] = format_date(occurrence["local_start"], language, SHORT_DATE_FORMAT)
+    event_date = facts.event_date
+    assert event_date is not None
+    values["date"] = format_date(event_date["local_start"], language, SHORT_DATE_FORMAT)
     values["subject"] = subject_for(job, kind, values, language)
     env = mail_environment(language)
     text = tidy(env.get_template(f"mail/{kind.name}.txt").render(values))

@@ -18,9 +18,9 @@ from typing import Any
 from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
 from events_app.tables import (
     Account,
+    EventDate,
     Material,
     Membership,
-    Occurrence,
     Organisation,
     Question,
     Registration,
@@ -34,7 +34,7 @@ __all__ = [
     "Job",
     "Unsendable",
     "load_facts",
-    "occurrences_by_id",
+    "dates_by_id",
     "organisations_by_id",
     "registrations_by_id",
     "speakers_by_date",
@@ -62,7 +62,7 @@ class Job:
     message_id: str
     kind: str
     organisation_id: int | None
-    occurrence_id: int | None
+    date_id: int | None
     registration_id: int | None
     to_email: str
     to_name: str
@@ -78,7 +78,7 @@ class Job:
             message_id=row["message_id"],
             kind=row["kind"],
             organisation_id=row["organisation"],
-            occurrence_id=row["occurrence"],
+            date_id=row["event_date"],
             registration_id=row["registration"],
             to_email=row["to_email"],
             to_name=row["to_name"] or "",
@@ -102,7 +102,7 @@ class Digest:
 @dataclass(slots=True)
 class Facts:
     organisation: dict[str, Any]
-    occurrence: dict[str, Any] | None = None  # with the series' columns as ``series_*``
+    event_date: dict[str, Any] | None = None  # with the series' columns as ``series_*``
     registration: dict[str, Any] | None = None  # with the attendee's tokens
     speakers: list[dict[str, Any]] = field(default_factory=list)  # name, role
     materials: list[dict[str, Any]] = field(default_factory=list)
@@ -137,12 +137,12 @@ _SERIES = (
 )
 
 
-async def occurrences_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
+async def dates_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
-    columns = [getattr(Occurrence.series, name).as_alias(f"series_{name}") for name in _SERIES]
-    rows = await Occurrence.select(*Occurrence.all_columns(), *columns).where(
-        Occurrence.id.is_in(list(ids))
+    columns = [getattr(EventDate.series, name).as_alias(f"series_{name}") for name in _SERIES]
+    rows = await EventDate.select(*EventDate.all_columns(), *columns).where(
+        EventDate.id.is_in(list(ids))
     )
     for row in rows:
         if isinstance(row["series_tags"], str):  # JSON through a join arrives as text
@@ -154,7 +154,7 @@ async def registrations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     rows = await Registration.select(
-        Registration.id, Registration.occurrence, Registration.attendee, Registration.name,
+        Registration.id, Registration.event_date, Registration.attendee, Registration.name,
         Registration.email, Registration.language, Registration.status,
         Registration.anonymised_at, Registration.hold_until, Registration.attended,
         Registration.attendance, Registration.created_at, Registration.updated_at,
@@ -179,43 +179,43 @@ async def organisations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
 
 
 async def speakers_by_date(
-    occurrences: Iterable[dict[str, Any]],
+    event_dates: Iterable[dict[str, Any]],
 ) -> dict[int, list[dict[str, Any]]]:
     """Speakers per date: the date's own, else the series'."""
-    dates = list(occurrences)
+    dates = list(event_dates)
     if not dates:
         return {}
     series_ids = list({row["series"] for row in dates})
     rows = (
-        await Speaker.select(Speaker.series, Speaker.occurrence, Speaker.name, Speaker.role)
+        await Speaker.select(Speaker.series, Speaker.event_date, Speaker.name, Speaker.role)
         .where(Speaker.series.is_in(series_ids))
         .order_by(Speaker.position)
         .order_by(Speaker.id)
     )
     result: dict[int, list[dict[str, Any]]] = {}
     for date in dates:
-        own = [r for r in rows if r["occurrence"] == date["id"]]
-        shared = [r for r in rows if r["series"] == date["series"] and not r["occurrence"]]
+        own = [r for r in rows if r["event_date"] == date["id"]]
+        shared = [r for r in rows if r["series"] == date["series"] and not r["event_date"]]
         result[date["id"]] = own or shared
     return result
 
 
-MATERIAL_COLUMNS = (Material.id, Material.occurrence, Material.kind, Material.title, Material.url)
+MATERIAL_COLUMNS = (Material.id, Material.event_date, Material.kind, Material.title, Material.url)
 
 
-async def _materials(occurrence_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
-    if not occurrence_ids:
+async def _materials(date_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    if not date_ids:
         return {}
     rows = await Material.select(*MATERIAL_COLUMNS).where(
-        Material.occurrence.is_in(list(occurrence_ids))
+        Material.event_date.is_in(list(date_ids))
     )
     result: dict[int, list[dict[str, Any]]] = {}
     for row in sorted(rows, key=lambda row: row["id"]):
-        result.setdefault(row["occurrence"], []).append(row)
+        result.setdefault(row["event_date"], []).append(row)
     return result
 
 
-async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
+async def _digest(job: Job, event_date: dict[str, Any]) -> Digest:
     account_id = job.context.get("account_id")
     account = None
     if isinstance(account_id, int):
@@ -226,8 +226,8 @@ async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
         raise Unsendable("The host's account no longer exists or is switched off.")
     still_host = await SeriesHost.exists().where(
         (SeriesHost.account == account_id)
-        & (SeriesHost.series == occurrence["series"])
-        & (SeriesHost.occurrence.is_null() | (SeriesHost.occurrence == occurrence["id"]))
+        & (SeriesHost.series == event_date["series"])
+        & (SeriesHost.event_date.is_null() | (SeriesHost.event_date == event_date["id"]))
     )
     if not still_host:
         raise Unsendable("Not sent: this person no longer hosts the date.")
@@ -235,7 +235,7 @@ async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
     # Hosts read them in the sign-up list after logging in.
     show_needs = await Membership.exists().where(
         (Membership.account == account_id)
-        & (Membership.organisation == occurrence["series_organisation"])
+        & (Membership.organisation == event_date["series_organisation"])
         & (Membership.role == Membership.Role.organiser)
     )
     rows = (
@@ -249,7 +249,7 @@ async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
             Registration.waiting_since,
         )
         .where(
-            (Registration.occurrence == occurrence["id"])
+            (Registration.event_date == event_date["id"])
             & Registration.status.is_in(
                 [Registration.Status.confirmed, Registration.Status.waiting]
             )
@@ -261,16 +261,16 @@ async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
     questions: dict[str, str] = {}
     if show_needs:
         labels = await Question.select(Question.id, Question.label).where(
-            Question.organisation == occurrence["series_organisation"]
+            Question.organisation == event_date["series_organisation"]
         )
         questions = {str(q["id"]): q["label"] for q in labels}
     waiting = sorted(
         (r for r in rows if r["status"] == Registration.Status.waiting),
         key=lambda r: (r["waiting_since"] or _EPOCH, r["id"]),
     )
-    capacity = occurrence["capacity"] if occurrence["capacity"] is not None else None
+    capacity = event_date["capacity"] if event_date["capacity"] is not None else None
     if capacity is None:
-        capacity = occurrence["series_capacity"]
+        capacity = event_date["series_capacity"]
     return Digest(
         confirmed=[r for r in rows if r["status"] == Registration.Status.confirmed],
         waiting=waiting,
@@ -282,40 +282,40 @@ async def _digest(job: Job, occurrence: dict[str, Any]) -> Digest:
 
 async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     """The facts of every job in the batch, or the reason it cannot be sent."""
-    occurrences = await occurrences_by_id({j.occurrence_id for j in jobs if j.occurrence_id})
+    event_dates = await dates_by_id({j.date_id for j in jobs if j.date_id})
     registrations = await registrations_by_id(
         {j.registration_id for j in jobs if j.registration_id}
     )
     org_ids = {j.organisation_id for j in jobs if j.organisation_id}
-    org_ids |= {row["series_organisation"] for row in occurrences.values()}
+    org_ids |= {row["series_organisation"] for row in event_dates.values()}
     organisations = await organisations_by_id(org_ids)
-    speakers = await speakers_by_date(occurrences.values())
+    speakers = await speakers_by_date(event_dates.values())
     materials = await _materials(
-        {j.occurrence_id for j in jobs if j.kind == "materials_available" and j.occurrence_id}
+        {j.date_id for j in jobs if j.kind == "materials_available" and j.date_id}
     )
     result = await load_person_facts(
         [j for j in jobs if j.kind in BUNDLE_KINDS or j.kind in PERSON_KINDS]
     )
     for job in jobs:
         if job.kind in ACCOUNT_KINDS:  # everything such a mail shows is in its own row
-            result[job.id] = Facts(organisation={}, occurrence=None)
+            result[job.id] = Facts(organisation={}, event_date=None)
             continue
         if job.id in result:
             continue
         try:
-            occurrence = occurrences.get(job.occurrence_id) if job.occurrence_id else None
-            org_id = job.organisation_id or (occurrence and occurrence["series_organisation"])
+            event_date = event_dates.get(job.date_id) if job.date_id else None
+            org_id = job.organisation_id or (event_date and event_date["series_organisation"])
             organisation = organisations.get(org_id) if org_id else None
             if organisation is None:
                 raise Unsendable("The organisation no longer exists.")
-            facts = Facts(organisation=organisation, occurrence=occurrence)
-            if occurrence is not None:
-                facts.speakers = speakers.get(occurrence["id"], [])
-                facts.materials = materials.get(occurrence["id"], [])
+            facts = Facts(organisation=organisation, event_date=event_date)
+            if event_date is not None:
+                facts.speakers = speakers.get(event_date["id"], [])
+                facts.materials = materials.get(event_date["id"], [])
             if job.kind in HOST_KINDS:
-                if occurrence is None:
+                if event_date is None:
                     raise Unsendable("The date was deleted.")
-                facts.digest = await _digest(job, occurrence)
+                facts.digest = await _digest(job, event_date)
             elif job.registration_id is not None:
                 facts.registration = registrations.get(job.registration_id)
             result[job.id] = facts
@@ -352,11 +352,11 @@ async def load_person_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable
     }
     ids = {i for job in jobs for i in _ids(job.context.get("registrations"))}
     registrations = await registrations_by_id(ids)
-    occurrences = await occurrences_by_id({r["occurrence"] for r in registrations.values()})
+    event_dates = await dates_by_id({r["event_date"] for r in registrations.values()})
     organisations = await organisations_by_id(
         {j.organisation_id for j in jobs if j.organisation_id}
     )
-    speakers = await speakers_by_date(occurrences.values())
+    speakers = await speakers_by_date(event_dates.values())
     positions = {
         r["id"]: await waiting_position(r["id"])
         for r in registrations.values()
@@ -380,13 +380,13 @@ async def load_person_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable
             registration = registrations.get(registration_id)
             if registration is None or registration["attendee"] != attendee["id"]:
                 continue
-            occurrence = occurrences[registration["occurrence"]]
+            event_date = event_dates[registration["event_date"]]
             items.append(
                 Facts(
                     organisation=organisation,
-                    occurrence=occurrence,
+                    event_date=event_date,
                     registration={**registration, "position": positions.get(registration_id)},
-                    speakers=speakers.get(occurrence["id"], []),
+                    speakers=speakers.get(event_date["id"], []),
                 )
             )
         result[job.id] = Facts(organisation=organisation, items=items, attendee=attendee)

@@ -1,7 +1,7 @@
 """The calendar invitation in a mail: the same event the person's own feed shows.
 
 The event is described by :mod:`events_app.calendar.describe` for this attendee (so summary,
-description, location and meeting link are the feed's), with the date's ``Occurrence.uid`` and
+description, location and meeting link are the feed's), with the date's ``EventDate.uid`` and
 :func:`~events_app.calendar.describe.personal_sequence`: the date's SEQUENCE plus a part that
 grows with every change of the registration.  A cancellation and a later re-registration are
 therefore always newer than what came before, in mails and feed alike.

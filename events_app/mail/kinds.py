@@ -75,14 +75,14 @@ _KINDS = (
     ),
     Kind("registration_cancelled", N_("You have cancelled: %(title)s"), method="CANCEL"),
     Kind(
-        "occurrence_changed",
+        "date_changed",
         N_("Changed: %(title)s on %(date)s"),
         method="REQUEST",
         needs_scheduled_date=True,
         needs_active_registration=True,
         needs_unfinished_date=True,
     ),
-    Kind("occurrence_cancelled", N_("Cancelled: %(title)s on %(date)s"), method="CANCEL"),
+    Kind("date_cancelled", N_("Cancelled: %(title)s on %(date)s"), method="CANCEL"),
     Kind("series_ended", N_("%(title)s has stopped: %(date)s does not take place"), "CANCEL"),
     Kind(
         "reminder",

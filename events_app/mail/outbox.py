@@ -63,7 +63,7 @@ async def enqueue(
     language: str = "nl",
     context: dict[str, Any] | None = None,
     organisation_id: int | None = None,
-    occurrence_id: int | None = None,
+    date_id: int | None = None,
     registration_id: int | None = None,
     dedupe_key: str | None = None,
     limited: bool = False,
@@ -93,7 +93,7 @@ async def enqueue(
         dedupe_key,
         kind,
         organisation_id,
-        occurrence_id,
+        date_id,
         registration_id,
         to_email,
         to_name,
@@ -113,7 +113,7 @@ async def enqueue(
 
 # Every mail of the service is queued here, many per request at peaks: one plain statement.
 _INSERT = """
-INSERT INTO outbox_mail (message_id, dedupe_key, kind, organisation, occurrence, registration,
+INSERT INTO outbox_mail (message_id, dedupe_key, kind, organisation, event_date, registration,
                          to_email, to_name, language, context, status, last_error, attempts,
                          next_attempt_at, created_at)
 VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})

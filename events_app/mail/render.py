@@ -58,11 +58,11 @@ def build(job: Job, facts: Facts, *, mail_from: str, now: datetime) -> Outgoing:
     calendar = None
     if content.method is not None:
         calendar = build_invitation(job, facts, content, now)
-    occurrence = facts.occurrence
+    event_date = facts.event_date
     organisation = facts.organisation
     reply_to = organisation["contact_email"]
-    if occurrence is not None and occurrence["series_contact_email"]:
-        reply_to = occurrence["series_contact_email"]
+    if event_date is not None and event_date["series_contact_email"]:
+        reply_to = event_date["series_contact_email"]
     registration = facts.registration
     try:
         envelope, data = build_mime(

@@ -16,7 +16,7 @@ from events_app import clock, db
 from events_app.mail import outbox
 from events_app.tables import (
     Account,
-    Occurrence,
+    EventDate,
     OutboxMail,
     Registration,
     Series,
@@ -66,19 +66,19 @@ async def _enqueue_all(kind: str, mails: list[dict[str, Any]]) -> int:
 
 async def _due_dates(now: datetime, until: datetime) -> list[dict[str, Any]]:
     return list(
-        await Occurrence.select(
-            Occurrence.id,
-            Occurrence.series,
-            Occurrence.starts_at,
-            Occurrence.local_start,
-            Occurrence.timezone,
-            Occurrence.series.organisation.as_alias("organisation"),
-            Occurrence.series.reminder_hours.as_alias("reminder_hours"),
+        await EventDate.select(
+            EventDate.id,
+            EventDate.series,
+            EventDate.starts_at,
+            EventDate.local_start,
+            EventDate.timezone,
+            EventDate.series.organisation.as_alias("organisation"),
+            EventDate.series.reminder_hours.as_alias("reminder_hours"),
         ).where(
-            (Occurrence.status == Occurrence.Status.scheduled)
-            & (Occurrence.series.status == Series.Status.active)
-            & (Occurrence.starts_at > now)
-            & (Occurrence.starts_at <= until)
+            (EventDate.status == EventDate.Status.scheduled)
+            & (EventDate.series.status == Series.Status.active)
+            & (EventDate.starts_at > now)
+            & (EventDate.starts_at <= until)
         )
     )
 
@@ -102,7 +102,7 @@ async def queue_reminders() -> int:
         people = await Registration.select(
             Registration.id, Registration.email, Registration.name, Registration.language
         ).where(
-            (Registration.occurrence == date["id"])
+            (Registration.event_date == date["id"])
             & (Registration.status == Registration.Status.confirmed)
             & (Registration.email != "")
             & Registration.anonymised_at.is_null()
@@ -116,7 +116,7 @@ async def queue_reminders() -> int:
                 "to_name": row["name"],
                 "language": row["language"],
                 "organisation_id": date["organisation"],
-                "occurrence_id": date["id"],
+                "date_id": date["id"],
                 "registration_id": row["id"],
                 "dedupe_key": keys[row["id"]],
             }
@@ -128,10 +128,10 @@ async def queue_reminders() -> int:
     return queued
 
 
-async def _hosts(series_id: int, occurrence_id: int) -> list[dict[str, Any]]:
+async def _hosts(series_id: int, date_id: int) -> list[dict[str, Any]]:
     rows = await SeriesHost.select(SeriesHost.account).where(
         (SeriesHost.series == series_id)
-        & (SeriesHost.occurrence.is_null() | (SeriesHost.occurrence == occurrence_id))
+        & (SeriesHost.event_date.is_null() | (SeriesHost.event_date == date_id))
     )
     ids = list({row["account"] for row in rows})
     if not ids:
@@ -168,7 +168,7 @@ async def queue_host_digests(*, from_hour: int = DIGEST_FROM_HOUR) -> int:
                 "language": host["language"],
                 "context": {"account_id": host["id"]},
                 "organisation_id": date["organisation"],
-                "occurrence_id": date["id"],
+                "date_id": date["id"],
                 "dedupe_key": keys[host["id"]],
             }
             for host in hosts

@@ -30,7 +30,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from events_app import clock
-from events_app.tables import Occurrence, OutboxMail, Registration
+from events_app.tables import EventDate, OutboxMail, Registration
 
 __all__ = ["IN_FLIGHT", "LATENCY", "REQUESTS", "metrics_route", "observe"]
 
@@ -95,19 +95,19 @@ class DatabaseState(Collector):
             "confirmed": float(
                 await Registration.count().where(
                     (Registration.status == Registration.Status.confirmed)
-                    & (Registration.occurrence.starts_at > now)
+                    & (Registration.event_date.starts_at > now)
                 )
             ),
             "waiting": float(
                 await Registration.count().where(
                     (Registration.status == Registration.Status.waiting)
-                    & (Registration.occurrence.starts_at > now)
+                    & (Registration.event_date.starts_at > now)
                 )
             ),
             "dates": float(
-                await Occurrence.count().where(
-                    (Occurrence.starts_at > now)
-                    & (Occurrence.status == Occurrence.Status.scheduled)
+                await EventDate.count().where(
+                    (EventDate.starts_at > now)
+                    & (EventDate.status == EventDate.Status.scheduled)
                 )
             ),
         }

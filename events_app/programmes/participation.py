@@ -12,7 +12,7 @@ from typing import Any
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import NotFound
 from events_app.domain.participation import Held, Mark, Participant, tally
-from events_app.tables import Occurrence, Programme, Registration, Series, SeriesHost
+from events_app.tables import EventDate, Programme, Registration, Series, SeriesHost
 
 __all__ = ["participation"]
 
@@ -33,7 +33,7 @@ async def _scope(actor: Actor, kind: str, scope_id: int) -> tuple[str, list[int]
             hosts = await SeriesHost.exists().where(
                 (SeriesHost.account == actor.account_id)
                 & (SeriesHost.series == scope_id)
-                & SeriesHost.occurrence.is_null()
+                & SeriesHost.event_date.is_null()
             )
             if not hosts:
                 raise NotFound("not_found", UNKNOWN)
@@ -53,34 +53,34 @@ async def participation(actor: Actor, kind: str, scope_id: int, now: datetime) -
     """Held dates and, per participant, sessions attended and hours."""
     title, series_ids = await _scope(actor, kind, scope_id)
     dates = (
-        await Occurrence.select(
-            Occurrence.id,
-            Occurrence.starts_at,
-            Occurrence.ends_at,
-            Occurrence.local_start,
-            Occurrence.local_end,
-            Occurrence.timezone,
+        await EventDate.select(
+            EventDate.id,
+            EventDate.starts_at,
+            EventDate.ends_at,
+            EventDate.local_start,
+            EventDate.local_end,
+            EventDate.timezone,
         )
         .where(
-            Occurrence.series.is_in(series_ids or [0])
-            & (Occurrence.status == Occurrence.Status.scheduled)
-            & (Occurrence.ends_at <= now)
+            EventDate.series.is_in(series_ids or [0])
+            & (EventDate.status == EventDate.Status.scheduled)
+            & (EventDate.ends_at <= now)
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
     )
     held = [Held(d["id"], d["starts_at"], d["ends_at"]) for d in dates]
     rows = await Registration.select(
-        Registration.occurrence, Registration.email, Registration.name, Registration.attended
+        Registration.event_date, Registration.email, Registration.name, Registration.attended
     ).where(
-        Registration.occurrence.is_in([h.id for h in held] or [0])
+        Registration.event_date.is_in([h.id for h in held] or [0])
         & (Registration.status == Registration.Status.confirmed)
         & Registration.anonymised_at.is_null()
     )
     people: list[Participant] = tally(
         held,
-        (Mark(r["occurrence"], r["email"], r["name"], r["attended"]) for r in rows),
+        (Mark(r["event_date"], r["email"], r["name"], r["attended"]) for r in rows),
     )
-    recorded = {r["occurrence"] for r in rows if r["attended"] is not None}
+    recorded = {r["event_date"] for r in rows if r["attended"] is not None}
     return {
         "title": title,
         "kind": kind,

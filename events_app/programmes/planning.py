@@ -20,7 +20,7 @@ from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.seats import effective_capacity
 from events_app.series import details as series_details
 from events_app.series.planning import organisation_of
-from events_app.tables import Occurrence, Programme, Series
+from events_app.tables import EventDate, Programme, Series
 
 __all__ = [
     "attach",
@@ -115,12 +115,12 @@ async def get_programme(actor: Actor, programme_id: int) -> dict[str, Any]:
     programme = await owned.programme_for(actor, programme_id)
     series = await Series.select().where(Series.programme == programme_id)
     dates = await (
-        Occurrence.select()
+        EventDate.select()
         .where(
-            Occurrence.series.is_in([s["id"] for s in series] or [0])
-            & Occurrence.removed_at.is_null()
+            EventDate.series.is_in([s["id"] for s in series] or [0])
+            & EventDate.removed_at.is_null()
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
     )
     by_series: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in series}
     capacity = {s["id"]: s["capacity"] for s in series}

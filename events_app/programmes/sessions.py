@@ -78,7 +78,7 @@ async def session_of(actor: Actor, programme_id: int, series_id: int) -> rules.S
         raise owned.not_found()
     speakers = (
         await Speaker.select(Speaker.name)
-        .where((Speaker.series == series_id) & Speaker.occurrence.is_null())
+        .where((Speaker.series == series_id) & Speaker.event_date.is_null())
         .order_by(Speaker.position)
     )
     first = series["first_start"]

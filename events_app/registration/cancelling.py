@@ -13,7 +13,7 @@ from events_app.domain.errors import NotFound
 from events_app.mail import outbox
 from events_app.registration import seats
 from events_app.registration.registrations import ACTIVE
-from events_app.tables import Attendee, Occurrence, Registration, SeriesSubscription
+from events_app.tables import Attendee, EventDate, Registration, SeriesSubscription
 
 __all__ = ["cancel", "release_expired_holds"]
 
@@ -28,16 +28,16 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
         await Registration.select(
             Registration.id,
             Registration.status,
-            Registration.occurrence,
+            Registration.event_date,
             Registration.email,
             Registration.name,
             Registration.language,
             Registration.attendee,
-            Registration.occurrence.series.as_alias("series"),
-            Registration.occurrence.series.together.as_alias(  # type: ignore[union-attr]
+            Registration.event_date.series.as_alias("series"),
+            Registration.event_date.series.together.as_alias(  # type: ignore[union-attr]
                 "together"
             ),
-            Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
+            Registration.event_date.series.organisation.as_alias(  # type: ignore[union-attr]
                 "organisation"
             ),
         )
@@ -46,7 +46,7 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
     )
     if row is None:
         raise NotFound("registration_unknown", "This registration does not exist.")
-    await seats.lock_date(row["occurrence"])
+    await seats.lock_date(row["event_date"])
     status = (
         await Registration.select(Registration.status)
         .where(Registration.id == registration_id)
@@ -69,9 +69,9 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
         }
     ).where(Registration.id == registration_id)
     if row["status"] == Registration.Status.confirmed:
-        await seats.release_seat(row["occurrence"])
+        await seats.release_seat(row["event_date"])
     else:
-        await _leave_queue(row["occurrence"])
+        await _leave_queue(row["event_date"])
     if notify and row["email"]:
         await outbox.enqueue(
             "registration_cancelled",
@@ -80,25 +80,25 @@ async def cancel(registration_id: int, *, notify: bool = True, by: str = "self")
             language=row["language"],
             context={"by": by},
             organisation_id=row["organisation"],
-            occurrence_id=row["occurrence"],
+            date_id=row["event_date"],
             registration_id=registration_id,
         )
-    await seats.fill_free_seats(row["occurrence"])
+    await seats.fill_free_seats(row["event_date"])
     return True
 
 
 async def _cancel_event(row: dict[str, Any], *, notify: bool, by: str) -> bool:
     """Cancel the person's place on every day of an event registered as one (its days are
     locked): one mail for all days, then the freed seat goes to whoever waits first."""
-    days = await Occurrence.select(Occurrence.id).where(Occurrence.series == row["series"])
+    days = await EventDate.select(EventDate.id).where(EventDate.series == row["series"])
     mine = Registration.attendee == row["attendee"]
     if row["attendee"] is None:
         mine = Registration.id == row["id"]
     siblings = (
-        await Registration.select(Registration.id, Registration.status, Registration.occurrence)
+        await Registration.select(Registration.id, Registration.status, Registration.event_date)
         .where(
             mine
-            & Registration.occurrence.is_in([d["id"] for d in days])
+            & Registration.event_date.is_in([d["id"] for d in days])
             & Registration.status.is_in(list(ACTIVE))
         )
         .order_by(Registration.id)
@@ -113,11 +113,11 @@ async def _cancel_event(row: dict[str, Any], *, notify: bool, by: str) -> bool:
             Registration.updated_at: now,
         }
     ).where(Registration.id.is_in([s["id"] for s in siblings]))
-    for sibling in sorted(siblings, key=lambda s: s["occurrence"]):
+    for sibling in sorted(siblings, key=lambda s: s["event_date"]):
         if sibling["status"] == Registration.Status.confirmed:
-            await seats.release_seat(sibling["occurrence"])
+            await seats.release_seat(sibling["event_date"])
         else:
-            await _leave_queue(sibling["occurrence"])
+            await _leave_queue(sibling["event_date"])
     if notify and row["email"]:
         await outbox.enqueue(
             "cancellation_receipt",
@@ -131,13 +131,13 @@ async def _cancel_event(row: dict[str, Any], *, notify: bool, by: str) -> bool:
                 "by": by,
             },
         )
-    await seats.fill_free_seats(row["occurrence"])
+    await seats.fill_free_seats(row["event_date"])
     return True
 
 
-async def _leave_queue(occurrence_id: int) -> None:
-    await Occurrence.update({Occurrence.waiting_count: Occurrence.waiting_count - 1}).where(
-        (Occurrence.id == occurrence_id) & (Occurrence.waiting_count > 0)
+async def _leave_queue(date_id: int) -> None:
+    await EventDate.update({EventDate.waiting_count: EventDate.waiting_count - 1}).where(
+        (EventDate.id == date_id) & (EventDate.waiting_count > 0)
     )
 
 
@@ -149,7 +149,7 @@ async def release_expired_holds() -> int:
     and no mail goes out.  Returns how many registrations were released.
     """
     now = clock.now()
-    expired = await Registration.select(Registration.occurrence).where(
+    expired = await Registration.select(Registration.event_date).where(
         (Registration.hold_until < now) & Registration.status.is_in(list(ACTIVE))
     )
     stale = await SeriesSubscription.exists().where(SeriesSubscription.hold_until < now)
@@ -157,7 +157,7 @@ async def release_expired_holds() -> int:
         return 0  # no write (and no write lock on SQLite) when nothing ran out
     released = 0
     async with db.transaction():
-        await seats.lock_dates(sorted({row["occurrence"] for row in expired}))
+        await seats.lock_dates(sorted({row["event_date"] for row in expired}))
         # Read again under the locks: a confirmation may have come in meanwhile.
         rows = await Registration.select(Registration.id, Registration.attendee).where(
             (Registration.hold_until < now) & Registration.status.is_in(list(ACTIVE))

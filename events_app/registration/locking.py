@@ -35,9 +35,9 @@ _LOCK_SQL = """
 SELECT o.id, o.status, o.starts_at, o.capacity, o.confirmed_count, o.series,
        s.capacity AS series_capacity, s.waitlist, {version} AS version,
        r.id AS registration, r.status AS registration_status, {new_id} AS new_registration
-FROM occurrence o
+FROM event_date o
 JOIN series s ON s.id = o.series
-LEFT JOIN registration r ON r.occurrence = o.id AND r.attendee = {{}}
+LEFT JOIN registration r ON r.event_date = o.id AND r.attendee = {{}}
 WHERE o.id IN ({ids})
 ORDER BY o.id
 {lock}
@@ -79,9 +79,9 @@ async def lock(dates: list[dict[str, Any]], attendee_id: int) -> dict[int, dict[
 _READ_AGAIN = """
 SELECT o.id, s.capacity AS series_capacity, s.waitlist,
        r.id AS registration, r.status AS registration_status
-FROM occurrence o
+FROM event_date o
 JOIN series s ON s.id = o.series
-LEFT JOIN registration r ON r.occurrence = o.id AND r.attendee = {{}}
+LEFT JOIN registration r ON r.event_date = o.id AND r.attendee = {{}}
 WHERE o.id IN ({ids})
 """
 

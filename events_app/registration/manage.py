@@ -43,7 +43,7 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class ManagedRegistration:
     registration_id: int
-    occurrence_id: int
+    date_id: int
     status: str
     position: int | None
     series_title: str
@@ -52,7 +52,7 @@ class ManagedRegistration:
     local_end: datetime
     timezone: str
     starts_at: datetime
-    occurrence_status: str
+    date_status: str
     name: str
     role: str | None
     needs: str
@@ -75,24 +75,24 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
     rows = (
         await Registration.select(
             Registration.id,
-            Registration.occurrence,
+            Registration.event_date,
             Registration.status,
             Registration.name,
             Registration.role,
             Registration.needs,
             Registration.hold_until,
             Registration.attendance,
-            Registration.occurrence.series.title.as_alias("series_title"),  # type: ignore[union-attr]
-            Registration.occurrence.series.slug.as_alias("series_slug"),  # type: ignore[union-attr]
-            Registration.occurrence.series.together.as_alias("together"),  # type: ignore[union-attr]
-            Registration.occurrence.local_start.as_alias("local_start"),
-            Registration.occurrence.local_end.as_alias("local_end"),
-            Registration.occurrence.timezone.as_alias("timezone"),
-            Registration.occurrence.starts_at.as_alias("starts_at"),
-            Registration.occurrence.status.as_alias("occurrence_status"),
+            Registration.event_date.series.title.as_alias("series_title"),  # type: ignore[union-attr]
+            Registration.event_date.series.slug.as_alias("series_slug"),  # type: ignore[union-attr]
+            Registration.event_date.series.together.as_alias("together"),  # type: ignore[union-attr]
+            Registration.event_date.local_start.as_alias("local_start"),
+            Registration.event_date.local_end.as_alias("local_end"),
+            Registration.event_date.timezone.as_alias("timezone"),
+            Registration.event_date.starts_at.as_alias("starts_at"),
+            Registration.event_date.status.as_alias("date_status"),
         )
         .where(Registration.attendee == attendee["id"])
-        .order_by(Registration.occurrence.starts_at)
+        .order_by(Registration.event_date.starts_at)
     )
     result = []
     for row in rows:
@@ -104,7 +104,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
         result.append(
             ManagedRegistration(
                 registration_id=row["id"],
-                occurrence_id=row["occurrence"],
+                date_id=row["event_date"],
                 status=row["status"],
                 position=position,
                 series_title=row["series_title"],
@@ -113,7 +113,7 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
                 local_end=row["local_end"],
                 timezone=row["timezone"],
                 starts_at=row["starts_at"],
-                occurrence_status=row["occurrence_status"],
+                date_status=row["date_status"],
                 name=row["name"],
                 role=row["role"],
                 needs=row["needs"],
@@ -140,14 +140,14 @@ async def active_of(attendee_id: int) -> list[dict[str, Any]]:
     """Coming registrations that hold a seat or a queue place."""
     return await Registration.select(
         Registration.id,
-        Registration.occurrence,
-        Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
+        Registration.event_date,
+        Registration.event_date.series.organisation.as_alias(  # type: ignore[union-attr]
             "organisation"
         ),
     ).where(
         (Registration.attendee == attendee_id)
         & Registration.status.is_in(list(registrations.ACTIVE))
-        & (Registration.occurrence.starts_at > clock.now())
+        & (Registration.event_date.starts_at > clock.now())
     )
 
 
@@ -166,7 +166,7 @@ async def cancel_all_mine(token: str) -> int:
     attendee = await attendee_for_token(token)
     async with db.transaction():
         mine = await active_of(attendee["id"])
-        await seats.lock_dates(sorted({row["occurrence"] for row in mine}))
+        await seats.lock_dates(sorted({row["event_date"] for row in mine}))
         cancelled = [row for row in mine if await cancelling.cancel(row["id"], notify=False)]
         await SeriesSubscription.update({SeriesSubscription.cancelled_at: clock.now()}).where(
             (SeriesSubscription.attendee == attendee["id"])
@@ -219,7 +219,7 @@ async def update_my_details(
     async with db.transaction():
         await Registration.update(values).where(
             (Registration.attendee == attendee["id"])
-            & (Registration.occurrence.starts_at > clock.now())
+            & (Registration.event_date.starts_at > clock.now())
         )
         if language is not None:
             await Attendee.update({Attendee.language: language}).where(
@@ -283,12 +283,12 @@ async def confirm_held(token: str) -> int:
     attendee = await attendee_for_token(token)
     now = clock.now()
     async with db.transaction():
-        held = await Registration.select(Registration.id, Registration.occurrence).where(
+        held = await Registration.select(Registration.id, Registration.event_date).where(
             (Registration.attendee == attendee["id"])
             & Registration.hold_until.is_not_null()
             & Registration.status.is_in(list(registrations.ACTIVE))
         )
-        await seats.lock_dates(sorted({row["occurrence"] for row in held}))
+        await seats.lock_dates(sorted({row["event_date"] for row in held}))
         confirmed = (
             await Registration.update({Registration.hold_until: None, Registration.updated_at: now})
             .where(
@@ -296,7 +296,7 @@ async def confirm_held(token: str) -> int:
                 & (Registration.hold_until >= now)
                 & Registration.status.is_in(list(registrations.ACTIVE))
             )
-            .returning(Registration.id, Registration.occurrence)
+            .returning(Registration.id, Registration.event_date)
         )
         await SeriesSubscription.update({SeriesSubscription.hold_until: None}).where(
             (SeriesSubscription.attendee == attendee["id"]) & (SeriesSubscription.hold_until >= now)
@@ -306,7 +306,7 @@ async def confirm_held(token: str) -> int:
         )
         organisations = await Registration.select(
             Registration.id,
-            Registration.occurrence.series.organisation.as_alias(  # type: ignore[union-attr]
+            Registration.event_date.series.organisation.as_alias(  # type: ignore[union-attr]
                 "organisation"
             ),
         ).where(Registration.id.is_in([row["id"] for row in confirmed] or [0]))

@@ -65,7 +65,7 @@ async def delete_my_data(token: str) -> None:
     now = clock.now()
     async with db.transaction():
         mine = await active_of(attendee["id"])
-        await seats.lock_dates(sorted({row["occurrence"] for row in mine}))
+        await seats.lock_dates(sorted({row["event_date"] for row in mine}))
         for row in mine:
             await cancelling.cancel(row["id"], notify=False)
         ids = [

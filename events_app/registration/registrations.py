@@ -57,7 +57,7 @@ from events_app.registration.request import (
     questions_for,
 )
 from events_app.settings import get_settings
-from events_app.tables import Occurrence, Registration, SeriesSubscription
+from events_app.tables import EventDate, Registration, SeriesSubscription
 
 # MAX_DATES and questions_for are named here too: the pages and the API ask the module where
 # registering starts what a registration form may hold.
@@ -78,7 +78,7 @@ ATTEMPTS = 3
 class Outcome:
     """What happened to one date (for organisers and tests; never shown to the public)."""
 
-    occurrence_id: int
+    date_id: int
     registration_id: int
     status: str
     position: int | None
@@ -92,12 +92,12 @@ class Receipt:
     held: bool  # waiting for the person to confirm their address
 
     @property
-    def occurrence_ids(self) -> tuple[int, ...]:
-        return tuple(o.occurrence_id for o in self.outcomes)
+    def date_ids(self) -> tuple[int, ...]:
+        return tuple(o.date_id for o in self.outcomes)
 
 
 async def register(
-    occurrence_ids: Sequence[int],
+    date_ids: Sequence[int],
     *,
     name: str,
     email: str,
@@ -117,9 +117,9 @@ async def register(
     registration), in the same transaction.  ``attendance``: on site or online, for the
     hybrid dates (see :mod:`events_app.domain.attendance`).
     """
-    ids = list(dict.fromkeys(occurrence_ids))
+    ids = list(dict.fromkeys(date_ids))
     if not ids:
-        raise DomainError("dates_missing", "Choose at least one date.", field="occurrence_ids")
+        raise DomainError("dates_missing", "Choose at least one date.", field="date_ids")
     if len(ids) > MAX_DATES:
         raise DomainError("too_many_dates", f"Choose at most {MAX_DATES} dates.")
     form = Form(
@@ -169,7 +169,7 @@ async def _register_in_transaction(form: Form) -> Receipt:
         row = {**row, **date, "version": row["version"]}
         if request.source == "self":
             check_open(facts(row), now)
-        elif row["status"] != Occurrence.Status.scheduled:
+        elif row["status"] != EventDate.Status.scheduled:
             raise Conflict("date_cancelled", "This date has been cancelled.")
         capacity = effective_capacity(date["capacity"], row["series_capacity"])
         full = capacity is not None and date["confirmed_count"] >= capacity
@@ -244,12 +244,12 @@ def one_seat_per_event(rows: list[dict[str, Any]]) -> None:
 
 
 _NEW_REGISTRATION = """
-INSERT INTO registration ({id}occurrence, attendee, name, email, role, needs, answers, language,
+INSERT INTO registration ({id}event_date, attendee, name, email, role, needs, answers, language,
                           status, waiting_since, source, hold_until, created_at, updated_at)
 VALUES ({value}{{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}})
 """
-_SEAT = "UPDATE occurrence SET confirmed_count = confirmed_count + 1 WHERE id = {}"
-_PLACE_IN_QUEUE = "UPDATE occurrence SET waiting_count = waiting_count + 1 WHERE id = {}"
+_SEAT = "UPDATE event_date SET confirmed_count = confirmed_count + 1 WHERE id = {}"
+_PLACE_IN_QUEUE = "UPDATE event_date SET waiting_count = waiting_count + 1 WHERE id = {}"
 
 
 async def _register_one(
@@ -262,13 +262,13 @@ async def _register_one(
 ) -> Outcome:
     """One date of the request, its date locked: a seat when one is free, else a place in
     the queue (a full date without a waiting list was refused before)."""
-    occurrence_id = row["id"]
+    date_id = row["id"]
     person = request.person
     if row["registration"] is not None and row["registration_status"] in ACTIVE:
         # Nothing changes: not the details (a stranger may be typing someone else's address),
         # not the place in the queue.  The mail tells the owner of the address.
         return Outcome(
-            occurrence_id=occurrence_id,
+            date_id=date_id,
             registration_id=row["registration"],
             status=row["registration_status"],
             position=None,
@@ -276,10 +276,10 @@ async def _register_one(
         )
     if row["full"]:
         status = Registration.Status.waiting
-        await writes.add(_PLACE_IN_QUEUE, occurrence_id)
+        await writes.add(_PLACE_IN_QUEUE, date_id)
     else:
         status = Registration.Status.confirmed
-        await writes.add(_SEAT, occurrence_id)
+        await writes.add(_SEAT, date_id)
     values: dict[Column | str, Any] = {
         Registration.name: person.name,
         Registration.email: person.email,
@@ -296,7 +296,7 @@ async def _register_one(
         Registration.attended: None,
     }
     columns = (
-        occurrence_id,
+        date_id,
         attendee_id,
         person.name,
         person.email,
@@ -322,7 +322,7 @@ async def _register_one(
         sql = _NEW_REGISTRATION.format(id="", value="") + " RETURNING id"
         registration_id = int((await db.execute(sql, *columns))[0]["id"])
     return Outcome(
-        occurrence_id=occurrence_id,
+        date_id=date_id,
         registration_id=registration_id,
         status=status,
         position=None,

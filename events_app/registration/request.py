@@ -25,7 +25,7 @@ from events_app.domain.person import (
     complete_person,
 )
 from events_app.domain.seats import DateFacts, check_open
-from events_app.tables import Occurrence, Question
+from events_app.tables import EventDate, Question
 
 __all__ = [
     "DATES_SQL",
@@ -57,25 +57,25 @@ SELECT o.id, o.series, o.status, o.starts_at, o.capacity,
        g.confirm_first AS organisation_confirm_first,
        EXISTS (SELECT 1 FROM question q WHERE q.organisation = s.organisation) AS has_questions,
        {version} AS version
-FROM occurrence o
+FROM event_date o
 JOIN series s ON s.id = o.series
 JOIN organisation g ON g.id = s.organisation
 WHERE o.id IN ({ids})
 """
 
 
-async def read_dates(occurrence_ids: Sequence[int]) -> list[dict[str, Any]]:
-    sql = DATES_SQL.format(ids=db.placeholders(len(occurrence_ids)), version=version_sql())
-    return in_order(occurrence_ids, await db.execute(sql, *occurrence_ids))
+async def read_dates(date_ids: Sequence[int]) -> list[dict[str, Any]]:
+    sql = DATES_SQL.format(ids=db.placeholders(len(date_ids)), version=version_sql())
+    return in_order(date_ids, await db.execute(sql, *date_ids))
 
 
-def in_order(occurrence_ids: Sequence[int], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def in_order(date_ids: Sequence[int], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The dates' rows in the order asked for; every one of them must exist."""
     by_id = {row["id"]: db.typed(row, _DATE_TYPES) for row in rows}
-    missing = [i for i in occurrence_ids if i not in by_id]
+    missing = [i for i in date_ids if i not in by_id]
     if missing:
         raise NotFound("date_unknown", "One of the chosen dates does not exist.")
-    return [by_id[i] for i in occurrence_ids]
+    return [by_id[i] for i in date_ids]
 
 
 _DATE_TYPES = {
@@ -167,11 +167,11 @@ async def whole_events(dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return dates
     known = {row["id"] for row in dates}
     rows = (
-        await Occurrence.select(Occurrence.id)
+        await EventDate.select(EventDate.id)
         .where(
-            Occurrence.series.is_in(together) & (Occurrence.status == Occurrence.Status.scheduled)
+            EventDate.series.is_in(together) & (EventDate.status == EventDate.Status.scheduled)
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
     )
     added = [row["id"] for row in rows if row["id"] not in known]
     if len(known) + len(added) > MAX_DATES:
@@ -238,13 +238,13 @@ async def dates_added_meanwhile(request: Request) -> list[dict[str, Any]]:
     assert request.subscribe_series is not None
     known = {row["id"] for row in request.dates}
     rows = (
-        await Occurrence.select(Occurrence.id)
+        await EventDate.select(EventDate.id)
         .where(
-            (Occurrence.series == request.subscribe_series)
-            & (Occurrence.status == Occurrence.Status.scheduled)
-            & (Occurrence.starts_at > clock.now())
+            (EventDate.series == request.subscribe_series)
+            & (EventDate.status == EventDate.Status.scheduled)
+            & (EventDate.starts_at > clock.now())
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
         .limit(MAX_DATES)
     )
     added = [row["id"] for row in rows if row["id"] not in known]

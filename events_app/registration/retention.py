@@ -13,7 +13,7 @@ from events_app.accounts import sessions
 from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.tables import (
     Attendee,
-    Occurrence,
+    EventDate,
     Organisation,
     OutboxMail,
     PasswordReset,
@@ -38,8 +38,8 @@ async def anonymise_expired() -> int:
     total = 0
     for organisation in await Organisation.select(Organisation.id, Organisation.retention_days):
         cutoff = now - timedelta(days=organisation["retention_days"])
-        dates = Occurrence.select(Occurrence.id).where(
-            (Occurrence.series.organisation == organisation["id"]) & (Occurrence.ends_at < cutoff)
+        dates = EventDate.select(EventDate.id).where(
+            (EventDate.series.organisation == organisation["id"]) & (EventDate.ends_at < cutoff)
         )
         async with db.transaction():
             rows = (
@@ -54,7 +54,7 @@ async def anonymise_expired() -> int:
                         Registration.updated_at: now,
                     }
                 )
-                .where(Registration.anonymised_at.is_null() & Registration.occurrence.is_in(dates))
+                .where(Registration.anonymised_at.is_null() & Registration.event_date.is_in(dates))
                 .returning(Registration.id)
             )
             total += len(rows)

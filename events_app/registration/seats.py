@@ -1,6 +1,6 @@
 """Taking and freeing seats, and promoting the waiting list, inside the caller's transaction.
 
-Seats are counted in ``Occurrence.confirmed_count`` and taken with one conditional UPDATE
+Seats are counted in ``EventDate.confirmed_count`` and taken with one conditional UPDATE
 (``… WHERE confirmed_count < capacity``), which is atomic on both databases: PostgreSQL holds
 the row lock until commit, SQLite's ``BEGIN IMMEDIATE`` lets one writer in at a time.  A plain
 "count, then insert" oversells on PostgreSQL (two transactions both count a free seat).
@@ -15,7 +15,7 @@ from events_app import clock, db
 from events_app.domain import together
 from events_app.domain.seats import effective_capacity
 from events_app.mail import outbox
-from events_app.tables import Occurrence, Registration, Series
+from events_app.tables import EventDate, Registration, Series
 
 __all__ = [
     "capacity_of",
@@ -28,12 +28,12 @@ __all__ = [
 ]
 
 
-async def capacity_of(occurrence_id: int) -> int | None:
+async def capacity_of(date_id: int) -> int | None:
     row = (
-        await Occurrence.select(
-            Occurrence.capacity, Occurrence.series.capacity.as_alias("series_capacity")
+        await EventDate.select(
+            EventDate.capacity, EventDate.series.capacity.as_alias("series_capacity")
         )
-        .where(Occurrence.id == occurrence_id)
+        .where(EventDate.id == date_id)
         .first()
     )
     if row is None:
@@ -41,27 +41,27 @@ async def capacity_of(occurrence_id: int) -> int | None:
     return effective_capacity(row["capacity"], row["series_capacity"])
 
 
-_TAKE = "UPDATE occurrence SET confirmed_count = confirmed_count + 1 WHERE id = {}"
+_TAKE = "UPDATE event_date SET confirmed_count = confirmed_count + 1 WHERE id = {}"
 
 
-async def take_seat(occurrence_id: int, capacity: int | None) -> bool:
+async def take_seat(date_id: int, capacity: int | None) -> bool:
     """Take one seat if one is free; returns False when the date is full."""
     if capacity is None:
-        rows = await Occurrence.raw(_TAKE + " RETURNING id", occurrence_id)
+        rows = await EventDate.raw(_TAKE + " RETURNING id", date_id)
     else:
-        rows = await Occurrence.raw(
-            _TAKE + " AND confirmed_count < {} RETURNING id", occurrence_id, capacity
+        rows = await EventDate.raw(
+            _TAKE + " AND confirmed_count < {} RETURNING id", date_id, capacity
         )
     return bool(rows)
 
 
-async def release_seat(occurrence_id: int) -> None:
-    await Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count - 1}).where(
-        (Occurrence.id == occurrence_id) & (Occurrence.confirmed_count > 0)
+async def release_seat(date_id: int) -> None:
+    await EventDate.update({EventDate.confirmed_count: EventDate.confirmed_count - 1}).where(
+        (EventDate.id == date_id) & (EventDate.confirmed_count > 0)
     )
 
 
-async def lock_date(occurrence_id: int) -> dict[str, Any] | None:
+async def lock_date(date_id: int) -> dict[str, Any] | None:
     """Lock the date's row first, before any registration row (PostgreSQL; on SQLite the
     ``BEGIN IMMEDIATE`` transaction already excludes other writers).
 
@@ -70,59 +70,59 @@ async def lock_date(occurrence_id: int) -> dict[str, Any] | None:
     not block the key-share locks that inserts referencing the date take.  The other days of
     an event registered as one are locked with it (see :func:`lock_dates`).
     """
-    return (await lock_dates([occurrence_id])).get(occurrence_id)
+    return (await lock_dates([date_id])).get(date_id)
 
 
-async def lock_dates(occurrence_ids: list[int]) -> dict[int, dict[str, Any]]:
+async def lock_dates(date_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Lock several dates at once, in id order (the one global order every writer keeps).
 
     One statement: PostgreSQL takes the row locks in the order of ``ORDER BY id``, so two
     units of work that need the same dates never hold one each and wait for the other.
     """
-    if not occurrence_ids:
+    if not date_ids:
         return {}
-    ids = sorted(set(occurrence_ids))
+    ids = sorted(set(date_ids))
     marks = db.placeholders(len(ids))
     sql = _LOCK_DATES.format(ids=marks, lock=" FOR NO KEY UPDATE" if db.is_postgres() else "")
-    rows = await Occurrence.raw(sql, *ids, *ids)
+    rows = await EventDate.raw(sql, *ids, *ids)
     return {row["id"]: db.typed(row, {"starts_at": datetime}) for row in rows}
 
 
 # The dates asked for and every other day of the events among them that are registered as one
 # (a cancellation or a promotion on one day changes all of them), locked in id order.
 _LOCK_DATES = """
-SELECT id, status, starts_at, capacity, confirmed_count, series FROM occurrence
+SELECT id, status, starts_at, capacity, confirmed_count, series FROM event_date
 WHERE id IN ({ids})
-   OR series IN (SELECT o.series FROM occurrence o JOIN series s ON s.id = o.series
+   OR series IN (SELECT o.series FROM event_date o JOIN series s ON s.id = o.series
                  WHERE o.id IN ({ids}) AND s.together)
 ORDER BY id{lock}
 """
 
 
-async def fill_free_seats(occurrence_id: int) -> int:
+async def fill_free_seats(date_id: int) -> int:
     """Promote people from the waiting list while seats are free; returns how many moved up.
 
     Nobody is promoted onto a date that has started, been cancelled or skipped.  Each promoted
     person gets a mail (queued in this transaction).
     """
-    locked = await lock_dates([occurrence_id])
-    occurrence = locked.get(occurrence_id)
-    if occurrence is None:
+    locked = await lock_dates([date_id])
+    event_date = locked.get(date_id)
+    if event_date is None:
         return 0
     series = (
         await Series.select(Series.capacity, Series.organisation, Series.together)
-        .where(Series.id == occurrence["series"])
+        .where(Series.id == event_date["series"])
         .first()
     )
     assert series is not None
     if series["together"]:
-        return await promote_event(occurrence["series"], locked, series)
-    if occurrence["status"] != Occurrence.Status.scheduled:
+        return await promote_event(event_date["series"], locked, series)
+    if event_date["status"] != EventDate.Status.scheduled:
         return 0
-    if occurrence["starts_at"] <= clock.now():
+    if event_date["starts_at"] <= clock.now():
         return 0
-    capacity = effective_capacity(occurrence["capacity"], series["capacity"])
-    free = None if capacity is None else capacity - occurrence["confirmed_count"]
+    capacity = effective_capacity(event_date["capacity"], series["capacity"])
+    free = None if capacity is None else capacity - event_date["confirmed_count"]
     if free is not None and free <= 0:
         return 0
     query = (
@@ -130,7 +130,7 @@ async def fill_free_seats(occurrence_id: int) -> int:
             Registration.id, Registration.email, Registration.name, Registration.language
         )
         .where(
-            (Registration.occurrence == occurrence_id)
+            (Registration.event_date == date_id)
             & (Registration.status == Registration.Status.waiting)
         )
         .order_by(Registration.waiting_since)
@@ -150,12 +150,12 @@ async def fill_free_seats(occurrence_id: int) -> int:
             Registration.updated_at: now,
         }
     ).where(Registration.id.is_in(ids))
-    await Occurrence.update(
+    await EventDate.update(
         {
-            Occurrence.confirmed_count: Occurrence.confirmed_count + len(ids),
-            Occurrence.waiting_count: Occurrence.waiting_count - len(ids),
+            EventDate.confirmed_count: EventDate.confirmed_count + len(ids),
+            EventDate.waiting_count: EventDate.waiting_count - len(ids),
         }
-    ).where(Occurrence.id == occurrence_id)
+    ).where(EventDate.id == date_id)
     for row in promoted:
         await outbox.enqueue(
             "registration_promoted",
@@ -163,7 +163,7 @@ async def fill_free_seats(occurrence_id: int) -> int:
             to_name=row["name"],
             language=row["language"],
             organisation_id=series["organisation"],
-            occurrence_id=occurrence_id,
+            date_id=date_id,
             registration_id=row["id"],
             dedupe_key=f"registration_promoted:{row['id']}:{now.isoformat()}",
         )
@@ -182,7 +182,7 @@ async def promote_event(
     days = [
         row
         for row in locked.values()
-        if row["series"] == series_id and row["status"] == Occurrence.Status.scheduled
+        if row["series"] == series_id and row["status"] == EventDate.Status.scheduled
     ]
     now = clock.now()
     event = [
@@ -200,14 +200,14 @@ async def promote_event(
         return 0
     waiting = await Registration.select(
         Registration.id,
-        Registration.occurrence,
+        Registration.event_date,
         Registration.attendee,
         Registration.email,
         Registration.name,
         Registration.language,
         Registration.waiting_since,
     ).where(
-        Registration.occurrence.is_in([d["id"] for d in days])
+        Registration.event_date.is_in([d["id"] for d in days])
         & (Registration.status == Registration.Status.waiting)
     )
     people: dict[Any, list[dict[str, Any]]] = {}
@@ -227,14 +227,14 @@ async def promote_event(
     per_day: dict[int, int] = {}
     for rows in chosen:
         for row in rows:
-            per_day[row["occurrence"]] = per_day.get(row["occurrence"], 0) + 1
+            per_day[row["event_date"]] = per_day.get(row["event_date"], 0) + 1
     for day_id, moved in sorted(per_day.items()):
-        await Occurrence.update(
+        await EventDate.update(
             {
-                Occurrence.confirmed_count: Occurrence.confirmed_count + moved,
-                Occurrence.waiting_count: Occurrence.waiting_count - moved,
+                EventDate.confirmed_count: EventDate.confirmed_count + moved,
+                EventDate.waiting_count: EventDate.waiting_count - moved,
             }
-        ).where(Occurrence.id == day_id)
+        ).where(EventDate.id == day_id)
     for rows in chosen:
         first = rows[0]
         await outbox.enqueue(

@@ -14,20 +14,20 @@ from events_app import clock
 from events_app.domain.errors import DomainError, NotFound
 from events_app.registration import registrations
 from events_app.registration.registrations import Receipt
-from events_app.tables import Occurrence, Programme, Series, SeriesSubscription
+from events_app.tables import EventDate, Programme, Series, SeriesSubscription
 
 __all__ = ["future_dates", "programme_dates", "subscribe_series", "apply_subscriptions"]
 
 
 async def future_dates(series_ids: list[int]) -> list[int]:
     rows = (
-        await Occurrence.select(Occurrence.id)
+        await EventDate.select(EventDate.id)
         .where(
-            Occurrence.series.is_in(series_ids or [0])
-            & (Occurrence.status == Occurrence.Status.scheduled)
-            & (Occurrence.starts_at > clock.now())
+            EventDate.series.is_in(series_ids or [0])
+            & (EventDate.status == EventDate.Status.scheduled)
+            & (EventDate.starts_at > clock.now())
         )
-        .order_by(Occurrence.starts_at)
+        .order_by(EventDate.starts_at)
         .limit(registrations.MAX_DATES)
     )
     return [row["id"] for row in rows]
@@ -61,17 +61,17 @@ async def subscribe_series(series_id: int, **person: Any) -> Receipt:
     return await registrations.register(dates, subscribe_series=series_id, **person)
 
 
-async def apply_subscriptions(occurrence_id: int) -> int:
+async def apply_subscriptions(date_id: int) -> int:
     """Register every subscriber of the date's series for this (new) date; returns how many.
 
     Runs inside the caller's transaction.  A full date puts subscribers on its waiting list.
     """
-    occurrence = (
-        await Occurrence.select(Occurrence.series, Occurrence.starts_at)
-        .where(Occurrence.id == occurrence_id)
+    event_date = (
+        await EventDate.select(EventDate.series, EventDate.starts_at)
+        .where(EventDate.id == date_id)
         .first()
     )
-    if occurrence is None or occurrence["starts_at"] <= clock.now():
+    if event_date is None or event_date["starts_at"] <= clock.now():
         return 0
     subscribers = await SeriesSubscription.select(
         SeriesSubscription.name,
@@ -81,7 +81,7 @@ async def apply_subscriptions(occurrence_id: int) -> int:
         SeriesSubscription.attendance,
         SeriesSubscription.attendee.email.as_alias("email"),
     ).where(
-        (SeriesSubscription.series == occurrence["series"])
+        (SeriesSubscription.series == event_date["series"])
         & SeriesSubscription.cancelled_at.is_null()
         & SeriesSubscription.hold_until.is_null()  # not confirmed (yet): no new dates
     )
@@ -89,7 +89,7 @@ async def apply_subscriptions(occurrence_id: int) -> int:
     for sub in subscribers:
         try:
             await registrations.register(
-                [occurrence_id],
+                [date_id],
                 name=sub["name"] or sub["email"],
                 email=sub["email"],
                 language=sub["language"],

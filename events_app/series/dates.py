@@ -27,7 +27,7 @@ from events_app.domain.seats import effective_capacity
 from events_app.registration import seats
 from events_app.series import details as series_details
 from events_app.series import materialise, notify, people
-from events_app.tables import Occurrence, Series
+from events_app.tables import EventDate, Series
 
 __all__ = [
     "add_date",
@@ -52,23 +52,23 @@ async def list_dates(
 ) -> list[DateView]:
     """The series' dates (all statuses) whose local day lies in [start, end], in order."""
     series = await owned.series_for(actor, series_id)
-    query = Occurrence.select().where(
-        (Occurrence.series == series_id) & Occurrence.removed_at.is_null()
+    query = EventDate.select().where(
+        (EventDate.series == series_id) & EventDate.removed_at.is_null()
     )
     if start is not None:
-        query = query.where(Occurrence.local_start >= datetime.combine(start, time()))
+        query = query.where(EventDate.local_start >= datetime.combine(start, time()))
     if end is not None:
         later = datetime.combine(end + timedelta(days=1), time())
-        query = query.where(Occurrence.local_start < later)
-    rows = await query.order_by(Occurrence.starts_at).order_by(Occurrence.id)
-    return await views.occurrence_views(rows, series)
+        query = query.where(EventDate.local_start < later)
+    rows = await query.order_by(EventDate.starts_at).order_by(EventDate.id)
+    return await views.date_views(rows, series)
 
 
 async def get_date(
-    actor: Actor, occurrence_id: int, *, warnings: list[str] | None = None
+    actor: Actor, date_id: int, *, warnings: list[str] | None = None
 ) -> DateView:
-    row, series = await owned.occurrence_for(actor, occurrence_id)
-    [view] = await views.occurrence_views([row], series, warnings=warnings or ())
+    row, series = await owned.date_for(actor, date_id)
+    [view] = await views.date_views([row], series, warnings=warnings or ())
     return view
 
 
@@ -87,14 +87,14 @@ def _one_slot(start: datetime, end: datetime, tz: str) -> recurrence.Slot:
 
 async def _check_day_free(series_id: int, day: date, *, other_than: int | None) -> None:
     """Two dates of one series on one day would confuse everyone: refuse it."""
-    query = Occurrence.exists().where(
-        (Occurrence.series == series_id)
-        & (Occurrence.status == Occurrence.Status.scheduled)
-        & (Occurrence.local_start >= datetime.combine(day, time()))
-        & (Occurrence.local_start < datetime.combine(day + timedelta(days=1), time()))
+    query = EventDate.exists().where(
+        (EventDate.series == series_id)
+        & (EventDate.status == EventDate.Status.scheduled)
+        & (EventDate.local_start >= datetime.combine(day, time()))
+        & (EventDate.local_start < datetime.combine(day + timedelta(days=1), time()))
     )
     if other_than is not None:
-        query = query.where(Occurrence.id != other_than)
+        query = query.where(EventDate.id != other_than)
     if await query:
         raise Conflict(
             "date_taken",
@@ -122,7 +122,7 @@ async def _audit(
 ) -> None:
     await audit.record(
         action,
-        "occurrence",
+        "event_date",
         row_id,
         organisation_id=series["organisation"],
         account_id=actor.account_id,
@@ -131,12 +131,12 @@ async def _audit(
 
 
 async def update_date(
-    actor: Actor, occurrence_id: int, changes: dict[str, Any], *, hosts: bool = False
+    actor: Actor, date_id: int, changes: dict[str, Any], *, hosts: bool = False
 ) -> None:
     """Overrides of one date; ``None`` for capacity, place or link means "as the series".
     With ``hosts`` a host of the date (or its series) may make the change too."""
     async with db.transaction():
-        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True, hosts=hosts)
+        row, series = await owned.date_for(actor, date_id, lock=True, hosts=hosts)
         values = dict(changes)
         if values.get("meeting_url") is not None:
             values["meeting_url"] = series_details.check_url(values["meeting_url"], "meeting_url")
@@ -150,10 +150,10 @@ async def update_date(
         if "capacity" in changed:
             series_details.check_capacity(new_capacity, [row], "capacity")
         if VISIBLE & changed.keys():
-            await notify.bump([occurrence_id], changed)
+            await notify.bump([date_id], changed)
         else:
-            await Occurrence.update({**changed, "updated_at": clock.now()}).where(
-                Occurrence.id == occurrence_id
+            await EventDate.update({**changed, "updated_at": clock.now()}).where(
+                EventDate.id == date_id
             )
         place = tuple(
             f
@@ -162,99 +162,99 @@ async def update_date(
         )
         if (
             place
-            and row["status"] == Occurrence.Status.scheduled
+            and row["status"] == EventDate.Status.scheduled
             and row["starts_at"] > clock.now()
         ):
             await notify.notify_registrants(
-                occurrence_id,
-                "occurrence_changed",
+                date_id,
+                "date_changed",
                 organisation_id=series["organisation"],
                 changed=place,
             )
         raised = new_capacity is None or (old_capacity is not None and new_capacity > old_capacity)
         if "capacity" in changed and raised:
-            await seats.fill_free_seats(occurrence_id)
-        await _audit(actor, series, "occurrence_updated", occurrence_id, fields=sorted(changed))
+            await seats.fill_free_seats(date_id)
+        await _audit(actor, series, "date_updated", date_id, fields=sorted(changed))
 
 
 async def change_date(
     actor: Actor,
-    occurrence_id: int,
+    date_id: int,
     changes: dict[str, Any],
     speakers: Sequence[people.SpeakerInput],
 ) -> None:
     """A date's overrides and its speakers in one write: both are kept, or neither."""
     async with db.transaction():
-        await update_date(actor, occurrence_id, changes)
-        await people.set_speakers(actor, speakers, occurrence_id=occurrence_id)
+        await update_date(actor, date_id, changes)
+        await people.set_speakers(actor, speakers, date_id=date_id)
 
 
 async def host_change(
-    actor: Actor, occurrence_id: int, topic: str, speakers: Sequence[people.SpeakerInput]
+    actor: Actor, date_id: int, topic: str, speakers: Sequence[people.SpeakerInput]
 ) -> None:
     """What the hosts of a date (and the organisers) set: its topic and its own speakers and
     moderator (none: the series'), in one write."""
     async with db.transaction():
-        await update_date(actor, occurrence_id, {"topic": topic.strip()}, hosts=True)
-        await people.set_speakers(actor, speakers, occurrence_id=occurrence_id, hosts=True)
+        await update_date(actor, date_id, {"topic": topic.strip()}, hosts=True)
+        await people.set_speakers(actor, speakers, date_id=date_id, hosts=True)
 
 
-async def call_off(actor: Actor, occurrence_id: int, status: str, reason: str) -> None:
+async def call_off(actor: Actor, date_id: int, status: str, reason: str) -> None:
     """Skip (a holiday) or cancel one date; the people registered are told either way."""
-    if status not in (Occurrence.Status.skipped, Occurrence.Status.cancelled):
+    if status not in (EventDate.Status.skipped, EventDate.Status.cancelled):
         raise ValueError(f"call_off() skips or cancels, not {status!r}")
     async with db.transaction():
-        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
-        if row["status"] != Occurrence.Status.scheduled:
+        row, series = await owned.date_for(actor, date_id, lock=True)
+        if row["status"] != EventDate.Status.scheduled:
             raise Conflict("date_not_scheduled", "This date is already skipped or cancelled.")
         _require_ahead(row)
         reason = reason.strip()
         await notify.bump(
-            [occurrence_id],
+            [date_id],
             {
-                Occurrence.status: status,
-                Occurrence.status_reason: reason,
-                Occurrence.status_cause: "",
+                EventDate.status: status,
+                EventDate.status_reason: reason,
+                EventDate.status_cause: "",
             },
         )
         await notify.notify_registrants(
-            occurrence_id,
-            "occurrence_cancelled",
+            date_id,
+            "date_cancelled",
             organisation_id=series["organisation"],
             reason=reason,
         )
         action = (
-            "occurrence_skipped" if status == Occurrence.Status.skipped else "occurrence_cancelled"
+            "date_skipped" if status == EventDate.Status.skipped else "date_cancelled"
         )
-        await _audit(actor, series, action, occurrence_id, reason=reason)
+        await _audit(actor, series, action, date_id, reason=reason)
 
 
-async def restore(actor: Actor, occurrence_id: int) -> None:
+async def restore(actor: Actor, date_id: int) -> None:
     """Put a skipped or cancelled date back on, while it still lies ahead."""
     async with db.transaction():
-        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
-        if row["status"] == Occurrence.Status.scheduled:
+        row, series = await owned.date_for(actor, date_id, lock=True)
+        if row["status"] == EventDate.Status.scheduled:
             raise Conflict("date_scheduled", "This date is not skipped or cancelled.")
         _require_active(series)
         _require_ahead(row)
-        await _check_day_free(series["id"], row["local_start"].date(), other_than=occurrence_id)
+        await _check_day_free(series["id"], row["local_start"].date(), other_than=date_id)
         await notify.bump(
-            [occurrence_id],
+            [date_id],
             {
-                Occurrence.status: Occurrence.Status.scheduled,
-                Occurrence.status_reason: "",
-                Occurrence.status_cause: "",
-                Occurrence.removed_at: None,
+                EventDate.status: EventDate.Status.scheduled,
+                EventDate.status_reason: "",
+                EventDate.status_cause: "",
+                EventDate.removed_at: None,
             },
         )
         await notify.notify_registrants(
-            occurrence_id,
-            "occurrence_changed",
+            date_id,
+            "date_changed",
             organisation_id=series["organisation"],
             changed=("status",),
         )
-        await seats.fill_free_seats(occurrence_id)
-        await _audit(actor, series, "occurrence_restored", occurrence_id)
+        await seats.fill_free_seats(date_id)
+        await _audit(actor, series, "date_restored", date_id)
 
 
 def span(
@@ -274,19 +274,19 @@ def span(
 
 
 async def move(
-    actor: Actor, occurrence_id: int, start: str, end: str | None, minutes: int | None = None
+    actor: Actor, date_id: int, start: str, end: str | None, minutes: int | None = None
 ) -> list[str]:
     """Move one date to another day or time (it keeps its length unless told); returns DST
     warnings."""
     async with db.transaction():
-        row, _ = await owned.occurrence_for(actor, occurrence_id, lock=True)
+        row, _ = await owned.date_for(actor, date_id, lock=True)
         begin, finish = span(start, end, minutes, default=row["local_end"] - row["local_start"])
-        return await move_in_transaction(actor, occurrence_id, begin, finish)
+        return await move_in_transaction(actor, date_id, begin, finish)
 
 
 async def move_in_transaction(
     actor: Actor,
-    occurrence_id: int,
+    date_id: int,
     start: datetime,
     end: datetime,
     *,
@@ -294,30 +294,30 @@ async def move_in_transaction(
     as_rule: bool = False,
 ) -> list[str]:
     """See :func:`move`; ``as_rule`` also makes it the rule's date (a one-off rescheduled)."""
-    row, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
+    row, series = await owned.date_for(actor, date_id, lock=True)
     _require_active(series)
-    if row["status"] != Occurrence.Status.scheduled:
+    if row["status"] != EventDate.Status.scheduled:
         raise Conflict("date_not_scheduled", "Restore this date before moving it.")
     _require_ahead(row)
     slot = _one_slot(start, end, tz or row["timezone"])
-    await _check_day_free(series["id"], slot.local_start.date(), other_than=occurrence_id)
-    values: dict[Any, Any] = {Occurrence.rule_start: slot.local_start} if as_rule else {}
+    await _check_day_free(series["id"], slot.local_start.date(), other_than=date_id)
+    values: dict[Any, Any] = {EventDate.rule_start: slot.local_start} if as_rule else {}
     place = (slot.local_start, slot.local_end, slot.tz)
     if place != (row["local_start"], row["local_end"], row["timezone"]):
-        await notify.bump([occurrence_id], values | materialise.slot_values(slot))
+        await notify.bump([date_id], values | materialise.slot_values(slot))
         await notify.notify_registrants(
-            occurrence_id,
-            "occurrence_changed",
+            date_id,
+            "date_changed",
             organisation_id=series["organisation"],
             old_start=row["local_start"],
             changed=("time",),
         )
-        await seats.fill_free_seats(occurrence_id)
+        await seats.fill_free_seats(date_id)
         await _audit(
             actor,
             series,
-            "occurrence_moved",
-            occurrence_id,
+            "date_moved",
+            date_id,
             old_start=row["local_start"].isoformat(),
             new_start=slot.local_start.isoformat(),
         )
@@ -345,7 +345,7 @@ async def add_date(
                 "be theirs. Make a new event instead.",
                 "start",
             )
-            made = await Occurrence.count().where(Occurrence.series == series_id)
+            made = await EventDate.count().where(EventDate.series == series_id)
             together.check_finite(None, made + 1, field="start")
         length = timedelta(minutes=series["duration_minutes"])
         begin, finish = span(start, end, minutes, default=length)
@@ -354,10 +354,10 @@ async def add_date(
         values = dict(extra)
         if values.get("meeting_url") is not None:
             values["meeting_url"] = series_details.check_url(values["meeting_url"], "meeting_url")
-        [occurrence_id] = await materialise.insert_dates(
+        [date_id] = await materialise.insert_dates(
             series_id, [slot], from_rule=False, extra=values
         )
         await _audit(
-            actor, series, "occurrence_added", occurrence_id, start=slot.local_start.isoformat()
+            actor, series, "date_added", date_id, start=slot.local_start.isoformat()
         )
-    return occurrence_id, schedule.dst_warnings([slot], begin.time())
+    return date_id, schedule.dst_warnings([slot], begin.time())

@@ -20,7 +20,7 @@ from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
 from events_app.registration import seats
 from events_app.series import notify
-from events_app.tables import Occurrence, Programme, Registration, Series
+from events_app.tables import EventDate, Programme, Registration, Series
 
 __all__ = [
     "CALENDAR_FIELDS",
@@ -115,7 +115,7 @@ def check_window(series: dict[str, Any]) -> None:
 async def check_whole_event(series: dict[str, Any]) -> None:
     """A series registered as one must have all its days made now: a known, small number
     (see :mod:`events_app.domain.together`), none beyond the horizon of made dates."""
-    made = await Occurrence.count().where(Occurrence.series == series["id"])
+    made = await EventDate.count().where(EventDate.series == series["id"])
     together.check_finite(series["rrule"], made)
     if not series["rrule"]:
         return
@@ -145,9 +145,9 @@ _LONGEST_EVENT = timedelta(days=5 * 366)
 async def refuse_if_registered(series_id: int, code: str, message: str, field: str) -> None:
     """For an event registered as one: what would give some days other people than the rest
     (a new day, a new schedule, no longer one event) waits until nobody is registered."""
-    days = await Occurrence.select(Occurrence.id).where(Occurrence.series == series_id)
+    days = await EventDate.select(EventDate.id).where(EventDate.series == series_id)
     taken = await Registration.exists().where(
-        Registration.occurrence.is_in([d["id"] for d in days] or [0])
+        Registration.event_date.is_in([d["id"] for d in days] or [0])
         & Registration.status.is_in([Registration.Status.confirmed, Registration.Status.waiting])
     )
     if taken:
@@ -156,19 +156,19 @@ async def refuse_if_registered(series_id: int, code: str, message: str, field: s
 
 async def future_dates(series_id: int, *, own: str | None = None) -> list[dict[str, Any]]:
     """Scheduled dates still ahead; with ``own``, only those without their own value for it."""
-    query = Occurrence.select(
-        Occurrence.id, Occurrence.local_start, Occurrence.starts_at, Occurrence.confirmed_count
+    query = EventDate.select(
+        EventDate.id, EventDate.local_start, EventDate.starts_at, EventDate.confirmed_count
     ).where(
-        (Occurrence.series == series_id)
-        & (Occurrence.status == Occurrence.Status.scheduled)
-        & (Occurrence.starts_at > clock.now())
+        (EventDate.series == series_id)
+        & (EventDate.status == EventDate.Status.scheduled)
+        & (EventDate.starts_at > clock.now())
     )
     if own is not None:
-        query = query.where(getattr(Occurrence, own).is_null())
+        query = query.where(getattr(EventDate, own).is_null())
     if db.is_postgres():
         # Locked in id order, the one global order of date locks; handed back in time order.
         query = query.lock_rows("NO KEY UPDATE")
-    rows = await query.order_by(Occurrence.id)
+    rows = await query.order_by(EventDate.id)
     return sorted(rows, key=lambda row: (row["starts_at"], row["id"]))
 
 
@@ -215,8 +215,8 @@ async def apply(actor: Actor, series: dict[str, Any], details: dict[str, Any]) -
     if changed.keys() & SEAT_FIELDS and locked:
         # A new version of each date (no value changes): a registration that waited for these
         # locks sees it and reads the series again instead of deciding by the old seats.
-        await Occurrence.update({Occurrence.confirmed_count: Occurrence.confirmed_count}).where(
-            Occurrence.id.is_in([date["id"] for date in locked])
+        await EventDate.update({EventDate.confirmed_count: EventDate.confirmed_count}).where(
+            EventDate.id.is_in([date["id"] for date in locked])
         )
     new, old = changed.get("capacity"), series["capacity"]
     if own_capacity and (new is None or (old is not None and new > old)):
@@ -229,10 +229,10 @@ async def apply(actor: Actor, series: dict[str, Any], details: dict[str, Any]) -
     affected: set[int] = set()
     for field in place:
         affected.update(d["id"] for d in await future_dates(series["id"], own=field))
-    for occurrence_id in sorted(affected):
+    for date_id in sorted(affected):
         await notify.notify_registrants(
-            occurrence_id,
-            "occurrence_changed",
+            date_id,
+            "date_changed",
             organisation_id=series["organisation"],
             changed=place,
         )

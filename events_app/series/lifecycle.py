@@ -17,7 +17,7 @@ from events_app.domain import causes, recurrence, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.registration import seats
 from events_app.series import notify
-from events_app.tables import Occurrence, Registration, Series, SeriesSubscription
+from events_app.tables import EventDate, Registration, Series, SeriesSubscription
 
 __all__ = ["cancel_series", "delete_series", "end_series"]
 
@@ -25,19 +25,19 @@ __all__ = ["cancel_series", "delete_series", "end_series"]
 async def _future(series_id: int, *, from_local: datetime | None = None) -> list[dict[str, Any]]:
     """The scheduled dates ahead (from ``from_local`` on), locked in one statement in id order
     (the global order every writer keeps) and returned in time order."""
-    query = Occurrence.select(Occurrence.id).where(
-        (Occurrence.series == series_id)
-        & (Occurrence.status == Occurrence.Status.scheduled)
-        & (Occurrence.starts_at > clock.now())
+    query = EventDate.select(EventDate.id).where(
+        (EventDate.series == series_id)
+        & (EventDate.status == EventDate.Status.scheduled)
+        & (EventDate.starts_at > clock.now())
     )
     if from_local is not None:
-        query = query.where(Occurrence.local_start >= from_local)
+        query = query.where(EventDate.local_start >= from_local)
     locked = await seats.lock_dates([row["id"] for row in await query])
     now = clock.now()
     ahead = [
         row  # read again under the lock: a date may have been called off or moved meanwhile
         for row in locked.values()
-        if row["status"] == Occurrence.Status.scheduled and row["starts_at"] > now
+        if row["status"] == EventDate.Status.scheduled and row["starts_at"] > now
     ]
     return sorted(ahead, key=lambda row: (row["starts_at"], row["id"]))
 
@@ -55,9 +55,9 @@ async def _call_off(
         await notify.bump(
             [row["id"]],
             {
-                Occurrence.status: Occurrence.Status.cancelled,
-                Occurrence.status_reason: reason,
-                Occurrence.status_cause: cause,
+                EventDate.status: EventDate.Status.cancelled,
+                EventDate.status_reason: reason,
+                EventDate.status_cause: cause,
             },
         )
         await notify.notify_registrants(
@@ -72,7 +72,7 @@ async def cancel_series(actor: Actor, series_id: int, reason: str) -> int:
         if series["status"] == Series.Status.cancelled:
             raise Conflict("series_cancelled", "This series is already cancelled.")
         dates = await _future(series_id)
-        await _call_off(series, dates, "occurrence_cancelled", reason.strip())
+        await _call_off(series, dates, "date_cancelled", reason.strip())
         await Series.update(
             {Series.status: Series.Status.cancelled, Series.updated_at: clock.now()}
         ).where(Series.id == series_id)
@@ -91,8 +91,8 @@ async def delete_series(actor: Actor, series_id: int) -> None:
     """Delete a series nobody registered for (a mistake, a test); otherwise cancel it."""
     async with db.transaction():
         series = await owned.series_for(actor, series_id, lock=True)
-        dates = Occurrence.select(Occurrence.id).where(Occurrence.series == series_id)
-        registered = await Registration.exists().where(Registration.occurrence.is_in(dates))
+        dates = EventDate.select(EventDate.id).where(EventDate.series == series_id)
+        registered = await Registration.exists().where(Registration.event_date.is_in(dates))
         following = await SeriesSubscription.exists().where(SeriesSubscription.series == series_id)
         if registered or following:
             raise Conflict(
@@ -133,10 +133,10 @@ async def end_series(actor: Actor, series_id: int, from_date: date) -> int:
             rule = recurrence.split_rule_at(rule, series["first_start"], cut, tz)
         dates = await _future(series_id, from_local=cut)
         await _call_off(series, dates, "series_ended", "", causes.SERIES_ENDED)
-        left = await Occurrence.exists().where(
-            (Occurrence.series == series_id)
-            & (Occurrence.status == Occurrence.Status.scheduled)
-            & (Occurrence.starts_at > now)
+        left = await EventDate.exists().where(
+            (EventDate.series == series_id)
+            & (EventDate.status == EventDate.Status.scheduled)
+            & (EventDate.starts_at > now)
         )
         status = Series.Status.active if left else Series.Status.ended
         if rule is None and not left:

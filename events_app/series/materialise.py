@@ -1,4 +1,4 @@
-"""Occurrence rows for a rolling horizon, so dates can carry registrations and overrides.
+"""EventDate rows for a rolling horizon, so dates can carry registrations and overrides.
 
 A series' rule is expanded (in wall-clock time, see :mod:`events_app.domain.recurrence`) and a
 row is inserted for each slot that has none.  Rows are keyed by ``(series, rule_start)`` with a
@@ -20,7 +20,7 @@ from events_app import clock, db
 from events_app.domain import recurrence
 from events_app.registration import subscriptions
 from events_app.settings import get_settings
-from events_app.tables import Occurrence, Series, SeriesSubscription
+from events_app.tables import EventDate, Series, SeriesSubscription
 
 __all__ = [
     "horizon_for",
@@ -44,11 +44,11 @@ def new_uid() -> str:
 def slot_values(slot: recurrence.Slot) -> dict[Any, Any]:
     """The columns that say when a date is."""
     return {
-        Occurrence.local_start: slot.local_start,
-        Occurrence.local_end: slot.local_end,
-        Occurrence.timezone: slot.tz,
-        Occurrence.starts_at: slot.starts_at,
-        Occurrence.ends_at: slot.ends_at,
+        EventDate.local_start: slot.local_start,
+        EventDate.local_end: slot.local_end,
+        EventDate.timezone: slot.tz,
+        EventDate.starts_at: slot.starts_at,
+        EventDate.ends_at: slot.ends_at,
     }
 
 
@@ -70,9 +70,9 @@ async def insert_dates(
     now = clock.now()
     ids: list[int] = []
     for start in range(0, len(slots), BATCH):
-        rows = await Occurrence.insert(
+        rows = await EventDate.insert(
             *(
-                Occurrence(
+                EventDate(
                     series=series_id,
                     uid=new_uid(),
                     rule_start=slot.local_start if from_rule else None,
@@ -81,20 +81,20 @@ async def insert_dates(
                     timezone=slot.tz,
                     starts_at=slot.starts_at,
                     ends_at=slot.ends_at,
-                    status=Occurrence.Status.scheduled,
+                    status=EventDate.Status.scheduled,
                     created_at=now,
                     updated_at=now,
                     **(extra or {}),
                 )
                 for slot in slots[start : start + BATCH]
             )
-        ).returning(Occurrence.id)
+        ).returning(EventDate.id)
         ids.extend(sorted(int(row["id"]) for row in rows))
     followed = await SeriesSubscription.exists().where(
         (SeriesSubscription.series == series_id) & SeriesSubscription.cancelled_at.is_null()
     )
-    for occurrence_id in ids if followed else ():
-        await subscriptions.apply_subscriptions(occurrence_id)
+    for date_id in ids if followed else ():
+        await subscriptions.apply_subscriptions(date_id)
     return ids
 
 
@@ -135,10 +135,10 @@ async def materialise(series_id: int, until: datetime) -> int:
         )
         existing = set()
         if slots:
-            rows = await Occurrence.select(Occurrence.rule_start).where(
-                (Occurrence.series == series_id)
-                & (Occurrence.rule_start >= slots[0].local_start)
-                & (Occurrence.rule_start <= slots[-1].local_start)
+            rows = await EventDate.select(EventDate.rule_start).where(
+                (EventDate.series == series_id)
+                & (EventDate.rule_start >= slots[0].local_start)
+                & (EventDate.rule_start <= slots[-1].local_start)
             )
             existing = {row["rule_start"] for row in rows}
         missing = [slot for slot in slots if slot.local_start not in existing]

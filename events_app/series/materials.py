@@ -22,7 +22,7 @@ from events_app.domain.errors import Conflict, DomainError, NotFound, gather
 from events_app.mail import outbox
 from events_app.series import details as series_details
 from events_app.settings import get_settings
-from events_app.tables import AuditLog, Material, Occurrence, Registration
+from events_app.tables import AuditLog, EventDate, Material, Registration
 
 __all__ = [
     "StoredFile",
@@ -62,12 +62,12 @@ def _title(title: str) -> tuple[str, DomainError | None]:
     return title, None
 
 
-async def _insert(actor: Actor, occurrence_id: int, values: dict[str, Any]) -> dict[str, Any]:
+async def _insert(actor: Actor, date_id: int, values: dict[str, Any]) -> dict[str, Any]:
     """One new material, recorded in the audit log; nobody is mailed."""
     async with db.transaction():
-        _, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
+        _, series = await owned.date_for(actor, date_id, lock=True)
         rows = await Material.insert(
-            Material(occurrence=occurrence_id, created_at=clock.now(), **values)
+            Material(event_date=date_id, created_at=clock.now(), **values)
         ).returning(Material.id)
         material_id = int(rows[0]["id"])
         await audit.record(
@@ -76,14 +76,14 @@ async def _insert(actor: Actor, occurrence_id: int, values: dict[str, Any]) -> d
             material_id,
             organisation_id=series["organisation"],
             account_id=actor.account_id,
-            detail={"occurrence_id": occurrence_id, "title": values["title"],
+            detail={"date_id": date_id, "title": values["title"],
                     "kind": values["kind"]},
         )  # fmt: skip
     shown = {k: v for k, v in values.items() if k != "data"}
     return {"id": material_id, "url": "", "body": "", "file_name": "", "size": 0, **shown}
 
 
-async def add_link(actor: Actor, occurrence_id: int, title: str, url: str) -> dict[str, Any]:
+async def add_link(actor: Actor, date_id: int, title: str, url: str) -> dict[str, Any]:
     title, refused = _title(title)
     problems = [refused] if refused else []
     try:
@@ -94,10 +94,10 @@ async def add_link(actor: Actor, occurrence_id: int, title: str, url: str) -> di
         problems.append(exc)
     gather(problems)
     values = {"kind": Material.Kind.link, "title": title, "url": url}
-    return await _insert(actor, occurrence_id, values)
+    return await _insert(actor, date_id, values)
 
 
-async def add_text(actor: Actor, occurrence_id: int, title: str, body: str) -> dict[str, Any]:
+async def add_text(actor: Actor, date_id: int, title: str, body: str) -> dict[str, Any]:
     """A written material (a report, the questions from the chat); line breaks are kept."""
     title, refused = _title(title)
     problems = [refused] if refused else []
@@ -107,11 +107,11 @@ async def add_text(actor: Actor, occurrence_id: int, title: str, body: str) -> d
         problems.append(exc)
     gather(problems)
     values = {"kind": Material.Kind.text, "title": title, "body": body}
-    return await _insert(actor, occurrence_id, values)
+    return await _insert(actor, date_id, values)
 
 
 async def add_file(
-    actor: Actor, occurrence_id: int, title: str, file_name: str, data: bytes
+    actor: Actor, date_id: int, title: str, file_name: str, data: bytes
 ) -> dict[str, Any]:
     """A file kept in the database; without a title its cleaned name is the title."""
     problems: list[DomainError] = []
@@ -129,15 +129,15 @@ async def add_file(
         "kind": Material.Kind.file, "title": title, "file_name": name,
         "content_type": kind.content_type, "size": len(data), "data": data,
     }  # fmt: skip
-    return await _insert(actor, occurrence_id, values)
+    return await _insert(actor, date_id, values)
 
 
-async def delete_material(actor: Actor, occurrence_id: int, material_id: int) -> None:
+async def delete_material(actor: Actor, date_id: int, material_id: int) -> None:
     async with db.transaction():
-        _, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
+        _, series = await owned.date_for(actor, date_id, lock=True)
         rows = (
             await Material.delete()
-            .where((Material.id == material_id) & (Material.occurrence == occurrence_id))
+            .where((Material.id == material_id) & (Material.event_date == date_id))
             .returning(Material.id)
         )
         if not rows:
@@ -148,16 +148,16 @@ async def delete_material(actor: Actor, occurrence_id: int, material_id: int) ->
             material_id,
             organisation_id=series["organisation"],
             account_id=actor.account_id,
-            detail={"occurrence_id": occurrence_id},
+            detail={"date_id": date_id},
         )
 
 
-async def _file(occurrence_id: int, material_id: int) -> StoredFile | None:
+async def _file(date_id: int, material_id: int) -> StoredFile | None:
     row = (
         await Material.select(Material.file_name, Material.content_type, Material.data)
         .where(
             (Material.id == material_id)
-            & (Material.occurrence == occurrence_id)
+            & (Material.event_date == date_id)
             & (Material.kind == Material.Kind.file)
         )
         .first()
@@ -170,46 +170,46 @@ async def _file(occurrence_id: int, material_id: int) -> StoredFile | None:
     )
 
 
-async def public_file(series_slug: str, occurrence_id: int, material_id: int) -> StoredFile:
+async def public_file(series_slug: str, date_id: int, material_id: int) -> StoredFile:
     """A file, for whoever may see the date's page (a published series): the same people who
     see its materials listed there.  Anything else is "not found"."""
     date = (
-        await Occurrence.select(Occurrence.id)
+        await EventDate.select(EventDate.id)
         .where(
-            (Occurrence.id == occurrence_id)
-            & (Occurrence.series.slug == series_slug)
-            & Occurrence.series.published.eq(True)  # type: ignore[union-attr]
+            (EventDate.id == date_id)
+            & (EventDate.series.slug == series_slug)
+            & EventDate.series.published.eq(True)  # type: ignore[union-attr]
         )
         .first()
     )
-    found = await _file(occurrence_id, material_id) if date else None
+    found = await _file(date_id, material_id) if date else None
     if found is None:
         raise NotFound("not_found", "This does not exist or is not yours to see.")
     return found
 
 
-async def file_for_organiser(actor: Actor, occurrence_id: int, material_id: int) -> StoredFile:
+async def file_for_organiser(actor: Actor, date_id: int, material_id: int) -> StoredFile:
     """A file of a date of the organiser's own organisation (published or not)."""
-    await owned.occurrence_for(actor, occurrence_id)
-    found = await _file(occurrence_id, material_id)
+    await owned.date_for(actor, date_id)
+    found = await _file(date_id, material_id)
     if found is None:
         raise NotFound("not_found", "This does not exist or is not yours to see.")
     return found
 
 
-async def check_access(actor: Actor, occurrence_id: int) -> None:
+async def check_access(actor: Actor, date_id: int) -> None:
     """Only the organisers of the date's organisation ("not found" for anyone else)."""
-    await owned.occurrence_for(actor, occurrence_id)
+    await owned.date_for(actor, date_id)
 
 
-async def last_sent(occurrence_id: int) -> datetime | None:
+async def last_sent(date_id: int) -> datetime | None:
     """When the date's materials were last mailed (None: never)."""
     row = (
         await AuditLog.select(AuditLog.created_at)
         .where(
             (AuditLog.action == SENT)
-            & (AuditLog.entity == "occurrence")
-            & (AuditLog.entity_id == occurrence_id)
+            & (AuditLog.entity == "event_date")
+            & (AuditLog.entity_id == date_id)
         )
         .order_by(AuditLog.created_at, ascending=False)
         .first()
@@ -218,19 +218,19 @@ async def last_sent(occurrence_id: int) -> datetime | None:
 
 
 async def send_materials(
-    actor: Actor, occurrence_id: int, audience: str, *, again: bool = False
+    actor: Actor, date_id: int, audience: str, *, again: bool = False
 ) -> int:
     """Queue one mail per person (by address) with all the date's materials: to everyone
     registered (confirmed, or marked present) or only to those who came.  Returns how many."""
     if audience not in rules.AUDIENCES:
         raise DomainError("audience_invalid", "Choose who gets the materials.", field="audience")
     async with db.transaction():
-        date, series = await owned.occurrence_for(actor, occurrence_id, lock=True)
+        date, series = await owned.date_for(actor, date_id, lock=True)
         now = clock.now()
-        if date["status"] != Occurrence.Status.scheduled:
+        if date["status"] != EventDate.Status.scheduled:
             raise Conflict("materials_not_held", "This date did not take place.")
-        rules.may_send(date["ends_at"], now, await last_sent(occurrence_id), again)
-        if not await Material.exists().where(Material.occurrence == occurrence_id):
+        rules.may_send(date["ends_at"], now, await last_sent(date_id), again)
+        if not await Material.exists().where(Material.event_date == date_id):
             raise Conflict("materials_none", "Add the materials first.")
         came = Registration.attended.eq(True)
         who = came if audience == "attended" else (
@@ -241,7 +241,7 @@ async def send_materials(
                 Registration.id, Registration.email, Registration.name, Registration.language
             )
             .where(
-                (Registration.occurrence == occurrence_id)
+                (Registration.event_date == date_id)
                 & (Registration.email != "")
                 & Registration.anonymised_at.is_null()
                 & who
@@ -260,13 +260,13 @@ async def send_materials(
                 to_name=person["name"],
                 language=person["language"],
                 organisation_id=series["organisation"],
-                occurrence_id=occurrence_id,
+                date_id=date_id,
                 registration_id=person["id"],
             )
         await audit.record(
             SENT,
-            "occurrence",
-            occurrence_id,
+            "event_date",
+            date_id,
             organisation_id=series["organisation"],
             account_id=actor.account_id,
             detail={"audience": audience, "recipients": len(seen)},
@@ -274,10 +274,10 @@ async def send_materials(
     return len(seen)
 
 
-async def audience_counts(occurrence_id: int) -> dict[str, int]:
+async def audience_counts(date_id: int) -> dict[str, int]:
     """How many people each choice of :func:`send_materials` reaches (by registration)."""
     base = (
-        (Registration.occurrence == occurrence_id)
+        (Registration.event_date == date_id)
         & (Registration.email != "")
         & Registration.anonymised_at.is_null()
     )
@@ -289,12 +289,12 @@ async def audience_counts(occurrence_id: int) -> dict[str, int]:
     }
 
 
-async def sent_before(occurrence_ids: list[int]) -> dict[int, datetime]:
+async def sent_before(date_ids: list[int]) -> dict[int, datetime]:
     """For the organiser's page: when each date's materials were last mailed."""
     rows = await AuditLog.select(AuditLog.entity_id, AuditLog.created_at).where(
         (AuditLog.action == SENT)
-        & (AuditLog.entity == "occurrence")
-        & AuditLog.entity_id.is_in(occurrence_ids or [0])
+        & (AuditLog.entity == "event_date")
+        & AuditLog.entity_id.is_in(date_ids or [0])
     )
     result: dict[int, datetime] = {}
     for row in rows:

@@ -13,29 +13,29 @@ from typing import Any, Literal
 
 from events_app import clock
 from events_app.mail import outbox
-from events_app.tables import Occurrence, Registration
+from events_app.tables import EventDate, Registration
 
 __all__ = ["Kind", "bump", "notify_registrants"]
 
-Kind = Literal["occurrence_changed", "occurrence_cancelled", "series_ended"]
+Kind = Literal["date_changed", "date_cancelled", "series_ended"]
 ACTIVE = (Registration.Status.confirmed, Registration.Status.waiting)
 
 
-async def bump(occurrence_ids: list[int], values: dict[Any, Any] | None = None) -> None:
+async def bump(date_ids: list[int], values: dict[Any, Any] | None = None) -> None:
     """Apply ``values`` and count one more calendar-visible change (SEQUENCE + 1)."""
-    if not occurrence_ids:
+    if not date_ids:
         return
-    await Occurrence.update(
+    await EventDate.update(
         {
             **(values or {}),
-            Occurrence.sequence: Occurrence.sequence + 1,
-            Occurrence.updated_at: clock.now(),
+            EventDate.sequence: EventDate.sequence + 1,
+            EventDate.updated_at: clock.now(),
         }
-    ).where(Occurrence.id.is_in(occurrence_ids))
+    ).where(EventDate.id.is_in(date_ids))
 
 
 async def notify_registrants(
-    occurrence_id: int,
+    date_id: int,
     kind: Kind,
     *,
     organisation_id: int,
@@ -44,26 +44,26 @@ async def notify_registrants(
     changed: tuple[str, ...] = (),
 ) -> int:
     """Queue one mail per active registration of the date; returns how many were queued."""
-    occurrence = (
-        await Occurrence.select(
-            Occurrence.sequence, Occurrence.local_start, Occurrence.starts_at, Occurrence.timezone
+    event_date = (
+        await EventDate.select(
+            EventDate.sequence, EventDate.local_start, EventDate.starts_at, EventDate.timezone
         )
-        .where(Occurrence.id == occurrence_id)
+        .where(EventDate.id == date_id)
         .first()
     )
-    assert occurrence is not None
+    assert event_date is not None
     people = await Registration.select(
         Registration.id, Registration.email, Registration.name, Registration.language
     ).where(
-        (Registration.occurrence == occurrence_id)
+        (Registration.event_date == date_id)
         & Registration.status.is_in(list(ACTIVE))
         & (Registration.email != "")
     )
     context: dict[str, Any] = {
-        "occurrence_id": occurrence_id,
-        "sequence": occurrence["sequence"],
-        "new_start": occurrence["local_start"].isoformat(),
-        "timezone": occurrence["timezone"],
+        "date_id": date_id,
+        "sequence": event_date["sequence"],
+        "new_start": event_date["local_start"].isoformat(),
+        "timezone": event_date["timezone"],
     }
     if old_start is not None:
         context["old_start"] = old_start.isoformat()
@@ -80,9 +80,9 @@ async def notify_registrants(
             language=person["language"],
             context=context,
             organisation_id=organisation_id,
-            occurrence_id=occurrence_id,
+            date_id=date_id,
             registration_id=person["id"],
-            dedupe_key=f"{kind}:{person['id']}:{occurrence['sequence']}",
+            dedupe_key=f"{kind}:{person['id']}:{event_date['sequence']}",
         )
         queued += mail_id is not None
     return queued

@@ -25,9 +25,9 @@ from events_app.domain import causes, recurrence, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.pause import Pause, continue_rule
 from events_app.domain.schedule import ScheduleInput
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.series import planning, schedule_changes
-from events_app.tables import Occurrence, Series
+from events_app.tables import EventDate, Series
 
 __all__ = ["pause_series", "preview"]
 
@@ -104,8 +104,8 @@ async def preview(actor: Actor, series_id: int, pause: Pause) -> dict[str, Any]:
     now = clock.now()
     coming = [
         d
-        for d in await occurrences.list_dates(actor, series_id)
-        if d.starts_at > now and d.status == Occurrence.Status.scheduled
+        for d in await event_dates.list_dates(actor, series_id)
+        if d.starts_at > now and d.status == EventDate.Status.scheduled
     ]
     before = [d for d in coming if d.local_start.date() < pause.first_off]
     after = [d for d in coming if d.local_start.date() >= pause.first_off]

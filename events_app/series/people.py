@@ -31,19 +31,19 @@ class SpeakerInput:
 
 
 async def _scope(
-    actor: Actor, series_id: int | None, occurrence_id: int | None, *, hosts: bool = False
+    actor: Actor, series_id: int | None, date_id: int | None, *, hosts: bool = False
 ) -> tuple[dict[str, Any], int | None]:
     """The series and, for one date, its id (exactly one of the two ids is given); with
     ``hosts``, a host of that date (or of its series) may change it too."""
-    if occurrence_id is not None:
-        row, series = await owned.occurrence_for(actor, occurrence_id, lock=True, hosts=hosts)
+    if date_id is not None:
+        row, series = await owned.date_for(actor, date_id, lock=True, hosts=hosts)
         return series, int(row["id"])
     assert series_id is not None
     return await owned.series_for(actor, series_id, lock=True), None
 
 
-def _scoped(column: Any, occurrence_id: int | None) -> Any:
-    return column.is_null() if occurrence_id is None else column == occurrence_id
+def _scoped(column: Any, date_id: int | None) -> Any:
+    return column.is_null() if date_id is None else column == date_id
 
 
 async def set_speakers(
@@ -51,10 +51,10 @@ async def set_speakers(
     speakers: Sequence[SpeakerInput],
     *,
     series_id: int | None = None,
-    occurrence_id: int | None = None,
+    date_id: int | None = None,
     hosts: bool = False,
 ) -> None:
-    """Replace the speakers of a series (``series_id``) or of one date (``occurrence_id``;
+    """Replace the speakers of a series (``series_id``) or of one date (``date_id``;
     with ``hosts``, its hosts may too)."""
     cleaned = []
     for n, speaker in enumerate(speakers):
@@ -64,8 +64,8 @@ async def set_speakers(
         url = series_details.check_url(speaker.url, "url")
         cleaned.append((name, speaker.bio.strip(), url, str(speaker.role), n))
     async with db.transaction():
-        series, date_id = await _scope(actor, series_id, occurrence_id, hosts=hosts)
-        where = (Speaker.series == series["id"]) & _scoped(Speaker.occurrence, date_id)
+        series, date_id = await _scope(actor, series_id, date_id, hosts=hosts)
+        where = (Speaker.series == series["id"]) & _scoped(Speaker.event_date, date_id)
         before = (
             await Speaker.select(
                 Speaker.name, Speaker.bio, Speaker.url, Speaker.role, Speaker.position
@@ -81,7 +81,7 @@ async def set_speakers(
                 *(
                     Speaker(
                         series=series["id"],
-                        occurrence=date_id,
+                        event_date=date_id,
                         name=name,
                         bio=bio,
                         url=url,
@@ -98,7 +98,7 @@ async def set_speakers(
             await notify.bump([date_id])
         await audit.record(
             "speakers_set",
-            "occurrence" if date_id else "series",
+            "event_date" if date_id else "series",
             date_id or series["id"],
             organisation_id=series["organisation"],
             account_id=actor.account_id,
@@ -111,12 +111,12 @@ async def set_hosts(
     account_ids: Sequence[int],
     *,
     series_id: int | None = None,
-    occurrence_id: int | None = None,
+    date_id: int | None = None,
 ) -> None:
     """Replace the hosts of a series or of one date; each must belong to the organisation."""
     wanted = list(dict.fromkeys(account_ids))
     async with db.transaction():
-        series, date_id = await _scope(actor, series_id, occurrence_id)
+        series, date_id = await _scope(actor, series_id, date_id)
         members = await Membership.select(Membership.account).where(
             (Membership.organisation == series["organisation"])
             & Membership.account.is_in(wanted or [0])
@@ -128,18 +128,18 @@ async def set_hosts(
                 f"Account {min(unknown)} is not a member of this organisation.",
                 field="account_ids",
             )
-        where = (SeriesHost.series == series["id"]) & _scoped(SeriesHost.occurrence, date_id)
+        where = (SeriesHost.series == series["id"]) & _scoped(SeriesHost.event_date, date_id)
         await SeriesHost.delete().where(where)
         if wanted:
             await SeriesHost.insert(
                 *(
-                    SeriesHost(account=account, series=series["id"], occurrence=date_id)
+                    SeriesHost(account=account, series=series["id"], event_date=date_id)
                     for account in wanted
                 )
             )
         await audit.record(
             "hosts_set",
-            "occurrence" if date_id else "series",
+            "event_date" if date_id else "series",
             date_id or series["id"],
             organisation_id=series["organisation"],
             account_id=actor.account_id,

@@ -23,7 +23,7 @@ from events_app.domain.schedule import ScheduleInput
 from events_app.registration import seats
 from events_app.series import dates, materialise, schedule_changes
 from events_app.series import details as series_details
-from events_app.tables import Occurrence, Organisation, Series
+from events_app.tables import EventDate, Organisation, Series
 
 __all__ = [
     "ScheduleInput",
@@ -130,12 +130,12 @@ async def create_series(
 
 
 async def _skip(actor: Actor, series_id: int, days: set[date]) -> None:
-    rows = await Occurrence.select(Occurrence.id, Occurrence.local_start).where(
-        Occurrence.series == series_id
+    rows = await EventDate.select(EventDate.id, EventDate.local_start).where(
+        EventDate.series == series_id
     )
     for row in sorted(rows, key=lambda r: r["local_start"]):
         if row["local_start"].date() in days:
-            await dates.call_off(actor, int(row["id"]), Occurrence.Status.skipped, "")
+            await dates.call_off(actor, int(row["id"]), EventDate.Status.skipped, "")
 
 
 async def get_series(
@@ -167,13 +167,13 @@ async def list_series(
     next_starts: dict[int, Any] = {}
     if rows:
         upcoming = await (
-            Occurrence.select(Occurrence.series, Occurrence.starts_at)
+            EventDate.select(EventDate.series, EventDate.starts_at)
             .where(
-                Occurrence.series.is_in([row["id"] for row in rows])
-                & (Occurrence.status == Occurrence.Status.scheduled)
-                & (Occurrence.starts_at > clock.now())
+                EventDate.series.is_in([row["id"] for row in rows])
+                & (EventDate.status == EventDate.Status.scheduled)
+                & (EventDate.starts_at > clock.now())
             )
-            .order_by(Occurrence.starts_at, ascending=False)
+            .order_by(EventDate.starts_at, ascending=False)
         )
         next_starts = {row["series"]: row["starts_at"] for row in upcoming}  # earliest wins
     return [
@@ -204,8 +204,8 @@ async def update_series(
         if details and when is not None and when.given():
             # Both parts lock dates: take every one of them first, at once, in the global order
             # (date id), so neither part adds locks below one the other already holds.
-            ahead = await Occurrence.select(Occurrence.id).where(
-                (Occurrence.series == series_id) & (Occurrence.starts_at > clock.now())
+            ahead = await EventDate.select(EventDate.id).where(
+                (EventDate.series == series_id) & (EventDate.starts_at > clock.now())
             )
             await seats.lock_dates([row["id"] for row in ahead])
         if details:

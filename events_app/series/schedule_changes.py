@@ -7,9 +7,9 @@ the rule gave it):
 
 * same day in both: the row is updated in place, so its registrations, overrides, speakers
   and UID stay; if its time changed, SEQUENCE + 1 and the people registered are told
-  ("occurrence_changed").  A date moved by hand keeps its moved time.
+  ("date_changed").  A date moved by hand keeps its moved time.
 * day only in the old rule: the date is cancelled, never deleted (SEQUENCE + 1, people told
-  "occurrence_cancelled"), with a cause code as its reason (:mod:`events_app.domain.causes`:
+  "date_cancelled"), with a cause code as its reason (:mod:`events_app.domain.causes`:
   each reader sees it in their own language); skipped and cancelled dates stay as they are.
   A date nobody ever registered for (no registration row in any status) is also *removed*
   (``removed_at``): no page or list shows it, and calendar feeds keep it as cancelled only
@@ -36,9 +36,9 @@ from events_app.domain import causes, recurrence, schedule, wallclock
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.schedule import ScheduleInput
 from events_app.registration import seats, subscriptions
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.series import materialise, notify
-from events_app.tables import Occurrence, Registration, Series
+from events_app.tables import EventDate, Registration, Series
 
 __all__ = ["change_schedule"]
 
@@ -153,13 +153,13 @@ async def _match(
     """
     now = clock.now()
     planned = (
-        (Occurrence.series == series["id"])
-        & Occurrence.rule_start.is_not_null()
-        & (Occurrence.rule_start >= datetime.combine(effective_from, time()))
+        (EventDate.series == series["id"])
+        & EventDate.rule_start.is_not_null()
+        & (EventDate.rule_start >= datetime.combine(effective_from, time()))
     )
-    ahead = await Occurrence.select(Occurrence.id).where(planned & (Occurrence.starts_at > now))
+    ahead = await EventDate.select(EventDate.id).where(planned & (EventDate.starts_at > now))
     await seats.lock_dates([row["id"] for row in ahead])
-    rows = await Occurrence.select().where(planned).order_by(Occurrence.rule_start)
+    rows = await EventDate.select().where(planned).order_by(EventDate.rule_start)
     new_by_day = {slot.local_start.date(): slot for slot in slots}
     counts = {"changed": 0, "cancelled": 0, "removed": 0, "restored": 0, "added": 0}
     for row in rows:
@@ -168,15 +168,15 @@ async def _match(
         if row["starts_at"] <= now:  # started: history, and its day is taken
             continue
         if slot is None:
-            if row["status"] == Occurrence.Status.scheduled:
+            if row["status"] == EventDate.Status.scheduled:
                 counts["removed" if await _cancel(series, row, cause) else "cancelled"] += 1
             continue
-        values: dict[Any, Any] = {Occurrence.rule_start: slot.local_start}
+        values: dict[Any, Any] = {EventDate.rule_start: slot.local_start}
         if row["removed_at"] is not None:  # removed by an earlier change, nobody to tell
             back = {
-                Occurrence.status: Occurrence.Status.scheduled,
-                Occurrence.status_cause: "",
-                Occurrence.removed_at: None,
+                EventDate.status: EventDate.Status.scheduled,
+                EventDate.status_cause: "",
+                EventDate.removed_at: None,
             }
             await notify.bump([row["id"]], values | materialise.slot_values(slot) | back)
             await subscriptions.apply_subscriptions(row["id"])  # as for a new date
@@ -185,15 +185,15 @@ async def _match(
         moved = row["rule_start"] != row["local_start"]
         new_place = (slot.local_start, slot.local_end, slot.tz)
         if moved or new_place == (row["local_start"], row["local_end"], row["timezone"]):
-            values[Occurrence.updated_at] = now
-            await Occurrence.update(values).where(Occurrence.id == row["id"])
+            values[EventDate.updated_at] = now
+            await EventDate.update(values).where(EventDate.id == row["id"])
             continue
         await notify.bump([row["id"]], values | materialise.slot_values(slot))
         counts["changed"] += 1
-        if row["status"] == Occurrence.Status.scheduled:
+        if row["status"] == EventDate.Status.scheduled:
             await notify.notify_registrants(
                 row["id"],
-                "occurrence_changed",
+                "date_changed",
                 organisation_id=series["organisation"],
                 old_start=row["local_start"],
                 changed=("time",),
@@ -208,17 +208,17 @@ async def _cancel(series: dict[str, Any], row: dict[str, Any], cause: str) -> bo
     """Cancel a date the new rule lacks; True when nobody ever registered, so it is removed
     from the pages too (nobody was told about it, nobody needs to be told)."""
     values: dict[Any, Any] = {
-        Occurrence.status: Occurrence.Status.cancelled,
-        Occurrence.status_reason: "",
-        Occurrence.status_cause: cause,
+        EventDate.status: EventDate.Status.cancelled,
+        EventDate.status_reason: "",
+        EventDate.status_cause: cause,
     }
-    unused = not await Registration.exists().where(Registration.occurrence == row["id"])
+    unused = not await Registration.exists().where(Registration.event_date == row["id"])
     if unused:
-        values[Occurrence.removed_at] = clock.now()
+        values[EventDate.removed_at] = clock.now()
     await notify.bump([row["id"]], values)
     if not unused:
         await notify.notify_registrants(
-            row["id"], "occurrence_cancelled", organisation_id=series["organisation"]
+            row["id"], "date_cancelled", organisation_id=series["organisation"]
         )
     return unused
 
@@ -228,13 +228,13 @@ async def _reschedule_one_off(
 ) -> list[str]:
     """Move the one date of a one-off event (its registrations come along)."""
     row = (
-        await Occurrence.select(Occurrence.id)
-        .where((Occurrence.series == series["id"]) & Occurrence.rule_start.is_not_null())
+        await EventDate.select(EventDate.id)
+        .where((EventDate.series == series["id"]) & EventDate.rule_start.is_not_null())
         .first()
     )
     if row is None:  # pragma: no cover - a one-off always has its row
         raise Conflict("no_dates", "This event has no date to move.")
-    warnings = await occurrences.move_in_transaction(
+    warnings = await event_dates.move_in_transaction(
         actor, row["id"], first, first + duration, tz=tz, as_rule=True
     )
     await Series.update(

@@ -170,11 +170,11 @@ class FeedController(Controller):
         self, request: Request[Any, Any, Any], filename: IcsName, lang: Lang = None
     ) -> Response[bytes]:
         name, language = _name(filename), _language(lang)
-        occurrence_id = id_from_text(name)
-        if occurrence_id is None:
+        date_id = id_from_text(name)
+        if date_id is None:
             raise NotFound("feed_unknown", "This date does not exist.")
-        url = _feed_url(urls.date_ics(occurrence_id), language)
-        scope = PublicScope(occurrence_id=occurrence_id)
+        url = _feed_url(urls.date_ics(date_id), language)
+        scope = PublicScope(date_id=date_id)
         return await _public(request, "date", scope, language, url)
 
     @route(

@@ -70,7 +70,7 @@ MULTIPART = "multipart/form-data"
 MAX_MULTIPART = 25 * 1024 * 1024  # forms that carry files are read too, up to this size
 # The one API write that takes a multipart form: a file for a date's materials.  (A cross-site
 # form cannot use it either: API writes with a session cookie need X-Requested-With.)
-_UPLOAD_PATH = re.compile(r"^/api/v1/occurrences/\d+/materials/files/?$")
+_UPLOAD_PATH = re.compile(r"^/api/v1/dates/\d+/materials/files/?$")
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
 
 

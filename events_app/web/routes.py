@@ -7,10 +7,11 @@ from litestar.types import ControllerRouterHandler
 
 from events_app.observability.metrics import metrics_route
 from events_app.settings import Settings
+from events_app.web.api.dates import DateController
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
 from events_app.web.api.materials import MaterialController
-from events_app.web.api.occurrences import OccurrenceController
+from events_app.web.api.moved import moved_routes
 from events_app.web.api.organisations import OrganisationController
 from events_app.web.api.programmes import ProgrammeController
 from events_app.web.api.registrations import (
@@ -51,9 +52,10 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         HostFeedController,
         SeriesController,
         RulePreviewController,
-        OccurrenceController,
+        DateController,
         MaterialController,
         ProgrammeController,
         OrganisationController,
+        *moved_routes,
         *page_route_handlers(settings),
     ]

@@ -20,7 +20,7 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
     dates = await make_date(org, slug="ontmoeting", dates=3, capacity=2)
     [full] = await make_date(org, slug="vol", capacity=1)
     await registrations.register([full], name="Een", email="een@example.org")
-    await Material.insert(Material(occurrence=dates[0], title="Dia's", url="https://example.org/d"))
+    await Material.insert(Material(event_date=dates[0], title="Dia's", url="https://example.org/d"))
     rows = await Programme.insert(
         Programme(organisation=org, slug="week", title="Week", published=True)
     ).returning(Programme.id)

@@ -74,7 +74,7 @@ async def test_meetup_register_mail_manage_feed_cancel(
     await page.get_by_role("button", name=re.compile("^Afmelden")).first.click()
     await expect(page.get_by_text("Gelukt: je bent afgemeld voor die datum.")).to_be_visible()
     status = await Registration.select(Registration.status).where(
-        Registration.occurrence == dates[0]
+        Registration.event_date == dates[0]
     )
     assert [row["status"] for row in status] == ["cancelled"]
     async with httpx.AsyncClient() as client:
@@ -96,8 +96,8 @@ async def test_workshop_week_two_workshops(page: Page, smtp: SmtpServer) -> None
     await _fill_person(page, "Sam", "sam@example.org")
     await page.get_by_role("button", name="Aanmelden").click()
     await _check_your_email(page)
-    found = await Registration.select(Registration.occurrence)
-    assert {row["occurrence"] for row in found} == {ids[0], ids[2]}
+    found = await Registration.select(Registration.event_date)
+    assert {row["event_date"] for row in found} == {ids[0], ids[2]}
     # one mail for both workshops, with a calendar invitation for each
     [mail] = await mail_to(smtp, "sam@example.org")
     text = text_of(mail)

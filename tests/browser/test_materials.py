@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from events_app import clock
-from events_app.tables import Material, Occurrence
+from events_app.tables import EventDate, Material
 from tests.factories import PASSWORD, fill, make_date, make_organiser
 from tests.helpers.browser import mail_to, text_of, violations
 from tests.smtp import SmtpServer
@@ -28,16 +28,16 @@ async def _date_that_ended(people: int, language: str) -> int:
     organiser = await make_organiser()
     [date_id] = await make_date(organiser.organisation_id, starts_in=timedelta(days=1))
     await fill(date_id, people, language=language)
-    row = (await Occurrence.select().where(Occurrence.id == date_id))[0]
+    row = (await EventDate.select().where(EventDate.id == date_id))[0]
     shift = row["starts_at"] - (clock.now() - timedelta(hours=3))
-    await Occurrence.update(
+    await EventDate.update(
         {
-            Occurrence.starts_at: row["starts_at"] - shift,
-            Occurrence.ends_at: row["ends_at"] - shift,
-            Occurrence.local_start: row["local_start"] - shift,
-            Occurrence.local_end: row["local_end"] - shift,
+            EventDate.starts_at: row["starts_at"] - shift,
+            EventDate.ends_at: row["ends_at"] - shift,
+            EventDate.local_start: row["local_start"] - shift,
+            EventDate.local_end: row["local_end"] - shift,
         }
-    ).where(Occurrence.id == date_id)
+    ).where(EventDate.id == date_id)
     return date_id
 
 

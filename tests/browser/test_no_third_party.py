@@ -49,7 +49,7 @@ async def _setup() -> tuple[int, list[int], int, int]:
     org = organiser.organisation_id
     dates = await make_date(org, slug="ontmoeting", dates=2, capacity=5)
     await make_date(org, slug="workshop", capacity=10)
-    await Material.insert(Material(occurrence=dates[0], title="Dia's", url="https://example.org/d"))
+    await Material.insert(Material(event_date=dates[0], title="Dia's", url="https://example.org/d"))
     rows = await Programme.insert(
         Programme(organisation=org, slug="week", title="Week", published=True)
     ).returning(Programme.id)

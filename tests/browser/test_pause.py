@@ -17,7 +17,7 @@ from events_app.domain.schedule import ScheduleInput
 from events_app.i18n import format_date
 from events_app.registration import registrations
 from events_app.series import planning
-from events_app.tables import Occurrence
+from events_app.tables import EventDate
 from tests.factories import PASSWORD, make_organiser
 from tests.helpers.browser import mail_to, text_of
 from tests.smtp import SmtpServer
@@ -66,9 +66,9 @@ async def _meetup(language: str) -> tuple[int, date, str]:
         ),
         {"title": "Herstelcafé", "published": True},
     )
-    [in_pause] = await Occurrence.select(Occurrence.id).where(
-        (Occurrence.series == series_id)
-        & (Occurrence.local_start == datetime.combine(first + timedelta(days=14), time(19, 30)))
+    [in_pause] = await EventDate.select(EventDate.id).where(
+        (EventDate.series == series_id)
+        & (EventDate.local_start == datetime.combine(first + timedelta(days=14), time(19, 30)))
     )
     email = f"deelnemer-{language}@example.org"
     await registrations.register(
@@ -120,12 +120,12 @@ async def test_pause_over_a_break_then_continue(
     for day in (14, 21, 35):
         await expect(preview).to_contain_text(format_date(first + timedelta(days=day), language))
     assert await _serious(page) == []
-    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    assert await EventDate.count().where(EventDate.status == "cancelled") == 0
     await page.locator("#pause").get_by_role("button", name=words["save"]).click()
     await expect(page.get_by_role("status").first).to_contain_text(words["done"])
     statuses = {
         row["local_start"].date(): row["status"]
-        for row in await Occurrence.select(Occurrence.local_start, Occurrence.status)
+        for row in await EventDate.select(EventDate.local_start, EventDate.status)
     }
     assert statuses[first] == "scheduled"
     assert statuses[first + timedelta(days=14)] == "cancelled"

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
-from events_app.tables import Occurrence, Series
+from events_app.tables import EventDate, Series
 from tests.factories import PASSWORD, make_organiser
 from tests.helpers.browser import SERIOUS, violations
 
@@ -100,9 +100,9 @@ async def test_new_series_with_the_api_choices(page: Page, language: str) -> Non
     [series] = await Series.select(Series.id, Series.slug, Series.published)
     assert series["published"] is False
     [first] = (
-        await Occurrence.select(Occurrence.id)
-        .where(Occurrence.series == series["id"])
-        .order_by(Occurrence.starts_at)
+        await EventDate.select(EventDate.id)
+        .where(EventDate.series == series["id"])
+        .order_by(EventDate.starts_at)
         .limit(1)
     )
     # Published through the details form: the public page says how to get the link.

@@ -15,7 +15,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from events_app import clock
-from events_app.tables import Occurrence, Registration
+from events_app.tables import EventDate, Registration
 from tests.factories import (
     PASSWORD,
     fill,
@@ -50,16 +50,16 @@ async def _setup() -> tuple[int, int, list[int]]:
     await make_host(org, await series_of(mine))
     people = await fill(mine, 4)
     # The meeting starts in half an hour: attendance can be recorded.
-    row = (await Occurrence.select().where(Occurrence.id == mine))[0]
+    row = (await EventDate.select().where(EventDate.id == mine))[0]
     shift = row["starts_at"] - (clock.now() + timedelta(minutes=30))
-    await Occurrence.update(
+    await EventDate.update(
         {
-            Occurrence.starts_at: row["starts_at"] - shift,
-            Occurrence.ends_at: row["ends_at"] - shift,
-            Occurrence.local_start: row["local_start"] - shift,
-            Occurrence.local_end: row["local_end"] - shift,
+            EventDate.starts_at: row["starts_at"] - shift,
+            EventDate.ends_at: row["ends_at"] - shift,
+            EventDate.local_start: row["local_start"] - shift,
+            EventDate.local_end: row["local_end"] - shift,
         }
-    ).where(Occurrence.id == mine)
+    ).where(EventDate.id == mine)
     return mine, other, people
 
 

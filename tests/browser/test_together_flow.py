@@ -50,7 +50,7 @@ async def _statuses(email: str) -> list[str]:
     rows = (
         await Registration.select(Registration.status)
         .where(Registration.email == email)
-        .order_by(Registration.occurrence)
+        .order_by(Registration.event_date)
     )
     return [row["status"] for row in rows]
 

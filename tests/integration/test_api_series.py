@@ -12,7 +12,7 @@ import pytest
 from events_app import clock
 from events_app.accounts import credentials as accounts
 from events_app.series import materialise
-from events_app.tables import AuditLog, Membership, Occurrence, Registration, Series
+from events_app.tables import AuditLog, EventDate, Membership, Registration, Series
 from tests.factories import PASSWORD, make_organiser
 from tests.planning import audit_actions, create_series, dates_of, mails, register_people
 
@@ -164,8 +164,8 @@ async def test_editing_what_calendars_show_raises_the_sequence_and_tells_registr
     organiser = await make_organiser()
     series = await create_series(client, organiser, location="Buurthuis", **WEEKLY)
     rows = await dates_of(series["id"])
-    await Occurrence.update({Occurrence.location: "Bibliotheek"}).where(
-        Occurrence.id == rows[1]["id"]
+    await EventDate.update({EventDate.location: "Bibliotheek"}).where(
+        EventDate.id == rows[1]["id"]
     )
     await register_people(rows[0]["id"], 2)
     await register_people(rows[1]["id"], 1, first=3)
@@ -180,14 +180,14 @@ async def test_editing_what_calendars_show_raises_the_sequence_and_tells_registr
     after = await dates_of(series["id"])
     assert {r["sequence"] for r in after} == {1}
     assert all(r["updated_at"] == NOW for r in after)
-    changed = await mails("occurrence_changed")
+    changed = await mails("date_changed")
     # the second date has its own place: its registrant keeps it and gets no mail
-    assert [(m["to_email"], m["occurrence"]) for m in changed] == [
+    assert [(m["to_email"], m["event_date"]) for m in changed] == [
         ("deelnemer1@example.org", rows[0]["id"]),
         ("deelnemer2@example.org", rows[0]["id"]),
     ]
     assert changed[0]["context"]["changed"] == ["location"]
-    assert changed[0]["dedupe_key"] == f"occurrence_changed:{changed[0]['registration']}:1"
+    assert changed[0]["dedupe_key"] == f"date_changed:{changed[0]['registration']}:1"
     detail = await (
         AuditLog.select(AuditLog.detail, AuditLog.account)
         .where(AuditLog.action == "series_updated")
@@ -224,7 +224,7 @@ async def test_capacity_cannot_drop_below_those_registered_and_raising_it_promot
         f"/api/v1/series/{series['id']}", json={"capacity": 4}, headers=organiser.headers
     )
     assert raised.status_code == 200
-    date = await Occurrence.select().where(Occurrence.id == rows[2]["id"]).first()
+    date = await EventDate.select().where(EventDate.id == rows[2]["id"]).first()
     assert date is not None
     assert (date["confirmed_count"], date["waiting_count"]) == (4, 1)
     statuses = await Registration.select(Registration.name, Registration.status).order_by(
@@ -292,8 +292,8 @@ async def test_delete_only_while_nobody_registered_otherwise_cancel(
     assert {(r["status"], r["sequence"], r["status_reason"]) for r in after} == {
         ("cancelled", 1, "De gespreksleider stopt.")
     }
-    [mail] = await mails("occurrence_cancelled")
-    assert (mail["registration"], mail["occurrence"]) == (reg, rows[3]["id"])
+    [mail] = await mails("date_cancelled")
+    assert (mail["registration"], mail["event_date"]) == (reg, rows[3]["id"])
     assert mail["context"]["reason"] == "De gespreksleider stopt."
     assert await Registration.count() == 1
 
@@ -357,9 +357,9 @@ async def test_organisers_only_see_their_own_organisations_series(
         ("DELETE", url, None),
         ("POST", f"{url}/cancel", {}),
         ("POST", f"{url}/publish", None),
-        ("GET", f"{url}/occurrences", None),
-        ("GET", f"/api/v1/occurrences/{first['id']}", None),
-        ("POST", f"/api/v1/occurrences/{first['id']}/skip", {}),
+        ("GET", f"{url}/dates", None),
+        ("GET", f"/api/v1/dates/{first['id']}", None),
+        ("POST", f"/api/v1/dates/{first['id']}/skip", {}),
     ]:
         response = await client.request(method, path, json=body, headers=ours.headers)
         assert response.status_code == 404, (method, path)
@@ -414,7 +414,7 @@ async def test_the_api_needs_a_login_and_is_documented(client: httpx.AsyncClient
         "/api/v1/series",
         "/api/v1/series/{series_id}",
         "/api/v1/series/{series_id}/end",
-        "/api/v1/occurrences/{occurrence_id}/move",
+        "/api/v1/dates/{date_id}/move",
         "/api/v1/programmes/{programme_id}/series/{series_id}",
         "/api/v1/rules/preview",
         "/api/v1/organisations",

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import httpx
 
 from events_app import clock
-from events_app.tables import Occurrence, Series
+from events_app.tables import EventDate, Series
 from tests.factories import make_organiser
 from tests.helpers.pages import csrf_token, login, series_form
 
@@ -24,8 +24,8 @@ async def _post(client: httpx.AsyncClient, org: int, **extra: str | list[str]) -
 
 
 async def _statuses(series_id: int) -> dict[date, str]:
-    rows = await Occurrence.select(Occurrence.local_start, Occurrence.status).where(
-        Occurrence.series == series_id
+    rows = await EventDate.select(EventDate.local_start, EventDate.status).where(
+        EventDate.series == series_id
     )
     return {r["local_start"].date(): r["status"] for r in rows}
 

@@ -79,7 +79,7 @@ async def test_sqlite_database_locked_is_a_busy_answer(
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
         response = await client.post(
             "/api/v1/registrations",
-            json={"name": "Alex", "email": "alex@example.org", "occurrence_ids": [date]},
+            json={"name": "Alex", "email": "alex@example.org", "date_ids": [date]},
         )
     finally:
         other.execute("ROLLBACK")

@@ -62,7 +62,7 @@ async def _one_row_in_every_table() -> None:
     )
     await Speaker.insert(Speaker(series=series, name="Sam Spreker"))
     await Material.insert(
-        Material(occurrence=date, title="Dia's", url="https://example.org/d", created_at=now)
+        Material(event_date=date, title="Dia's", url="https://example.org/d", created_at=now)
     )
     await Question.insert(Question(organisation=org, series=series, label="Waarom?"))
     await SeriesSubscription.insert(
@@ -99,7 +99,7 @@ def test_every_choice_column_has_its_rule_declared() -> None:
         "series.format",
         "series.link_visibility",
         "series.registration_mode",
-        "occurrence.status",
+        "event_date.status",
         "registration.status",
         "registration.role",
         "outbox_mail.status",

@@ -20,7 +20,7 @@ import pytest
 
 from events_app import clock, db
 from events_app.registration import cancelling, registrations
-from events_app.tables import Attendee, Occurrence, Programme, Registration, Series
+from events_app.tables import Attendee, EventDate, Programme, Registration, Series
 from tests.conftest import ENGINE
 from tests.factories import make_date, make_organisation, make_organiser, manage_token_of, series_of
 from tests.invariants import assert_seat_invariants
@@ -49,10 +49,10 @@ def _register(client: httpx.AsyncClient, email: str, **body: Any) -> Awaitable[h
     return client.post("/api/v1/registrations", json={"name": "Deelnemer", "email": email, **body})
 
 
-async def _count(occurrence_id: int, status: str) -> int:
+async def _count(date_id: int, status: str) -> int:
     return int(
         await Registration.count().where(
-            (Registration.occurrence == occurrence_id) & (Registration.status == status)
+            (Registration.event_date == date_id) & (Registration.status == status)
         )
     )
 
@@ -64,7 +64,7 @@ async def test_eighty_registrations_for_two_dates_in_both_orders(
     d1, d2 = await make_date(org, capacity=20, dates=2)
     responses = await _all(
         [
-            _register(client, f"p{n}@example.org", occurrence_ids=[d1, d2] if n % 2 else [d2, d1])
+            _register(client, f"p{n}@example.org", date_ids=[d1, d2] if n % 2 else [d2, d1])
             for n in range(80)
         ]
     )
@@ -103,10 +103,10 @@ async def test_a_double_click_on_a_whole_series_or_programme_registers_once(
     assert [r.status_code for r in responses] == [202] * 12
     for email, dates in (("dubbel@example.org", meetups), ("cursist@example.org", course)):
         assert await Attendee.count().where(Attendee.email == email) == 1
-        rows = await Registration.select(Registration.occurrence, Registration.status).where(
+        rows = await Registration.select(Registration.event_date, Registration.status).where(
             Registration.email == email
         )
-        assert sorted(r["occurrence"] for r in rows) == sorted(dates)
+        assert sorted(r["event_date"] for r in rows) == sorted(dates)
         assert {r["status"] for r in rows} == {"confirmed"}
     await assert_seat_invariants()
 
@@ -117,7 +117,7 @@ async def test_cancel_all_races_registrations_and_promotions(client: httpx.Async
     people = [f"vast{n}@example.org" for n in range(10)]
     for n, email in enumerate(people):  # 4 confirmed and 6 waiting on every date
         order = dates if n % 2 else list(reversed(dates))
-        response = await _register(client, email, occurrence_ids=order)
+        response = await _register(client, email, date_ids=order)
         assert response.status_code == 202, response.text
     tokens = [await manage_token_of(email) for email in people]
     waiting = [
@@ -137,7 +137,7 @@ async def test_cancel_all_races_registrations_and_promotions(client: httpx.Async
     requests += [client.post(f"/api/v1/manage/{token}/cancel-all") for token in tokens[:6]]
     for n in range(30):
         order = rng.sample(dates, k=rng.choice([2, 3]))
-        requests.append(_register(client, f"nieuw{n}@example.org", occurrence_ids=order))
+        requests.append(_register(client, f"nieuw{n}@example.org", date_ids=order))
     for registration_id in rng.sample(waiting, k=8):
         requests.append(
             client.post(
@@ -152,7 +152,7 @@ async def test_cancel_all_races_registrations_and_promotions(client: httpx.Async
         )
     requests.append(
         client.patch(
-            f"/api/v1/occurrences/{dates[1]}", json={"capacity": 6}, headers=organiser.headers
+            f"/api/v1/dates/{dates[1]}", json={"capacity": 6}, headers=organiser.headers
         )
     )
     rng.shuffle(requests)
@@ -197,14 +197,14 @@ async def test_schedule_changes_race_registrations(
         headers=organiser.headers,
     )
     assert weekly.status_code == 200, weekly.text
-    rows = await Occurrence.select(Occurrence.id, Occurrence.starts_at).where(
-        (Occurrence.series == series["id"]) & (Occurrence.status == "scheduled")
+    rows = await EventDate.select(EventDate.id, EventDate.starts_at).where(
+        (EventDate.series == series["id"]) & (EventDate.status == "scheduled")
     )
     by_time = [r["id"] for r in sorted(rows, key=lambda r: r["starts_at"])]
     assert by_time != sorted(by_time)
     # A date moved by hand to a later day puts time order and id order apart once more.
     moved = await client.post(
-        f"/api/v1/occurrences/{by_time[0]}/move",
+        f"/api/v1/dates/{by_time[0]}/move",
         json={"local_start": "2026-10-03T15:00"},
         headers=organiser.headers,
     )
@@ -212,12 +212,12 @@ async def test_schedule_changes_race_registrations(
     rng = random.Random(5)
     ahead = by_time[:12]  # where the registrations go: some people wait, seats get freed
     for n in range(12):
-        response = await _register(client, f"vast{n}@example.org", occurrence_ids=ahead[:4])
+        response = await _register(client, f"vast{n}@example.org", date_ids=ahead[:4])
         assert response.status_code == 202, response.text
     requests: list[Awaitable[httpx.Response]] = []
     for n in range(40):
         pair = rng.sample(ahead, k=2)
-        requests.append(_register(client, f"nieuw{n}@example.org", occurrence_ids=pair))
+        requests.append(_register(client, f"nieuw{n}@example.org", date_ids=pair))
     requests += [
         _register(client, f"heel{n}@example.org", series_id=series["id"]) for n in range(3)
     ]
@@ -238,14 +238,14 @@ async def test_schedule_changes_race_registrations(
     )
     requests.append(
         client.post(
-            f"/api/v1/occurrences/{ahead[5]}/move",
+            f"/api/v1/dates/{ahead[5]}/move",
             json={"local_start": "2026-12-26T10:00"},
             headers=organiser.headers,
         )
     )
     requests.append(
         client.post(
-            f"/api/v1/occurrences/{ahead[3]}/cancel",
+            f"/api/v1/dates/{ahead[3]}/cancel",
             json={"reason": "Ziek"},
             headers=organiser.headers,
         )
@@ -257,13 +257,13 @@ async def test_schedule_changes_race_registrations(
     await assert_seat_invariants()
 
 
-async def _hold_row_lock(occurrence_id: int) -> tuple[Any, Any]:
+async def _hold_row_lock(date_id: int) -> tuple[Any, Any]:
     import asyncpg
 
     conn = await asyncpg.connect(dsn=db.engine().config["dsn"])
     tx = conn.transaction()
     await tx.start()
-    await conn.execute("SELECT id FROM occurrence WHERE id = $1 FOR UPDATE", occurrence_id)
+    await conn.execute("SELECT id FROM event_date WHERE id = $1 FOR UPDATE", date_id)
     return conn, tx
 
 
@@ -281,7 +281,7 @@ async def test_a_lock_held_too_long_is_a_plain_busy_answer(
         # Held longer than the timeout: both the API and the page say "busy, try again" (and
         # do not wait for the lock as long as it is held: that would hang this test).
         api = await asyncio.wait_for(
-            _register(client, "geduld@example.org", occurrence_ids=[date]), timeout=10
+            _register(client, "geduld@example.org", date_ids=[date]), timeout=10
         )
         page = await asyncio.wait_for(
             client.post(
@@ -308,7 +308,7 @@ async def test_a_lock_held_too_long_is_a_plain_busy_answer(
     assert "Probeer het over een paar seconden opnieuw." in page.text
     assert await Registration.count() == 0
     # once the lock is gone, the same request goes through
-    again = await _register(client, "geduld@example.org", occurrence_ids=[date])
+    again = await _register(client, "geduld@example.org", date_ids=[date])
     assert again.status_code == 202
     await assert_seat_invariants()
 
@@ -329,9 +329,9 @@ async def test_a_registration_that_waits_for_a_seat_change_decides_by_the_new_se
 
     organiser = await make_organiser()
     [date] = await make_date(organiser.organisation_id, capacity=before)
-    first = await _register(client, "eerste@example.org", occurrence_ids=[date])
+    first = await _register(client, "eerste@example.org", date_ids=[date])
     assert first.status_code == 202
-    series_id = (await Occurrence.select(Occurrence.series).where(Occurrence.id == date))[0][
+    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == date))[0][
         "series"
     ]
     applied, release = asyncio.Event(), asyncio.Event()
@@ -347,7 +347,7 @@ async def test_a_registration_that_waits_for_a_seat_change_decides_by_the_new_se
         series.update_series(organiser.actor, series_id, {"capacity": after})
     )
     await asyncio.wait_for(applied.wait(), timeout=10)
-    waiting = asyncio.create_task(_register(client, "tweede@example.org", occurrence_ids=[date]))
+    waiting = asyncio.create_task(_register(client, "tweede@example.org", date_ids=[date]))
     conn = await _admin()
     try:
         for _ in range(200):  # until the registration waits for the date's lock
@@ -410,7 +410,7 @@ async def test_two_re_registrations_of_a_cancelled_registration_take_one_seat(ot
     conn = await _admin()
     tx = conn.transaction()
     await tx.start()
-    await conn.execute("SELECT id FROM occurrence WHERE id = $1 FOR UPDATE", date)
+    await conn.execute("SELECT id FROM event_date WHERE id = $1 FOR UPDATE", date)
     try:
         # e.g. the organiser adds the person again while a colleague does the same (or while
         # the person re-registers on the page: the page's mail counter does not serialise it
@@ -424,8 +424,8 @@ async def test_two_re_registrations_of_a_cancelled_registration_take_one_seat(ot
         await tx.rollback()
         await conn.close()
     await asyncio.wait_for(asyncio.gather(first, second), timeout=10)
-    rows = await Registration.select(Registration.status).where(Registration.occurrence == date)
+    rows = await Registration.select(Registration.status).where(Registration.event_date == date)
     assert [r["status"] for r in rows] == ["confirmed"]
-    [counts] = await Occurrence.select(Occurrence.confirmed_count).where(Occurrence.id == date)
+    [counts] = await EventDate.select(EventDate.confirmed_count).where(EventDate.id == date)
     assert counts["confirmed_count"] == 1
     await assert_seat_invariants()

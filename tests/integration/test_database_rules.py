@@ -21,8 +21,8 @@ from events_app import clock, db
 from events_app.registration import registrations
 from events_app.tables import (
     DatabaseRule,
+    EventDate,
     Membership,
-    Occurrence,
     Registration,
     SeriesSubscription,
 )
@@ -163,29 +163,29 @@ async def _refused(sql: str, *values: Any) -> str:
 async def test_a_dates_counters_never_go_below_zero() -> None:
     [date] = await make_date(await make_organisation(), capacity=3)
     for sql in (
-        "UPDATE occurrence SET confirmed_count = -1 WHERE id = {}",
-        "UPDATE occurrence SET waiting_count = waiting_count - 1 WHERE id = {}",
-        "UPDATE occurrence SET confirmed_count = 2, waiting_count = -5 WHERE id = {}",
+        "UPDATE event_date SET confirmed_count = -1 WHERE id = {}",
+        "UPDATE event_date SET waiting_count = waiting_count - 1 WHERE id = {}",
+        "UPDATE event_date SET confirmed_count = 2, waiting_count = -5 WHERE id = {}",
     ):
-        assert "occurrence_counts_non_negative" in await _refused(sql, date)
-    row = await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count).first()
+        assert "event_date_counts_non_negative" in await _refused(sql, date)
+    row = await EventDate.select(EventDate.confirmed_count, EventDate.waiting_count).first()
     assert row == {"confirmed_count": 0, "waiting_count": 0}
     # a counter of zero or more still changes as before
-    await db.execute("UPDATE occurrence SET confirmed_count = 2 WHERE id = {}", date)
-    assert await Occurrence.count().where(Occurrence.confirmed_count == 2) == 1
+    await db.execute("UPDATE event_date SET confirmed_count = 2 WHERE id = {}", date)
+    assert await EventDate.count().where(EventDate.confirmed_count == 2) == 1
 
 
 async def test_a_new_date_cannot_start_with_a_negative_counter() -> None:
     [date] = await make_date(await make_organisation())
-    row = await Occurrence.select().where(Occurrence.id == date).first()
+    row = await EventDate.select().where(EventDate.id == date).first()
     assert row is not None
     row.pop("id")
     for counter in ("confirmed_count", "waiting_count"):
         copy = {**row, "uid": uuid.uuid4().hex, "rule_start": None, counter: -1}
         with pytest.raises(Exception) as refused:
-            await Occurrence.insert(Occurrence(**copy))
-        assert "occurrence_counts_non_negative" in str(refused.value)
-    assert await Occurrence.count() == 1
+            await EventDate.insert(EventDate(**copy))
+        assert "event_date_counts_non_negative" in str(refused.value)
+    assert await EventDate.count() == 1
 
 
 async def _unique_refused(row: Table) -> None:
@@ -216,7 +216,7 @@ async def test_unique_pairs_are_refused_by_the_database() -> None:
     attendee = first[0]["attendee"]
     await _unique_refused(
         Registration(
-            occurrence=date,
+            event_date=date,
             attendee=attendee,
             name="Anna",
             email="anna@example.org",
@@ -226,7 +226,7 @@ async def test_unique_pairs_are_refused_by_the_database() -> None:
         )
     )
 
-    series = (await Occurrence.select(Occurrence.series, Occurrence.rule_start).first()) or {}
+    series = (await EventDate.select(EventDate.series, EventDate.rule_start).first()) or {}
     await SeriesSubscription.insert(
         SeriesSubscription(series=series["series"], attendee=attendee, name="Anna", created_at=now)
     )
@@ -236,7 +236,7 @@ async def test_unique_pairs_are_refused_by_the_database() -> None:
 
     start = series["rule_start"]
     await _unique_refused(
-        Occurrence(
+        EventDate(
             series=series["series"],
             uid=uuid.uuid4().hex,
             rule_start=start,
@@ -253,7 +253,7 @@ async def test_unique_pairs_are_refused_by_the_database() -> None:
     for _ in range(2):
         await Registration.insert(
             Registration(
-                occurrence=date,
+                event_date=date,
                 attendee=None,
                 name="",
                 email="",

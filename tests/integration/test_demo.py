@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from events_app.demo import load_demo
 from events_app.tables import (
-    Occurrence,
+    EventDate,
     Organisation,
     Programme,
     Registration,
@@ -17,12 +17,12 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     assert await load_demo() is True
     counts = {
         table.__name__: await table.count()
-        for table in (Organisation, Series, Programme, Registration, Occurrence)
+        for table in (Organisation, Series, Programme, Registration, EventDate)
     }
     assert await load_demo() is False
     assert counts == {
         table.__name__: await table.count()
-        for table in (Organisation, Series, Programme, Registration, Occurrence)
+        for table in (Organisation, Series, Programme, Registration, EventDate)
     }, "loading twice duplicated something"
     assert counts["Organisation"] == 2
     kinds = {row["kind"] for row in await Series.select(Series.kind)}
@@ -33,13 +33,13 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     assert meetup and meetup["rrule"] == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
     statuses = [
         row["status"]
-        for row in await Occurrence.select(Occurrence.status).where(
-            Occurrence.series == meetup["id"]
+        for row in await EventDate.select(EventDate.status).where(
+            EventDate.series == meetup["id"]
         )
     ]
     assert statuses.count("skipped") == 1
     assert len(statuses) >= 20  # a year of fortnightly dates
-    assert await Speaker.count().where(Speaker.occurrence.is_not_null()) == 4
+    assert await Speaker.count().where(Speaker.event_date.is_not_null()) == 4
 
     lecture = await Series.select(Series.id).where(Series.kind == "lecture").first()
     assert lecture
@@ -49,8 +49,8 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     )
     assert roles == ["moderator", "speaker", "speaker", "speaker"]
 
-    training = await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count).where(
-        Occurrence.series.kind == "training"
+    training = await EventDate.select(EventDate.confirmed_count, EventDate.waiting_count).where(
+        EventDate.series.kind == "training"
     )
     assert training == [{"confirmed_count": 16, "waiting_count": 3}] * 2
 

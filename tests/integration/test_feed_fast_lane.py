@@ -18,7 +18,7 @@ from events_app.web import feeds as web_feeds
 from tests.factories import make_organisation
 from tests.feed_factories import (
     make_attendee,
-    make_occurrence,
+    make_feed_date,
     make_series,
     register,
     touch_date,
@@ -77,7 +77,7 @@ async def test_a_current_answer_comes_from_the_fast_lane_unchanged(
     org = await make_organisation()
     series = await make_series(org, "ontmoeting", title="Ontmoeting")
     dates = [
-        await make_occurrence(series, wall(2026, 10, 1, 15) + timedelta(weeks=n)) for n in range(3)
+        await make_feed_date(series, wall(2026, 10, 1, 15) + timedelta(weeks=n)) for n in range(3)
     ]
     person = await make_attendee()
     await register(dates[0], person)
@@ -115,7 +115,7 @@ async def test_a_committed_change_is_seen_by_the_next_poll(
 ) -> None:
     org = await make_organisation()
     series = await make_series(org, "ontmoeting", title="Ontmoeting")
-    date = await make_occurrence(series, wall(2026, 10, 1, 15))
+    date = await make_feed_date(series, wall(2026, 10, 1, 15))
     first = await client.get("/feeds/series/ontmoeting.ics")
     etag = first.headers["etag"]
     assert (
@@ -132,7 +132,7 @@ async def test_the_next_day_is_not_answered_from_yesterday(client: httpx.AsyncCl
     """The cutoff (which past dates stay in the feed) moves once a day, with no commit."""
     org = await make_organisation()
     series = await make_series(org, "ontmoeting", title="Ontmoeting")
-    await make_occurrence(series, wall(2026, 9, 1, 15))  # 14 days before NOW
+    await make_feed_date(series, wall(2026, 9, 1, 15))  # 14 days before NOW
     before = await client.get("/feeds/series/ontmoeting.ics")
     assert before.content.count(b"BEGIN:VEVENT") == 1
     with clock.frozen(NOW + timedelta(days=90)):
@@ -145,7 +145,7 @@ async def test_the_fast_lane_is_logged_and_never_skips_the_input_guard(
 ) -> None:
     org = await make_organisation()
     series = await make_series(org, "ontmoeting", title="Ontmoeting")
-    await make_occurrence(series, wall(2026, 10, 1, 15))
+    await make_feed_date(series, wall(2026, 10, 1, 15))
     assert (await client.get("/feeds/series/ontmoeting.ics")).status_code == 200
     del handled[:]
     counted = await answered_200()
@@ -183,7 +183,7 @@ async def test_the_front_door_answers_current_polls_before_routing(
 
     org = await make_organisation()
     series = await make_series(org, "ontmoeting", title="Ontmoeting")
-    await make_occurrence(series, wall(2026, 10, 1, 15))
+    await make_feed_date(series, wall(2026, 10, 1, 15))
     path = "/feeds/series/ontmoeting.ics"
     first = await front_door.get(path)  # not yet served: the app and its handler answer
     assert first.status_code == 200 and handled == ["public_feed"]

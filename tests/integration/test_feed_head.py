@@ -10,13 +10,13 @@ import pytest
 
 from events_app import clock
 from events_app.feeds import cache
-from events_app.tables import Occurrence
+from events_app.tables import EventDate
 from tests.factories import make_organisation
 from tests.feed_factories import (
     make_attendee,
+    make_feed_date,
     make_host,
     make_host_account,
-    make_occurrence,
     make_programme,
     make_series,
     register,
@@ -42,7 +42,7 @@ async def feed_paths() -> list[str]:
     programme = await make_programme(org, "week")
     series = await make_series(org, "ontmoeting", title="Ontmoeting", programme=programme)
     dates = [
-        await make_occurrence(series, wall(2026, 10, 1, 15) + timedelta(weeks=n)) for n in range(3)
+        await make_feed_date(series, wall(2026, 10, 1, 15) + timedelta(weeks=n)) for n in range(3)
     ]
     person = await make_attendee()
     await register(dates[0], person)
@@ -105,7 +105,7 @@ async def test_head_of_a_missing_feed_is_404(client: httpx.AsyncClient) -> None:
 async def test_head_sees_a_change_at_once(client: httpx.AsyncClient) -> None:
     paths = await feed_paths()
     before = await client.head(paths[3])
-    [first, *_] = await Occurrence.select(Occurrence.id).order_by(Occurrence.id)
+    [first, *_] = await EventDate.select(EventDate.id).order_by(EventDate.id)
     with clock.frozen(NOW + timedelta(minutes=1)):
         await touch_date(first["id"], topic="Nieuw thema")
         after = await client.head(paths[3], headers={"If-None-Match": before.headers["etag"]})

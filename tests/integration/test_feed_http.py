@@ -14,10 +14,10 @@ import pytest
 
 from events_app import clock
 from events_app.feeds import cache, service
-from events_app.tables import Occurrence, Series
+from events_app.tables import EventDate, Series
 from tests.factories import make_organisation
 from tests.feed_factories import (
-    make_occurrence,
+    make_feed_date,
     make_programme,
     make_series,
     touch_date,
@@ -59,11 +59,11 @@ def summaries(body: bytes) -> dict[date, str]:
 async def two_series(org: int) -> tuple[int, int]:
     meetup = await make_series(org, "ontmoeting", title="Ontmoeting", tags=["herstel"])
     for week in range(4):
-        await make_occurrence(meetup, wall(2026, 10, 1, 15) + timedelta(weeks=week))
+        await make_feed_date(meetup, wall(2026, 10, 1, 15) + timedelta(weeks=week))
     course = await make_series(
         org, "cursus", title="Cursus", kind="course", format="in_person", location="Utrecht"
     )
-    await make_occurrence(course, wall(2026, 10, 2, 9, 30), 360)
+    await make_feed_date(course, wall(2026, 10, 2, 9, 30), 360)
     return meetup, course
 
 
@@ -123,8 +123,8 @@ async def test_a_change_gives_a_new_etag_and_the_new_time(
         )
         assert unchanged.status_code == 304
     assert len(renders) == 1  # an unchanged feed is not rendered again
-    [row] = await Occurrence.select(Occurrence.id).where(
-        (Occurrence.series == meetup) & (Occurrence.local_start == wall(2026, 10, 8, 15))
+    [row] = await EventDate.select(EventDate.id).where(
+        (EventDate.series == meetup) & (EventDate.local_start == wall(2026, 10, 8, 15))
     )
     later = NOW + timedelta(minutes=5)
     with clock.frozen(later):
@@ -187,7 +187,7 @@ async def test_filters(client: httpx.AsyncClient) -> None:
     hybrid = await make_series(
         other, "gastles", title="Gastles", kind="guest_lesson", format="hybrid"
     )
-    await make_occurrence(hybrid, wall(2026, 10, 5, 13))
+    await make_feed_date(hybrid, wall(2026, 10, 5, 13))
 
     async def titles(query: str) -> set[str]:
         response = await client.get(f"/feeds/all.ics{query}")
@@ -226,7 +226,7 @@ async def test_unknown_slugs_and_tokens_are_404(client: httpx.AsyncClient) -> No
     org = await make_organisation()
     await two_series(org)
     hidden = await make_series(org, "concept", published=False)
-    hidden_date = await make_occurrence(hidden, wall(2026, 10, 1, 15))
+    hidden_date = await make_feed_date(hidden, wall(2026, 10, 1, 15))
     await make_programme(org, "verborgen", published=False)
     paths = [
         "/feeds/all.ics?organisation=onbekend",
@@ -257,7 +257,7 @@ async def test_organisation_programme_and_empty_feeds(client: httpx.AsyncClient)
         workshop = await make_series(
             org, f"workshop-{day}", title=f"Workshop {day + 1}", kind="workshop", programme=week
         )
-        await make_occurrence(workshop, wall(2026, 11, 23 + day, 13))
+        await make_feed_date(workshop, wall(2026, 11, 23 + day, 13))
     response = await client.get("/feeds/programmes/week-van-het-verbond.ics")
     assert response.status_code == 200
     assert sorted(summaries(response.content).values()) == [f"Workshop {n}" for n in range(1, 6)]
@@ -277,8 +277,8 @@ async def test_organisation_programme_and_empty_feeds(client: httpx.AsyncClient)
 async def test_single_date_download(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     meetup, _ = await two_series(org)
-    [row, *_] = await Occurrence.select(Occurrence.id, Occurrence.uid).where(
-        Occurrence.series == meetup
+    [row, *_] = await EventDate.select(EventDate.id, EventDate.uid).where(
+        EventDate.series == meetup
     )
     response = await client.get(f"/feeds/dates/{row['id']}.ics")
     assert response.status_code == 200
@@ -299,7 +299,7 @@ async def test_past_dates_stay_for_feed_past_days(client: httpx.AsyncClient) -> 
     org = await make_organisation()
     meetup = await make_series(org, "ontmoeting", title="Ontmoeting")
     for week in range(30):
-        await make_occurrence(meetup, wall(2026, 10, 1, 15) + timedelta(weeks=week))
+        await make_feed_date(meetup, wall(2026, 10, 1, 15) + timedelta(weeks=week))
     # 90 days after 5 Jan 2027 (whole UTC days): 8 Oct and later stay, 1 Oct has gone.
     with clock.frozen(datetime(2027, 1, 5, 12, tzinfo=UTC)):
         body = (await client.get("/feeds/series/ontmoeting.ics")).content
@@ -313,7 +313,7 @@ async def test_dates_in_two_zones_get_a_vtimezone_each(client: httpx.AsyncClient
     org = await make_organisation()
     await two_series(org)
     london = await make_series(org, "londen", title="Londen", timezone="Europe/London")
-    await make_occurrence(london, wall(2027, 1, 14, 18), timezone="Europe/London")
+    await make_feed_date(london, wall(2027, 1, 14, 18), timezone="Europe/London")
     body = (await client.get("/feeds/all.ics")).content
     calendar = icalendar.Calendar.from_ical(body)
     assert sorted(str(z["TZID"]) for z in calendar.walk("VTIMEZONE")) == [
@@ -338,8 +338,8 @@ async def test_a_deleted_date_leaves_the_feed(client: httpx.AsyncClient) -> None
     meetup, _ = await two_series(org)
     first = await client.get("/feeds/series/ontmoeting.ics", headers=PLAIN)
     assert len(summaries(first.content)) == 4
-    [row, *_] = await Occurrence.select(Occurrence.id).where(Occurrence.series == meetup)
-    await Occurrence.delete().where(Occurrence.id == row["id"])  # nothing else is bumped
+    [row, *_] = await EventDate.select(EventDate.id).where(EventDate.series == meetup)
+    await EventDate.delete().where(EventDate.id == row["id"])  # nothing else is bumped
     after = await client.get(
         "/feeds/series/ontmoeting.ics", headers={**PLAIN, "If-None-Match": first.headers["etag"]}
     )
@@ -350,7 +350,7 @@ async def test_a_deleted_date_leaves_the_feed(client: httpx.AsyncClient) -> None
 async def test_calendar_links_for_pages(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     meetup, _ = await two_series(org)
-    [row, *_] = await Occurrence.select(Occurrence.id).where(Occurrence.series == meetup)
+    [row, *_] = await EventDate.select(EventDate.id).where(EventDate.series == meetup)
     links = await service.calendar_links(row["id"], "en")
     assert links is not None
     assert "text=Ontmoeting" in links.google
@@ -358,5 +358,5 @@ async def test_calendar_links_for_pages(client: httpx.AsyncClient) -> None:
     assert "startdt=2026-10-01T13:00:00Z" in links.outlook
     assert "You%20get%20the%20link%20after%20registering." in links.google
     hidden = await make_series(org, "concept", published=False)
-    draft = await make_occurrence(hidden, wall(2026, 10, 1, 15))
+    draft = await make_feed_date(hidden, wall(2026, 10, 1, 15))
     assert await service.calendar_links(draft) is None

@@ -12,7 +12,7 @@ import pytest
 
 from events_app import clock
 from events_app.feeds import cache
-from events_app.tables import Occurrence
+from events_app.tables import EventDate
 from tests.factories import (
     PASSWORD,
     feed_token_of,
@@ -23,9 +23,9 @@ from tests.factories import (
 from tests.feed_factories import (
     Person,
     make_attendee,
+    make_feed_date,
     make_host,
     make_host_account,
-    make_occurrence,
     make_series,
     register,
     set_registration,
@@ -61,13 +61,13 @@ async def meetup(org: int, dates: int = 3, **values: Any) -> list[int]:
         org, "ontmoeting", title="Ontmoeting", meeting_url=LINK, capacity=30, **values
     )
     return [
-        await make_occurrence(series_id, wall(2026, 10, 1, 15) + timedelta(weeks=n))
+        await make_feed_date(series_id, wall(2026, 10, 1, 15) + timedelta(weeks=n))
         for n in range(dates)
     ]
 
 
-async def uid_of(occurrence_id: int) -> str:
-    row = await Occurrence.select(Occurrence.uid).where(Occurrence.id == occurrence_id).first()
+async def uid_of(date_id: int) -> str:
+    row = await EventDate.select(EventDate.uid).where(EventDate.id == date_id).first()
     assert row is not None
     return str(row["uid"])
 
@@ -84,7 +84,7 @@ async def test_personal_feed_shows_my_registrations_with_the_link(
     org = await make_organisation()
     confirmed, waiting, cancelled = await meetup(org)
     other_series = await make_series(org, "andere", title="Andere")
-    not_mine = await make_occurrence(other_series, wall(2026, 10, 2, 10))
+    not_mine = await make_feed_date(other_series, wall(2026, 10, 2, 10))
     me = await make_attendee("ik@example.org")
     someone = await make_attendee("iemand.anders@example.org")
     await register(confirmed, me, name="Ik Zelf")
@@ -151,7 +151,7 @@ async def test_personal_sequence_grows_with_every_registration_change(
 async def test_old_cancelled_registrations_leave_the_feed(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     series_id = await make_series(org, "ontmoeting", title="Ontmoeting")
-    far = await make_occurrence(series_id, wall(2027, 6, 3, 15))
+    far = await make_feed_date(series_id, wall(2027, 6, 3, 15))
     me = await make_attendee()
     registration = await register(far, me)
     await set_registration(registration, "cancelled")
@@ -205,7 +205,7 @@ async def test_reissued_feed_token_retires_the_old_address(client: httpx.AsyncCl
     [date_id, *_] = await meetup(org, dates=1)
     response = await client.post(
         "/api/v1/registrations",
-        json={"name": "Deelnemer", "email": "deelnemer@example.org", "occurrence_ids": [date_id]},
+        json={"name": "Deelnemer", "email": "deelnemer@example.org", "date_ids": [date_id]},
     )
     assert response.status_code == 202, response.text
     # the private addresses reach the person only by mail: read them from the database
@@ -230,10 +230,10 @@ async def test_host_feed_shows_hosted_dates_with_numbers_and_link(
     org = await make_organisation()
     dates = await meetup(org, dates=3, waitlist=True)
     other = await make_series(org, "cursus", title="Cursus", capacity=None, waitlist=False)
-    single = await make_occurrence(other, wall(2026, 11, 2, 10))
-    not_hosted = await make_occurrence(other, wall(2026, 11, 9, 10))
+    single = await make_feed_date(other, wall(2026, 11, 2, 10))
+    not_hosted = await make_feed_date(other, wall(2026, 11, 9, 10))
     host = await make_host_account(token="host-token-" + "x" * 30)
-    series_row = await Occurrence.select(Occurrence.series).where(Occurrence.id == dates[0]).first()
+    series_row = await EventDate.select(EventDate.series).where(EventDate.id == dates[0]).first()
     assert series_row is not None
     await make_host(host, series_row["series"])  # the whole series
     await make_host(host, other, single)  # one date of another series
@@ -310,7 +310,7 @@ async def test_changes_within_the_same_second_are_seen(client: httpx.AsyncClient
     after = await personal(client, me)
     assert str(next(iter(events(after.content).values()))["STATUS"]) == "CANCELLED"
     public = await client.get("/feeds/series/ontmoeting.ics")
-    await Occurrence.update({Occurrence.status: "cancelled"}).where(Occurrence.id == date_id)
+    await EventDate.update({EventDate.status: "cancelled"}).where(EventDate.id == date_id)
     changed = await client.get("/feeds/series/ontmoeting.ics")
     assert changed.content != public.content
     assert b"STATUS:CANCELLED" in changed.content

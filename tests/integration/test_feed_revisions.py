@@ -37,7 +37,7 @@ from events_app.feeds.service import PublicFeed, host_feed, personal_feed, publi
 from events_app.tables import (
     Account,
     Attendee,
-    Occurrence,
+    EventDate,
     Organisation,
     Programme,
     Registration,
@@ -48,9 +48,9 @@ from events_app.tables import (
 from tests.factories import make_organisation
 from tests.feed_factories import (
     make_attendee,
+    make_feed_date,
     make_host,
     make_host_account,
-    make_occurrence,
     make_programme,
     make_series,
     make_speaker,
@@ -65,7 +65,7 @@ FEED_TABLES: tuple[type[Table], ...] = (
     Organisation,
     Programme,
     Series,
-    Occurrence,
+    EventDate,
     Speaker,
     SeriesHost,
     Attendee,
@@ -110,13 +110,13 @@ async def _setup() -> dict[str, Any]:
         contact_email="ervaring@example.org",
     )
     other = await make_series(org, "lezingen", programme=programme, format="in_person")
-    first = await make_occurrence(series, wall(2026, 10, 1, 15))
-    second = await make_occurrence(
+    first = await make_feed_date(series, wall(2026, 10, 1, 15))
+    second = await make_feed_date(
         series, wall(2026, 10, 8, 15), topic="Slapen", note="Neem iets mee", capacity=2
     )
-    third = await make_occurrence(other, wall(2026, 10, 15, 19))
+    third = await make_feed_date(other, wall(2026, 10, 15, 19))
     await make_speaker(series, "Sam Spreker")
-    await make_speaker(series, "Dana Datum", occurrence_id=first, role="moderator")
+    await make_speaker(series, "Dana Datum", date_id=first, role="moderator")
     await make_speaker(series, "Tess Tweede")
     me = await make_attendee("ik@example.org")
     ahead = await make_attendee("eerder@example.org")
@@ -179,7 +179,7 @@ async def _render(ids: dict[str, Any]) -> Feeds:
         ),
         "all": lambda: _public("all", PublicScope(), urls.all_feed()),
         "date": lambda: _public(
-            "date", PublicScope(occurrence_id=ids["first"]), urls.date_ics(ids["first"])
+            "date", PublicScope(date_id=ids["first"]), urls.date_ics(ids["first"])
         ),
         "personal": lambda: _entry(personal_feed(me["feed_token"])),
         "host": lambda: _entry(host_feed(host["host_feed_token"] or "")),
@@ -311,12 +311,12 @@ async def test_rows_entering_and_leaving_a_feed_change_its_version() -> None:
             assert new[name][0] != state[name][0], f"{name}: the version did not change"
         state = new
 
-    date = await make_occurrence(ids["series"], wall(2026, 10, 22, 15))
+    date = await make_feed_date(ids["series"], wall(2026, 10, 22, 15))
     await step("programme", "organisation", "series", "all", "host")
-    await Occurrence.delete().where(Occurrence.id == date)
+    await EventDate.delete().where(EventDate.id == date)
     await step("programme", "organisation", "series", "all", "host")
     # Another date in its place (on SQLite the same id): a different row all the same.
-    await make_occurrence(ids["series"], wall(2026, 10, 29, 15))
+    await make_feed_date(ids["series"], wall(2026, 10, 29, 15))
     await step("programme", "organisation", "series", "all", "host")
 
     await make_speaker(ids["series"], "Nieuwe Spreker")
@@ -326,7 +326,7 @@ async def test_rows_entering_and_leaving_a_feed_change_its_version() -> None:
     await Speaker.delete().where(Speaker.id == newest["id"])
     await step("programme", "series", "host")
 
-    later = await make_occurrence(ids["series"], wall(2026, 11, 5, 15))
+    later = await make_feed_date(ids["series"], wall(2026, 11, 5, 15))
     state = await _render(ids)
     registration = await register(later, ids["me"])
     await step("personal")
@@ -337,6 +337,6 @@ async def test_rows_entering_and_leaving_a_feed_change_its_version() -> None:
     await (
         SeriesHost.delete()
         .where(SeriesHost.series == ids["series"])
-        .where(SeriesHost.occurrence.is_null())
+        .where(SeriesHost.event_date.is_null())
     )
     await step("host")

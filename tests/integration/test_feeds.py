@@ -17,11 +17,11 @@ import recurring_ical_events
 
 from events_app import clock
 from events_app.feeds import cache
-from events_app.tables import Occurrence
+from events_app.tables import EventDate
 from tests.factories import make_organisation
 from tests.feed_factories import (
     make_attendee,
-    make_occurrence,
+    make_feed_date,
     make_series,
     make_speaker,
     register,
@@ -65,7 +65,7 @@ def seen(body: bytes) -> set[tuple[str, datetime, datetime, str]]:
 
 
 async def stored(series_id: int) -> set[tuple[str, datetime, datetime, str]]:
-    rows = await Occurrence.select().where(Occurrence.series == series_id)
+    rows = await EventDate.select().where(EventDate.series == series_id)
     status = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "skipped": "CANCELLED"}
     return {
         (row["uid"], row["local_start"], row["starts_at"].astimezone(UTC), status[row["status"]])
@@ -95,12 +95,12 @@ async def fortnightly(organisation_id: int, slug: str = "ontmoeting", **values: 
             values = {"status": "skipped", "status_reason": "Kerstvakantie"}
         if local.date() == date(2027, 2, 18):
             values = {"status": "cancelled", "status_reason": "De spreker is ziek"}
-        occurrence_id = await make_occurrence(series_id, local, **values)
+        date_id = await make_feed_date(series_id, local, **values)
         if n == 0:
-            await make_speaker(series_id, "Sanne de Vries", occurrence_id)
-            await touch_date(occurrence_id, topic="Herstel en werk")
+            await make_speaker(series_id, "Sanne de Vries", date_id)
+            await touch_date(date_id, topic="Herstel en werk")
         if local.date() == date(2027, 1, 21):
-            await touch_date(occurrence_id, local_start=wall(2027, 1, 28, 15))
+            await touch_date(date_id, local_start=wall(2027, 1, 28, 15))
     return series_id
 
 
@@ -136,14 +136,14 @@ async def test_all_feed_equals_the_database_for_several_series(client: httpx.Asy
     ids = [await fortnightly(org)]
     evening = await make_series(other, "netwerkavond", title="Netwerkavond", format="in_person")
     for week in range(30):  # Mondays 19:30, October 2026 - April 2027
-        await make_occurrence(evening, wall(2026, 10, 5, 19, 30) + timedelta(weeks=week), 150)
+        await make_feed_date(evening, wall(2026, 10, 5, 19, 30) + timedelta(weeks=week), 150)
     ids.append(evening)
     sundays = await make_series(other, "zondag", title="Zondagochtend", kind="training")
     for day in (wall(2026, 10, 25, 10), wall(2027, 3, 28, 10), wall(2027, 3, 28, 23, 30)):
-        await make_occurrence(sundays, day, 90)
+        await make_feed_date(sundays, day, 90)
     ids.append(sundays)
     hidden = await make_series(org, "concept", title="Concept", published=False)
-    await make_occurrence(hidden, wall(2026, 11, 5, 10))
+    await make_feed_date(hidden, wall(2026, 11, 5, 10))
     body = (await client.get("/feeds/all.ics")).content
     expected: set[tuple[str, datetime, datetime, str]] = set()
     for series_id in ids:
@@ -170,7 +170,7 @@ async def test_event_properties_follow_rfc_5545_and_7986(client: httpx.AsyncClie
     assert b"RRULE" not in body and b"EXDATE" not in body and b"RECURRENCE-ID" not in body
     [zone] = calendar.walk("VTIMEZONE")
     assert str(zone["TZID"]) == "Europe/Amsterdam"
-    rows = {r["uid"]: r for r in await Occurrence.select().where(Occurrence.series == series_id)}
+    rows = {r["uid"]: r for r in await EventDate.select().where(EventDate.series == series_id)}
     events = calendar.walk("VEVENT")
     assert len(events) == len(rows) == len({str(e["UID"]) for e in events})
     for event in events:
@@ -230,7 +230,7 @@ async def test_public_feeds_never_show_a_registered_only_link_or_registrants(
 ) -> None:
     org = await make_organisation()
     series_id = await fortnightly(org)
-    [first, *_] = await Occurrence.select(Occurrence.id).where(Occurrence.series == series_id)
+    [first, *_] = await EventDate.select(EventDate.id).where(EventDate.series == series_id)
     person = await make_attendee("geheim.persoon@example.org")
     await register(first["id"], person, name="Geheime Persoon")
     paths = [
@@ -275,12 +275,12 @@ async def test_in_person_and_hybrid_dates_carry_their_location(client: httpx.Asy
     org = await make_organisation()
     place = "Buurthuis De Regenboog, Lindengracht 1, Amsterdam"
     series_id = await make_series(org, "avond", format="in_person", location=place)
-    await make_occurrence(series_id, wall(2026, 11, 5, 19, 30), 120)
-    moved = await make_occurrence(series_id, wall(2026, 12, 3, 19, 30), 120, location="Bibliotheek")
+    await make_feed_date(series_id, wall(2026, 11, 5, 19, 30), 120)
+    moved = await make_feed_date(series_id, wall(2026, 12, 3, 19, 30), 120, location="Bibliotheek")
     hybrid = await make_series(
         org, "hybride", format="hybrid", location=place, meeting_url=SECRET_LINK
     )
-    await make_occurrence(hybrid, wall(2026, 11, 6, 10))
+    await make_feed_date(hybrid, wall(2026, 11, 6, 10))
     events = {
         e["DTSTART"].dt.date(): e
         for e in parse_calendar((await client.get("/feeds/all.ics")).content).walk("VEVENT")

@@ -17,7 +17,7 @@ from events_app import clock
 from events_app.feeds.queries import GHOST_DAYS
 from events_app.registration import registrations
 from events_app.settings import Settings
-from events_app.tables import Occurrence, Series
+from events_app.tables import EventDate, Series
 from tests.factories import make_host, make_organiser
 from tests.helpers.pages import login
 from tests.planning import create_series, dates_of, register_people
@@ -131,7 +131,7 @@ async def test_no_page_or_list_shows_a_removed_date(client: httpx.AsyncClient) -
         assert (await client.get(f"/events/{slug}/{ghost}")).status_code == 404
         assert (await client.get(f"/events/{slug}/{told}")).status_code == 200
         listed = await client.get(
-            f"/api/v1/series/{series_id}/occurrences", headers=found["organiser"].headers
+            f"/api/v1/series/{series_id}/dates", headers=found["organiser"].headers
         )
         assert listed.status_code == 200
         ids = {d["id"]: d for d in listed.json()}
@@ -252,16 +252,16 @@ async def test_a_cause_never_shows_as_a_code_and_own_words_win(
     series = await create_series(client, organiser, **MEETUP)
     rows = by_day(await dates_of(series["id"]))
     first, second = rows["2026-10-01"]["id"], rows["2026-10-15"]["id"]
-    await Occurrence.update(
+    await EventDate.update(
         {
-            Occurrence.status: "cancelled",
-            Occurrence.status_cause: "schedule_changed",
-            Occurrence.status_reason: "De zaal is dicht.",
+            EventDate.status: "cancelled",
+            EventDate.status_cause: "schedule_changed",
+            EventDate.status_reason: "De zaal is dicht.",
         }
-    ).where(Occurrence.id == first)
-    await Occurrence.update(
-        {Occurrence.status: "cancelled", Occurrence.status_cause: "no_such_cause"}
-    ).where(Occurrence.id == second)
+    ).where(EventDate.id == first)
+    await EventDate.update(
+        {EventDate.status: "cancelled", EventDate.status_cause: "no_such_cause"}
+    ).where(EventDate.id == second)
     page = await client.get(f"/events/{series['slug']}")
     assert "De zaal is dicht." in page.text and DUTCH not in page.text
     assert "no_such_cause" not in page.text

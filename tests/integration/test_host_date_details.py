@@ -8,7 +8,7 @@ import httpx
 
 from events_app import clock
 from events_app.accounts import credentials
-from events_app.tables import Membership, Occurrence, SeriesHost, Speaker
+from events_app.tables import EventDate, Membership, SeriesHost, Speaker
 from tests.factories import PASSWORD, make_date, make_host, make_organiser, series_of
 from tests.helpers.pages import csrf_token, login
 
@@ -27,14 +27,14 @@ async def _logout(client: httpx.AsyncClient) -> None:
 async def _own_speakers(date_id: int) -> list[tuple[str, str]]:
     rows = (
         await Speaker.select(Speaker.name, Speaker.role)
-        .where(Speaker.occurrence == date_id)
+        .where(Speaker.event_date == date_id)
         .order_by(Speaker.position)
     )
     return [(row["name"], row["role"]) for row in rows]
 
 
 async def _topic(date_id: int) -> str:
-    rows = await Occurrence.select(Occurrence.topic).where(Occurrence.id == date_id)
+    rows = await EventDate.select(EventDate.topic).where(EventDate.id == date_id)
     return str(rows[0]["topic"])
 
 
@@ -103,7 +103,7 @@ async def test_others_get_404_and_nothing_changes(client: httpx.AsyncClient) -> 
         )
     )
     await SeriesHost.insert(
-        SeriesHost(account=single, series=await series_of(other), occurrence=other)
+        SeriesHost(account=single, series=await series_of(other), event_date=other)
     )
     # another organisation's organiser
     await make_organiser("ander-netwerk", "ander@example.org")

@@ -10,7 +10,7 @@ from datetime import timedelta
 import httpx
 
 from events_app import clock
-from events_app.tables import AuditLog, Occurrence, Registration
+from events_app.tables import AuditLog, EventDate, Registration
 from tests.factories import (
     fill,
     make_date,
@@ -71,7 +71,7 @@ async def test_a_host_of_one_series_gets_404_on_every_address_of_another(
     token = await csrf_token(client, f"/host/dates/{mine}")
     for path, data in (
         (f"/host/attendance/{theirs}", {"attended": "yes"}),
-        (f"/host/registrations/{theirs}/cancel", {"occurrence": str(other)}),
+        (f"/host/registrations/{theirs}/cancel", {"event_date": str(other)}),
     ):
         response = await client.post(path, data={"_csrf_token": token, **data})
         assert response.status_code == 404, path
@@ -107,7 +107,7 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
     _, mine, _ = await two_series()
     people = await fill(mine, 5)
     await login(client, "host@example.org")
-    starts = (await Occurrence.select(Occurrence.starts_at).where(Occurrence.id == mine))[0][
+    starts = (await EventDate.select(EventDate.starts_at).where(EventDate.id == mine))[0][
         "starts_at"
     ]
     token = await csrf_token(client, f"/host/dates/{mine}/attendance?lang=en")
@@ -115,14 +115,14 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
         await login(client, "host@example.org")  # sessions end when unused for days
         early = await client.post(
             f"/host/attendance/{people[0]}",
-            data={"_csrf_token": token, "attended": "yes", "occurrence": str(mine)},
+            data={"_csrf_token": token, "attended": "yes", "event_date": str(mine)},
             headers={"accept": "application/json"},
         )
         assert early.status_code == 409 and "one hour before" in early.json()["detail"]
     with clock.frozen(starts + timedelta(minutes=10)):
         by_form = await client.post(
             f"/host/attendance/{people[0]}",
-            data={"_csrf_token": token, "attended": "yes", "occurrence": str(mine)},
+            data={"_csrf_token": token, "attended": "yes", "event_date": str(mine)},
         )
         assert by_form.status_code == 303
         assert by_form.headers["location"].endswith(f"/attendance#person-{people[0]}")
@@ -134,7 +134,7 @@ async def test_attendance_by_form_and_by_script(client: httpx.AsyncClient) -> No
         assert by_script.json() == {"id": people[1], "attended": "no"}
         waiting = await client.post(
             f"/host/attendance/{people[4]}",
-            data={"_csrf_token": token, "attended": "yes", "occurrence": str(mine)},
+            data={"_csrf_token": token, "attended": "yes", "event_date": str(mine)},
         )
         assert waiting.status_code == 409 and "Only people with a place" in waiting.text
         forged = await client.post(
@@ -200,12 +200,12 @@ async def test_organisers_open_every_date_and_give_places(client: httpx.AsyncCli
     token = await csrf_token(client, f"/host/dates/{other}")
     full = await client.post(
         f"/host/registrations/{people[4]}/promote",
-        data={"_csrf_token": token, "occurrence": str(other)},
+        data={"_csrf_token": token, "event_date": str(other)},
     )
     assert full.status_code == 409 and "The date is full" in full.text
     cancelled = await client.post(
         f"/host/registrations/{people[0]}/cancel",
-        data={"_csrf_token": token, "occurrence": str(other)},
+        data={"_csrf_token": token, "event_date": str(other)},
     )
     assert cancelled.headers["location"] == f"/host/dates/{other}?done=cancelled"
     statuses = {
@@ -261,7 +261,7 @@ async def test_an_organiser_looks_back_at_every_date_of_the_organisation(
 ) -> None:
     _, mine, other = await two_series()
     await make_organiser()
-    ends = (await Occurrence.select(Occurrence.ends_at).where(Occurrence.id == other))[0]
+    ends = (await EventDate.select(EventDate.ends_at).where(EventDate.id == other))[0]
     with clock.frozen(ends["ends_at"] + timedelta(days=1)):
         await login(client, "organiser@example.org")
         looking_back = await client.get("/host?lang=en")

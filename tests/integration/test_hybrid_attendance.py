@@ -13,7 +13,7 @@ import pytest
 
 from events_app import db
 from events_app.registration import subscriptions
-from events_app.tables import Occurrence, Registration, Series, SeriesSubscription
+from events_app.tables import EventDate, Registration, Series, SeriesSubscription
 from tests.factories import make_date, make_organiser, manage_token_of
 from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
@@ -92,14 +92,14 @@ async def test_the_host_counts_both_and_exports_them(client: httpx.AsyncClient) 
             json={
                 "name": f"P{n}",
                 "email": f"p{n}@example.org",
-                "occurrence_ids": [date],
+                "date_ids": [date],
                 "attendance": choice,
             },
         )
         assert made.status_code == 202, made.text
     refused = await client.post(
         "/api/v1/registrations",
-        json={"name": "Q", "email": "q@example.org", "occurrence_ids": [date]},
+        json={"name": "Q", "email": "q@example.org", "date_ids": [date]},
     )
     assert refused.status_code == 400 and refused.json()["field"] == "attendance"
     wrong = await client.post(
@@ -107,7 +107,7 @@ async def test_the_host_counts_both_and_exports_them(client: httpx.AsyncClient) 
         json={
             "name": "Q",
             "email": "q@example.org",
-            "occurrence_ids": [date],
+            "date_ids": [date],
             "attendance": "both",
         },
     )
@@ -120,7 +120,7 @@ async def test_the_host_counts_both_and_exports_them(client: httpx.AsyncClient) 
     exported = await client.get(f"/host/dates/{date}/signups.csv")
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff")), delimiter=";"))
     assert sorted(r["attendance"] for r in rows) == ["on_site"] * 3 + ["online"] * 2
-    listed = (await client.get(f"/api/v1/occurrences/{date}/signups")).json()
+    listed = (await client.get(f"/api/v1/dates/{date}/signups")).json()
     assert (listed["on_site_count"], listed["online_count"]) == (3, 2)
     assert {s["attendance"] for s in listed["confirmed"]} == {"on_site", "online"}
 
@@ -162,7 +162,7 @@ async def test_a_stranger_cannot_change_how_someone_comes(client: httpx.AsyncCli
             json={
                 "name": "Ayla",
                 "email": "ayla@example.org",
-                "occurrence_ids": [date],
+                "date_ids": [date],
                 "attendance": choice,
             },
         )
@@ -184,20 +184,20 @@ async def test_a_date_added_later_keeps_how_the_subscriber_comes(
               "attendance": "online"},
     )  # fmt: skip
     assert made.status_code == 202
-    row = await Occurrence.select().where(Occurrence.id == first).first()
+    row = await EventDate.select().where(EventDate.id == first).first()
     week = timedelta(weeks=1)
-    rows = await Occurrence.insert(
-        Occurrence(series=series["id"], uid="later@events-app",
+    rows = await EventDate.insert(
+        EventDate(series=series["id"], uid="later@events-app",
                    rule_start=row["local_start"] + week, local_start=row["local_start"] + week,
                    local_end=row["local_end"] + week,
                    timezone=row["timezone"], starts_at=row["starts_at"] + week,
                    ends_at=row["ends_at"] + week, created_at=row["created_at"],
                    updated_at=row["updated_at"])
-    ).returning(Occurrence.id)  # fmt: skip
+    ).returning(EventDate.id)  # fmt: skip
     async with db.transaction():
         assert await subscriptions.apply_subscriptions(rows[0]["id"]) == 1
     later = await Registration.select(Registration.attendance).where(
-        Registration.occurrence == rows[0]["id"]
+        Registration.event_date == rows[0]["id"]
     )
     assert later == [{"attendance": "online"}]
 
@@ -208,13 +208,13 @@ async def test_an_organiser_adding_someone_may_say_how_they_come(
     organiser = await make_organiser()
     [date] = await _hybrid(organiser.organisation_id)
     added = await client.post(
-        f"/api/v1/occurrences/{date}/signups",
+        f"/api/v1/dates/{date}/signups",
         json={"name": "Bo", "email": "bo@example.org", "attendance": "on_site"},
         headers=organiser.headers,
     )
     assert added.status_code == 201, added.text
     left_open = await client.post(
-        f"/api/v1/occurrences/{date}/signups",
+        f"/api/v1/dates/{date}/signups",
         json={"name": "Cas", "email": "cas@example.org"},
         headers=organiser.headers,
     )

@@ -102,7 +102,7 @@ async def test_nul_in_an_api_query_answers_json_with_a_plain_message(
         ("PATCH", "/api/v1/series/{series_id}", {"title": "T\x00"}),
         ("PATCH", "/api/v1/manage/{token}", {"name": "\x00"}),
         ("POST", "/api/v1/tokens", {"name": "n\x00"}),
-        ("POST", "/api/v1/occurrences/{date_id}/message", {"subject": "s", "body": "\x00"}),
+        ("POST", "/api/v1/dates/{date_id}/message", {"subject": "s", "body": "\x00"}),
         ("PATCH", "/api/v1/organisations/{org_id}", {"timezone": "Europe/\x00"}),
         ("POST", "/api/v1/registrations", {"name": "A", "email": "a@b.nl", "answers": {"\x00": 1}}),
     ],
@@ -207,7 +207,7 @@ async def test_good_bodies_reach_the_app_unchanged(
 ) -> None:
     name = "Zoë — ‘quoted’ \\ ünïcode " + "x" * 50_000
     response = await client.post(
-        f"/api/v1/occurrences/{world.date_id}/message",
+        f"/api/v1/dates/{world.date_id}/message",
         json={"subject": "Hallo", "body": name[:10_000]},
         headers=world.organiser.headers,
     )
@@ -230,9 +230,9 @@ async def test_good_bodies_reach_the_app_unchanged(
     [
         ("GET", "/api/v1/series/{id}"),
         ("DELETE", "/api/v1/series/{id}"),
-        ("GET", "/api/v1/occurrences/{id}"),
-        ("GET", "/api/v1/occurrences/{id}/signups"),
-        ("DELETE", "/api/v1/occurrences/{date_id}/materials/{id}"),
+        ("GET", "/api/v1/dates/{id}"),
+        ("GET", "/api/v1/dates/{id}/signups"),
+        ("DELETE", "/api/v1/dates/{date_id}/materials/{id}"),
         ("GET", "/api/v1/programmes/{id}"),
         ("PUT", "/api/v1/programmes/{id}/series/{series_id}"),
         ("DELETE", "/api/v1/tokens/{id}"),
@@ -274,7 +274,7 @@ async def test_a_date_feed_for_an_impossible_id_is_404(
         ("POST", "/api/v1/series", {"title": "T", "programme_id": int(HUGE)}),
         ("PATCH", "/api/v1/series/{series_id}", {"programme_id": -5}),
         ("PUT", "/api/v1/series/{series_id}/hosts", {"account_ids": [2**31]}),
-        ("PUT", "/api/v1/occurrences/{date_id}/hosts", {"account_ids": [0]}),
+        ("PUT", "/api/v1/dates/{date_id}/hosts", {"account_ids": [0]}),
         ("PUT", "/api/v1/series/{series_id}/speakers", {"speakers": [{"name": "S", "id": -1}]}),
         ("POST", "/api/v1/programmes", {"title": "P", "organisation_id": int(HUGE)}),
     ],

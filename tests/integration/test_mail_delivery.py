@@ -260,7 +260,7 @@ async def test_two_workers_on_postgres_deliver_1000_mails_exactly_once(
     regs = await Registration.insert(
         *[
             Registration(
-                occurrence=date,
+                event_date=date,
                 attendee=row["id"],
                 name=f"Werker {n}",
                 email=row["email"],
@@ -277,7 +277,7 @@ async def test_two_workers_on_postgres_deliver_1000_mails_exactly_once(
                 message_id=outbox.new_message_id(),
                 kind="reminder",  # no calendar part: this test is about exactly-once, not content
                 organisation=org,
-                occurrence=date,
+                event_date=date,
                 registration=row["id"],
                 to_email=row["email"],
                 to_name="Werker",
@@ -370,11 +370,11 @@ async def test_rows_that_no_longer_make_sense_are_skipped_or_fail_with_a_reason(
                 kind,
                 to_email="x@example.org",
                 organisation_id=org,
-                occurrence_id=date,
+                date_id=date,
                 registration_id=registration_id,
             )
         await outbox.enqueue(
-            "no_such_kind", to_email="x@example.org", organisation_id=org, occurrence_id=date
+            "no_such_kind", to_email="x@example.org", organisation_id=org, date_id=date
         )
     await Registration.delete().where(Registration.id == deleted)
     async with db.transaction():
@@ -468,25 +468,25 @@ async def test_organisers_and_hosts_write_to_everyone_registered(
     smtp_server.clear()
     body = {"subject": "De link is veranderd", "body": "Nieuwe link:\nhttps://meet.example.org/x"}
     response = await client.post(
-        f"/api/v1/occurrences/{date}/message", json=body, headers=organiser.headers
+        f"/api/v1/dates/{date}/message", json=body, headers=organiser.headers
     )
     assert response.status_code == 202, response.text
     assert response.json() == {"queued": 2}
     with_waiting = await client.post(
-        f"/api/v1/occurrences/{date}/message",
+        f"/api/v1/dates/{date}/message",
         json={**body, "include_waiting": True},
         headers=organiser.headers,
     )
     assert with_waiting.json() == {"queued": 3}
     empty = await client.post(
-        f"/api/v1/occurrences/{date}/message",
+        f"/api/v1/dates/{date}/message",
         json={"subject": "  ", "body": "x"},
         headers=organiser.headers,
     )
     assert empty.status_code == 400
     outsider = await make_organiser("ander-netwerk", "other@example.org")
     denied = await client.post(
-        f"/api/v1/occurrences/{date}/message", json=body, headers=outsider.headers
+        f"/api/v1/dates/{date}/message", json=body, headers=outsider.headers
     )
     assert denied.status_code == 404
     await drain(mail_settings)

@@ -25,8 +25,8 @@ from events_app.settings import Settings, get_settings
 from events_app.tables import (
     Account,
     Attendee,
+    EventDate,
     Material,
-    Occurrence,
     OutboxMail,
     Registration,
     Series,
@@ -47,12 +47,12 @@ WORDS = {
         "registration_receipt": "Dank je wel voor je aanmelding.",
         "registration_cancelled": "Je hebt je afgemeld voor",
         "registration_promoted": "Er is een plek vrijgekomen.",
-        "occurrence_changed": "Dit was de oude tijd:",
+        "date_changed": "Dit was de oude tijd:",
         "reminder": "Even een herinnering",
         "materials_available": "Het materiaal staat klaar",
         "organiser_message": "De link is veranderd. Kijk goed <hier>!",
         "host_digest": "Er is 1 persoon aangemeld.",
-        "occurrence_cancelled": "gaat niet door",
+        "date_cancelled": "gaat niet door",
         "series_ended": "stopt. Daarom gaat de bijeenkomst",
         "zone": "tijd in Nederland",
         "greeting": "Hallo",
@@ -61,12 +61,12 @@ WORDS = {
         "registration_receipt": "Thank you for registering.",
         "registration_cancelled": "You have cancelled your registration for",
         "registration_promoted": "A place has become free.",
-        "occurrence_changed": "This was the old time:",
+        "date_changed": "This was the old time:",
         "reminder": "This is a reminder",
         "materials_available": "The materials are ready",
         "organiser_message": "De link is veranderd. Kijk goed <hier>!",
         "host_digest": "1 person is registered.",
-        "occurrence_cancelled": "does not take place",
+        "date_cancelled": "does not take place",
         "series_ended": "has stopped. That is why the date of",
         "zone": "Netherlands Time",
         "greeting": "Hello",
@@ -93,9 +93,9 @@ RECEIPT = {
 }
 REQUEST = {
     "registration_promoted",
-    "occurrence_changed",
+    "date_changed",
 }
-CANCEL = {"registration_cancelled", "occurrence_cancelled", "series_ended"}
+CANCEL = {"registration_cancelled", "date_cancelled", "series_ended"}
 # Mails about something that is over, and the host's digest, need no manage link.
 NO_MANAGE_LINK = CANCEL | {"host_digest", "materials_available"}
 
@@ -120,7 +120,7 @@ def event_of(cal: icalendar.Calendar) -> Any:
     return event
 
 
-async def _queue(kind: str, registration_id: int, occurrence_id: int, **context: Any) -> None:
+async def _queue(kind: str, registration_id: int, date_id: int, **context: Any) -> None:
     row = await Registration.select().where(Registration.id == registration_id).first()
     assert row is not None
     async with db.transaction():
@@ -130,30 +130,30 @@ async def _queue(kind: str, registration_id: int, occurrence_id: int, **context:
             to_name=row["name"],
             language=row["language"],
             context=context,
-            organisation_id=await _organisation_of(occurrence_id),
-            occurrence_id=occurrence_id,
+            organisation_id=await _organisation_of(date_id),
+            date_id=date_id,
             registration_id=registration_id,
         )
 
 
-async def _organisation_of(occurrence_id: int) -> int:
+async def _organisation_of(date_id: int) -> int:
     row = (
-        await Occurrence.select(Occurrence.series.organisation.as_alias("org"))
-        .where(Occurrence.id == occurrence_id)
+        await EventDate.select(EventDate.series.organisation.as_alias("org"))
+        .where(EventDate.id == date_id)
         .first()
     )
     assert row is not None
     return int(row["org"])
 
 
-async def _bump(occurrence_id: int, **values: Any) -> None:
-    await Occurrence.update(
+async def _bump(date_id: int, **values: Any) -> None:
+    await EventDate.update(
         {
-            **{getattr(Occurrence, k): v for k, v in values.items()},
-            Occurrence.sequence: Occurrence.sequence + 1,
-            Occurrence.updated_at: clock.now(),
+            **{getattr(EventDate, k): v for k, v in values.items()},
+            EventDate.sequence: EventDate.sequence + 1,
+            EventDate.updated_at: clock.now(),
         }
-    ).where(Occurrence.id == occurrence_id)
+    ).where(EventDate.id == date_id)
 
 
 class Life:
@@ -186,14 +186,14 @@ class Life:
         return found
 
 
-async def _occurrence_of_registration(registration_id: int) -> int:
+async def _date_of_registration(registration_id: int) -> int:
     row = (
-        await Registration.select(Registration.occurrence)
+        await Registration.select(Registration.event_date)
         .where(Registration.id == registration_id)
         .first()
     )
     assert row is not None
-    return int(row["occurrence"])
+    return int(row["event_date"])
 
 
 async def live_through_a_date(language: str, server: SmtpServer, settings: Settings) -> Life:
@@ -201,7 +201,7 @@ async def live_through_a_date(language: str, server: SmtpServer, settings: Setti
     org = await make_organisation()
     first, second = await make_date(org, capacity=1, dates=2)
     life.first = first
-    series_id = (await Occurrence.select(Occurrence.series).where(Occurrence.id == first))[0][
+    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == first))[0][
         "series"
     ]
     await Series.update(
@@ -225,7 +225,7 @@ async def live_through_a_date(language: str, server: SmtpServer, settings: Setti
         await cancelling.cancel(anna.outcomes[0].registration_id)
     await life.deliver()
     bob_first = bob.outcomes[0].registration_id
-    date = await Occurrence.select().where(Occurrence.id == first).first()
+    date = await EventDate.select().where(EventDate.id == first).first()
     assert date is not None
     old_local = date["local_start"]
     await _bump(
@@ -235,17 +235,17 @@ async def live_through_a_date(language: str, server: SmtpServer, settings: Setti
         starts_at=date["starts_at"] + timedelta(hours=1),
         ends_at=date["ends_at"] + timedelta(hours=1),
     )
-    sequence = (await Occurrence.select().where(Occurrence.id == first))[0]["sequence"]
+    sequence = (await EventDate.select().where(EventDate.id == first))[0]["sequence"]
     await _queue(
-        "occurrence_changed", bob_first, first, old_start=old_local.isoformat(), sequence=sequence
+        "date_changed", bob_first, first, old_start=old_local.isoformat(), sequence=sequence
     )
     await life.deliver()
     await _queue("reminder", bob_first, first)
     await life.deliver()
     await Material.insert(
-        Material(occurrence=first, title="Dia's", url="/files/dias.pdf", created_at=clock.now()),
+        Material(event_date=first, title="Dia's", url="/files/dias.pdf", created_at=clock.now()),
         Material(
-            occurrence=first,
+            event_date=first,
             title="Verslag",
             url="https://docs.example.org/v",
             created_at=clock.now(),
@@ -279,11 +279,11 @@ async def live_through_a_date(language: str, server: SmtpServer, settings: Setti
             language=language,
             context={"account_id": host[0]["id"]},
             organisation_id=org,
-            occurrence_id=first,
+            date_id=first,
         )
     await life.deliver()
     await _bump(first, status="cancelled", status_reason="De spreker is ziek.")
-    await _queue("occurrence_cancelled", bob_first, first, reason="De spreker is ziek.")
+    await _queue("date_cancelled", bob_first, first, reason="De spreker is ziek.")
     await life.deliver()
     await Series.update({Series.status: "ended"}).where(Series.id == series_id)
     await _bump(second, status="cancelled")
@@ -300,13 +300,13 @@ async def test_every_kind_of_mail_arrives_whole(
     words = WORDS[language]
     bob = await Attendee.select().where(Attendee.email == "b@example.org").first()
     assert bob is not None
-    uids = {r["id"]: r["uid"] for r in await Occurrence.select(Occurrence.id, Occurrence.uid)}
+    uids = {r["id"]: r["uid"] for r in await EventDate.select(EventDate.id, EventDate.uid)}
     kinds = {kind for kind, _, _, _ in life.mails}
     assert kinds == set(words) - {"zone", "greeting"}
     # one receipt per request: Anna's, Bob's (two dates), Anna's again
     receipts = [(to, row) for kind, to, _, row in life.mails if kind == "registration_receipt"]
     assert [to for to, _ in receipts] == ["a@example.org", "b@example.org", "a@example.org"]
-    assert all(row["occurrence"] is None and row["registration"] is None for _, row in receipts)
+    assert all(row["event_date"] is None and row["registration"] is None for _, row in receipts)
     for kind, to, message, row in life.mails:
         found = parts(message)
         text = found["text/plain"].get_content()
@@ -341,10 +341,10 @@ async def test_every_kind_of_mail_arrives_whole(
         if kind in REQUEST | CANCEL or single_receipt:
             # one date: the calendar travels inline and as invite.ics
             method = "REQUEST" if kind in REQUEST or single_receipt else "CANCEL"
-            occurrence = (
-                await _occurrence_of_registration(row["context"]["registrations"][0])
+            event_date = (
+                await _date_of_registration(row["context"]["registrations"][0])
                 if single_receipt
-                else row["occurrence"]
+                else row["event_date"]
             )
             calendar_part = found["text/calendar"]
             assert calendar_part.get_param("method") == method
@@ -354,7 +354,7 @@ async def test_every_kind_of_mail_arrives_whole(
             cal = calendar_of(calendar_part)
             assert str(cal["METHOD"]) == method
             event = event_of(cal)
-            assert str(event["UID"]) == uids[occurrence]
+            assert str(event["UID"]) == uids[event_date]
             assert str(event["ORGANIZER"]) == "mailto:info@stadsnetwerk.example.org"
             assert str(event["ATTENDEE"]) == f"mailto:{to}"
             if method == "CANCEL":
@@ -368,7 +368,7 @@ async def test_every_kind_of_mail_arrives_whole(
             cal = icalendar.Calendar.from_ical(attachment.get_content())
             assert str(cal["METHOD"]) == "REQUEST"
             event = event_of(cal)
-            second = await _occurrence_of_registration(row["context"]["registrations"][1])
+            second = await _date_of_registration(row["context"]["registrations"][1])
             assert second != life.first
             assert str(event["UID"]) == uids[second]
             assert str(event["ATTENDEE"]) == f"mailto:{to}"
@@ -412,12 +412,12 @@ async def test_every_kind_of_mail_arrives_whole(
     bob_first = [
         (kind, event_of(calendar_of(parts(m)["text/calendar"])))
         for kind, to, m, row in life.mails
-        if to == "b@example.org" and kind in REQUEST | CANCEL and row["occurrence"] == life.first
+        if to == "b@example.org" and kind in REQUEST | CANCEL and row["event_date"] == life.first
     ]
     assert [k for k, _ in bob_first] == [
         "registration_promoted",
-        "occurrence_changed",
-        "occurrence_cancelled",
+        "date_changed",
+        "date_cancelled",
     ]
     sequences = [int(e["SEQUENCE"]) for _, e in bob_first]
     assert sequences == sorted(sequences) and len(set(sequences)) == 3

@@ -12,7 +12,7 @@ import pytest
 
 from events_app.registration import registrations
 from events_app.settings import Settings
-from events_app.tables import Occurrence, Series
+from events_app.tables import EventDate, Series
 from tests.factories import make_date, make_organisation
 from tests.smtp import SmtpServer, drain
 
@@ -27,7 +27,7 @@ async def test_a_dates_own_link_wins_in_the_text_and_the_invitation(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    series_id = (await Occurrence.select(Occurrence.series).where(Occurrence.id == date))[0][
+    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == date))[0][
         "series"
     ]
     await Series.update(
@@ -37,7 +37,7 @@ async def test_a_dates_own_link_wins_in_the_text_and_the_invitation(
             Series.link_visibility: "everyone",
         }
     ).where(Series.id == series_id)
-    await Occurrence.update({Occurrence.meeting_url: own_link}).where(Occurrence.id == date)
+    await EventDate.update({EventDate.meeting_url: own_link}).where(EventDate.id == date)
     await registrations.register([date], name="Anna", email="anna@example.org", language="nl")
     await drain(mail_settings)
     [message] = smtp_server.messages

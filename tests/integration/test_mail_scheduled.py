@@ -16,7 +16,7 @@ from events_app.registration import cancelling, registrations
 from events_app.settings import Settings
 from events_app.tables import (
     Account,
-    Occurrence,
+    EventDate,
     OutboxMail,
     Series,
     SeriesHost,
@@ -37,8 +37,8 @@ async def _register(date: int, name: str, **extra: object) -> int:
     return receipt.outcomes[0].registration_id
 
 
-async def _date(occurrence_id: int) -> dict:
-    row = await Occurrence.select().where(Occurrence.id == occurrence_id).first()
+async def _date(date_id: int) -> dict:
+    row = await EventDate.select().where(EventDate.id == date_id).first()
     assert row is not None
     return row
 
@@ -64,7 +64,7 @@ async def test_reminders_are_queued_once_and_never_for_cancelled_ones(
     await _register(other, "Dirk")
     async with db.transaction():
         await cancelling.cancel(carla, notify=False)
-    await Occurrence.update({Occurrence.status: "cancelled"}).where(Occurrence.id == other)
+    await EventDate.update({EventDate.status: "cancelled"}).where(EventDate.id == other)
     await OutboxMail.delete().where(OutboxMail.id > 0)
     starts_at = (await _date(date))["starts_at"]
 
@@ -95,7 +95,7 @@ async def test_reminders_are_queued_once_and_never_for_cancelled_ones(
     # The date moves two hours: a new reminder for the new time (Eva registered before the
     # new reminder moment, so she gets one now too).
     moved = starts_at + timedelta(hours=2)
-    await Occurrence.update({Occurrence.starts_at: moved}).where(Occurrence.id == date)
+    await EventDate.update({EventDate.starts_at: moved}).where(EventDate.id == date)
     with clock.frozen(starts_at - timedelta(hours=21)):
         assert await queue_reminders() == 2
         assert await queue_reminders() == 0
@@ -126,7 +126,7 @@ async def test_hosts_get_tomorrows_sign_up_list_once_and_needs_only_if_they_may(
 ) -> None:
     organiser = await make_organiser()
     [date] = await make_date(organiser.organisation_id, capacity=1)
-    occurrence = await _date(date)
+    event_date = await _date(date)
     host = await Account.insert(
         Account(
             email="host@example.org",
@@ -137,15 +137,15 @@ async def test_hosts_get_tomorrows_sign_up_list_once_and_needs_only_if_they_may(
         )
     ).returning(Account.id)
     await SeriesHost.insert(
-        SeriesHost(account=host[0]["id"], series=occurrence["series"]),
+        SeriesHost(account=host[0]["id"], series=event_date["series"]),
         SeriesHost(
-            account=organiser.actor.account_id, series=occurrence["series"], occurrence=date
+            account=organiser.actor.account_id, series=event_date["series"], event_date=date
         ),
     )
     await _register(date, "Anna", needs="Een rolstoelplek, graag", role="expert")
     await _register(date, "Bob")  # waiting list
     await OutboxMail.delete().where(OutboxMail.id > 0)
-    local_day = occurrence["local_start"].date()
+    local_day = event_date["local_start"].date()
     evening_before = datetime.combine(
         local_day - timedelta(days=1), datetime.min.time(), AMSTERDAM
     ).replace(hour=17)

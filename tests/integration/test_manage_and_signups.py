@@ -35,7 +35,7 @@ async def _register(
     email = f"d{n}@example.org"
     response = await client.post(
         "/api/v1/registrations",
-        json={"name": f"Deelnemer {n}", "email": email, "occurrence_ids": dates, **extra},
+        json={"name": f"Deelnemer {n}", "email": email, "date_ids": dates, **extra},
     )
     assert response.status_code == 202, response.text
     return email
@@ -44,7 +44,7 @@ async def _register(
 async def _registration_id_for(email: str, date: int) -> int:
     row = (
         await Registration.select(Registration.id)
-        .where((Registration.email == email) & (Registration.occurrence == date))
+        .where((Registration.email == email) & (Registration.event_date == date))
         .first()
     )
     assert row is not None
@@ -179,13 +179,13 @@ async def test_organiser_sees_the_list_and_exports_csv(client: httpx.AsyncClient
     [date] = await make_date(organiser.organisation_id, capacity=1)
     await _register(client, [date], 1, needs='=HYPERLINK("x")')
     await _register(client, [date], 2)
-    listed = await client.get(f"/api/v1/occurrences/{date}/signups", headers=organiser.headers)
+    listed = await client.get(f"/api/v1/dates/{date}/signups", headers=organiser.headers)
     assert listed.status_code == 200
     body = listed.json()
     assert (body["confirmed_count"], body["waiting_count"], body["capacity"]) == (1, 1, 1)
     assert body["waiting"][0]["position"] == 1
     exported = await client.get(
-        f"/api/v1/occurrences/{date}/signups.csv", headers=organiser.headers
+        f"/api/v1/dates/{date}/signups.csv", headers=organiser.headers
     )
     assert exported.headers["content-type"] == "text/csv; charset=utf-8"
     text = exported.content.decode("utf-8")
@@ -201,7 +201,7 @@ async def test_organiser_adds_cancels_and_promotes(client: httpx.AsyncClient) ->
     organiser = await make_organiser()
     [date] = await make_date(organiser.organisation_id, capacity=1)
     first = await client.post(
-        f"/api/v1/occurrences/{date}/signups",
+        f"/api/v1/dates/{date}/signups",
         json={"name": "Telefonisch Aangemeld", "email": "tel@example.org"},
         headers=organiser.headers,
     )
@@ -210,7 +210,7 @@ async def test_organiser_adds_cancels_and_promotes(client: httpx.AsyncClient) ->
     first_id = await _registration_id("tel@example.org")
     # the organiser sees what happened, never the person's private links
     assert added == {
-        "occurrence_id": date,
+        "date_id": date,
         "registration_id": first_id,
         "status": "confirmed",
         "already_registered": False,
@@ -247,9 +247,9 @@ async def test_hosts_see_only_their_own_dates(client: httpx.AsyncClient) -> None
     )
     series = await Account.select(Account.id).where(Account.id == host_id).first()
     assert series
-    from events_app.tables import Occurrence
+    from events_app.tables import EventDate
 
-    mine_series = await Occurrence.select(Occurrence.series).where(Occurrence.id == mine).first()
+    mine_series = await EventDate.select(EventDate.series).where(EventDate.id == mine).first()
     assert mine_series
     await SeriesHost.insert(SeriesHost(account=host_id, series=mine_series["series"]))
     host = await accounts.actor_for_account(host_id)
@@ -257,22 +257,22 @@ async def test_hosts_see_only_their_own_dates(client: httpx.AsyncClient) -> None
     _, token = await accounts.create_api_token(host, "host")
     headers = {"Authorization": f"Bearer {token}"}
     assert (
-        await client.get(f"/api/v1/occurrences/{mine}/signups", headers=headers)
+        await client.get(f"/api/v1/dates/{mine}/signups", headers=headers)
     ).status_code == 200
     assert (
-        await client.get(f"/api/v1/occurrences/{other}/signups", headers=headers)
+        await client.get(f"/api/v1/dates/{other}/signups", headers=headers)
     ).status_code == 404
     assert (
-        await client.get(f"/api/v1/occurrences/{other}/signups.csv", headers=headers)
+        await client.get(f"/api/v1/dates/{other}/signups.csv", headers=headers)
     ).status_code == 404
     # hosts may look, not change
     add = await client.post(
-        f"/api/v1/occurrences/{mine}/signups",
+        f"/api/v1/dates/{mine}/signups",
         json={"name": "X", "email": "x@example.org"},
         headers=headers,
     )
     assert add.status_code == 404
     outsider = await make_organiser("ander-netwerk", "ander@example.org")
     assert (
-        await client.get(f"/api/v1/occurrences/{mine}/signups", headers=outsider.headers)
+        await client.get(f"/api/v1/dates/{mine}/signups", headers=outsider.headers)
     ).status_code == 404

@@ -42,7 +42,7 @@ async def _post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> h
 
 
 async def _materials_mails() -> list[dict[str, object]]:
-    return await OutboxMail.select(OutboxMail.to_email, OutboxMail.occurrence).where(
+    return await OutboxMail.select(OutboxMail.to_email, OutboxMail.event_date).where(
         OutboxMail.kind == "materials_available"
     )
 
@@ -118,7 +118,7 @@ async def test_a_file_is_stored_served_safely_and_only_where_the_date_page_is_se
     await anonymous.aclose()
     other = await make_organiser("ander", "ander@example.org")
     api = await client.get(
-        f"/api/v1/occurrences/{date_id}/materials/{row['id']}/file", headers=other.headers
+        f"/api/v1/dates/{date_id}/materials/{row['id']}/file", headers=other.headers
     )
     assert api.status_code == 404
     await login(client, "ander@example.org")
@@ -236,7 +236,7 @@ async def test_the_api_has_the_same_actions(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()
     [date_id] = await make_date(organiser.organisation_id, starts_in=timedelta(days=1))
     await fill(date_id, 2)
-    base = f"/api/v1/occurrences/{date_id}/materials"
+    base = f"/api/v1/dates/{date_id}/materials"
     text = await client.post(base, json={"title": "Verslag", "kind": "text", "body": "a\nb"},
                              headers=organiser.headers)  # fmt: skip
     assert text.status_code == 201 and text.json()["body"] == "a\nb"
@@ -263,7 +263,7 @@ async def test_the_api_has_the_same_actions(client: httpx.AsyncClient) -> None:
     assert form.status_code == 415
     download = await client.get(f"{base}/{uploaded.json()['id']}/file", headers=organiser.headers)
     assert download.status_code == 200 and download.content == PDF
-    read = await client.get(f"/api/v1/occurrences/{date_id}", headers=organiser.headers)
+    read = await client.get(f"/api/v1/dates/{date_id}", headers=organiser.headers)
     assert [m["kind"] for m in read.json()["materials"]] == ["text", "file"]
     assert await _materials_mails() == []
 

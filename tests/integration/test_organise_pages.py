@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import httpx
 
 from events_app import clock
-from events_app.tables import Material, Occurrence, OutboxMail, Series, SeriesHost, Speaker
+from events_app.tables import EventDate, Material, OutboxMail, Series, SeriesHost, Speaker
 from tests.factories import PASSWORD, fill, make_host, make_organiser
 from tests.helpers.pages import csrf_token, login, post_organise, series_form
 
@@ -36,9 +36,9 @@ async def test_preview_then_save_a_fortnightly_series_with_a_skipped_holiday(
         assert saved.status_code == 303
         series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
         dates = (
-            await Occurrence.select(Occurrence.local_start, Occurrence.status)
-            .where(Occurrence.series == series_id)
-            .order_by(Occurrence.local_start)
+            await EventDate.select(EventDate.local_start, EventDate.status)
+            .where(EventDate.series == series_id)
+            .order_by(EventDate.local_start)
         )
         assert [d["local_start"].date() for d in dates[:3]] == [
             date(2026, 12, 1),
@@ -122,9 +122,9 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     first, second = [
         d["id"]
-        for d in await Occurrence.select(Occurrence.id)
-        .where(Occurrence.series == series_id)
-        .order_by(Occurrence.starts_at)
+        for d in await EventDate.select(EventDate.id)
+        .where(EventDate.series == series_id)
+        .order_by(EventDate.starts_at)
         .limit(2)
     ]
     await fill(first, 2)
@@ -132,7 +132,7 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
                           {"topic": "Met gastspreker Sam", "capacity": ""})  # fmt: skip
     assert changed.headers["location"].endswith(f"done=changed#date-{first}")
     asked = await post_organise(client, f"/organise/dates/{first}/cancel", {"reason": "Ziekte"})
-    called_off = OutboxMail.kind == "occurrence_cancelled"
+    called_off = OutboxMail.kind == "date_cancelled"
     assert asked.status_code == 200 and await OutboxMail.count().where(called_off) == 0
     assert "2 people with a place and 0 on the waiting list get an e-mail" in asked.text
     assert "Your reason in the e-mail: Ziekte" in asked.text
@@ -144,11 +144,11 @@ async def test_date_actions_notify_the_people_registered(client: httpx.AsyncClie
     again = await post_organise(client, f"/organise/dates/{first}/cancel", yes)
     assert again.status_code == 409 and "already skipped or cancelled" in again.text
     kinds = [r["kind"] for r in await OutboxMail.select(OutboxMail.kind)]
-    assert kinds.count("occurrence_cancelled") == 2
+    assert kinds.count("date_cancelled") == 2
     moved = await post_organise(client, f"/organise/dates/{second}/move",
                         {"day": "2027-01-20", "start": "20:00", "end": "21:30"})  # fmt: skip
     assert moved.status_code == 303
-    row = (await Occurrence.select().where(Occurrence.id == second))[0]
+    row = (await EventDate.select().where(EventDate.id == second))[0]
     assert row["local_start"] == datetime(2027, 1, 20, 20, 0)  # noqa: DTZ001 - wall-clock time
     restored = await post_organise(client, f"/organise/dates/{first}/restore", {})
     assert restored.status_code == 303
@@ -162,8 +162,8 @@ async def test_an_unknown_action_is_not_a_route(client: httpx.AsyncClient) -> No
     saved = await post_organise(client, f"/organise/{org}/series/new",
                         series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
-    [first] = await Occurrence.select(Occurrence.id).limit(1)
-    before = await Occurrence.select(Occurrence.id, Occurrence.status).order_by(Occurrence.id)
+    [first] = await EventDate.select(EventDate.id).limit(1)
+    before = await EventDate.select(EventDate.id, EventDate.status).order_by(EventDate.id)
     for path in (
         f"/organise/dates/{first['id']}/explode",
         f"/organise/dates/{first['id']}/Skip",
@@ -171,7 +171,7 @@ async def test_an_unknown_action_is_not_a_route(client: httpx.AsyncClient) -> No
     ):
         response = await post_organise(client, path, {})
         assert response.status_code in (404, 405), path
-    after = await Occurrence.select(Occurrence.id, Occurrence.status).order_by(Occurrence.id)
+    after = await EventDate.select(EventDate.id, EventDate.status).order_by(EventDate.id)
     assert after == before
 
 
@@ -202,13 +202,13 @@ async def test_hosts_and_details_and_ending(client: httpx.AsyncClient) -> None:
     asked = await post_organise(client, f"/organise/series/{series_id}/end", {"from": "2027-02-01"})
     assert asked.status_code == 200 and "This cannot be undone." in asked.text
     assert "Stop Herstelcafé Noord from " in asked.text
-    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    assert await EventDate.count().where(EventDate.status == "cancelled") == 0
     ended = await post_organise(
         client, f"/organise/series/{series_id}/end", {"from": "2027-02-01", "confirm": "yes"}
     )
     assert ended.status_code == 303
-    after = await Occurrence.select(Occurrence.status).where(
-        Occurrence.local_start >= datetime(2027, 2, 1)  # noqa: DTZ001 - wall-clock time
+    after = await EventDate.select(EventDate.status).where(
+        EventDate.local_start >= datetime(2027, 2, 1)  # noqa: DTZ001 - wall-clock time
     )
     # every date from then on is called off (King's Day was skipped when the series was made)
     assert after and {d["status"] for d in after} == {"cancelled", "skipped"}
@@ -221,7 +221,7 @@ async def test_hosts_and_other_organisations_get_404(client: httpx.AsyncClient) 
     saved = await post_organise(client, f"/organise/{org}/series/new",
                         series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
-    [first] = await Occurrence.select(Occurrence.id).limit(1)
+    [first] = await EventDate.select(EventDate.id).limit(1)
     await make_host(org, series_id)
     await make_organiser("ander-netwerk", email="olga@example.org")
     for email in ("host@example.org", "olga@example.org"):
@@ -244,7 +244,7 @@ async def test_speakers_and_materials(client: httpx.AsyncClient) -> None:
     saved = await post_organise(client, f"/organise/{org}/series/new",
                         series_form(action="save", start_date="2027-01-05", skip=""))  # fmt: skip
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
-    [first] = await Occurrence.select(Occurrence.id).order_by(Occurrence.starts_at).limit(1)
+    [first] = await EventDate.select(EventDate.id).order_by(EventDate.starts_at).limit(1)
     date_id = first["id"]
     await post_organise(client, f"/organise/series/{series_id}/speakers",
                 {"speakers": "Mira Jansen\nTom de Wit (moderator)\n"})  # fmt: skip
@@ -252,8 +252,8 @@ async def test_speakers_and_materials(client: httpx.AsyncClient) -> None:
     changed = await post_organise(client, f"/organise/dates/{date_id}/change", changes)
     assert changed.status_code == 303
     speakers = {
-        (r["name"], r["role"], r["occurrence"])
-        for r in await Speaker.select(Speaker.name, Speaker.role, Speaker.occurrence)
+        (r["name"], r["role"], r["event_date"])
+        for r in await Speaker.select(Speaker.name, Speaker.role, Speaker.event_date)
     }
     assert speakers == {
         ("Mira Jansen", "speaker", None),
@@ -285,7 +285,7 @@ async def test_the_schedule_changes_from_a_date_on_after_a_preview(
     series_id = int(saved.headers["location"].split("/")[-1].split("?")[0])
     dates = {
         d["local_start"].date(): d["id"]
-        for d in await Occurrence.select(Occurrence.id, Occurrence.local_start)
+        for d in await EventDate.select(EventDate.id, EventDate.local_start)
     }
     await fill(dates[date(2027, 1, 19)], 2)
     page = await client.get(f"/organise/series/{series_id}?lang=en")
@@ -299,12 +299,12 @@ async def test_the_schedule_changes_from_a_date_on_after_a_preview(
     assert shown.status_code == 200
     assert "every two weeks on Thursday" in shown.text
     assert "These dates disappear (2 people registered get an e-mail)" in shown.text
-    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    assert await EventDate.count().where(EventDate.status == "cancelled") == 0
     done = await post_organise(client, f"/organise/series/{series_id}/schedule",
                        {**change, "action": "save"})  # fmt: skip
     assert done.headers["location"].endswith("done=schedule")
-    rows = await Occurrence.select(Occurrence.local_start, Occurrence.status).order_by(
-        Occurrence.local_start
+    rows = await EventDate.select(EventDate.local_start, EventDate.status).order_by(
+        EventDate.local_start
     )
     statuses = {r["local_start"].date(): r["status"] for r in rows}
     assert statuses[date(2027, 1, 5)] == "scheduled"  # before the change: as it was
@@ -327,7 +327,7 @@ async def test_an_extra_date_for_the_second_day_of_a_training(client: httpx.Asyn
     added = await post_organise(client, f"/organise/series/{series_id}/add-date",
                         {"day": "2027-02-09", "start": "09:30", "end": "16:30"})  # fmt: skip
     assert added.status_code == 303
-    days = [r["local_start"].date() for r in await Occurrence.select(Occurrence.local_start)]
+    days = [r["local_start"].date() for r in await EventDate.select(EventDate.local_start)]
     assert sorted(days) == [date(2027, 2, 8), date(2027, 2, 9)]
     twice = await post_organise(client, f"/organise/series/{series_id}/add-date",
                         {"day": "2027-02-09", "start": "10:00", "end": "12:00"})  # fmt: skip
@@ -422,7 +422,7 @@ async def test_every_impossible_value_comes_back_marked_at_its_field(
                 client, f"/organise/series/{series_id}/details", series_form(**change)
             )
             assert response.status_code == 400 and f'id="error-{field}"' in response.text, field
-        [first] = await Occurrence.select(Occurrence.id).order_by(Occurrence.starts_at).limit(1)
+        [first] = await EventDate.select(EventDate.id).order_by(EventDate.starts_at).limit(1)
         date_id = first["id"]
         for capacity in ("²", "١٢", "9" * 50):
             response = await post_organise(

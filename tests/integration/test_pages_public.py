@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 
 from events_app.registration import registrations
-from events_app.tables import Occurrence, Organisation, Series
+from events_app.tables import EventDate, Organisation, Series
 from tests.factories import make_date, make_organisation
 
 HTML = {"Accept": "text/html"}
@@ -47,9 +47,9 @@ async def test_full_date_shows_waiting_list_and_cancelled_date_is_marked(
     [full] = await make_date(org, slug="vol", capacity=1)
     await registrations.register([full], name="Een", email="een@example.org")
     [gone] = await make_date(org, slug="afgelast")
-    await Occurrence.update(
-        {Occurrence.status: "cancelled", Occurrence.status_reason: "Ziekte"}
-    ).where(Occurrence.id == gone)
+    await EventDate.update(
+        {EventDate.status: "cancelled", EventDate.status_reason: "Ziekte"}
+    ).where(EventDate.id == gone)
     body = (await client.get("/")).text
     assert "Vol — wachtlijst" in body
     assert "Gaat niet door" in body and "Ziekte" in body

@@ -152,7 +152,7 @@ async def test_programme_register_for_two_workshops(client: httpx.AsyncClient) -
         response.headers["location"]
         == f"/registered?dates={','.join(map(str, sorted([one, three])))}"
     )
-    ids = {r["occurrence"] for r in await Registration.select(Registration.occurrence)}
+    ids = {r["event_date"] for r in await Registration.select(Registration.event_date)}
     assert ids == {one, three} and two not in ids
 
 

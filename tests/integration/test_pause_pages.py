@@ -14,7 +14,7 @@ import pytest
 
 from events_app import clock
 from events_app.registration import registrations
-from events_app.tables import AuditLog, Occurrence, OutboxMail, Series
+from events_app.tables import AuditLog, EventDate, OutboxMail, Series
 from tests.factories import make_organiser
 from tests.helpers.pages import login, post_organise, series_form
 
@@ -55,7 +55,7 @@ async def _meetup(client: httpx.AsyncClient, **overrides: str) -> tuple[int, dic
 
 
 async def _days(series_id: int) -> dict[date, dict[str, Any]]:
-    rows = await Occurrence.select().where(Occurrence.series == series_id)
+    rows = await EventDate.select().where(EventDate.series == series_id)
     return {row["local_start"].date(): row for row in rows}
 
 
@@ -79,7 +79,7 @@ async def test_pause_over_the_holidays_then_every_two_weeks(client: httpx.AsyncC
     assert "Thursday 7 January 2027, 19:30–21:00" in text
     assert "Thursday 21 January 2027, 19:30–21:00" in text
     assert 'value="save"' in text
-    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0  # nothing yet
+    assert await EventDate.count().where(EventDate.status == "cancelled") == 0  # nothing yet
     assert await OutboxMail.count() == before
     saved = await _pause(client, series_id, action="save")
     assert saved.status_code == 303
@@ -100,7 +100,7 @@ async def test_pause_over_the_holidays_then_every_two_weeks(client: httpx.AsyncC
         assert days[day]["status"] == "scheduled" and days[day]["removed_at"] is None
     assert date(2027, 1, 1) not in days and date(2026, 12, 24) not in days
     cancelled = await OutboxMail.select(OutboxMail.to_email, OutboxMail.language).where(
-        OutboxMail.kind == "occurrence_cancelled"
+        OutboxMail.kind == "date_cancelled"
     )
     assert sorted(m["to_email"] for m in cancelled) == ["nieuw@example.org", "oud@example.org"]
     series = await Series.select(Series.rrule).where(Series.id == series_id).first()
@@ -164,7 +164,7 @@ async def test_every_bad_field_is_marked_at_its_field(
             assert marked == (name in wanted), (name, action)
             if marked:
                 assert f'aria-describedby="error-{name}"' in shown.text
-    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    assert await EventDate.count().where(EventDate.status == "cancelled") == 0
 
 
 async def test_a_nul_character_is_refused_before_anything_happens(
@@ -173,7 +173,7 @@ async def test_a_nul_character_is_refused_before_anything_happens(
     series_id, _ = await _meetup(client)
     shown = await _pause(client, series_id, action="save", weeks="2\x00")
     assert shown.status_code == 400
-    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    assert await EventDate.count().where(EventDate.status == "cancelled") == 0
 
 
 async def test_a_series_that_ends_before_it_would_continue(client: httpx.AsyncClient) -> None:
@@ -202,7 +202,7 @@ async def test_nobody_pauses_another_organisations_series(client: httpx.AsyncCli
     await login(client, "ander@example.org")
     shown = await _pause(client, series_id, action="save")
     assert shown.status_code == 404
-    assert await Occurrence.count().where(Occurrence.status == "cancelled") == 0
+    assert await EventDate.count().where(EventDate.status == "cancelled") == 0
     for path in ("/organise/series/abc/pause", "/organise/series/99999999999/pause"):
         assert (await post_organise(client, path, PAUSE)).status_code in (400, 404)
 

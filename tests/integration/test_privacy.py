@@ -20,7 +20,7 @@ from events_app.registration import cancelling
 from events_app.settings import get_settings
 from events_app.tables import (
     Attendee,
-    Occurrence,
+    EventDate,
     Organisation,
     OutboxMail,
     Registration,
@@ -69,7 +69,7 @@ async def test_registering_someone_elses_address_gives_no_link_and_no_data(
     org = await make_organisation()
     dates = await make_date(org, dates=2)
     first = await client.post(
-        "/api/v1/registrations", json=body(occurrence_ids=[dates[0]], needs=NEEDS)
+        "/api/v1/registrations", json=body(date_ids=[dates[0]], needs=NEEDS)
     )
     assert first.status_code == 202, first.text
     token = await manage_token_of(VICTIM)
@@ -77,7 +77,7 @@ async def test_registering_someone_elses_address_gives_no_link_and_no_data(
 
     # The stranger, by API and by the form, for the same date and another one.
     stranger = await client.post(
-        "/api/v1/registrations", json=body(occurrence_ids=dates, name="Niet Iemand")
+        "/api/v1/registrations", json=body(date_ids=dates, name="Niet Iemand")
     )
     form = {
         "_csrf_token": await csrf(client, "/events/ontmoeting/register"),
@@ -95,10 +95,10 @@ async def test_registering_someone_elses_address_gives_no_link_and_no_data(
         assert token not in text and feed not in text
         assert "/manage/" not in text and "/feeds/me/" not in text
         assert NEEDS not in text
-    assert set(stranger.json()) == {"email", "occurrence_ids", "message"}
+    assert set(stranger.json()) == {"email", "date_ids", "message"}
     # Nothing of the person changed: not the name, not the needs.
     rows = await Registration.select(Registration.name, Registration.needs).where(
-        Registration.occurrence == dates[0]
+        Registration.event_date == dates[0]
     )
     assert rows == [{"name": "Iemand", "needs": NEEDS}]
 
@@ -108,21 +108,21 @@ async def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1, waitlist=False)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
     # The date is full now.  Registering the victim again and registering a new address get
     # the same "full" answer: the check looks at the date, never at the person.
-    known = await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    known = await client.post("/api/v1/registrations", json=body(date_ids=[date]))
     unknown = await client.post(
-        "/api/v1/registrations", json=body("nieuw@example.org", occurrence_ids=[date])
+        "/api/v1/registrations", json=body("nieuw@example.org", date_ids=[date])
     )
     assert known.status_code == unknown.status_code == 409
     assert known.json() == unknown.json()
 
     [open_date] = await make_date(org, slug="open", capacity=10)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[open_date]))
-    again = await client.post("/api/v1/registrations", json=body(occurrence_ids=[open_date]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[open_date]))
+    again = await client.post("/api/v1/registrations", json=body(date_ids=[open_date]))
     fresh = await client.post(
-        "/api/v1/registrations", json=body("ander@example.org", occurrence_ids=[open_date])
+        "/api/v1/registrations", json=body("ander@example.org", date_ids=[open_date])
     )
     assert again.status_code == fresh.status_code == 202
     assert again.json() | {"email": ""} == fresh.json() | {"email": ""}
@@ -134,8 +134,8 @@ async def test_only_the_mailbox_learns_it_was_registered_already(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
     await drain(mail_settings)  # type: ignore[arg-type]
     first, second = smtp_server.messages
     assert "already registered" not in first.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -153,7 +153,7 @@ async def test_e_mail_me_my_link_answers_the_same_for_every_address(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
     await drain(mail_settings)  # type: ignore[arg-type]
     smtp_server.clear()
 
@@ -195,7 +195,7 @@ async def test_a_new_manage_link_is_mailed_and_the_old_one_dies_at_once(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
     old = await manage_token_of(VICTIM)
     old_feed = await feed_token_of(VICTIM)
 
@@ -236,15 +236,15 @@ async def test_several_dates_one_mail_with_an_invitation_for_each(
     org = await make_organisation()
     dates = await make_date(org, dates=3, capacity=2)
     await client.post(
-        "/api/v1/registrations", json=body("eerste@example.org", occurrence_ids=[dates[2]])
+        "/api/v1/registrations", json=body("eerste@example.org", date_ids=[dates[2]])
     )
     await client.post(
-        "/api/v1/registrations", json=body("tweede@example.org", occurrence_ids=[dates[2]])
+        "/api/v1/registrations", json=body("tweede@example.org", date_ids=[dates[2]])
     )
     smtp_server.clear()
     await OutboxMail.delete().where(OutboxMail.id > 0)
 
-    response = await client.post("/api/v1/registrations", json=body(occurrence_ids=dates))
+    response = await client.post("/api/v1/registrations", json=body(date_ids=dates))
     assert response.status_code == 202
     [row] = await mails()
     assert row["kind"] == "registration_receipt"
@@ -272,11 +272,11 @@ async def test_several_dates_one_mail_with_an_invitation_for_each(
 async def test_a_whole_series_sends_one_mail(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     dates = await make_date(org, dates=12)
-    series = await Occurrence.select(Occurrence.series).where(Occurrence.id == dates[0]).first()
+    series = await EventDate.select(EventDate.series).where(EventDate.id == dates[0]).first()
     assert series is not None
     response = await client.post("/api/v1/registrations", json=body(series_id=series["series"]))
     assert response.status_code == 202
-    assert sorted(response.json()["occurrence_ids"]) == sorted(dates)
+    assert sorted(response.json()["date_ids"]) == sorted(dates)
     rows = await mails()
     assert [r["kind"] for r in rows] == ["registration_receipt"]
     assert len(rows[0]["context"]["registrations"]) == 12  # type: ignore[index]
@@ -285,7 +285,7 @@ async def test_a_whole_series_sends_one_mail(client: httpx.AsyncClient) -> None:
 async def test_cancel_everything_sends_one_mail(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     dates = await make_date(org, dates=4)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=dates))
+    await client.post("/api/v1/registrations", json=body(date_ids=dates))
     await OutboxMail.delete().where(OutboxMail.id > 0)
     token = await manage_token_of(VICTIM)
     done = await client.post(f"/api/v1/manage/{token}/cancel-all")
@@ -305,7 +305,7 @@ async def test_an_address_gets_a_few_mails_an_hour_and_the_rest_is_held(
     org = await make_organisation()
     dates = await make_date(org, dates=8)
     for date in dates:
-        response = await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+        response = await client.post("/api/v1/registrations", json=body(date_ids=[date]))
         assert response.status_code == 202
     for _ in range(2):
         await client.post("/api/v1/manage-link", json={"email": VICTIM})
@@ -323,7 +323,7 @@ async def test_an_address_gets_a_few_mails_an_hour_and_the_rest_is_held(
     assert all("Held back" in r["last_error"] for r in held)
     # Another address is not affected.
     await client.post(
-        "/api/v1/registrations", json=body("ander@example.org", occurrence_ids=[dates[0]])
+        "/api/v1/registrations", json=body("ander@example.org", date_ids=[dates[0]])
     )
     assert (await mails())[-1]["status"] == "pending"
 
@@ -341,12 +341,12 @@ async def test_confirm_first_holds_the_seat_until_the_click(
     org = await make_organisation()
     await _confirm_first(org)
     [date] = await make_date(org, capacity=5)
-    response = await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    response = await client.post("/api/v1/registrations", json=body(date_ids=[date]))
     assert response.status_code == 202
     [row] = await Registration.select(Registration.status, Registration.hold_until)
     assert row["status"] == "confirmed" and row["hold_until"] is not None
-    occurrence = await Occurrence.select(Occurrence.confirmed_count).first()
-    assert occurrence == {"confirmed_count": 1}  # the seat is held
+    event_date = await EventDate.select(EventDate.confirmed_count).first()
+    assert event_date == {"confirmed_count": 1}  # the seat is held
     [mail] = await mails()
     assert mail["kind"] == "registration_confirm"
     await drain(mail_settings)  # type: ignore[arg-type]
@@ -367,9 +367,9 @@ async def test_confirm_first_holds_the_seat_until_the_click(
 
     # Known now: the next registration counts at once.
     [later] = await make_date(org, slug="later")
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[later]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[later]))
     held = await Registration.select(Registration.hold_until).where(
-        Registration.occurrence == later
+        Registration.event_date == later
     )
     assert held == [{"hold_until": None}]
 
@@ -380,21 +380,21 @@ async def test_invented_addresses_cannot_fill_a_date(client: httpx.AsyncClient) 
     [date] = await make_date(org, capacity=3)
     for n in range(5):
         await client.post(
-            "/api/v1/registrations", json=body(f"verzonnen{n}@example.org", occurrence_ids=[date])
+            "/api/v1/registrations", json=body(f"verzonnen{n}@example.org", date_ids=[date])
         )
-    counts = await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count).first()
+    counts = await EventDate.select(EventDate.confirmed_count, EventDate.waiting_count).first()
     assert counts == {"confirmed_count": 3, "waiting_count": 2}
     # Nobody clicks: after the hold the seats are free again and nothing of them is kept.
     with clock.frozen(clock.now() + timedelta(minutes=31)):
         released = await cancelling.release_expired_holds()
     assert released == 5
-    counts = await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count).first()
+    counts = await EventDate.select(EventDate.confirmed_count, EventDate.waiting_count).first()
     assert counts == {"confirmed_count": 0, "waiting_count": 0}
     assert await Registration.count() == 0
     assert await Attendee.count() == 0
     # A real person then gets a seat.
     await Organisation.update({Organisation.confirm_first: False}).where(Organisation.id == org)
-    await client.post("/api/v1/registrations", json=body("echt@example.org", occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=body("echt@example.org", date_ids=[date]))
     assert (await Registration.select(Registration.status).first()) == {"status": "confirmed"}
 
 
@@ -404,20 +404,20 @@ async def test_a_freed_held_seat_goes_to_the_first_person_waiting(
     org = await make_organisation()
     [date] = await make_date(org, capacity=1)
     await client.post(
-        "/api/v1/registrations", json=body("wachtend@example.org", occurrence_ids=[date])
+        "/api/v1/registrations", json=body("wachtend@example.org", date_ids=[date])
     )
-    series = await Occurrence.select(Occurrence.series).first()
+    series = await EventDate.select(EventDate.series).first()
     assert series is not None
     # Confirm first only for this series: the organisation's default stays off.
     await Series.update({Series.confirm_first: True}).where(Series.id == series["series"])
     await Registration.delete().where(Registration.id > 0)
-    await Occurrence.update({Occurrence.confirmed_count: 0}).where(Occurrence.id == date)
+    await EventDate.update({EventDate.confirmed_count: 0}).where(EventDate.id == date)
     await client.post(
-        "/api/v1/registrations", json=body("houder@example.org", occurrence_ids=[date])
+        "/api/v1/registrations", json=body("houder@example.org", date_ids=[date])
     )
     await Series.update({Series.confirm_first: False}).where(Series.id == series["series"])
     await client.post(
-        "/api/v1/registrations", json=body("wachtend@example.org", occurrence_ids=[date])
+        "/api/v1/registrations", json=body("wachtend@example.org", date_ids=[date])
     )
     statuses = {
         r["email"]: (r["status"], r["hold_until"] is not None)
@@ -441,7 +441,7 @@ async def test_a_held_whole_series_registration_is_dropped_when_not_confirmed(
     org = await make_organisation()
     await _confirm_first(org)
     dates = await make_date(org, dates=3)
-    series = await Occurrence.select(Occurrence.series).first()
+    series = await EventDate.select(EventDate.series).first()
     assert series is not None
     await client.post("/api/v1/registrations", json=body(series_id=series["series"]))
     assert await SeriesSubscription.count() == 1
@@ -474,7 +474,7 @@ async def test_deleting_my_data_removes_it_from_the_outbox_and_the_mail_log(
     organiser = await make_organiser()
     [date] = await make_date(organiser.organisation_id)
     await client.post(
-        "/api/v1/registrations", json=body(occurrence_ids=[date], name="Zichtbare Naam")
+        "/api/v1/registrations", json=body(date_ids=[date], name="Zichtbare Naam")
     )
     token = await manage_token_of(VICTIM)
     async with db.transaction():  # the same person is also a host asking for a password link
@@ -504,9 +504,9 @@ async def test_mail_not_sent_on_purpose_is_skipped_not_failed(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
-    await Occurrence.update({Occurrence.status: Occurrence.Status.cancelled}).where(
-        Occurrence.id == date
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
+    await EventDate.update({EventDate.status: EventDate.Status.cancelled}).where(
+        EventDate.id == date
     )
     await drain(mail_settings)  # type: ignore[arg-type]
     assert smtp_server.received == []
@@ -518,8 +518,8 @@ async def test_hosts_see_which_places_are_only_held(client: httpx.AsyncClient) -
     organiser = await make_organiser()
     await _confirm_first(organiser.organisation_id)
     [date] = await make_date(organiser.organisation_id)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
-    listed = await client.get(f"/api/v1/occurrences/{date}/signups", headers=organiser.headers)
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
+    listed = await client.get(f"/api/v1/dates/{date}/signups", headers=organiser.headers)
     assert listed.status_code == 200, listed.text
     [signup] = listed.json()["confirmed"]
     assert signup["hold_until"] is not None
@@ -530,12 +530,12 @@ async def test_a_mail_held_up_by_an_outage_tells_the_status_when_it_goes_out(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=5)
-    await client.post("/api/v1/registrations", json=body(occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=body(date_ids=[date]))
     # Before the mail goes out, the person is on the waiting list (e.g. the organiser gave
     # their place away while the mail server was down).
     await Registration.update(
         {Registration.status: Registration.Status.waiting, Registration.waiting_since: clock.now()}
-    ).where(Registration.occurrence == date)
+    ).where(Registration.event_date == date)
     await drain(mail_settings)  # type: ignore[arg-type]
     [message] = smtp_server.messages
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]

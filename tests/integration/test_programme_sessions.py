@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from events_app import clock
-from events_app.tables import Occurrence, Programme, Series, Speaker
+from events_app.tables import EventDate, Programme, Series, Speaker
 from tests.factories import PASSWORD, make_organiser
 from tests.helpers.pages import csrf_token, login
 
@@ -65,7 +65,7 @@ async def test_a_week_is_made_inline_in_date_order_and_copied(client: httpx.Asyn
     assert len(rows) == 3
     assert {r["kind"] for r in rows} == {"workshop"} and all(r["published"] for r in rows)
     assert all(r["rrule"] in (None, "") for r in rows)
-    assert await Occurrence.count() == 3
+    assert await EventDate.count() == 3
     assert await Speaker.count().where(Speaker.name == "Sanne de Vries") == 3
     shown = (await client.get(f"{page}?lang=en")).text
     order = [shown.index(t) for t in ("Maandag:", "Dinsdag:", "Woensdag:")]
@@ -77,8 +77,8 @@ async def test_a_week_is_made_inline_in_date_order_and_copied(client: httpx.Asyn
     # The agenda's cards and each date's page link to the programme.
     agenda = (await client.get("/?lang=en")).text
     assert agenda.count('href="/programmes/week-van-de-ervaring"') == 3
-    occurrence = await Occurrence.select().where(Occurrence.series == rows[0]["id"]).first()
-    date_page = await client.get(f"/events/{rows[0]['slug']}/{occurrence['id']}?lang=en")
+    event_date = await EventDate.select().where(EventDate.series == rows[0]["id"]).first()
+    date_page = await client.get(f"/events/{rows[0]['slug']}/{event_date['id']}?lang=en")
     assert 'href="/programmes/week-van-de-ervaring"' in date_page.text
     # Copy Wednesday: the form comes prefilled one day later.
     wednesday = next(r for r in rows if r["title"].startswith("Woensdag"))

@@ -10,7 +10,7 @@ from events_app import clock
 from events_app.agenda.views import waiting_position
 from events_app.tables import (
     Attendee,
-    Occurrence,
+    EventDate,
     Organisation,
     OutboxMail,
     Question,
@@ -29,7 +29,7 @@ async def registration_of(n: int, date: int) -> dict[str, object]:
     row = (
         await Registration.select(Registration.id, Registration.status)
         .where(
-            (Registration.email == f"deelnemer{n}@example.org") & (Registration.occurrence == date)
+            (Registration.email == f"deelnemer{n}@example.org") & (Registration.event_date == date)
         )
         .first()
     )
@@ -42,7 +42,7 @@ async def receipts() -> list[dict[str, object]]:
         OutboxMail.select(
             OutboxMail.kind,
             OutboxMail.to_email,
-            OutboxMail.occurrence,
+            OutboxMail.event_date,
             OutboxMail.registration,
             OutboxMail.context,
         )
@@ -55,14 +55,14 @@ def accepted(email: str, dates: list[int]) -> dict[str, object]:
     """The whole answer (202): only what was asked; the outcome goes to the mailbox."""
     from events_app.web.api.registrations import ACCEPTED_MESSAGE
 
-    return {"email": email, "occurrence_ids": sorted(dates), "message": ACCEPTED_MESSAGE}
+    return {"email": email, "date_ids": sorted(dates), "message": ACCEPTED_MESSAGE}
 
 
 async def test_register_confirms_and_queues_the_mail_with_it(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=2)
     response = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[date], role="expert")
+        "/api/v1/registrations", json=person(1, date_ids=[date], role="expert")
     )
     assert response.status_code == 202, response.text
     assert response.json() == accepted("deelnemer1@example.org", [date])  # no links, no status
@@ -75,7 +75,7 @@ async def test_register_confirms_and_queues_the_mail_with_it(client: httpx.Async
         {
             "kind": "registration_receipt",
             "to_email": "deelnemer1@example.org",
-            "occurrence": None,
+            "event_date": None,
             "registration": None,
             "context": {
                 "registrations": [registration["id"]],
@@ -84,7 +84,7 @@ async def test_register_confirms_and_queues_the_mail_with_it(client: httpx.Async
             },
         }
     ]
-    occ = await Occurrence.select(Occurrence.confirmed_count).where(Occurrence.id == date).first()
+    occ = await EventDate.select(EventDate.confirmed_count).where(EventDate.id == date).first()
     assert occ == {"confirmed_count": 1}
 
 
@@ -93,10 +93,10 @@ async def test_registering_twice_returns_the_same_seat_and_resends(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=5)
-    first = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
+    first = await client.post("/api/v1/registrations", json=person(1, date_ids=[date]))
     again = await client.post(
         "/api/v1/registrations",
-        json={"name": "Deelnemer 1", "email": " DEELNEMER1@Example.org", "occurrence_ids": [date]},
+        json={"name": "Deelnemer 1", "email": " DEELNEMER1@Example.org", "date_ids": [date]},
     )
     # The same answer for a new and a known address: the sender learns nothing.
     assert (first.status_code, again.status_code) == (202, 202)
@@ -117,7 +117,7 @@ async def test_full_date_puts_people_on_the_waiting_list_in_order(
     [date] = await make_date(org, capacity=1)
     answers = []
     for n in range(1, 4):
-        r = await client.post("/api/v1/registrations", json=person(n, occurrence_ids=[date]))
+        r = await client.post("/api/v1/registrations", json=person(n, date_ids=[date]))
         answers.append(r.status_code)
     assert answers == [202, 202, 202]  # full or not, the answer does not say
     statuses = []
@@ -133,9 +133,9 @@ async def test_full_date_puts_people_on_the_waiting_list_in_order(
 async def test_cancelling_promotes_the_first_person_waiting(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1)
-    await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
-    await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
-    await client.post("/api/v1/registrations", json=person(3, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(1, date_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(2, date_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(3, date_ids=[date]))
     token = await manage_token_of("deelnemer1@example.org")
     reg_id = (await registration_of(1, date))["id"]
     cancelled = await client.post(f"/api/v1/manage/{token}/registrations/{reg_id}/cancel")
@@ -149,8 +149,8 @@ async def test_cancelling_promotes_the_first_person_waiting(client: httpx.AsyncC
     )
     assert promoted == [{"to_email": "deelnemer2@example.org"}]
     occ = (
-        await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count)
-        .where(Occurrence.id == date)
+        await EventDate.select(EventDate.confirmed_count, EventDate.waiting_count)
+        .where(EventDate.id == date)
         .first()
     )
     assert occ == {"confirmed_count": 1, "waiting_count": 1}
@@ -159,8 +159,8 @@ async def test_cancelling_promotes_the_first_person_waiting(client: httpx.AsyncC
 async def test_nobody_is_promoted_onto_a_date_that_started(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1, starts_in=timedelta(hours=2))
-    await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
-    await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(1, date_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(2, date_ids=[date]))
     token = await manage_token_of("deelnemer1@example.org")
     reg_id = (await registration_of(1, date))["id"]
     with clock.frozen(clock.now() + timedelta(hours=3)):
@@ -175,8 +175,8 @@ async def test_nobody_is_promoted_onto_a_date_that_started(client: httpx.AsyncCl
 async def test_full_date_without_waiting_list_is_refused(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1, waitlist=False)
-    await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[date]))
-    refused = await client.post("/api/v1/registrations", json=person(2, occurrence_ids=[date]))
+    await client.post("/api/v1/registrations", json=person(1, date_ids=[date]))
+    refused = await client.post("/api/v1/registrations", json=person(2, date_ids=[date]))
     assert refused.status_code == 409
     assert refused.json()["code"] == "date_full"
     assert await Registration.count() == 1
@@ -191,19 +191,19 @@ async def test_closed_cancelled_and_unpublished_dates_refuse_with_clear_messages
     [off] = await make_date(org, slug="off")
     [hidden] = await make_date(org, slug="hidden", published=False)
     [walk_in] = await make_date(org, slug="walkin", registration_mode="none")
-    await Occurrence.update({Occurrence.status: "cancelled"}).where(Occurrence.id == off)
+    await EventDate.update({EventDate.status: "cancelled"}).where(EventDate.id == off)
     with clock.frozen(clock.now() + timedelta(hours=2)):
-        started = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[soon]))
+        started = await client.post("/api/v1/registrations", json=person(1, date_ids=[soon]))
     assert (started.status_code, started.json()["code"]) == (409, "registration_closed")
-    cancelled = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[off]))
+    cancelled = await client.post("/api/v1/registrations", json=person(1, date_ids=[off]))
     assert (cancelled.status_code, cancelled.json()["code"]) == (409, "date_cancelled")
     unpublished = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[hidden])
+        "/api/v1/registrations", json=person(1, date_ids=[hidden])
     )
     assert unpublished.status_code == 400
-    none = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[walk_in]))
+    none = await client.post("/api/v1/registrations", json=person(1, date_ids=[walk_in]))
     assert none.json()["code"] == "registration_not_needed"
-    unknown = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=[999999]))
+    unknown = await client.post("/api/v1/registrations", json=person(1, date_ids=[999999]))
     assert unknown.status_code == 404
     assert await Registration.count() == 0
     assert await OutboxMail.count() == 0
@@ -221,26 +221,26 @@ async def test_bad_input_is_a_400_naming_the_field(client: httpx.AsyncClient) ->
     [date] = await make_date(org)
     bad_email = await client.post(
         "/api/v1/registrations",
-        json={"name": "A", "email": "not-an-address", "occurrence_ids": [date]},
+        json={"name": "A", "email": "not-an-address", "date_ids": [date]},
     )
     assert (bad_email.status_code, bad_email.json()["field"]) == (400, "email")
     no_name = await client.post(
         "/api/v1/registrations",
-        json={"name": "  ", "email": "a@example.org", "occurrence_ids": [date]},
+        json={"name": "  ", "email": "a@example.org", "date_ids": [date]},
     )
     assert no_name.json()["field"] == "name"
     no_dates = await client.post("/api/v1/registrations", json=person(1))
     assert no_dates.json()["code"] == "choose_one"
     unknown_field = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[date], shoe_size=44)
+        "/api/v1/registrations", json=person(1, date_ids=[date], shoe_size=44)
     )
     assert unknown_field.status_code == 400
     too_long = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[date], needs="x" * 2001)
+        "/api/v1/registrations", json=person(1, date_ids=[date], needs="x" * 2001)
     )
     assert too_long.status_code == 400
     role = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[date], role="king")
+        "/api/v1/registrations", json=person(1, date_ids=[date], role="king")
     )
     assert role.json()["field"] == "role"
 
@@ -257,22 +257,22 @@ async def test_consent_and_required_questions(client: httpx.AsyncClient) -> None
     ).returning(Question.id)
     lunch, group = (str(r["id"]) for r in rows)
     no_consent = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[date], answers={lunch: True})
+        "/api/v1/registrations", json=person(1, date_ids=[date], answers={lunch: True})
     )
     assert no_consent.json()["field"] == "consent"
     missing = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[date], consent=True)
+        "/api/v1/registrations", json=person(1, date_ids=[date], consent=True)
     )
     assert missing.json()["field"] == f"answers.{lunch}"
     wrong_choice = await client.post(
         "/api/v1/registrations",
-        json=person(1, occurrence_ids=[date], consent=True, answers={lunch: True, group: "C"}),
+        json=person(1, date_ids=[date], consent=True, answers={lunch: True, group: "C"}),
     )
     assert wrong_choice.json()["field"] == f"answers.{group}"
     await _nothing_kept_of_the_person()
     ok = await client.post(
         "/api/v1/registrations",
-        json=person(1, occurrence_ids=[date], consent=True, answers={lunch: False, group: "B"}),
+        json=person(1, date_ids=[date], consent=True, answers={lunch: False, group: "B"}),
     )
     assert ok.status_code == 202
     stored = await Registration.select(Registration.answers).output(load_json=True).first()
@@ -282,7 +282,7 @@ async def test_consent_and_required_questions(client: httpx.AsyncClient) -> None
 async def test_several_dates_in_one_form(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     dates = await make_date(org, capacity=10, dates=3)
-    response = await client.post("/api/v1/registrations", json=person(1, occurrence_ids=dates))
+    response = await client.post("/api/v1/registrations", json=person(1, date_ids=dates))
     assert response.status_code == 202
     assert response.json() == accepted("deelnemer1@example.org", dates)
     registrations = [await registration_of(1, date) for date in dates]
@@ -305,11 +305,11 @@ async def test_registration_is_rate_limited_per_client_address() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
         codes = [
             (
-                await client.post("/api/v1/registrations", json=person(n, occurrence_ids=[date]))
+                await client.post("/api/v1/registrations", json=person(n, date_ids=[date]))
             ).status_code
             for n in range(5)
         ]
-        limited = await client.post("/api/v1/registrations", json=person(9, occurrence_ids=[date]))
+        limited = await client.post("/api/v1/registrations", json=person(9, date_ids=[date]))
     assert codes[:3] == [202, 202, 202]
     assert codes[3:] == [429, 429]
     assert limited.json()["code"] == "rate_limited"
@@ -322,7 +322,7 @@ async def test_whole_series_registration_covers_new_dates_too(client: httpx.Asyn
 
     org = await make_organisation()
     dates = await make_date(org, dates=3, capacity=10)
-    series = await Occurrence.select(Occurrence.series).where(Occurrence.id == dates[0]).first()
+    series = await EventDate.select(EventDate.series).where(EventDate.id == dates[0]).first()
     assert series
     response = await client.post(
         "/api/v1/registrations", json=person(1, series_id=series["series"])
@@ -337,19 +337,19 @@ async def test_whole_series_registration_covers_new_dates_too(client: httpx.Asyn
     assert await SeriesSubscription.count() == 1
     # a date added later gets the subscriber too
     extra = await make_date(org, slug="extra", dates=1)
-    await Occurrence.update(
-        {Occurrence.series: series["series"], Occurrence.rule_start: None}
-    ).where(Occurrence.id == extra[0])
+    await EventDate.update(
+        {EventDate.series: series["series"], EventDate.rule_start: None}
+    ).where(EventDate.id == extra[0])
     await Series.delete().where(Series.slug == "extra")
     assert await subscriptions.apply_subscriptions(extra[0]) == 1
-    assert await Registration.count().where(Registration.occurrence == extra[0]) == 1
+    assert await Registration.count().where(Registration.event_date == extra[0]) == 1
 
 
 async def test_exactly_one_way_of_choosing_dates(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
     both = await client.post(
-        "/api/v1/registrations", json=person(1, occurrence_ids=[date], series_id=1)
+        "/api/v1/registrations", json=person(1, date_ids=[date], series_id=1)
     )
     assert (both.status_code, both.json()["code"]) == (400, "choose_one")
     unknown = await client.post("/api/v1/registrations", json=person(1, programme_id=12345))
@@ -372,7 +372,7 @@ async def test_the_rate_limit_is_shared_by_every_app_process() -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
             answer = await client.post(
-                "/api/v1/registrations", json=person(n, occurrence_ids=[date])
+                "/api/v1/registrations", json=person(n, date_ids=[date])
             )
             codes.append(answer.status_code)
     assert codes == [202, 202, 202, 429]

@@ -7,14 +7,14 @@ import random
 
 from events_app.agenda.views import waiting_position
 from events_app.registration import manage, registrations
-from events_app.tables import Occurrence, OutboxMail, Registration
+from events_app.tables import EventDate, OutboxMail, Registration
 from tests.factories import make_date, make_organisation, manage_token_of
 
 
-async def _invariants(occurrence_id: int, capacity: int) -> tuple[int, int]:
+async def _invariants(date_id: int, capacity: int) -> tuple[int, int]:
     rows = await Registration.select(
         Registration.id, Registration.email, Registration.status
-    ).where(Registration.occurrence == occurrence_id)
+    ).where(Registration.event_date == date_id)
     confirmed = [r for r in rows if r["status"] == "confirmed"]
     waiting = [r for r in rows if r["status"] == "waiting"]
     assert len(confirmed) <= capacity
@@ -23,8 +23,8 @@ async def _invariants(occurrence_id: int, capacity: int) -> tuple[int, int]:
     positions = sorted([await waiting_position(r["id"]) for r in waiting])  # type: ignore[type-var]
     assert positions == list(range(1, len(waiting) + 1)), "waiting positions are not contiguous"
     occ = (
-        await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count)
-        .where(Occurrence.id == occurrence_id)
+        await EventDate.select(EventDate.confirmed_count, EventDate.waiting_count)
+        .where(EventDate.id == date_id)
         .first()
     )
     assert occ == {"confirmed_count": len(confirmed), "waiting_count": len(waiting)}

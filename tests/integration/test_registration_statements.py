@@ -24,41 +24,41 @@ from tests.factories import make_date, make_organisation
 # PostgreSQL reads the dates and writes the person's rows in one statement, and sends the writes
 # decided under the date locks as another; SQLite (one writer, no data-modifying WITH) runs them
 # one by one.  A request is checked (and questions read, where asked) after the person's rows.
-_PERSON_AND_DATES = "WITH [SELECT occurrence, INSERT throttle, INSERT attendee] SELECT hit"
+_PERSON_AND_DATES = "WITH [SELECT event_date, INSERT throttle, INSERT attendee] SELECT hit"
 _POSTGRES = {
     "new": [
         "INSERT throttle",  # the client address's rate limit (middleware; a statement of its own)
         # first in the transaction: the dates with their series' and organisation's rules,
         # and the person's rows (the hourly mail limit, the address)
         _PERSON_AND_DATES,
-        "SELECT occurrence",  # the dates locked in id order, with seats and registrations
-        "WITH [UPDATE occurrence, INSERT registration] INSERT outbox_mail",  # seat, row, mail
+        "SELECT event_date",  # the dates locked in id order, with seats and registrations
+        "WITH [UPDATE event_date, INSERT registration] INSERT outbox_mail",  # seat, row, mail
     ],
     "known": [
         "INSERT throttle",
         _PERSON_AND_DATES,  # the address found: read in the same statement
-        "SELECT occurrence",  # … and its registration for the date with the lock
+        "SELECT event_date",  # … and its registration for the date with the lock
         "INSERT outbox_mail",  # registered already: nothing changes, the mail says so
     ],
 }
 _SQLITE = {
     "new": [
         "INSERT throttle",
-        "SELECT occurrence",
+        "SELECT event_date",
         "INSERT throttle",
         "INSERT attendee",
-        "SELECT occurrence",
-        "UPDATE occurrence",
+        "SELECT event_date",
+        "UPDATE event_date",
         "INSERT registration",
         "INSERT outbox_mail",
     ],
     "known": [
         "INSERT throttle",
-        "SELECT occurrence",
+        "SELECT event_date",
         "INSERT throttle",
         "INSERT attendee",  # found: nothing inserted …
         "SELECT attendee",  # … so it is read
-        "SELECT occurrence",
+        "SELECT event_date",
         "INSERT outbox_mail",
     ],
 }
@@ -146,7 +146,7 @@ async def test_one_registration_runs_only_what_it_needs(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    payload = {"name": "Alex", "email": "alex@example.org", "occurrence_ids": [date]}
+    payload = {"name": "Alex", "email": "alex@example.org", "date_ids": [date]}
     with recorded(monkeypatch) as (statements, transactions):
         response = await client.post("/api/v1/registrations", json=payload)
     assert response.status_code == 202, response.text
@@ -167,7 +167,7 @@ async def test_questions_are_read_only_where_they_are_asked(
     org = await make_organisation()
     [date] = await make_date(org)
     await Question.insert(Question(organisation=org, label="Dieet?", kind="text", required=False))
-    payload = {"name": "Sam", "email": "sam@example.org", "occurrence_ids": [date]}
+    payload = {"name": "Sam", "email": "sam@example.org", "date_ids": [date]}
     with recorded(monkeypatch) as (statements, _):
         response = await client.post("/api/v1/registrations", json=payload)
     assert response.status_code == 202, response.text

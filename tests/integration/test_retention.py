@@ -15,7 +15,7 @@ async def test_personal_data_is_wiped_after_the_retention_period() -> None:
     [new] = await make_date(org, slug="nieuw", starts_in=timedelta(days=60))
     await registrations.register([old], name="Anna", email="anna@example.org", needs="rolstoel")
     await registrations.register([new], name="Bram", email="bram@example.org")
-    await Registration.update({Registration.attended: True}).where(Registration.occurrence == old)
+    await Registration.update({Registration.attended: True}).where(Registration.event_date == old)
 
     with clock.frozen(clock.now() + timedelta(days=20)):
         assert await retention.anonymise_expired() == 0

@@ -71,7 +71,7 @@ async def test_fortnightly_thursday_keeps_15_00_local_across_both_dst_changes(
     assert len({r["uid"] for r in rows}) == len(rows)
 
     listed = await client.get(
-        f"/api/v1/series/{series['id']}/occurrences",
+        f"/api/v1/series/{series['id']}/dates",
         params={"from": "2026-10-20", "to": "2026-11-01"},
         headers=organiser.headers,
     )

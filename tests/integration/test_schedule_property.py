@@ -48,8 +48,8 @@ def reference(rule: str, first: datetime, until: datetime) -> list[tuple[datetim
     event.add("rrule", icalendar.vRecur.from_ical(to_ical_rule(rule, TZ)))
     cal.add_component(event)
     found = []
-    for occurrence in recurring_ical_events.of(cal).between(NOW, until):
-        starts_at = occurrence["DTSTART"].dt.astimezone(UTC)
+    for event_date in recurring_ical_events.of(cal).between(NOW, until):
+        starts_at = event_date["DTSTART"].dt.astimezone(UTC)
         if starts_at < until:
             found.append((starts_at.astimezone(AMS).replace(tzinfo=None), starts_at))
     return sorted(found, key=lambda item: item[1])

@@ -76,11 +76,11 @@ async def test_from_1_march_we_meet_at_16_00(client: httpx.AsyncClient) -> None:
         for day, r in after.items()
         if day >= "2027-03-01"
     )
-    registrations = await Registration.select(Registration.id, Registration.occurrence).where(
-        Registration.occurrence == march4["id"]
+    registrations = await Registration.select(Registration.id, Registration.event_date).where(
+        Registration.event_date == march4["id"]
     )
     assert sorted(r["id"] for r in registrations) == regs
-    changed = await mails("occurrence_changed")
+    changed = await mails("date_changed")
     assert sorted(m["registration"] for m in changed) == regs
     assert feb_reg not in {m["registration"] for m in changed}
     assert changed[0]["context"]["old_start"] == "2027-03-04T15:00:00"
@@ -102,7 +102,7 @@ async def test_a_new_weekday_cancels_the_old_dates_and_adds_the_new_ones(
     before = by_day(await dates_of(series["id"]))
     [reg] = await register_people(before["2027-03-04"]["id"], 1)
     await client.post(
-        f"/api/v1/occurrences/{before['2027-03-18']['id']}/skip",
+        f"/api/v1/dates/{before['2027-03-18']['id']}/skip",
         json={"reason": "Voorjaarsvakantie"},
         headers=organiser.headers,
     )
@@ -133,7 +133,7 @@ async def test_a_new_weekday_cancels_the_old_dates_and_adds_the_new_ones(
     assert tuesdays[:3] == ["2027-03-02", "2027-03-16", "2027-03-30"]
     assert all(days[d]["status"] == "scheduled" for d in tuesdays)
     assert response.json()["first_start"] == "2027-03-02T15:00:00"
-    [cancelled] = await mails("occurrence_cancelled")
+    [cancelled] = await mails("date_cancelled")
     assert cancelled["registration"] == reg
     assert "reason" not in cancelled["context"]  # a cause, said in the mail's language
     assert days["2027-03-04"]["status_cause"] == "schedule_changed"
@@ -165,17 +165,17 @@ async def test_a_one_off_event_is_simply_moved(client: httpx.AsyncClient) -> Non
         local(2026, 11, 12, 21),
     )
     assert after["rule_start"] == after["local_start"] and after["sequence"] == 1
-    assert [m["registration"] for m in await mails("occurrence_changed")] == [reg]
+    assert [m["registration"] for m in await mails("date_changed")] == [reg]
     stored = await Series.select(Series.first_start).where(Series.id == series["id"]).first()
     assert stored == {"first_start": local(2026, 11, 12, 19)}
     actions = (
         await AuditLog.select(AuditLog.action)
-        .where(AuditLog.entity.is_in(["series", "occurrence"]))
+        .where(AuditLog.entity.is_in(["series", "event_date"]))
         .order_by(AuditLog.id)
     )
     assert [a["action"] for a in actions] == [
         "series_created",
-        "occurrence_moved",
+        "date_moved",
         "series_schedule_changed",
     ]
 

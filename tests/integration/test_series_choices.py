@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 
 from events_app import clock
-from events_app.tables import Occurrence, Organisation, Series
+from events_app.tables import EventDate, Organisation, Series
 from tests.factories import make_organiser
 from tests.helpers.pages import csrf_token, login, post_organise, series_form
 
@@ -94,9 +94,9 @@ async def test_every_choice_is_saved_shown_again_and_reaches_the_public_pages(
         assert row["title"] not in other.text
 
         [first] = (
-            await Occurrence.select(Occurrence.id)
-            .where(Occurrence.series == series_id)
-            .order_by(Occurrence.starts_at)
+            await EventDate.select(EventDate.id)
+            .where(EventDate.series == series_id)
+            .order_by(EventDate.starts_at)
             .limit(1)
         )
         for language, words in (
@@ -132,9 +132,9 @@ async def test_a_link_for_everyone_is_shown_with_its_details_and_required_says_r
             series_id = _series_id(response)
             slug = (await Series.select(Series.slug).where(Series.id == series_id))[0]["slug"]
             [first] = (
-                await Occurrence.select(Occurrence.id)
-                .where(Occurrence.series == series_id)
-                .order_by(Occurrence.starts_at)
+                await EventDate.select(EventDate.id)
+                .where(EventDate.series == series_id)
+                .order_by(EventDate.starts_at)
                 .limit(1)
             )
             page = await client.get(f"/events/{slug}/{first['id']}?lang=en")

@@ -11,7 +11,7 @@ from events_app import clock
 from events_app.domain.errors import DomainError
 from events_app.domain.schedule import ScheduleInput
 from events_app.series import dates, people, planning
-from events_app.tables import Occurrence, Speaker
+from events_app.tables import EventDate, Speaker
 from tests.factories import make_organiser
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -29,8 +29,8 @@ async def test_a_new_series_is_written_with_its_holidays_skipped(database: None)
             {"title": "Herstelcafé"},
             skip_days={date(2026, 12, 29), date(2026, 12, 30)},  # a Tuesday, and not a date
         )
-    rows = await Occurrence.select(Occurrence.local_start, Occurrence.status).where(
-        Occurrence.series == series_id
+    rows = await EventDate.select(EventDate.local_start, EventDate.status).where(
+        EventDate.series == series_id
     )
     skipped = sorted(r["local_start"].date() for r in rows if r["status"] == "skipped")
     assert skipped == [date(2026, 12, 29)]
@@ -42,17 +42,17 @@ async def test_a_date_change_with_refused_speakers_changes_nothing(database: Non
         series_id, _ = await planning.create_series(
             organiser.actor, organiser.organisation_id, WEEKLY, {"title": "Herstelcafé"}
         )
-        [first] = await Occurrence.select(Occurrence.id).where(
-            Occurrence.series == series_id
+        [first] = await EventDate.select(EventDate.id).where(
+            EventDate.series == series_id
         ).limit(1)  # fmt: skip
         bad = [people.SpeakerInput(name="Sam"), people.SpeakerInput(name="Kim", url="ftp://x")]
         with pytest.raises(DomainError):
             await dates.change_date(organiser.actor, first["id"], {"topic": "Met Sam"}, bad)
-        row = await Occurrence.select(Occurrence.topic).where(Occurrence.id == first["id"]).first()
+        row = await EventDate.select(EventDate.topic).where(EventDate.id == first["id"]).first()
         assert row is not None and row["topic"] != "Met Sam"
         assert await Speaker.count() == 0
         good = [people.SpeakerInput(name="Sam")]
         await dates.change_date(organiser.actor, first["id"], {"topic": "Met Sam"}, good)
-        row = await Occurrence.select(Occurrence.topic).where(Occurrence.id == first["id"]).first()
+        row = await EventDate.select(EventDate.topic).where(EventDate.id == first["id"]).first()
         assert row is not None and row["topic"] == "Met Sam"
         assert await Speaker.count() == 1

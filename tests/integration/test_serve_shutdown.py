@@ -41,7 +41,7 @@ async def test_a_registration_in_flight_is_answered_after_sigterm() -> None:
     try:
         await asyncio.to_thread(_wait_ready, f"http://127.0.0.1:{port}", serve)
         body = json.dumps(
-            {"name": "Alex", "email": "alex@example.org", "occurrence_ids": [date]}
+            {"name": "Alex", "email": "alex@example.org", "date_ids": [date]}
         ).encode()
         conn = socket.create_connection(("127.0.0.1", port), timeout=20)
         head = (

@@ -18,7 +18,7 @@ import pytest
 from events_app import clock
 from events_app.registration import cancelling
 from events_app.settings import Settings
-from events_app.tables import Occurrence, Registration, Series
+from events_app.tables import EventDate, Registration, Series
 from tests.factories import make_organiser, manage_token_of
 from tests.helpers.pages import login, post_organise, series_form
 from tests.helpers.parsing import parse_calendar
@@ -57,7 +57,7 @@ async def _register(client: httpx.AsyncClient, dates: list[int], n: int) -> str:
     email = f"deelnemer{n}@example.org"
     response = await client.post(
         "/api/v1/registrations",
-        json={"name": f"Deelnemer {n}", "email": email, "occurrence_ids": dates},
+        json={"name": f"Deelnemer {n}", "email": email, "date_ids": dates},
     )
     assert response.status_code == 202, response.text
     return email
@@ -67,16 +67,16 @@ async def _statuses(email: str) -> list[str]:
     rows = (
         await Registration.select(Registration.status)
         .where(Registration.email == email)
-        .order_by(Registration.occurrence)
+        .order_by(Registration.event_date)
     )
     return [row["status"] for row in rows]
 
 
 async def _counts(dates: list[int]) -> list[tuple[int, int]]:
     rows = (
-        await Occurrence.select(Occurrence.confirmed_count, Occurrence.waiting_count)
-        .where(Occurrence.id.is_in(dates))
-        .order_by(Occurrence.id)
+        await EventDate.select(EventDate.confirmed_count, EventDate.waiting_count)
+        .where(EventDate.id.is_in(dates))
+        .order_by(EventDate.id)
     )
     return [(row["confirmed_count"], row["waiting_count"]) for row in rows]
 
@@ -121,7 +121,7 @@ async def test_one_seat_one_waiting_list_and_promotion_on_every_day_at_once(
     # waiting moves up on both days at once (not on day 1 only).
     row = (
         await Registration.select(Registration.id)
-        .where((Registration.email == first) & (Registration.occurrence == dates[0]))
+        .where((Registration.email == first) & (Registration.event_date == dates[0]))
         .first()
     )
     assert row is not None
@@ -154,7 +154,7 @@ async def test_the_manage_link_cancels_the_whole_event(client: httpx.AsyncClient
     assert page.text.count(f"/manage/{token}/cancel/") == 1  # one button for the event
     row = (
         await Registration.select(Registration.id)
-        .where((Registration.email == email) & (Registration.occurrence == dates[1]))
+        .where((Registration.email == email) & (Registration.event_date == dates[1]))
         .first()
     )
     assert row is not None
@@ -170,7 +170,7 @@ async def test_an_event_under_way_takes_nobody_new(client: httpx.AsyncClient) ->
     with clock.frozen(datetime(2026, 10, 12, 12, tzinfo=UTC)):  # day 1 has begun
         response = await client.post(
             "/api/v1/registrations",
-            json={"name": "Laat", "email": "laat@example.org", "occurrence_ids": [dates[1]]},
+            json={"name": "Laat", "email": "laat@example.org", "date_ids": [dates[1]]},
         )
     assert response.status_code == 409, response.text
     assert not await Registration.exists().where(Registration.email == "laat@example.org")
@@ -205,7 +205,7 @@ async def test_what_would_split_the_event_waits_until_nobody_is_registered(
     assert no_longer.status_code == 409
     assert no_longer.json()["code"] == "together_has_registrations"
     extra_day = await client.post(
-        f"/api/v1/series/{series['id']}/occurrences",
+        f"/api/v1/series/{series['id']}/dates",
         json={"local_start": "2026-10-20T10:00:00"},
         headers=headers,
     )

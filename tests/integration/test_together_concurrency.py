@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(
 def _register(client: httpx.AsyncClient, email: str, dates: list[int]) -> Awaitable[httpx.Response]:
     return client.post(
         "/api/v1/registrations",
-        json={"name": "Deelnemer", "email": email, "occurrence_ids": dates},
+        json={"name": "Deelnemer", "email": email, "date_ids": dates},
     )
 
 
@@ -44,7 +44,7 @@ async def _all(requests: list[Awaitable[httpx.Response]]) -> list[httpx.Response
 
 async def _per_person(dates: list[int]) -> dict[Any, set[str]]:
     rows = await Registration.select(Registration.attendee, Registration.status).where(
-        Registration.occurrence.is_in(dates)
+        Registration.event_date.is_in(dates)
     )
     states: dict[Any, set[str]] = {}
     for row in rows:
@@ -53,12 +53,12 @@ async def _per_person(dates: list[int]) -> dict[Any, set[str]]:
 
 
 async def _confirmed(dates: list[int]) -> dict[int, set[int]]:
-    rows = await Registration.select(Registration.occurrence, Registration.attendee).where(
-        Registration.occurrence.is_in(dates) & (Registration.status == "confirmed")
+    rows = await Registration.select(Registration.event_date, Registration.attendee).where(
+        Registration.event_date.is_in(dates) & (Registration.status == "confirmed")
     )
     people: dict[int, set[int]] = {d: set() for d in dates}
     for row in rows:
-        people[row["occurrence"]].add(row["attendee"])
+        people[row["event_date"]].add(row["attendee"])
     return people
 
 
@@ -85,7 +85,7 @@ async def test_thirty_people_at_once_for_a_two_day_training(client: httpx.AsyncC
     waiting = [
         row["id"]
         for row in await Registration.select(Registration.id).where(
-            (Registration.status == "waiting") & (Registration.occurrence == dates[1])
+            (Registration.status == "waiting") & (Registration.event_date == dates[1])
         )
     ]
     requests: list[Awaitable[httpx.Response]] = [

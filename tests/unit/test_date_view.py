@@ -11,9 +11,9 @@ import pytest
 from events_app.agenda.dates import DateView, HostView, PersonView, SeriesView
 from events_app.domain.errors import DomainError
 from events_app.domain.seats import DateFacts, check_open
-from events_app.tables import Occurrence, Series, Speaker
+from events_app.tables import EventDate, Series, Speaker
 from events_app.web.api.schemas import series_out
-from events_app.web.api.schemas_dates import occurrence_out
+from events_app.web.api.schemas_dates import date_out
 
 NOW = datetime(2026, 10, 1, 12, tzinfo=UTC)
 STARTS = NOW + timedelta(days=7)
@@ -31,7 +31,7 @@ def a_date(**changes: object) -> DateView:
         organisation_slug="netwerk",
         kind=Series.Kind.meetup,
         format=Series.Format.hybrid,
-        status=Occurrence.Status.scheduled,
+        status=EventDate.Status.scheduled,
         status_reason="",
         topic="",
         note="",
@@ -123,7 +123,7 @@ def test_moved_extra_and_where_it_was_planned() -> None:
 
 def test_off_and_past() -> None:
     assert not a_date().off
-    assert a_date(status=Occurrence.Status.skipped).off
+    assert a_date(status=EventDate.Status.skipped).off
     assert a_date(series_status=Series.Status.cancelled).off
     assert not a_date().past
     assert a_date(read_at=STARTS + timedelta(hours=2)).past
@@ -133,8 +133,8 @@ def test_off_and_past() -> None:
     "changes",
     [
         {},
-        {"status": Occurrence.Status.cancelled},
-        {"status": Occurrence.Status.skipped},
+        {"status": EventDate.Status.cancelled},
+        {"status": EventDate.Status.skipped},
         {"series_status": Series.Status.cancelled},
         {"series_published": False},
         {"registration_mode": Series.RegistrationMode.none},
@@ -206,7 +206,7 @@ def test_the_api_sends_own_overrides_and_effective_values_apart() -> None:
     inherited = a_date(
         speakers=(series_speaker,), uid="u7", created_at=NOW, updated_at=NOW, warnings=("w",)
     )
-    sent = occurrence_out(inherited)
+    sent = date_out(inherited)
     assert (sent.capacity, sent.location, sent.meeting_url, sent.meeting_details) == (
         None,
         None,
@@ -217,7 +217,7 @@ def test_the_api_sends_own_overrides_and_effective_values_apart() -> None:
     assert sent.effective.meeting_url == "https://meet.example.org/serie"
     assert sent.speakers == []  # the series' speakers are not the date's own
     assert sent.warnings == ["w"] and sent.uid == "u7"
-    own = occurrence_out(
+    own = date_out(
         replace(
             inherited,
             own_meeting_url="",

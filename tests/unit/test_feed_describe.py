@@ -38,7 +38,7 @@ def wall(day: int, hour: int) -> datetime:
 
 def a_date(**changes: object) -> DateInfo:
     date = DateInfo(
-        occurrence_id=7,
+        date_id=7,
         uid="abc@events-app",
         sequence=2,
         status="scheduled",
@@ -264,13 +264,13 @@ def test_personal_sequence_examples() -> None:
 def test_personal_sequence_only_grows(changes: list[tuple[str, int]]) -> None:
     """Any history of date changes and status changes (at later seconds) gives a strictly
     growing SEQUENCE, so a later mail or poll is always the newer version."""
-    occurrence_sequence, status, at = 0, "confirmed", T0
-    last = personal_sequence(occurrence_sequence, status, T0, at)
+    date_sequence, status, at = 0, "confirmed", T0
+    last = personal_sequence(date_sequence, status, T0, at)
     for change, seconds in changes:
         if change == "date":
-            occurrence_sequence += 1
+            date_sequence += 1
         else:
             status, at = change, at + timedelta(seconds=seconds)
-        current = personal_sequence(occurrence_sequence, status, T0, at)
+        current = personal_sequence(date_sequence, status, T0, at)
         assert current > last
         last = current

@@ -111,7 +111,7 @@ def assert_wellformed(data: bytes) -> None:
         assert data.count(b"BEGIN:" + name + b"\r\n") == data.count(b"END:" + name + b"\r\n")
 
 
-def occurrences(data: bytes) -> set[tuple[str, datetime, datetime]]:
+def event_dates(data: bytes) -> set[tuple[str, datetime, datetime]]:
     calendar = parse_calendar(data)
     found = recurring_ical_events.of(calendar).between(date(2025, 1, 1), date(2033, 1, 1))
     return {(str(e["UID"]), e.start.replace(tzinfo=None), e.start.astimezone(UTC)) for e in found}
@@ -201,7 +201,7 @@ def test_weekly_meetings_across_both_dst_changes() -> None:
     assert_wellformed(data)
     assert b"DTSTART;TZID=Europe/Amsterdam:20261001T150000\r\n" in data
     assert b"DTSTART:2026" not in data.split(b"BEGIN:VEVENT", 1)[1]  # no UTC, no floating
-    got = occurrences(data)
+    got = event_dates(data)
     assert got == expected(events)
     utc_hours = {local.date(): utc.hour for _, local, utc in got}
     assert utc_hours[date(2026, 10, 22)] == 13  # CEST
@@ -228,7 +228,7 @@ def test_embedded_vtimezone_alone_gives_the_right_instants() -> None:
         events.append(make_event(100 + n, local_start=start, local_end=start))
     data = render_calendar(FEED, events)
     renamed = data.replace(b"Europe/Amsterdam", b"Test/Amsterdam")
-    assert occurrences(renamed) == expected(events)
+    assert event_dates(renamed) == expected(events)
 
 
 def embedded_zone(data: bytes, tzid: str) -> Any:
@@ -315,7 +315,7 @@ def test_vtimezone_covers_all_events_with_margin() -> None:
     assert min(onsets[AMS]) == wall(2025, 1, 1)
     assert max(onsets[AMS]).year == 2032
     assert min(onsets["Europe/London"]) == wall(2025, 1, 1)
-    assert occurrences(data) == expected(events)
+    assert event_dates(data) == expected(events)
 
 
 def test_utc_events_need_no_vtimezone() -> None:
@@ -467,7 +467,7 @@ def test_invitation_request_and_cancel() -> None:
         assert str(vevent["ORGANIZER"]) == "mailto:agenda@example.org"
         assert str(vevent["ATTENDEE"]) == "mailto:jan@example.nl"
         assert vevent["ATTENDEE"].params["ROLE"] == "REQ-PARTICIPANT"
-        assert occurrences(data) == expected([event])
+        assert event_dates(data) == expected([event])
 
 
 def test_invitation_refuses_incomplete_or_contradictory_input() -> None:

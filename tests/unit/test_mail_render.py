@@ -19,7 +19,7 @@ NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
 BASE = "http://events.test/"
 
 
-def occurrence(**changes: Any) -> dict[str, Any]:
+def event_date(**changes: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": 7,
         "series": 3,
@@ -68,7 +68,7 @@ def occurrence(**changes: Any) -> dict[str, Any]:
 def registration(**changes: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": 11,
-        "occurrence": 7,
+        "event_date": 7,
         "attendee": 5,
         "name": "Anna de Vries",
         "email": "anna@example.org",
@@ -101,7 +101,7 @@ def job(kind: str, **changes: Any) -> Job:
         "message_id": "<abc123@example.org>",
         "kind": kind,
         "organisation_id": 1,
-        "occurrence_id": 7,
+        "date_id": 7,
         "registration_id": 11,
         "to_email": "anna@example.org",
         "to_name": "Anna de Vries",
@@ -118,7 +118,7 @@ def facts_for(kind: str, language: str) -> tuple[Job, Facts]:
     context: dict[str, Any] = {}
     facts = Facts(
         organisation=ORGANISATION,
-        occurrence=occurrence(),
+        event_date=event_date(),
         registration=reg,
         speakers=[{"name": "Sam Spreker", "role": "speaker"}],
     )
@@ -128,13 +128,13 @@ def facts_for(kind: str, language: str) -> tuple[Job, Facts]:
     elif kind == "registration_cancelled":
         reg["status"] = "cancelled"
         context = {"by": "self"}
-    elif kind == "occurrence_changed":
+    elif kind == "date_changed":
         context = {"old_start": "2026-12-17T14:00:00", "sequence": 2}
-    elif kind == "occurrence_cancelled":
-        facts.occurrence = occurrence(status="cancelled")
+    elif kind == "date_cancelled":
+        facts.event_date = event_date(status="cancelled")
         context = {"reason": "De spreker is ziek."}
     elif kind == "series_ended":
-        facts.occurrence = occurrence(status="cancelled", series_status="ended")
+        facts.event_date = event_date(status="cancelled", series_status="ended")
     elif kind == "materials_available":
         facts.materials = [
             {"title": "Dia's", "url": "/files/dias.pdf"},
@@ -190,9 +190,9 @@ def test_calendar_part_follows_the_kind_and_the_persons_status() -> None:
         "registration_confirmed": "REQUEST",
         "registration_details": "REQUEST",
         "registration_promoted": "REQUEST",
-        "occurrence_changed": "REQUEST",
+        "date_changed": "REQUEST",
         "registration_cancelled": "CANCEL",
-        "occurrence_cancelled": "CANCEL",
+        "date_cancelled": "CANCEL",
         "series_ended": "CANCEL",
         "registration_waiting": None,
         "reminder": None,
@@ -202,7 +202,7 @@ def test_calendar_part_follows_the_kind_and_the_persons_status() -> None:
     for kind, method in expected.items():
         the_job, facts = facts_for(kind, "nl")
         assert render_content(the_job, facts, NOW).method == method, kind
-    waiting_job, waiting = facts_for("occurrence_changed", "nl")
+    waiting_job, waiting = facts_for("date_changed", "nl")
     assert waiting.registration is not None
     waiting.registration["status"] = "waiting"  # no calendar entry to update
     assert render_content(waiting_job, waiting, NOW).method is None
@@ -222,7 +222,7 @@ def test_invitation_has_uid_sequence_organizer_and_attendee() -> None:
     assert str(event["ORGANIZER"]) == "mailto:info@stadsnetwerk.example.org"
     assert str(event["ATTENDEE"]) == "mailto:anna@example.org"
     assert "https://meet.example.org/j/123" in str(event["LOCATION"])
-    cancel_job, cancelled = facts_for("occurrence_cancelled", "nl")
+    cancel_job, cancelled = facts_for("date_cancelled", "nl")
     cancel = parse_mail(build(cancel_job, cancelled, mail_from="events@example.org", now=NOW).data)
     [cancel_event] = icalendar.Calendar.from_ical(
         next(p for p in cancel.walk() if p.get_content_type() == "text/calendar").get_content()
@@ -281,14 +281,14 @@ def test_rows_that_no_longer_make_sense_are_unsendable(
 
 def test_stale_dates_and_unknown_kinds_are_unsendable() -> None:
     the_job, facts = facts_for("reminder", "nl")
-    facts.occurrence = occurrence(status="cancelled")
+    facts.event_date = event_date(status="cancelled")
     assert "the date was cancelled" in str(
         build_safely(the_job, facts, mail_from="e@x.org", now=NOW)
     )
-    facts.occurrence = occurrence(starts_at=NOW)
+    facts.event_date = event_date(starts_at=NOW)
     assert "already started" in str(build_safely(the_job, facts, mail_from="e@x.org", now=NOW))
     late_job, late = facts_for("registration_confirmed", "nl")
-    late.occurrence = occurrence(ends_at=NOW)
+    late.event_date = event_date(ends_at=NOW)
     assert "already over" in str(build_safely(late_job, late, mail_from="e@x.org", now=NOW))
     unknown = build_safely(job("nope"), facts, mail_from="e@x.org", now=NOW)
     assert isinstance(unknown, Unsendable) and "Unknown kind" in str(unknown)

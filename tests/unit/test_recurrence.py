@@ -379,10 +379,10 @@ def reference(rule: str | None, first: datetime, duration: timedelta, a: datetim
         event.add("rrule", icalendar.vRecur.from_ical(to_ical_rule(rule, TZ)))
     cal.add_component(event)
     found = []
-    for occurrence in recurring_ical_events.of(cal).between(a, b):
-        start = occurrence["DTSTART"].dt
+    for event_date in recurring_ical_events.of(cal).between(a, b):
+        start = event_date["DTSTART"].dt
         starts_at = start.astimezone(UTC)
-        ends_at = occurrence["DTEND"].dt.astimezone(UTC)
+        ends_at = event_date["DTEND"].dt.astimezone(UTC)
         exists = not is_nonexistent(start.replace(tzinfo=None), TZ)
         if a <= starts_at < b:  # between() also returns events that started before a
             found.append((starts_at.astimezone(AMS).replace(tzinfo=None), starts_at,

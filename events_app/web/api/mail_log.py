@@ -27,7 +27,7 @@ class MailOut(msgspec.Struct):
     to_email: str
     to_name: str
     language: str
-    occurrence_id: int | None
+    date_id: int | None
     registration_id: int | None
     attempts: int
     created_at: datetime
@@ -59,7 +59,7 @@ def _out(row: dict[str, Any]) -> MailOut:
         to_email=row["to_email"],
         to_name=row["to_name"],
         language=row["language"],
-        occurrence_id=row["occurrence"],
+        date_id=row["event_date"],
         registration_id=row["registration"],
         attempts=row["attempts"],
         created_at=row["created_at"],
@@ -94,19 +94,19 @@ class MailLogController(Controller):
         return _out(await organiser.retry(actor, mail_id))
 
     @post(
-        "/occurrences/{occurrence_id:int}/message",
+        "/dates/{date_id:int}/message",
         summary="Write to everyone registered for a date",
         status_code=HTTP_202_ACCEPTED,
     )
     async def message(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         data: JSONBody[MessageIn],
     ) -> MessageQueued:
         queued = await organiser.message_registrants(
             actor,
-            occurrence_id,
+            date_id,
             subject=data.subject,
             body=data.body,
             include_waiting=data.include_waiting,

@@ -45,7 +45,7 @@ class MaterialFileIn:
 
 
 class MaterialController(Controller):
-    path = "/api/v1/occurrences/{occurrence_id:int}/materials"
+    path = "/api/v1/dates/{date_id:int}/materials"
     tags = ["dates"]
     dependencies = {"actor": provide_actor}
 
@@ -53,13 +53,13 @@ class MaterialController(Controller):
     async def add(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         data: JSONBody[MaterialIn],
     ) -> MaterialOut:
         if data.kind == "text":
-            found = await materials.add_text(actor, occurrence_id, data.title, data.body)
+            found = await materials.add_text(actor, date_id, data.title, data.body)
         else:
-            found = await materials.add_link(actor, occurrence_id, data.title, data.url)
+            found = await materials.add_link(actor, date_id, data.title, data.url)
         return out(found, MaterialOut)
 
     @post(
@@ -72,14 +72,14 @@ class MaterialController(Controller):
     async def add_file(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         data: Annotated[MaterialFileIn, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> MaterialOut:
         if not isinstance(data.file, UploadFile):
             raise DomainError("file_missing", "Choose a file.", field="file")
         content = await data.file.read()
         found = await materials.add_file(
-            actor, occurrence_id, data.title, data.file.filename or "", content
+            actor, date_id, data.title, data.file.filename or "", content
         )
         return out(found, MaterialOut)
 
@@ -91,10 +91,10 @@ class MaterialController(Controller):
     async def download(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         material_id: FromPath[int],
     ) -> Response[bytes]:
-        return file_response(await materials.file_for_organiser(actor, occurrence_id, material_id))
+        return file_response(await materials.file_for_organiser(actor, date_id, material_id))
 
     @delete(
         "/{material_id:int}",
@@ -104,18 +104,18 @@ class MaterialController(Controller):
     async def remove(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         material_id: FromPath[int],
     ) -> None:
-        await materials.delete_material(actor, occurrence_id, material_id)
+        await materials.delete_material(actor, date_id, material_id)
 
     @get("/send", summary="When the materials were last sent, and whom each choice reaches")
     async def sending(
-        self, actor: NamedDependency[Actor], occurrence_id: FromPath[int]
+        self, actor: NamedDependency[Actor], date_id: FromPath[int]
     ) -> MaterialsSending:
-        await materials.check_access(actor, occurrence_id)
-        counts = await materials.audience_counts(occurrence_id)
-        return MaterialsSending(last_sent_at=await materials.last_sent(occurrence_id), **counts)
+        await materials.check_access(actor, date_id)
+        counts = await materials.audience_counts(date_id)
+        return MaterialsSending(last_sent_at=await materials.last_sent(date_id), **counts)
 
     @post(
         "/send",
@@ -128,10 +128,10 @@ class MaterialController(Controller):
     async def send(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         data: JSONBody[MaterialsSend],
     ) -> MaterialsSent:
         queued = await materials.send_materials(
-            actor, occurrence_id, data.audience, again=data.again
+            actor, date_id, data.audience, again=data.again
         )
         return MaterialsSent(queued=queued, sent_at=clock.now())

@@ -40,7 +40,15 @@ Text2000 = Annotated[str, msgspec.Meta(max_length=2000)]
 class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Text200
     email: Annotated[str, msgspec.Meta(max_length=254)]
-    occurrence_ids: Annotated[list[Id], msgspec.Meta(max_length=registrations.MAX_DATES)] = []
+    date_ids: Annotated[list[Id], msgspec.Meta(max_length=registrations.MAX_DATES)] = []
+    # The first name of ``date_ids``, still read until the sunset in ``web/api/moved.py``.
+    occurrence_ids: Annotated[
+        list[Id],
+        msgspec.Meta(
+            max_length=registrations.MAX_DATES,
+            description="Deprecated: the former name of date_ids.",
+        ),
+    ] = []
     series_id: Id | None = None  # the whole series: every future date, and new ones
     programme_id: Id | None = None  # the whole programme: every future date of its series
     language: Annotated[str, msgspec.Meta(max_length=2)] | None = None
@@ -57,7 +65,7 @@ class RegistrationAccepted(msgspec.Struct):
     """What the request asked for; the outcome goes to the mailbox."""
 
     email: str
-    occurrence_ids: list[int]
+    date_ids: list[int]
     message: str
 
 
@@ -71,7 +79,7 @@ ACCEPTED_MESSAGE = (
 def accepted(receipt: Receipt) -> RegistrationAccepted:
     return RegistrationAccepted(
         email=receipt.email,
-        occurrence_ids=sorted(receipt.occurrence_ids),
+        date_ids=sorted(receipt.date_ids),
         message=ACCEPTED_MESSAGE,
     )
 
@@ -95,23 +103,31 @@ class RegistrationController(Controller):
         status_code=HTTP_202_ACCEPTED,
     )
     async def register(self, data: JSONBody[RegistrationCreate]) -> RegistrationAccepted:
-        """Give exactly one of ``occurrence_ids``, ``series_id`` or ``programme_id``.
+        """Give exactly one of ``date_ids``, ``series_id`` or ``programme_id``.
 
         The answer is the same whether or not the address was registered before: the outcome
         (a place, the waiting list, a confirmation to click) is mailed to the address.  For a
         hybrid date ``attendance`` (``on_site`` or ``online``) is required.
         """
+        if data.occurrence_ids and not data.date_ids:
+            data.date_ids = data.occurrence_ids
+        elif data.occurrence_ids:
+            raise DomainError(
+                "choose_one",
+                "Give date_ids only (occurrence_ids is its former name).",
+                field="date_ids",
+            )
         chosen = [
-            bool(data.occurrence_ids),
+            bool(data.date_ids),
             data.series_id is not None,
             data.programme_id is not None,
         ]
         if sum(chosen) != 1:
             raise DomainError(
                 "choose_one",
-                "Choose dates (occurrence_ids), a whole series (series_id) or a whole "
+                "Choose dates (date_ids), a whole series (series_id) or a whole "
                 "programme (programme_id), and only one of them.",
-                field="occurrence_ids",
+                field="date_ids",
             )
         person: dict[str, Any] = {
             "name": data.name,
@@ -129,7 +145,7 @@ class RegistrationController(Controller):
             dates = (
                 await subscriptions.programme_dates(data.programme_id)
                 if data.programme_id is not None
-                else data.occurrence_ids
+                else data.date_ids
             )
             receipt = await registrations.register(dates, **person)
         return accepted(receipt)
@@ -158,7 +174,7 @@ class LinkRequestController(Controller):
 
 class ManagedOut(msgspec.Struct):
     registration_id: int
-    occurrence_id: int
+    date_id: int
     status: str
     position: int | None
     title: str
@@ -209,7 +225,7 @@ async def _manage_out(token: str) -> ManageOut:
         registrations=[
             ManagedOut(
                 registration_id=m.registration_id,
-                occurrence_id=m.occurrence_id,
+                date_id=m.date_id,
                 status=m.status,
                 position=m.position,
                 title=m.series_title,
@@ -218,7 +234,7 @@ async def _manage_out(token: str) -> ManageOut:
                 local_end=m.local_end,
                 timezone=m.timezone,
                 starts_at=m.starts_at,
-                date_status=m.occurrence_status,
+                date_status=m.date_status,
                 name=m.name,
                 role=m.role,
                 needs=m.needs,

@@ -28,7 +28,7 @@ from events_app.web.api.types import Id, WallClock
 __all__ = [
     "DateCreate", "DateMove", "DateUpdate", "Effective", "MaterialIn", "MaterialOut",
     "MaterialsSend", "MaterialsSending", "MaterialsSent",
-    "OccurrenceOut", "occurrence_out", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
+    "DateOut", "date_out", "PreviewDate", "PreviewIn", "PreviewOut", "ProgrammeCreate",
     "ProgrammeDate", "ProgrammeDetail", "ProgrammeOut", "ProgrammeSeries", "ProgrammeUpdate",
     "SessionCreate",
 ]  # fmt: skip
@@ -124,7 +124,7 @@ class MaterialsSending(msgspec.Struct):
     registered: int
 
 
-class OccurrenceOut(msgspec.Struct):
+class DateOut(msgspec.Struct):
     id: int
     series_id: int
     uid: str
@@ -157,7 +157,7 @@ class OccurrenceOut(msgspec.Struct):
     warnings: list[str] = []
 
 
-def occurrence_out(date: DateView) -> OccurrenceOut:
+def date_out(date: DateView) -> DateOut:
     """A date as the API sends it: the date's own overrides (None: as the series) at the top,
     what it shows under ``effective``, and its own speakers only."""
     own = {
@@ -174,10 +174,10 @@ def occurrence_out(date: DateView) -> OccurrenceOut:
         },
     }
     fields = {name: own[name] if name in own else getattr(date, name) for name in OUT_FIELDS}
-    return msgspec.convert(fields, OccurrenceOut, strict=False, from_attributes=True)
+    return msgspec.convert(fields, DateOut, strict=False, from_attributes=True)
 
 
-OUT_FIELDS = OccurrenceOut.__struct_fields__
+OUT_FIELDS = DateOut.__struct_fields__
 
 
 class PreviewIn(ScheduleFields, forbid_unknown_fields=True):

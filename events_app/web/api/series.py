@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from events_app.accounts.credentials import Actor
 from events_app.domain import rrules, schedule
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
 from events_app.series import planning as series
@@ -38,10 +38,10 @@ from events_app.web.api.schemas import (
 )
 from events_app.web.api.schemas_dates import (
     DateCreate,
-    OccurrenceOut,
+    DateOut,
     PreviewIn,
     PreviewOut,
-    occurrence_out,
+    date_out,
 )
 from events_app.web.api.types import IdQuery
 from events_app.web.auth import provide_actor
@@ -157,29 +157,29 @@ class SeriesController(Controller):
         await series.set_published(actor, series_id, False)
         return await _series_out(actor, series_id)
 
-    @get("/{series_id:int}/occurrences", summary="The series' dates (every status)")
+    @get("/{series_id:int}/dates", summary="The series' dates (every status)")
     async def dates(
         self,
         actor: NamedDependency[Actor],
         series_id: FromPath[int],
         start: Annotated[date | None, QueryParameter(name="from")] = None,
         end: Annotated[date | None, QueryParameter(name="to")] = None,
-    ) -> list[OccurrenceOut]:
-        rows = await occurrences.list_dates(actor, series_id, start=start, end=end)
-        return [occurrence_out(row) for row in rows]
+    ) -> list[DateOut]:
+        rows = await event_dates.list_dates(actor, series_id, start=start, end=end)
+        return [date_out(row) for row in rows]
 
-    @post("/{series_id:int}/occurrences", summary="Add a date outside the rule")
+    @post("/{series_id:int}/dates", summary="Add a date outside the rule")
     async def add_date(
         self, actor: NamedDependency[Actor], series_id: FromPath[int], data: JSONBody[DateCreate]
-    ) -> OccurrenceOut:
+    ) -> DateOut:
         extra = msgspec.structs.asdict(data)
         for key in ("local_start", "local_end", "duration_minutes"):
             extra.pop(key)
-        occurrence_id, warnings = await occurrences.add_date(
+        date_id, warnings = await event_dates.add_date(
             actor, series_id, data.local_start, data.local_end, data.duration_minutes, extra
         )
-        view = await occurrences.get_date(actor, occurrence_id, warnings=warnings)
-        return occurrence_out(view)
+        view = await event_dates.get_date(actor, date_id, warnings=warnings)
+        return date_out(view)
 
     @put("/{series_id:int}/speakers", summary="Replace the speakers of the whole series")
     async def speakers(

@@ -38,7 +38,7 @@ class Signup(msgspec.Struct):
 
 
 class SignupList(msgspec.Struct):
-    occurrence_id: int
+    date_id: int
     title: str
     local_start: WallClock
     timezone: str
@@ -59,7 +59,7 @@ class Added(msgspec.Struct):
     """The registration the organiser made (never the person's private links: those are the
     person's alone and reach them by mail)."""
 
-    occurrence_id: int
+    date_id: int
     registration_id: int
     status: str
     already_registered: bool
@@ -84,14 +84,14 @@ class SignupController(Controller):
     tags = ["sign-up lists"]
     dependencies = {"actor": provide_actor}
 
-    @get("/occurrences/{occurrence_id:int}/signups", summary="Sign-up list of one date")
+    @get("/dates/{date_id:int}/signups", summary="Sign-up list of one date")
     async def list_signups(
-        self, actor: NamedDependency[Actor], occurrence_id: FromPath[int]
+        self, actor: NamedDependency[Actor], date_id: FromPath[int]
     ) -> SignupList:
-        data = await signups.signup_list(actor, occurrence_id)
-        occ = data["occurrence"]
+        data = await signups.signup_list(actor, date_id)
+        occ = data["event_date"]
         return SignupList(
-            occurrence_id=occ["id"],
+            date_id=occ["id"],
             title=occ["title"],
             local_start=occ["local_start"],
             timezone=occ["timezone"],
@@ -107,30 +107,30 @@ class SignupController(Controller):
         )
 
     @get(
-        "/occurrences/{occurrence_id:int}/signups.csv",
+        "/dates/{date_id:int}/signups.csv",
         summary="Sign-up list as CSV (UTF-8, for Excel and LibreOffice)",
         media_type="text/csv",
     )
     async def export_csv(
-        self, actor: NamedDependency[Actor], occurrence_id: FromPath[int]
+        self, actor: NamedDependency[Actor], date_id: FromPath[int]
     ) -> Response[str]:
-        body = await signups.signup_csv(actor, occurrence_id)
+        body = await signups.signup_csv(actor, date_id)
         return Response(
             body,
             media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="signups-{occurrence_id}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="signups-{date_id}.csv"'},
         )
 
-    @post("/occurrences/{occurrence_id:int}/signups", summary="Add someone by hand")
+    @post("/dates/{date_id:int}/signups", summary="Add someone by hand")
     async def add(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         data: JSONBody[AddPerson],
     ) -> Added:
         receipt = await signups.add_by_hand(
             actor,
-            occurrence_id,
+            date_id,
             name=data.name,
             email=data.email,
             language=data.language,
@@ -141,7 +141,7 @@ class SignupController(Controller):
         )
         outcome = receipt.outcomes[0]
         return Added(
-            occurrence_id=outcome.occurrence_id,
+            date_id=outcome.date_id,
             registration_id=outcome.registration_id,
             status=outcome.status,
             already_registered=outcome.already_registered,

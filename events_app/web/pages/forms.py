@@ -1,6 +1,6 @@
 """The registration form: reading it, and turning domain errors into messages next to fields.
 
-Service errors name their field as the API knows it (``occurrence_ids``, ``answers.7``); the
+Service errors name their field as the API knows it (``date_ids``, ``answers.7``); the
 form's inputs are named ``dates`` and ``answer_7``.  Messages are looked up by error code in
 the catalogues, so they appear in the page's language.
 """
@@ -26,7 +26,7 @@ __all__ = [
     "read_registration",
 ]
 
-FIELDS = {"occurrence_ids": "dates"}
+FIELDS = {"date_ids": "dates"}
 
 
 @dataclass

@@ -25,7 +25,7 @@ from events_app.hosting import feed_address as host_feeds
 from events_app.hosting import host_dates, signups
 from events_app.hosting import mail_log as organiser_mail
 from events_app.i18n import LANGUAGES, translate
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import (
@@ -53,7 +53,7 @@ def message_of(exc: DomainError, language: str) -> str:
 class RegistrationFields(msgspec.Struct):
     """A button on the sign-up list: the date to go back to."""
 
-    occurrence: Line = ""
+    event_date: Line = ""
 
 
 class AddPersonFields(msgspec.Struct):
@@ -119,7 +119,7 @@ class HostController(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        occurrence_id: int,
+        date_id: int,
         *,
         template: str = "host_date.html",
         status: int = 200,
@@ -129,12 +129,12 @@ class HostController(Controller):
         details_errors: dict[str, str] | None = None,
         details_values: dict[str, str] | None = None,
     ) -> Response[str]:
-        date = await host_dates.date_summary(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, date_id)
         speakers = "".join(
             f"{s['name']}{' (moderator)' if s['role'] == 'moderator' else ''}\n"
             for s in date["own_speakers"]
         )
-        data = await signups.signup_list(actor, occurrence_id)
+        data = await signups.signup_list(actor, date_id)
         context = {
             "date": date,
             "confirmed": data["confirmed"],
@@ -149,40 +149,40 @@ class HostController(Controller):
             "details_errors": details_errors or {},
             "details_values": details_values or {"topic": date["topic"], "speakers": speakers},
             "done": request.query_params.get("done", ""),
-            "public_url": urls.date_page(date["series_slug"], occurrence_id),
+            "public_url": urls.date_page(date["series_slug"], date_id),
         }
         if template == "host_print.html":
             return page(request, "staff/host_print.html", private=True, **context)
         return staff_page(request, actor, template, status=status, **context)
 
-    @get("/dates/{occurrence_id:int}")
+    @get("/dates/{date_id:int}")
     async def signup_list(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
-        return await self._list(request, actor, occurrence_id)
+        return await self._list(request, actor, date_id)
 
-    @get("/dates/{occurrence_id:int}/print")
+    @get("/dates/{date_id:int}/print")
     async def print_view(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
-        return await self._list(request, actor, occurrence_id, template="host_print.html")
+        return await self._list(request, actor, date_id, template="host_print.html")
 
-    @get("/dates/{occurrence_id:int}/signups.csv")
+    @get("/dates/{date_id:int}/signups.csv")
     async def signup_csv(
-        self, actor: NamedDependency[Actor], occurrence_id: FromPath[int]
+        self, actor: NamedDependency[Actor], date_id: FromPath[int]
     ) -> Response[str]:
-        body = await signups.signup_csv(actor, occurrence_id)
+        body = await signups.signup_csv(actor, date_id)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
             headers={
-                "Content-Disposition": f'attachment; filename="signups-{occurrence_id}.csv"',
+                "Content-Disposition": f'attachment; filename="signups-{date_id}.csv"',
                 "Cache-Control": "no-store",
             },
         )
@@ -197,7 +197,7 @@ class HostController(Controller):
     ) -> Response[Any]:
         """Organisers only: one change to a registration, then back to the sign-up list."""
         sent = await decode_form(request, RegistrationFields)
-        occurrence_id = row_id(sent.occurrence)
+        date_id = row_id(sent.event_date)
         try:
             await act(actor, registration_id)
         except DomainError as exc:
@@ -206,11 +206,11 @@ class HostController(Controller):
             return await self._list(
                 request,
                 actor,
-                occurrence_id,
+                date_id,
                 status=409,
                 error=message_of(exc, language_of(request)),
             )
-        return Redirect(f"/host/dates/{occurrence_id}?done={done}", status_code=303)
+        return Redirect(f"/host/dates/{date_id}?done={done}", status_code=303)
 
     @post("/registrations/{registration_id:int}/promote")
     async def promote(
@@ -235,12 +235,12 @@ class HostController(Controller):
             request, actor, registration_id, "cancelled", signups.cancel_by_organiser
         )
 
-    @post("/dates/{occurrence_id:int}/add")
+    @post("/dates/{date_id:int}/add")
     async def add_person(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         """Organisers add someone by hand (a phone call, a paper list): no consent box."""
         sent, rejected = await decode_to_show(request, AddPersonFields)
@@ -250,7 +250,7 @@ class HostController(Controller):
                 raise rejected
             receipt = await signups.add_by_hand(
                 actor,
-                occurrence_id,
+                date_id,
                 name=sent.name,
                 email=sent.email,
                 role=sent.role or None,
@@ -263,20 +263,20 @@ class HostController(Controller):
             return await self._list(
                 request,
                 actor,
-                occurrence_id,
+                date_id,
                 status=400,
                 add_errors=field_messages(exc, language),
                 add_values=msgspec.structs.asdict(sent),
             )
         status = receipt.outcomes[0].status if receipt.outcomes else "confirmed"
-        return Redirect(f"/host/dates/{occurrence_id}?done=added_{status}", status_code=303)
+        return Redirect(f"/host/dates/{date_id}?done=added_{status}", status_code=303)
 
-    @post("/dates/{occurrence_id:int}/details")
+    @post("/dates/{date_id:int}/details")
     async def change_details(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         """Hosts of the date or its series and organisers: the date's topic and speakers."""
         sent, rejected = await decode_to_show(request, DateDetailsFields)
@@ -285,32 +285,32 @@ class HostController(Controller):
             if rejected:
                 raise rejected
             speakers = speakers_from(sent.speakers)
-            await occurrences.host_change(actor, occurrence_id, sent.topic, speakers)
+            await event_dates.host_change(actor, date_id, sent.topic, speakers)
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            await host_dates.date_summary(actor, occurrence_id)  # others: 404, not the form
+            await host_dates.date_summary(actor, date_id)  # others: 404, not the form
             return await self._list(
                 request,
                 actor,
-                occurrence_id,
+                date_id,
                 status=400,
                 details_errors=errors_of(exc, language),
                 details_values=msgspec.structs.asdict(sent),
             )
-        return Redirect(f"/host/dates/{occurrence_id}?done=details", status_code=303)
+        return Redirect(f"/host/dates/{date_id}?done=details", status_code=303)
 
     async def _mail_form(
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        occurrence_id: int,
+        date_id: int,
         *,
         status: int = 200,
         errors: dict[str, str] | None = None,
         values: dict[str, str] | None = None,
     ) -> Response[str]:
-        date = await host_dates.date_summary(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, date_id)
         return staff_page(
             request,
             actor,
@@ -324,21 +324,21 @@ class HostController(Controller):
             max_body=organiser_mail.MAX_BODY,
         )
 
-    @get("/dates/{occurrence_id:int}/mail")
+    @get("/dates/{date_id:int}/mail")
     async def mail_form(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
-        return await self._mail_form(request, actor, occurrence_id)
+        return await self._mail_form(request, actor, date_id)
 
-    @post("/dates/{occurrence_id:int}/mail")
+    @post("/dates/{date_id:int}/mail")
     async def send_mail(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         sent, rejected = await decode_to_show(request, MailFields)
         language = language_of(request)
@@ -347,7 +347,7 @@ class HostController(Controller):
                 raise rejected
             count = await organiser_mail.message_registrants(
                 actor,
-                occurrence_id,
+                date_id,
                 subject=sent.subject,
                 body=sent.body,
                 include_waiting=sent.who == "both",
@@ -372,9 +372,9 @@ class HostController(Controller):
             return await self._mail_form(
                 request,
                 actor,
-                occurrence_id,
+                date_id,
                 status=400,
                 errors=field_messages(exc, language, message),
                 values=msgspec.structs.asdict(sent),
             )
-        return Redirect(f"/host/dates/{occurrence_id}/mail?sent={count}", status_code=303)
+        return Redirect(f"/host/dates/{date_id}/mail?sent={count}", status_code=303)

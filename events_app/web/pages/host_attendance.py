@@ -37,7 +37,7 @@ class MarkFields(msgspec.Struct):
     """One tap on the attendance page: the choice, and the date to show again on an error."""
 
     attended: Line = ""
-    occurrence: Line = ""
+    event_date: Line = ""
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -61,13 +61,13 @@ class AttendanceController(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        occurrence_id: int,
+        date_id: int,
         *,
         status: int = 200,
         error: str = "",
     ) -> Response[str]:
-        date = await host_dates.date_summary(actor, occurrence_id)
-        data = await signups.signup_list(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, date_id)
+        data = await signups.signup_list(actor, date_id)
         confirmed = sorted(data["confirmed"], key=lambda r: (r["name"] or "").casefold())
         return staff_page(
             request,
@@ -82,14 +82,14 @@ class AttendanceController(Controller):
             absent=sum(1 for r in confirmed if r["attended"] is False),
         )
 
-    @get("/dates/{occurrence_id:int}/attendance")
+    @get("/dates/{date_id:int}/attendance")
     async def attendance(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
-        return await self._attendance(request, actor, occurrence_id)
+        return await self._attendance(request, actor, date_id)
 
     @post("/attendance/{registration_id:int}")
     async def mark(
@@ -105,7 +105,7 @@ class AttendanceController(Controller):
         try:
             if choice not in ATTENDED:
                 raise DomainError("attended_unknown", "Choose present or absent.")
-            occurrence_id = await host_dates.record_attendance(
+            date_id = await host_dates.record_attendance(
                 actor, registration_id, ATTENDED[choice]
             )
         except DomainError as exc:
@@ -114,24 +114,24 @@ class AttendanceController(Controller):
             message = message_of(exc, language)
             if _wants_json(request):
                 return Response({"code": exc.code, "detail": message}, status_code=409)
-            shown = row_id(sent.occurrence)
+            shown = row_id(sent.event_date)
             if not shown:
                 raise
             return await self._attendance(request, actor, shown, status=409, error=message)
         if _wants_json(request):
             return Response({"id": registration_id, "attended": choice}, status_code=200)
         return Redirect(
-            f"/host/dates/{occurrence_id}/attendance#person-{registration_id}", status_code=303
+            f"/host/dates/{date_id}/attendance#person-{registration_id}", status_code=303
         )
 
-    @get("/dates/{occurrence_id:int}/groups")
+    @get("/dates/{date_id:int}/groups")
     async def groups(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
-        date = await host_dates.date_summary(actor, occurrence_id)
+        date = await host_dates.date_summary(actor, date_id)
         raw = request.query_params.get("n")
         who = "present" if request.query_params.get("who") == "present" else "registered"
         count = _group_count(raw)
@@ -143,7 +143,7 @@ class AttendanceController(Controller):
                 language_of(request), "Choose a number from 2 to %(max)s.", max=MAX_GROUPS
             )
         elif count is not None:
-            groups, people = await host_dates.groups_for(actor, occurrence_id, count, who)
+            groups, people = await host_dates.groups_for(actor, date_id, count, who)
         return staff_page(
             request,
             actor,
@@ -158,18 +158,18 @@ class AttendanceController(Controller):
             max_groups=MAX_GROUPS,
         )
 
-    @get("/dates/{occurrence_id:int}/groups.csv")
+    @get("/dates/{date_id:int}/groups.csv")
     async def groups_csv(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
         count = _group_count(request.query_params.get("n"))
         if count is None:
             raise DomainError("groups_count", "Choose a number of groups from 2 to 50.")
         who = "present" if request.query_params.get("who") == "present" else "registered"
-        groups, _ = await host_dates.groups_for(actor, occurrence_id, count, who)
+        groups, _ = await host_dates.groups_for(actor, date_id, count, who)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(("group", "name", "role"))
@@ -180,7 +180,7 @@ class AttendanceController(Controller):
             "\ufeff" + buffer.getvalue(),
             media_type="text/csv; charset=utf-8",
             headers={
-                "Content-Disposition": f'attachment; filename="groups-{occurrence_id}.csv"',
+                "Content-Disposition": f'attachment; filename="groups-{date_id}.csv"',
                 "Cache-Control": "no-store",
             },
         )

@@ -17,7 +17,7 @@ from litestar.response import Redirect
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_, translate
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.web.pages.context import language_of, when
 from events_app.web.pages.form_input import NoFields, decode_to_show
 from events_app.web.pages.organise_fields import (
@@ -49,7 +49,7 @@ class DateAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        occurrence_id: int,
+        date_id: int,
         done: str,
         kind: type[FormT],
         act: Callable[[FormT], Awaitable[object]],
@@ -58,7 +58,7 @@ class DateAdminController(Controller):
     ) -> Response[Any]:
         """Run one action on a date; its error is shown on the series page (409)."""
         sent, rejected = await decode_to_show(request, kind)
-        date_view = await occurrences.get_date(actor, occurrence_id)
+        date_view = await event_dates.get_date(actor, date_id)
         series_id = int(date_view.series_id)
         language = language_of(request)
         try:
@@ -73,96 +73,96 @@ class DateAdminController(Controller):
                 message = translate(language, messages[exc.code])
             return await show_series(request, actor, series_id, status=409, error=message)
         return Redirect(
-            f"/organise/series/{series_id}?done={done}#date-{occurrence_id}", status_code=303
+            f"/organise/series/{series_id}?done={done}#date-{date_id}", status_code=303
         )
 
-    @post("/dates/{occurrence_id:int}/skip")
+    @post("/dates/{date_id:int}/skip")
     async def skip_date(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: NoFields) -> None:
-            await occurrences.call_off(actor, occurrence_id, "skipped", "")
+            await event_dates.call_off(actor, date_id, "skipped", "")
 
-        return await self._date_action(request, actor, occurrence_id, "skipped", NoFields, act)
+        return await self._date_action(request, actor, date_id, "skipped", NoFields, act)
 
-    @post("/dates/{occurrence_id:int}/cancel")
+    @post("/dates/{date_id:int}/cancel")
     async def cancel_date(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         sent, rejected = await decode_to_show(request, CancelFields)
         if rejected is None and sent.confirm != "yes":
-            return await _confirm_cancel(request, actor, occurrence_id, sent.reason.strip())
+            return await _confirm_cancel(request, actor, date_id, sent.reason.strip())
 
         async def act(sent: CancelFields) -> None:
-            await occurrences.call_off(actor, occurrence_id, "cancelled", sent.reason.strip())
+            await event_dates.call_off(actor, date_id, "cancelled", sent.reason.strip())
 
         return await self._date_action(
-            request, actor, occurrence_id, "cancelled", CancelFields, act
+            request, actor, date_id, "cancelled", CancelFields, act
         )
 
-    @post("/dates/{occurrence_id:int}/restore")
+    @post("/dates/{date_id:int}/restore")
     async def restore_date(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: NoFields) -> None:
-            await occurrences.restore(actor, occurrence_id)
+            await event_dates.restore(actor, date_id)
 
-        return await self._date_action(request, actor, occurrence_id, "restored", NoFields, act)
+        return await self._date_action(request, actor, date_id, "restored", NoFields, act)
 
-    @post("/dates/{occurrence_id:int}/change")
+    @post("/dates/{date_id:int}/change")
     async def change_date(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: DateChangeFields) -> None:
-            await occurrences.change_date(
-                actor, occurrence_id, date_changes_from(sent), speakers_from(sent.speakers)
+            await event_dates.change_date(
+                actor, date_id, date_changes_from(sent), speakers_from(sent.speakers)
             )
 
         return await self._date_action(
-            request, actor, occurrence_id, "changed", DateChangeFields, act
+            request, actor, date_id, "changed", DateChangeFields, act
         )
 
-    @post("/dates/{occurrence_id:int}/move")
+    @post("/dates/{date_id:int}/move")
     async def move_date(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: MoveFields) -> None:
             day = parse_day(sent.day, "day")
             start = clock_time(sent.start, "start")
             end = clock_time(sent.end, "end")
-            await occurrences.move(
+            await event_dates.move(
                 actor,
-                occurrence_id,
+                date_id,
                 datetime.combine(day, start).isoformat(timespec="minutes"),
                 datetime.combine(day, end).isoformat(timespec="minutes") if end > start else None,
             )
 
-        return await self._date_action(request, actor, occurrence_id, "changed", MoveFields, act)
+        return await self._date_action(request, actor, date_id, "changed", MoveFields, act)
 
 
 async def _confirm_cancel(
-    request: Request[Any, Any, Any], actor: Actor, occurrence_id: int, reason: str
+    request: Request[Any, Any, Any], actor: Actor, date_id: int, reason: str
 ) -> Response[str]:
     """Calling off a date mails everyone on it: first say who, and that the mail cannot be
     taken back (the date itself can be put back on)."""
-    date_view = await occurrences.get_date(actor, occurrence_id)
+    date_view = await event_dates.get_date(actor, date_id)
     language = language_of(request)
-    back = f"/organise/series/{date_view.series_id}#date-{occurrence_id}"
+    back = f"/organise/series/{date_view.series_id}#date-{date_id}"
     explanation = [
         translate(
             language,
@@ -187,7 +187,7 @@ async def _confirm_cancel(
         "confirm.html",
         heading=translate(language, N_("Call off %(date)s?"), date=when(date_view, language)),
         explanation=explanation,
-        action=f"/organise/dates/{occurrence_id}/cancel",
+        action=f"/organise/dates/{date_id}/cancel",
         hidden=[("reason", reason)],
         yes=translate(language, N_("Yes, call off this date")),
         no=translate(language, N_("No, go back")),

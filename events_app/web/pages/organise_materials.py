@@ -21,7 +21,7 @@ from events_app.accounts.credentials import Actor
 from events_app.domain import materials as rules
 from events_app.domain.errors import DomainError, NotFound, Refusals
 from events_app.i18n import N_, locale_for, translate
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.series import materials
 from events_app.settings import get_settings
 from events_app.web.api.materials import UPLOAD_BODY_LIMIT
@@ -117,14 +117,14 @@ def _messages(exc: DomainError, form: str, language: str) -> dict[str, str]:
 async def show_materials(
     request: Request[Any, Any, Any],
     actor: Actor,
-    occurrence_id: int,
+    date_id: int,
     *,
     status: int = 200,
     errors: dict[str, str] | None = None,
     values: dict[str, dict[str, str]] | None = None,
     confirm_again: bool = False,
 ) -> Response[str]:
-    date = await occurrences.get_date(actor, occurrence_id)
+    date = await event_dates.get_date(actor, date_id)
     done = request.query_params.get("done", "")
     return staff_page(
         request,
@@ -132,8 +132,8 @@ async def show_materials(
         "date_materials.html",
         status=status,
         d=date,
-        counts=await materials.audience_counts(occurrence_id),
-        last_sent=await materials.last_sent(occurrence_id),
+        counts=await materials.audience_counts(date_id),
+        last_sent=await materials.last_sent(date_id),
         errors=errors or {},
         values=values or {},
         confirm_again=confirm_again,
@@ -146,7 +146,7 @@ async def show_materials(
 
 
 class MaterialsAdminController(Controller):
-    path = "/organise/dates/{occurrence_id:int}"
+    path = "/organise/dates/{date_id:int}"
     include_in_schema = False
     dependencies = {"actor": provide_staff_actor}
 
@@ -154,7 +154,7 @@ class MaterialsAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        occurrence_id: int,
+        date_id: int,
         form: str,
         kind: type[FormT],
         act: Callable[[FormT], Awaitable[str]],
@@ -172,55 +172,55 @@ class MaterialsAdminController(Controller):
             return await show_materials(
                 request,
                 actor,
-                occurrence_id,
+                date_id,
                 status=409 if exc.status_code == 409 else 400,
                 errors=_messages(exc, form, language),
                 values={form: msgspec.structs.asdict(sent)},
                 confirm_again=exc.code == "materials_sent_before",
             )
-        return Redirect(f"/organise/dates/{occurrence_id}/materials?done={done}", status_code=303)
+        return Redirect(f"/organise/dates/{date_id}/materials?done={done}", status_code=303)
 
     @get("/materials")
     async def page(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
-        return await show_materials(request, actor, occurrence_id)
+        return await show_materials(request, actor, date_id)
 
     @post("/material")
     async def add_link(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: LinkFields) -> str:
-            await materials.add_link(actor, occurrence_id, sent.title, sent.url)
+            await materials.add_link(actor, date_id, sent.title, sent.url)
             return "link"
 
-        return await self._act(request, actor, occurrence_id, "link", LinkFields, act)
+        return await self._act(request, actor, date_id, "link", LinkFields, act)
 
     @post("/material-text")
     async def add_text(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: TextFields) -> str:
-            await materials.add_text(actor, occurrence_id, sent.title, sent.body)
+            await materials.add_text(actor, date_id, sent.title, sent.body)
             return "text"
 
-        return await self._act(request, actor, occurrence_id, "text", TextFields, act)
+        return await self._act(request, actor, date_id, "text", TextFields, act)
 
     @post("/material-file", request_max_body_size=UPLOAD_BODY_LIMIT)
     async def add_file(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         form = await request.form()
         upload = form.get("file")
@@ -230,64 +230,64 @@ class MaterialsAdminController(Controller):
                 name, data = upload.filename or "", await upload.read()
             else:
                 name, data = "", b""
-            await materials.add_file(actor, occurrence_id, sent.title, name, data)
+            await materials.add_file(actor, date_id, sent.title, name, data)
             return "file"
 
-        return await self._act(request, actor, occurrence_id, "file", FileFields, act)
+        return await self._act(request, actor, date_id, "file", FileFields, act)
 
     @post("/material-remove")
     async def remove(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: RemoveFields) -> str:
             material = id_from_text(sent.material)
             if material is None:
                 raise NotFound("not_found", "This does not exist or is not yours to see.")
-            await materials.delete_material(actor, occurrence_id, material)
+            await materials.delete_material(actor, date_id, material)
             return "removed"
 
-        return await self._act(request, actor, occurrence_id, "remove", RemoveFields, act)
+        return await self._act(request, actor, date_id, "remove", RemoveFields, act)
 
     @post("/materials-send")
     async def send(
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[Any]:
         async def act(sent: SendFields) -> str:
             count = await materials.send_materials(
-                actor, occurrence_id, sent.audience, again=sent.again == "yes"
+                actor, date_id, sent.audience, again=sent.again == "yes"
             )
             return f"sent&count={count}"
 
-        return await self._act(request, actor, occurrence_id, "send", SendFields, act)
+        return await self._act(request, actor, date_id, "send", SendFields, act)
 
     @get("/materials/{material_id:int}")
     async def download(
         self,
         actor: NamedDependency[Actor],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         material_id: FromPath[int],
     ) -> Response[bytes]:
-        return file_response(await materials.file_for_organiser(actor, occurrence_id, material_id))
+        return file_response(await materials.file_for_organiser(actor, date_id, material_id))
 
 
 class MaterialFilesController(Controller):
     """A file of a date's materials, for whoever may see the date's page."""
 
-    path = "/events/{series_slug:str}/{occurrence_id:int}/materials"
+    path = "/events/{series_slug:str}/{date_id:int}/materials"
     include_in_schema = False
 
     @get("/{material_id:int}")
     async def download(
         self,
         series_slug: FromPath[str],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
         material_id: FromPath[int],
     ) -> Response[bytes]:
-        found = await materials.public_file(series_slug, occurrence_id, material_id)
+        found = await materials.public_file(series_slug, date_id, material_id)
         return file_response(found)

@@ -19,11 +19,11 @@ from events_app.accounts.team import team
 from events_app.agenda.dates import SeriesView
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_, format_date, translate
-from events_app.series import dates as occurrences
+from events_app.series import dates as event_dates
 from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
 from events_app.series import planning as series_service
-from events_app.tables import Occurrence
+from events_app.tables import EventDate
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import decode_form, decode_to_show
@@ -74,12 +74,12 @@ async def show_series(
     to confirm: ``pause`` holds the pause form's values, errors and preview)."""
     series = await series_service.get_series(actor, series_id)
     now = clock.now()
-    dates = await occurrences.list_dates(actor, series_id)
+    dates = await event_dates.list_dates(actor, series_id)
     form = edit or form_of(series)
     if schedule is not None:
         form = replace(form, **{k: getattr(schedule, k) for k in SCHEDULE_FIELDS})
     else:
-        coming = [d for d in dates if d.starts_at > now and d.status == Occurrence.Status.scheduled]
+        coming = [d for d in dates if d.starts_at > now and d.status == EventDate.Status.scheduled]
         start_day = coming[0].local_start.date() if coming else now.date()
         prefill = schedule_form_of(
             series.rrule, series.first_start, series.duration_minutes, start_day
@@ -194,12 +194,12 @@ class SeriesAdminController(Controller):
                 )
                 return Redirect(f"/organise/series/{series_id}?done=schedule", status_code=303)
             preview = await series_service.preview(actor, when, limit=500)
-            dates = await occurrences.list_dates(actor, series_id, start=when.start_date)
+            dates = await event_dates.list_dates(actor, series_id, start=when.start_date)
             kept = {d["local_start"] for d in preview["dates"]}
             gone = [
                 d
                 for d in dates
-                if d.status == Occurrence.Status.scheduled and d.local_start not in kept
+                if d.status == EventDate.Status.scheduled and d.local_start not in kept
             ]
             change = {
                 "rule_text": preview["rule_text"],
@@ -238,7 +238,7 @@ class SeriesAdminController(Controller):
             end = clock_time(sent.end, "end")
             if end <= start:
                 raise DomainError("end_before_start", "", field="end")
-            occurrence_id, _ = await occurrences.add_date(
+            date_id, _ = await event_dates.add_date(
                 actor,
                 series_id,
                 datetime.combine(day, start).isoformat(timespec="minutes"),
@@ -252,7 +252,7 @@ class SeriesAdminController(Controller):
             message = next(iter(errors_of(exc, language_of(request)).values()))
             return await show_series(request, actor, series_id, status=400, error=message)
         return Redirect(
-            f"/organise/series/{series_id}?done=added#date-{occurrence_id}", status_code=303
+            f"/organise/series/{series_id}?done=added#date-{date_id}", status_code=303
         )
 
     @post("/series/{series_id:int}/speakers")
@@ -304,8 +304,8 @@ async def _confirm_end(
     """Stopping a series calls off every date from a day on and mails everyone on them: say
     how many first; this one cannot be undone."""
     series = await series_service.get_series(actor, series_id)
-    dates = await occurrences.list_dates(actor, series_id, start=day)
-    going = [d for d in dates if d.status == Occurrence.Status.scheduled]
+    dates = await event_dates.list_dates(actor, series_id, start=day)
+    going = [d for d in dates if d.status == EventDate.Status.scheduled]
     language = language_of(request)
     return staff_page(
         request,

@@ -47,7 +47,7 @@ def _missing() -> NotFound:
 
 
 def _done(receipt: Receipt) -> Redirect:
-    ids = ",".join(str(i) for i in sorted(receipt.occurrence_ids)[:MAX_SHOWN])
+    ids = ",".join(str(i) for i in sorted(receipt.date_ids)[:MAX_SHOWN])
     return Redirect(f"/registered?dates={ids}", status_code=303)
 
 

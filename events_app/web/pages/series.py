@@ -74,14 +74,14 @@ class SeriesPageController(Controller):
             can_register=not closed and any(d.can_register for d in upcoming),
         )
 
-    @get("/{series_slug:str}/{occurrence_id:int}", include_in_schema=False)
+    @get("/{series_slug:str}/{date_id:int}", include_in_schema=False)
     async def date(
         self,
         request: Request[Any, Any, Any],
         series_slug: FromPath[str],
-        occurrence_id: FromPath[int],
+        date_id: FromPath[int],
     ) -> Response[str]:
-        found = await public.date_detail(series_slug, occurrence_id)
+        found = await public.date_detail(series_slug, date_id)
         series = await catalogue.series_by_slug(series_slug)
         if found is None or series is None:
             raise _missing()

@@ -12,7 +12,7 @@ import pytest
 
 from events_app import clock
 from events_app.series import materialise
-from events_app.tables import Account, Material, Membership, Occurrence, Registration, Speaker
+from events_app.tables import Account, EventDate, Material, Membership, Registration, Speaker
 from tests.factories import make_organiser
 from tests.planning import audit_actions, create_series, dates_of, local, mails, register_people
 
@@ -46,7 +46,7 @@ async def test_skip_the_christmas_eve_date_and_the_rhythm_continues(
     christmas = await _date_on(series["id"], "2026-12-24")
     [reg] = await register_people(christmas["id"], 1)
     response = await client.post(
-        f"/api/v1/occurrences/{christmas['id']}/skip",
+        f"/api/v1/dates/{christmas['id']}/skip",
         json={"reason": "Kerstavond"},
         headers=organiser.headers,
     )
@@ -59,10 +59,10 @@ async def test_skip_the_christmas_eve_date_and_the_rhythm_continues(
         if r["status"] == "scheduled"
     ]
     assert days[5:8] == ["2026-12-10", "2027-01-07", "2027-01-21"]
-    [mail] = await mails("occurrence_cancelled")
+    [mail] = await mails("date_cancelled")
     assert mail["registration"] == reg
     assert mail["context"] == {
-        "occurrence_id": christmas["id"],
+        "date_id": christmas["id"],
         "sequence": 1,
         "new_start": "2026-12-24T15:00:00",
         "timezone": "Europe/Amsterdam",
@@ -73,16 +73,16 @@ async def test_skip_the_christmas_eve_date_and_the_rhythm_continues(
     skipped = await _date_on(series["id"], "2026-12-24")
     assert (skipped["id"], skipped["status"]) == (christmas["id"], "skipped")
     again = await client.post(
-        f"/api/v1/occurrences/{christmas['id']}/skip", json={}, headers=organiser.headers
+        f"/api/v1/dates/{christmas['id']}/skip", json={}, headers=organiser.headers
     )
     assert again.status_code == 409
     restored = await client.post(
-        f"/api/v1/occurrences/{christmas['id']}/restore", headers=organiser.headers
+        f"/api/v1/dates/{christmas['id']}/restore", headers=organiser.headers
     )
     assert (restored.json()["status"], restored.json()["sequence"]) == ("scheduled", 2)
-    assert await audit_actions("occurrence", christmas["id"]) == [
-        "occurrence_skipped",
-        "occurrence_restored",
+    assert await audit_actions("event_date", christmas["id"]) == [
+        "date_skipped",
+        "date_restored",
     ]
 
 
@@ -95,13 +95,13 @@ async def test_cancel_one_date_with_a_reason_keeps_the_registrations(
     await register_people(date["id"], 2)
     await register_people(date["id"], 1, status="waiting", first=3)
     response = await client.post(
-        f"/api/v1/occurrences/{date['id']}/cancel",
+        f"/api/v1/dates/{date['id']}/cancel",
         json={"reason": "De spreker is ziek."},
         headers=organiser.headers,
     )
     assert response.json()["status"] == "cancelled"
     assert response.json()["status_reason"] == "De spreker is ziek."
-    sent = await mails("occurrence_cancelled")
+    sent = await mails("date_cancelled")
     assert sorted(m["to_email"] for m in sent) == [
         "deelnemer1@example.org",
         "deelnemer2@example.org",
@@ -112,11 +112,11 @@ async def test_cancel_one_date_with_a_reason_keeps_the_registrations(
     started = await _date_on(series["id"], "2026-10-01")
     with clock.frozen(datetime(2026, 10, 1, 13, 30, tzinfo=UTC)):
         late = await client.post(
-            f"/api/v1/occurrences/{started['id']}/cancel", json={}, headers=organiser.headers
+            f"/api/v1/dates/{started['id']}/cancel", json={}, headers=organiser.headers
         )
         assert late.status_code == 409 and late.json()["code"] == "date_started"
         too_late = await client.post(
-            f"/api/v1/occurrences/{date['id']}/restore", headers=organiser.headers
+            f"/api/v1/dates/{date['id']}/restore", headers=organiser.headers
         )
         assert too_late.status_code == 200  # 12 November still lies ahead
 
@@ -127,7 +127,7 @@ async def test_move_one_date_and_tell_who_registered(client: httpx.AsyncClient) 
     date = await _date_on(series["id"], "2026-11-12")
     [reg] = await register_people(date["id"], 1)
     response = await client.post(
-        f"/api/v1/occurrences/{date['id']}/move",
+        f"/api/v1/dates/{date['id']}/move",
         json={"local_start": "2026-11-13T10:00"},
         headers=organiser.headers,
     )
@@ -143,14 +143,14 @@ async def test_move_one_date_and_tell_who_registered(client: httpx.AsyncClient) 
     )
     assert body["uid"] == date["uid"]
     assert body["warnings"] == []
-    [mail] = await mails("occurrence_changed")
+    [mail] = await mails("date_changed")
     assert mail["registration"] == reg
     assert (mail["context"]["old_start"], mail["context"]["new_start"]) == (
         "2026-11-12T15:00:00",
         "2026-11-13T10:00:00",
     )
-    assert mail["dedupe_key"] == f"occurrence_changed:{reg}:1"
-    assert await Registration.select(Registration.occurrence) == [{"occurrence": date["id"]}]
+    assert mail["dedupe_key"] == f"date_changed:{reg}:1"
+    assert await Registration.select(Registration.event_date) == [{"event_date": date["id"]}]
     # materialising again does not bring back 12 November: the rule's date is this row
     await materialise.materialise(series["id"], NOW + timedelta(days=800))
     assert [r["id"] for r in await dates_of(series["id"]) if r["rule_start"] == date["rule_start"]]
@@ -168,10 +168,10 @@ async def test_move_one_date_and_tell_who_registered(client: httpx.AsyncClient) 
         ({"local_start": "14-11-2026 15:00"}, 400, "invalid_datetime"),
     ]:  # fmt: skip
         refused = await client.post(
-            f"/api/v1/occurrences/{date['id']}/move", json=move, headers=organiser.headers
+            f"/api/v1/dates/{date['id']}/move", json=move, headers=organiser.headers
         )
         assert (refused.status_code, refused.json()["code"]) == (status, code), move
-    unchanged = await Occurrence.select().where(Occurrence.id == date["id"]).first()
+    unchanged = await EventDate.select().where(EventDate.id == date["id"]).first()
     assert unchanged is not None
     assert (unchanged["local_start"], unchanged["sequence"]) == (local(2026, 11, 13, 10), 1)
 
@@ -183,7 +183,7 @@ async def test_override_topic_place_link_and_capacity_of_one_date(
     series = await create_series(client, organiser, **MEETUP)
     date = await _date_on(series["id"], "2026-10-15")
     await register_people(date["id"], 3)
-    url = f"/api/v1/occurrences/{date['id']}"
+    url = f"/api/v1/dates/{date['id']}"
     topic = await client.patch(
         url,
         json={"topic": "Herstel en werk", "meeting_url": "https://meet.example.org/extra"},
@@ -198,7 +198,7 @@ async def test_override_topic_place_link_and_capacity_of_one_date(
         "meeting_url": "https://meet.example.org/extra",
         "meeting_details": "",
     }
-    assert [m["context"]["changed"] for m in await mails("occurrence_changed")] == [
+    assert [m["context"]["changed"] for m in await mails("date_changed")] == [
         ["meeting_url"]
     ] * 3
     too_small = await client.patch(url, json={"capacity": 2}, headers=organiser.headers)
@@ -220,7 +220,7 @@ async def test_add_an_extra_date_outside_the_rule(client: httpx.AsyncClient) -> 
     organiser = await make_organiser()
     series = await create_series(client, organiser, **MEETUP)
     response = await client.post(
-        f"/api/v1/series/{series['id']}/occurrences",
+        f"/api/v1/series/{series['id']}/dates",
         json={"local_start": "2026-12-17T15:00", "topic": "Extra: terugblik op het jaar"},
         headers=organiser.headers,
     )
@@ -240,10 +240,10 @@ async def test_add_an_extra_date_outside_the_rule(client: httpx.AsyncClient) -> 
           "duration_minutes": 30}, 400, "end_twice"),
     ]:  # fmt: skip
         refused = await client.post(
-            f"/api/v1/series/{series['id']}/occurrences", json=extra, headers=organiser.headers
+            f"/api/v1/series/{series['id']}/dates", json=extra, headers=organiser.headers
         )
         assert (refused.status_code, refused.json()["code"]) == (status, code), extra
-    assert await audit_actions("occurrence", body["id"]) == ["occurrence_added"]
+    assert await audit_actions("event_date", body["id"]) == ["date_added"]
 
 
 async def test_speakers_hosts_and_materials(client: httpx.AsyncClient) -> None:
@@ -266,7 +266,7 @@ async def test_speakers_hosts_and_materials(client: httpx.AsyncClient) -> None:
     assert [s["name"] for s in speakers.json()["speakers"]] == ["Moderator Mila"]
     assert {r["sequence"] for r in await dates_of(series["id"])} == {1}
     own = await client.put(
-        f"/api/v1/occurrences/{date['id']}/speakers",
+        f"/api/v1/dates/{date['id']}/speakers",
         json={
             "speakers": [
                 {
@@ -280,7 +280,7 @@ async def test_speakers_hosts_and_materials(client: httpx.AsyncClient) -> None:
     )
     assert own.json()["speakers"][0]["bio"] == "Ervaringsdeskundige"
     assert own.json()["sequence"] == 2
-    assert await Speaker.count().where(Speaker.occurrence == date["id"]) == 1
+    assert await Speaker.count().where(Speaker.event_date == date["id"]) == 1
     hosts = await client.put(
         f"/api/v1/series/{series['id']}/hosts",
         json={"account_ids": [host_id]},
@@ -290,27 +290,27 @@ async def test_speakers_hosts_and_materials(client: httpx.AsyncClient) -> None:
         {"account_id": host_id, "name": "Hanna Host", "email": "host@example.org"}
     ]
     stranger = await client.put(
-        f"/api/v1/occurrences/{date['id']}/hosts",
+        f"/api/v1/dates/{date['id']}/hosts",
         json={"account_ids": [host_id, 424242]},
         headers=organiser.headers,
     )
     assert stranger.status_code == 400 and stranger.json()["field"] == "account_ids"
     material = await client.post(
-        f"/api/v1/occurrences/{date['id']}/materials",
+        f"/api/v1/dates/{date['id']}/materials",
         json={"title": "Dia's", "url": "https://files.example.org/dias.pdf"},
         headers=organiser.headers,
     )
     assert material.status_code == 201
-    read = await client.get(f"/api/v1/occurrences/{date['id']}", headers=organiser.headers)
+    read = await client.get(f"/api/v1/dates/{date['id']}", headers=organiser.headers)
     assert read.json()["materials"] == [material.json()]
     bad = await client.post(
-        f"/api/v1/occurrences/{date['id']}/materials",
+        f"/api/v1/dates/{date['id']}/materials",
         json={"title": "Dia's", "url": "file:///etc/passwd"},
         headers=organiser.headers,
     )
     assert bad.status_code == 400 and bad.json()["field"] == "url"
     removed = await client.delete(
-        f"/api/v1/occurrences/{date['id']}/materials/{material.json()['id']}",
+        f"/api/v1/dates/{date['id']}/materials/{material.json()['id']}",
         headers=organiser.headers,
     )
     assert removed.status_code == 204
