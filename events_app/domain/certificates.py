@@ -15,17 +15,16 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from events_app.domain.errors import DomainError
+from events_app.domain.participation import Held
 
 __all__ = [
     "CODE_GROUPS",
     "Measure",
     "Standing",
     "Threshold",
-    "HeldDate",
     "check_threshold",
     "format_code",
     "new_code",
@@ -52,23 +51,10 @@ class Threshold:
 
 
 @dataclass(frozen=True, slots=True)
-class HeldDate:
-    """A date that took place (the caller keeps only those)."""
-
-    id: int
-    starts_at: datetime
-    ends_at: datetime
-
-    @property
-    def minutes(self) -> int:
-        return max(0, int((self.ends_at - self.starts_at).total_seconds() // 60))
-
-
-@dataclass(frozen=True, slots=True)
 class Standing:
     """One person's attendance against the threshold."""
 
-    attended: tuple[HeldDate, ...]
+    attended: tuple[Held, ...]
     held: int
     minutes: int
     meets: bool
@@ -94,12 +80,12 @@ def check_threshold(measure: str, value: object) -> Threshold:
     return Threshold(Measure(measure), number)
 
 
-def standing(threshold: Threshold, held: int, attended: Iterable[HeldDate]) -> Standing:
+def standing(threshold: Threshold, held: int, attended: Iterable[Held]) -> Standing:
     """Whether someone who came to ``attended`` (of ``held`` held dates) meets the threshold.
 
     With no held date yet nobody meets a percentage: 0 of 0 is no attendance."""
     dates = tuple(sorted(attended, key=lambda d: d.starts_at))
-    minutes = sum(d.minutes for d in dates)
+    minutes = sum(round(d.hours * 60) for d in dates)
     if threshold.measure == Measure.percent:
         meets = held > 0 and len(dates) * 100 >= threshold.value * held
     else:
