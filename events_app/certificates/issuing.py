@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
-from events_app.certificates.scope import scope_for, threshold_of
+from events_app.certificates.scope import scope_for, set_threshold, threshold_of
 from events_app.certificates.standings import certificates_of, standings
 from events_app.documents.certificate_pdf import render_pdf, text_from_row
 from events_app.domain.certificates import new_code
@@ -21,7 +21,7 @@ from events_app.domain.errors import Conflict, NotFound
 from events_app.mail import outbox
 from events_app.tables import Attendee, Certificate
 
-__all__ = ["issue", "pdf_for", "resend", "revoke", "send_all"]
+__all__ = ["issue", "pdf_for", "resend", "revoke", "send_all", "set_threshold"]
 
 MAIL_KIND = "certificate"
 _GONE = "This does not exist or is not yours to see."

@@ -17,11 +17,12 @@ from datetime import datetime
 
 from events_app.mail.account_mail import build_account_mail
 from events_app.mail.bundle import person_mail_steps, run_steps
+from events_app.mail.certificate_mail import build_certificate_mail
 from events_app.mail.content import render_content
 from events_app.mail.facts import Facts, Job, Unsendable, load_facts
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.invite import build_invitation
-from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, CERTIFICATE_KINDS, PERSON_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
 __all__ = [
@@ -106,6 +107,11 @@ def build_steps(
     try:
         if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
             envelope, data, subject = yield from person_mail_steps(
+                job, facts, mail_from=mail_from, now=now
+            )
+            return Outgoing(job, envelope, data, subject)
+        if job.kind in CERTIFICATE_KINDS:
+            envelope, data, subject = build_certificate_mail(
                 job, facts, mail_from=mail_from, now=now
             )
             return Outgoing(job, envelope, data, subject)
