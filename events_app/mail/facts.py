@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, CERTIFICATE_KINDS, PERSON_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
 from events_app.tables import (
     Account,
     EventDate,
@@ -297,11 +297,6 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     result = await load_person_facts(
         [j for j in jobs if j.kind in BUNDLE_KINDS or j.kind in PERSON_KINDS]
     )
-    result.update(
-        await load_certificate_facts(
-            [j for j in jobs if j.kind in CERTIFICATE_KINDS], organisations
-        )
-    )
     for job in jobs:
         if job.kind in ACCOUNT_KINDS:  # everything such a mail shows is in its own row
             result[job.id] = Facts(organisation={}, event_date=None)
@@ -327,41 +322,6 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
             result[job.id] = facts
         except Unsendable as exc:
             result[job.id] = exc
-    return result
-
-
-async def load_certificate_facts(
-    jobs: Sequence[Job], organisations: dict[int, dict[str, Any]]
-) -> dict[int, Facts | Unsendable]:
-    """The stored certificate of each certificate mail (what its PDF says, read when it goes
-    out: a certificate withdrawn meanwhile is not sent)."""
-    from events_app.tables import Certificate
-
-    if not jobs:
-        return {}
-    wanted = [j.context.get("certificate") for j in jobs]
-    ids = [i for i in wanted if isinstance(i, int) and not isinstance(i, bool)]
-    rows = {
-        row["id"]: row
-        for row in await Certificate.select()
-        .where(Certificate.id.is_in(ids or [0]))
-        .output(load_json=True)
-    }
-    result: dict[int, Facts | Unsendable] = {}
-    for job in jobs:
-        row = rows.get(job.context.get("certificate"))
-        organisation = organisations.get(job.organisation_id) if job.organisation_id else None
-        if row is None or organisation is None:
-            result[job.id] = Unsendable("Not sent: the certificate was deleted.", deliberate=True)
-        elif row["revoked_at"] is not None:
-            result[job.id] = Unsendable(
-                "Not sent: the certificate was withdrawn before this mail went out.",
-                deliberate=True,
-            )
-        elif row["attendee"] is None:
-            result[job.id] = Unsendable("Not sent: the person's data was removed.", deliberate=True)
-        else:
-            result[job.id] = Facts(organisation=organisation, certificate=row)
     return result
 
 

@@ -18,7 +18,7 @@ from events_app import clock
 from events_app.certificates import verify
 from events_app.registration import registrations
 from events_app.settings import Settings
-from events_app.tables import Certificate, OutboxMail, Registration
+from events_app.tables import Certificate, OutboxMail, Programme, Registration, Series
 from tests.factories import make_date, make_host, make_organiser, series_of
 from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
@@ -228,3 +228,63 @@ async def test_other_organisations_and_hosts_are_told_nothing(client: httpx.Asyn
     for path in ("/organise/series/2147483647/certificates",
                  "/organise/programmes/99/certificates"):  # fmt: skip
         assert (await client.get(path)).status_code == 404
+
+
+async def test_the_api_has_the_same_actions_for_a_programme(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    series_id, _ = await _course()
+    organiser = await make_organiser("stadsnetwerk", email="api@example.org")
+    now = clock.now()
+    [programme] = await Programme.insert(
+        Programme(organisation=organiser.organisation_id, slug="leerlijn", title="Leerlijn",
+                  selection="whole", created_at=now, updated_at=now)
+    ).returning(Programme.id)  # fmt: skip
+    await Series.update({Series.programme: programme["id"]}).where(Series.id == series_id)
+    base = f"/api/v1/programmes/{programme['id']}"
+    headers = organiser.headers
+    with clock.frozen(clock.now() + LATER):
+        missing = await client.get(base + "/certificate-rule", headers=headers)
+        assert missing.status_code == 404
+        for bad in ({"measure": "percent", "value": 101}, {"measure": "days", "value": 3},
+                    {"measure": "hours", "value": 0}, {"measure": "hours"},
+                    {"measure": "hours", "value": 5, "x": 1}, {"measure": "hours", "value": 1.5}):
+            refused = await client.put(base + "/certificate-rule", json=bad, headers=headers)
+            assert refused.status_code == 400, bad  # fmt: skip
+        rule = await client.put(base + "/certificate-rule", json={"measure": "hours", "value": 4},
+                                headers=headers)  # fmt: skip
+        assert rule.status_code == 200 and rule.json()["measure"] == "hours"
+        people = (await client.get(base + "/certificates", headers=headers)).json()
+        assert people["held"] == 5
+        assert [(p["name"], p["meets"]) for p in people["people"]] == [
+            ("Zoë Łukasz Çelik", True), ("Bram de Vries", True), ("Chantal Öztürk", False)
+        ]  # fmt: skip
+        issued = await client.post(base + "/certificates", json={}, headers=headers)
+        assert issued.json() == {"count": 2}
+        bram = people["people"][1]["person_id"]
+        again = await client.post(base + "/certificates", json={"person_id": bram},
+                                  headers=headers)  # fmt: skip
+        assert again.status_code == 409
+        listed = (await client.get(base + "/certificates", headers=headers)).json()
+        first = listed["people"][0]["certificate"]
+        assert first["dates"] == 5 and first["minutes"] == 300 and first["sent_count"] == 0
+        pdf = await client.get(base + "/certificates/pdf", headers=headers)
+        assert pdf.status_code == 200 and len(_pdf_text(pdf.content)) == 2
+        one = await client.get(f"{base}/certificates/{first['id']}/pdf", headers=headers)
+        assert "Leerlijn" in _pdf_text(one.content)[0]
+        sent = await client.post(base + "/certificates/send", headers=headers)
+        assert sent.json() == {"count": 2}
+        assert (await client.post(base + "/certificates/send", headers=headers)).json() == {
+            "count": 0
+        }
+        resent = await client.post(f"{base}/certificates/{first['id']}/send", headers=headers)
+        assert resent.status_code == 200
+        revoked = await client.post(f"{base}/certificates/{first['id']}/revoke", headers=headers)
+        assert revoked.status_code == 200 and revoked.json()["revoked_at"] is not None
+        # the series' own certificates are another scope: this id is not found there
+        other = f"/api/v1/series/{series_id}/certificates/{first['id']}/pdf"
+        assert (await client.get(other, headers=headers)).status_code == 404
+        await drain(mail_settings)
+    # the withdrawn certificate's two mails were still queued: neither goes out
+    [message] = smtp_server.messages
+    assert "bram@example.org" in str(message["To"])
