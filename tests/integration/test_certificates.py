@@ -7,11 +7,13 @@ and are not mailed, and a certificate keeps what it says after the registrations
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import timedelta
 
 import httpx
+import pytest
 from pypdf import PdfReader
 
 from events_app import clock
@@ -19,6 +21,7 @@ from events_app.certificates import verify
 from events_app.registration import registrations
 from events_app.settings import Settings
 from events_app.tables import Certificate, OutboxMail, Programme, Registration, Series
+from tests.conftest import ENGINE
 from tests.factories import make_date, make_host, make_organiser, series_of
 from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
@@ -288,3 +291,27 @@ async def test_the_api_has_the_same_actions_for_a_programme(
     # the withdrawn certificate's two mails were still queued: neither goes out
     [message] = smtp_server.messages
     assert "bram@example.org" in str(message["To"])
+
+
+@pytest.mark.skipif(ENGINE != "postgres", reason="SQLite serialises writers (BEGIN IMMEDIATE)")
+async def test_clicks_at_once_issue_and_mail_each_person_once_on_postgres(
+    client: httpx.AsyncClient,
+) -> None:
+    series_id, _ = await _course()
+    organiser = await make_organiser("stadsnetwerk", email="api@example.org")
+    base, headers = f"/api/v1/series/{series_id}", organiser.headers
+    with clock.frozen(clock.now() + LATER):
+        rule = {"measure": "percent", "value": 80}
+        await client.put(base + "/certificate-rule", json=rule, headers=headers)
+        issued = await asyncio.gather(
+            *[client.post(base + "/certificates", json={}, headers=headers) for _ in range(8)]
+        )
+        assert all(r.status_code == 200 for r in issued), [r.text for r in issued]
+        assert sum(r.json()["count"] for r in issued) == 2
+        sent = await asyncio.gather(
+            *[client.post(base + "/certificates/send", headers=headers) for _ in range(8)]
+        )
+        assert all(r.status_code == 200 for r in sent), [r.text for r in sent]
+        assert sum(r.json()["count"] for r in sent) == 2
+    assert await Certificate.count() == 2
+    assert await OutboxMail.count().where(OutboxMail.kind == "certificate") == 2
