@@ -22,7 +22,7 @@ from events_app.registration import registrations
 from events_app.settings import Settings
 from events_app.tables import Certificate, OutboxMail, Programme, Registration, Series
 from tests.conftest import ENGINE
-from tests.factories import make_date, make_host, make_organiser, series_of
+from tests.factories import make_date, make_host, make_organiser, manage_token_of, series_of
 from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
 
@@ -178,6 +178,11 @@ async def test_anyone_checks_a_code_and_sees_only_what_it_says(client: httpx.Asy
         await _post(client, base + "/threshold", {"measure": "percent", "value": "100"})
         await _post(client, base + "/issue", {})
     [row] = await Certificate.select()
+    # the person's own data includes their certificate
+    mine = await client.get(f"/api/v1/manage/{await manage_token_of('zoe@example.org')}/data")
+    [exported] = mine.json()["certificates"]
+    assert exported["code"] == row["code"] and exported["minutes"] == 300
+    assert len(exported["dates"]) == 5 and exported["revoked_at"] is None
     # retention anonymises the registrations: the certificate keeps what it says
     await Registration.update(
         {Registration.name: "", Registration.email: "", Registration.anonymised_at: clock.now()}
