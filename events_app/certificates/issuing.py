@@ -11,6 +11,8 @@ second click mails nobody again unless the organiser re-sends one certificate on
 
 from __future__ import annotations
 
+from typing import Any
+
 from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
 from events_app.certificates.scope import scope_for, set_threshold, threshold_of
@@ -75,7 +77,11 @@ async def issue(actor: Actor, kind: str, scope_id: int, *, only: int | None = No
     return issued
 
 
-async def _one(kind: str, scope_id: int, certificate_id: int, actor: Actor) -> tuple[int, dict]:  # type: ignore[type-arg]
+async def _one(
+    kind: str, scope_id: int, certificate_id: int, actor: Actor
+) -> tuple[int, dict[str, Any]]:
+    """The organisation and the row of a certificate of the actor's series or programme
+    (locked), or "not found"."""
     scope = await scope_for(actor, kind, scope_id, lock=True)
     found = await certificates_of(scope, [certificate_id])
     if not found:
@@ -99,7 +105,9 @@ async def revoke(actor: Actor, kind: str, scope_id: int, certificate_id: int) ->
         )  # fmt: skip
 
 
-async def _enqueue(row: dict, organisation_id: int, number: int) -> bool:  # type: ignore[type-arg]
+async def _enqueue(row: dict[str, Any], organisation_id: int, number: int) -> bool:
+    """Queue the ``number``-th sending of a certificate; False when there is nobody to mail
+    or that sending was queued before."""
     if row["attendee"] is None:
         return False
     attendee = await Attendee.select(Attendee.email).where(Attendee.id == row["attendee"])

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from piccolo.columns.combination import Where
+
 from events_app import audit, clock, db
 from events_app.accounts import owned
 from events_app.accounts.credentials import Actor
@@ -64,7 +66,7 @@ async def scope_for(actor: Actor, kind: str, scope_id: int, *, lock: bool = Fals
     )
 
 
-def _where(scope: Scope) -> object:
+def _where(scope: Scope) -> Where:
     if scope.kind == "series":
         return CertificateRule.series == scope.id
     return CertificateRule.programme == scope.id
@@ -72,7 +74,7 @@ def _where(scope: Scope) -> object:
 
 async def threshold_of(scope: Scope) -> tuple[Threshold | None, datetime | None]:
     """The scope's threshold (None until the organiser sets one) and when it was set."""
-    row = await CertificateRule.select().where(_where(scope)).first()  # type: ignore[arg-type]
+    row = await CertificateRule.select().where(_where(scope)).first()
     if row is None:
         return None, None
     return Threshold(Measure(row["measure"]), row["threshold"]), row["updated_at"]
@@ -93,7 +95,7 @@ async def set_threshold(
         }
         changed = (
             await CertificateRule.update(values)  # type: ignore[arg-type]
-            .where(_where(scope))  # type: ignore[arg-type]
+            .where(_where(scope))
             .returning(CertificateRule.id)
         )
         if not changed:
