@@ -7,20 +7,22 @@ through the same services as the API, so the demo is also a smoke test of them.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from events_app import clock
 from events_app.accounts import credentials as accounts
 from events_app.accounts import tenants
 from events_app.accounts.credentials import Actor
+from events_app.certificates import issuing
 from events_app.programmes import planning as programmes
 from events_app.registration import registrations
 from events_app.series import dates as event_dates
 from events_app.series import people
 from events_app.series.people import SpeakerInput
 from events_app.series.planning import ScheduleInput, create_series, set_published
-from events_app.tables import EventDate, Membership, Organisation
+from events_app.tables import EventDate, Membership, Organisation, Registration
 
 __all__ = ["DEMO_PASSWORD", "load_demo"]
 
@@ -134,6 +136,7 @@ async def load_demo() -> bool:
     )
     course_organiser = await _organiser(REGION, "cursus@zuid.example.org", "Wouter Lammers")
     await _course(course_organiser, region, today)
+    await _finished_course(course_organiser, region, today)
     return True
 
 
@@ -317,3 +320,47 @@ async def _course(actor: Actor, org: int, today: date) -> None:
     )
     await programmes.attach(actor, programme, series)
     await _register(await _dates(series), 5, 6)
+
+
+async def _finished_course(actor: Actor, org: int, today: date) -> None:
+    """A four-evening course that ended two weeks ago, attendance recorded by its host, the
+    threshold at 75 % and certificates issued (not mailed: the organiser sends them)."""
+    tuesday = _next_weekday(today, 1)
+    series = await _series(
+        actor,
+        org,
+        ScheduleInput(
+            rule="FREQ=WEEKLY;COUNT=4", first_start=_at(tuesday, 19), duration_minutes=150
+        ),
+        title="Basiscursus eigen verhaal",
+        kind="course",
+        format="in_person",
+        location="Wijkcentrum Het Anker, Schoolstraat 3",
+        capacity=12,
+        together=True,
+        summary="Vier avonden over je eigen verhaal als bron van kennis.",
+        tags=["cursus"],
+    )
+    dates = await _dates(series)
+    await _register(dates, 10, 5)
+    # The course took place: its four evenings move to the four weeks before this one.
+    for row in await EventDate.select().where(EventDate.id.is_in(dates)):
+        zone, back = ZoneInfo(row["timezone"]), timedelta(weeks=5)
+        start, end = row["local_start"] - back, row["local_end"] - back  # wall-clock times
+        await EventDate.update(
+            {
+                EventDate.starts_at: start.replace(tzinfo=zone).astimezone(UTC),
+                EventDate.ends_at: end.replace(tzinfo=zone).astimezone(UTC),
+                EventDate.local_start: start,
+                EventDate.local_end: end,
+            }
+        ).where(EventDate.id == row["id"])
+    came = {0: 4, 1: 4, 2: 3, 3: 4, 4: 2}  # evenings attended by each of the five
+    for n, count in came.items():
+        name, _ = PEOPLE[(10 + n) % len(PEOPLE)]
+        for position, date_id in enumerate(dates):
+            await Registration.update({Registration.attended: position < count}).where(
+                (Registration.event_date == date_id) & (Registration.name == name)
+            )
+    await issuing.set_threshold(actor, "series", series, "percent", 75)
+    await issuing.issue(actor, "series", series)

@@ -47,6 +47,8 @@ __all__ = [
     "ApiToken",
     "Attendee",
     "AuditLog",
+    "Certificate",
+    "CertificateRule",
     "JobLock",
     "LoginSession",
     "Material",
@@ -660,6 +662,60 @@ class Invitation(Table):
     expires_at = Timestamptz()
     accepted_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class CertificateRule(Table):
+    """When someone of a series or a programme earns a certificate of participation: a share
+    of the held dates or a number of hours (``events_app/domain/certificates.py``).  One per
+    series or programme; exactly one of the two is set."""
+
+    id = Serial(primary_key=True)
+
+    class Measure(StrEnum):
+        percent = "percent"
+        hours = "hours"
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    series = ForeignKey(
+        references=Series, on_delete=OnDelete.cascade, null=True, default=None, unique=True
+    )
+    programme = ForeignKey(
+        references=Programme, on_delete=OnDelete.cascade, null=True, default=None, unique=True
+    )
+    measure = Varchar(length=8, choices=Measure, default=Measure.percent)
+    threshold = Integer(default=80)
+    updated_at = Timestamptz()
+
+
+class Certificate(Table):
+    """An issued certificate: what it says, kept as issued (a snapshot), so it stays true when
+    the registrations behind it are anonymised or the series is deleted.  ``code`` is what the
+    public verification page is asked for; ``attendee`` only says whom to mail it to (gone when
+    the person deletes their data; the certificate stays).  ``sent_count``: how often it was
+    mailed (each send is one outbox row with its own dedupe key)."""
+
+    id = Serial(primary_key=True)
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    series = ForeignKey(
+        references=Series, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    programme = ForeignKey(
+        references=Programme, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    attendee = ForeignKey(
+        references=Attendee, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    code = Varchar(length=32, unique=True)
+    name = Varchar(length=200)
+    title = Varchar(length=200)
+    organisation_name = Varchar(length=200)
+    dates = JSON(default=[])  # the attended dates, ISO days in the series' zone
+    minutes = Integer(default=0)
+    language = Varchar(length=2, default="nl")
+    issued_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    sent_count = Integer(default=0)
 
 
 class Throttle(Table):

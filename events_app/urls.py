@@ -10,6 +10,8 @@ from events_app.settings import get_settings
 
 __all__ = [
     "absolute",
+    "certificate_page",
+    "certificate_verify",
     "date_page",
     "date_ics",
     "material_file",
@@ -29,6 +31,14 @@ __all__ = [
 
 def absolute(path: str) -> str:
     return get_settings().base_url + path
+
+
+def certificate_page(code: str) -> str:
+    return absolute(f"/certificates/{code}")
+
+
+def certificate_verify() -> str:
+    return absolute("/certificates/verify")
 
 
 def series_page(series_slug: str) -> str:

@@ -185,6 +185,14 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await page.goto(base + "/organise")
         await page.locator("a[href^='/organise/programmes/']").first.click()
         await _shot(page, "programme-sessions")
+        await organiser.close()
+        course = await browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+        page = await course.new_page()
+        await _log_in(page, base, "cursus@zuid.example.org")
+        await page.goto(base + "/organise")
+        await page.get_by_role("link", name="Basiscursus eigen verhaal").first.click()
+        await page.goto(page.url.split("?")[0].split("#")[0] + "/certificates")
+        await _shot(page, "certificates")
         await browser.close()
 
 

@@ -110,6 +110,7 @@ class Facts:
     # Mails about several registrations at once (one mail per request): one Facts per date.
     items: list[Facts] = field(default_factory=list)
     attendee: dict[str, Any] | None = None  # the person the mail is for (bundles, links)
+    certificate: dict[str, Any] | None = None  # a stored certificate (its snapshot columns)
 
 
 HOST_KINDS = frozenset({"host_digest"})

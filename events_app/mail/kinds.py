@@ -15,6 +15,7 @@ from events_app.i18n import N_
 __all__ = [
     "ACCOUNT_KINDS",
     "BUNDLE_KINDS",
+    "CERTIFICATE_KINDS",
     "KINDS",
     "PERSON_KINDS",
     "SUBJECT_CANCELLED_BY_ORGANISER",
@@ -139,3 +140,7 @@ BUNDLE_KINDS: dict[str, tuple[str, str]] = {
 
 # Mail to an attendee about all their registrations, from the site rather than an organisation.
 PERSON_KINDS: dict[str, str] = {"manage_link": N_("Your link to your registrations")}
+
+# A certificate of participation, its PDF attached (built at delivery from the stored
+# certificate): kind → subject.
+CERTIFICATE_KINDS: dict[str, str] = {"certificate": N_("Your certificate: %(title)s")}

@@ -93,6 +93,16 @@ def _ics_attachment(name: str, calendar: bytes) -> bytes:
     )
 
 
+def _document(name: str, content_type: str, data: bytes) -> bytes:
+    if not all(c.isalnum() or c in "-_." for c in name) or "/" not in content_type:
+        raise ValueError(f"unusable attachment {name!r} ({content_type!r})")
+    return _part(
+        f'{content_type}; name="{name}"',
+        data,
+        ("Content-Disposition", f'attachment; filename="{name}"'),
+    )
+
+
 def _multipart(boundary: str, parts: list[bytes]) -> bytes:
     mark = b"--" + boundary.encode("ascii")
     out = b"".join(mark + _CRLF + part for part in parts)
@@ -121,8 +131,12 @@ def build_mime(
     date: datetime,
     auto_submitted: bool = True,
     attachments: Sequence[tuple[str, bytes]] = (),
+    documents: Sequence[tuple[str, str, bytes]] = (),
 ) -> tuple[Envelope, bytes]:
-    """The message bytes (CRLF line ends, 7-bit) and the envelope to send them with."""
+    """The message bytes (CRLF line ends, 7-bit) and the envelope to send them with.
+
+    ``attachments``: calendar files (name, bytes); ``documents``: other files (name, content
+    type, bytes), such as a certificate's PDF."""
     sender = check_address(from_address)
     recipient = check_address(to_address)
     alternative_boundary = _boundary("alt")
@@ -131,6 +145,7 @@ def build_mime(
         _part('text/html; charset="utf-8"', html.encode("utf-8")),
     ]
     files = [_ics_attachment(name, data) for name, data in attachments]
+    files += [_document(name, kind, data) for name, kind, data in documents]
     if calendar is not None and method is not None:
         if method not in ("REQUEST", "CANCEL"):
             raise ValueError(f"unknown calendar method {method!r}")

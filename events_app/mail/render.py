@@ -15,13 +15,16 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from events_app.mail import facts as all_facts
 from events_app.mail.account_mail import build_account_mail
 from events_app.mail.bundle import person_mail_steps, run_steps
+from events_app.mail.certificate_facts import load_certificate_facts
+from events_app.mail.certificate_mail import build_certificate_mail
 from events_app.mail.content import render_content
-from events_app.mail.facts import Facts, Job, Unsendable, load_facts
+from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.invite import build_invitation
-from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, CERTIFICATE_KINDS, PERSON_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
 __all__ = [
@@ -109,12 +112,24 @@ def build_steps(
                 job, facts, mail_from=mail_from, now=now
             )
             return Outgoing(job, envelope, data, subject)
+        if job.kind in CERTIFICATE_KINDS:
+            envelope, data, subject = build_certificate_mail(
+                job, facts, mail_from=mail_from, now=now
+            )
+            return Outgoing(job, envelope, data, subject)
         return build(job, facts, mail_from=mail_from, now=now)
     except Unsendable as exc:
         return exc
     except Exception as exc:  # a bug must not block the queue; organisers see the reason
         log.exception("could not build mail %s (%s)", job.id, job.kind)
         return Unsendable(f"Could not build this mail: {type(exc).__name__}: {exc}")
+
+
+async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
+    """The facts of every job of a batch (certificates: their stored certificate)."""
+    result = await all_facts.load_facts([j for j in jobs if j.kind not in CERTIFICATE_KINDS])
+    result.update(await load_certificate_facts([j for j in jobs if j.kind in CERTIFICATE_KINDS]))
+    return result
 
 
 async def prepare(

@@ -2,8 +2,8 @@
 the app's own log lines in the same format, with the request id when inside a request.
 
 No personal data: paths that carry a secret (manage links, personal feeds, reset and invitation
-links) are logged with the secret replaced by "…", query strings are never logged, and neither
-are client addresses, names or e-mail addresses.
+links, certificate codes) are logged with the secret replaced by "…", query strings are never
+logged, and neither are client addresses, names or e-mail addresses.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ _SECRETS = [
     (re.compile(r"^/feeds/hosts/[^/]+"), "/feeds/hosts/…"),
     (re.compile(r"^/password/reset/[^/]+"), "/password/reset/…"),
     (re.compile(r"^/invitations/[^/]+"), "/invitations/…"),
+    # a certificate's code shows its holder's name to whoever has it
+    (re.compile(r"^/certificates/(?!verify$)[^/]+"), "/certificates/…"),
 ]
 
 

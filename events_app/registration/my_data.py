@@ -14,7 +14,7 @@ from events_app import clock, db
 from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.registration import cancelling, seats
 from events_app.registration.manage import active_of, attendee_for_token, my_registrations
-from events_app.tables import Attendee, OutboxMail, Registration
+from events_app.tables import Attendee, Certificate, OutboxMail, Registration
 
 __all__ = ["delete_my_data", "export_my_data", "forget_in_outbox"]
 
@@ -36,6 +36,15 @@ async def export_my_data(token: str) -> dict[str, Any]:
         .output(load_json=True)
     )
     by_id = {row["id"]: row for row in details}
+    certificates = (
+        await Certificate.select(
+            Certificate.code, Certificate.name, Certificate.title, Certificate.organisation_name,
+            Certificate.dates, Certificate.minutes, Certificate.issued_at, Certificate.revoked_at,
+        )
+        .where(Certificate.attendee == attendee["id"])
+        .order_by(Certificate.issued_at)
+        .output(load_json=True)
+    )  # fmt: skip
     return {
         "email": attendee["email"],
         "language": attendee["language"],
@@ -56,6 +65,14 @@ async def export_my_data(token: str) -> dict[str, Any]:
                 "registered_at": by_id[item.registration_id]["created_at"].isoformat(),
             }
             for item in mine
+        ],
+        "certificates": [
+            {
+                **row,
+                "issued_at": row["issued_at"].isoformat(),
+                "revoked_at": row["revoked_at"].isoformat() if row["revoked_at"] else None,
+            }
+            for row in certificates
         ],
     }
 

@@ -7,6 +7,10 @@ from litestar.types import ControllerRouterHandler
 
 from events_app.observability.metrics import metrics_route
 from events_app.settings import Settings
+from events_app.web.api.certificates import (
+    ProgrammeCertificateController,
+    SeriesCertificateController,
+)
 from events_app.web.api.dates import DateController
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
@@ -55,6 +59,8 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         DateController,
         MaterialController,
         ProgrammeController,
+        SeriesCertificateController,
+        ProgrammeCertificateController,
         OrganisationController,
         *moved_routes,
         *page_route_handlers(settings),

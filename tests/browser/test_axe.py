@@ -47,6 +47,9 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         f"{manage}/delete",
         "/events/bestaat-niet",
         "/manage/onbekend",
+        "/certificates/verify",
+        "/certificates/verify?code=onbekend",
+        "/certificates/AAAA-AAAA-AAAA-AAAA-AAAA",
     ]
     problems: list[str] = []
     for path in paths:

@@ -21,6 +21,7 @@ import events_app.tables as tables
 from events_app import clock, db
 from events_app.registration import registrations
 from events_app.tables import (
+    CertificateRule,
     Invitation,
     Material,
     Programme,
@@ -67,6 +68,9 @@ async def _one_row_in_every_table() -> None:
     await Question.insert(Question(organisation=org, series=series, label="Waarom?"))
     await SeriesSubscription.insert(
         SeriesSubscription(series=series, attendee=attendee, name="Anna", created_at=now)
+    )
+    await CertificateRule.insert(
+        CertificateRule(organisation=org, series=series, threshold=80, updated_at=now)
     )
     await Invitation.insert(
         Invitation(

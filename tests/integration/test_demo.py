@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from events_app.demo import load_demo
 from events_app.tables import (
+    Certificate,
     EventDate,
     Organisation,
     Programme,
@@ -57,3 +58,7 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     week = await Programme.select(Programme.id).where(Programme.selection == "pick").first()
     assert week
     assert await Series.count().where(Series.programme == week["id"]) == 5
+
+    # a course that took place: four of its five people met 75 % and have a certificate
+    names = sorted(row["name"] for row in await Certificate.select(Certificate.name))
+    assert names == ["Anouk Willems", "Bas Koster", "Eva Jansen", "Marco Peters"]

@@ -65,6 +65,8 @@ def test_redact_covers_every_secret_address() -> None:
         ("/feeds/hosts/abc.ics", "/feeds/hosts/…"),
         ("/password/reset/abc", "/password/reset/…"),
         ("/invitations/abc", "/invitations/…"),
+        ("/certificates/ABCD-EFGH-JKLM-NPQR-STUV", "/certificates/…"),
+        ("/certificates/verify", "/certificates/verify"),
         ("/events/ontmoeting", "/events/ontmoeting"),
     ):
         assert redact(path) == shown

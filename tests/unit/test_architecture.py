@@ -27,6 +27,7 @@ ORDER = [
     "audit",
     "throttle",
     "calendar",  # iCalendar bytes
+    "documents",  # PDF bytes (certificates of participation)
     "observability",
     "agenda",  # read models of series and dates
     "feeds",
@@ -36,6 +37,7 @@ ORDER = [
     "series",  # planning series and their dates
     "programmes",
     "hosting",  # what hosts work with: their dates, sign-up lists, the mail log
+    "certificates",  # certificates of participation: thresholds, issuing, verifying
     "web",  # controllers: pages, API, feeds over HTTP
     "demo",
     "worker",

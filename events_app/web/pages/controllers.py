@@ -20,6 +20,11 @@ from events_app.web.pages.account import (
     PasswordResetController,
 )
 from events_app.web.pages.agenda import AgendaController
+from events_app.web.pages.certificates_admin import (
+    ProgrammeCertificatesController,
+    SeriesCertificatesController,
+)
+from events_app.web.pages.certificates_public import CertificateCheckController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.host import HostController
 from events_app.web.pages.host_attendance import AttendanceController
@@ -80,6 +85,9 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             MailLogController,
             SettingsController,
             ProgrammeAdminController,
+            SeriesCertificatesController,
+            ProgrammeCertificatesController,
+            CertificateCheckController,
         ],
         middleware=[limit],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,

@@ -33,6 +33,7 @@ KIND_LABELS = {
     "series_ended": N_("Series stopped"),
     "reminder": N_("Reminder"),
     "materials_available": N_("Materials"),
+    "certificate": N_("Certificate"),
     "host_digest": N_("Sign-up list for the host"),
     "organiser_message": N_("Message from the organisation"),
     "registration_receipt": N_("Registration"),

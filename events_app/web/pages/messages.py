@@ -14,6 +14,16 @@ from events_app.i18n import N_, translate
 __all__ = ["IN_CONTEXT", "MESSAGES", "RULE_MESSAGES", "message_for"]
 
 MESSAGES: dict[str, str] = {
+    "measure_unknown": N_("Choose a percentage of the dates or a number of hours."),
+    "threshold_invalid": N_(
+        "Give a whole number: a percentage from 1 to 100, or hours from 1 to 10000."
+    ),
+    "threshold_missing": N_("Set the attendance needed first."),
+    "certificate_not_due": N_(
+        "This person does not meet the attendance needed, or has a certificate already."
+    ),
+    "certificate_revoked": N_("This certificate was withdrawn."),
+    "certificate_no_address": N_("This person's e-mail address is no longer known."),
     "consent_en_alone": N_("Write the consent text in the organisation's language first."),
     "name_missing": N_("Fill in your name."),
     "name_too_long": N_("Use at most 200 characters."),
