@@ -134,6 +134,7 @@ _SERIES = (
     "together",
     "tags",
     "updated_at",
+    "aftercare_text",
 )
 
 
