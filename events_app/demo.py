@@ -317,6 +317,17 @@ async def _course(actor: Actor, org: int, today: date) -> None:
         together=True,
         summary="Leren praten over somberheid en zorgen, met ervaringsdeskundigen.",
         tags=["cursus"],
+        content_note=(
+            "Op deze avonden praten we over somberheid en over gedachten aan de dood. Je hoeft "
+            "niets te vertellen en je mag altijd even naar buiten; een van de begeleiders loopt "
+            "dan met je mee."
+        ),
+        aftercare_text=(
+            "Zit je nog met iets na deze avond? Bel of mail Joke Hendriks, begeleider van de "
+            "cursus: 06-00000000, joke@zuid.example.org (doordeweeks tot 21.00 uur). Bij acute "
+            "zorgen: bel je huisarts of de huisartsenpost."
+        ),
+        aftercare_hours=18,
     )
     await programmes.attach(actor, programme, series)
     await _register(await _dates(series), 5, 6)

@@ -126,6 +126,9 @@ class Organisation(Table):
     timezone = Varchar(length=64, default="Europe/Amsterdam")
     language = Varchar(length=2, default="nl")
     retention_days = Integer(default=90)
+    # Needs written at registration go sooner than the rest: this many days after the date
+    # (events_app/domain/needs.py).
+    needs_days = Integer(default=7)
     consent_text = Text(default="")  # in the organisation's language
     consent_text_en = Text(default="")  # the same in English (English forms show it)
     # A new address must click a link in a mail before its registrations count.
@@ -294,6 +297,12 @@ class Series(Table):
     tags = JSON(default=[])
     contact_email = Varchar(length=254, default="")
     reminder_hours = Integer(default=24)
+    # Shown before registering, on every page of the series and its dates (e.g. "this evening
+    # is about suicide; you may leave at any time").
+    content_note = Text(default="")
+    # Sent once, ``aftercare_hours`` after a date ends, to the people who came (none: empty).
+    aftercare_text = Text(default="")
+    aftercare_hours = Integer(default=24)
     confirm_first = Boolean(null=True, default=None)  # None: as the organisation says
     published = Boolean(default=False)
     status = Varchar(length=16, choices=Status, default=Status.active)

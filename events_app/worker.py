@@ -52,6 +52,8 @@ def default_jobs() -> list[Job]:
         Job("holds", timedelta(minutes=1), cancelling.release_expired_holds),
         Job("reminders", timedelta(minutes=5), scheduled.queue_reminders),
         Job("host_digests", timedelta(minutes=30), scheduled.queue_host_digests),
+        Job("aftercare", timedelta(minutes=15), scheduled.queue_aftercare),
+        Job("needs", timedelta(hours=1), retention.delete_needs),
         Job("horizon", timedelta(hours=6), materialise.top_up_all),
         Job("retention", timedelta(hours=6), retention.anonymise_expired),
     ]

@@ -10,12 +10,13 @@ from events_app.domain import wallclock
 from events_app.domain.consent import check_consent
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError
+from events_app.domain.needs import check_needs_days
 from events_app.tables import Organisation
 
 __all__ = ["FIELDS", "list_organisations", "update_organisation"]
 
 FIELDS = (
-    "id", "slug", "name", "contact_email", "timezone", "language", "retention_days",
+    "id", "slug", "name", "contact_email", "timezone", "language", "retention_days", "needs_days",
     "consent_text", "consent_text_en", "confirm_first", "created_at", "updated_at",
 )  # fmt: skip
 
@@ -48,6 +49,7 @@ async def update_organisation(
         assert row is not None  # require_organiser: the caller is a member of it
         after = {**row, **values}
         check_consent(str(after["consent_text"]), str(after["consent_text_en"]))
+        check_needs_days(int(after["needs_days"]), int(after["retention_days"]))
         changed: dict[Any, Any] = {k: v for k, v in values.items() if row[k] != v}
         if changed:
             await Organisation.update({**changed, "updated_at": clock.now()}).where(

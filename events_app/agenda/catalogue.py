@@ -81,6 +81,7 @@ async def programme_by_slug(slug: str) -> dict[str, Any] | None:
             Programme.organisation.consent_text.as_alias("consent_text"),
             Programme.organisation.consent_text_en.as_alias("consent_text_en"),
             Programme.organisation.language.as_alias("consent_language"),
+            Programme.organisation.needs_days.as_alias("needs_days"),
         )
         .where((Programme.slug == slug) & Programme.published.eq(True))
         .first()

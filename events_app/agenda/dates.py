@@ -140,6 +140,10 @@ class SeriesView:
     together: bool = False  # its dates are registered as one (domain/together.py)
     consent_text_en: str = ""  # the English wording of consent_text, if any
     consent_language: str = "nl"  # the language consent_text is written in
+    content_note: str = ""  # shown before registering (domain/needs.py)
+    aftercare_text: str = ""  # organisers only: the mail after each date
+    aftercare_hours: int = 24
+    needs_days: int = 7  # the organisation's: needs are deleted this long after a date
     meeting_url: str = ""
     meeting_details: str = ""
     link_visibility: str = Series.LinkVisibility.registered

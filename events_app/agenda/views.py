@@ -33,6 +33,7 @@ SERIES_FIELDS = (
     "waitlist", "together", "registration_opens_at", "registration_closes_at", "timezone",
     "first_start", "duration_minutes", "materialised_until", "language", "tags", "contact_email",
     "reminder_hours", "confirm_first", "published", "status", "created_at", "updated_at",
+    "content_note", "aftercare_text", "aftercare_hours",
 )  # fmt: skip
 
 

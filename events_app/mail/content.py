@@ -96,6 +96,8 @@ def check(job: Job, facts: Facts, now: datetime) -> Kind:
         raise Unsendable("Not sent: the date was already over.", deliberate=True)
     if kind.name == "materials_available" and not facts.materials:
         raise Unsendable("Not sent: the date has no materials.", deliberate=True)
+    if kind.name == "aftercare" and not str(event_date["series_aftercare_text"] or "").strip():
+        raise Unsendable("Not sent: the series no longer has an aftercare text.", deliberate=True)
     return kind
 
 
@@ -229,6 +231,7 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
         "invitation": method_for(kind, facts),
         "materials": [_material(m, event_date) for m in facts.materials],
         "message_body": str(job.context.get("body") or ""),
+        "aftercare_text": str(event_date.get("series_aftercare_text") or ""),
     }
     if registration is not None and registration["manage_token"]:
         result["manage_url"] = urls.manage_page(registration["manage_token"])

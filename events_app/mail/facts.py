@@ -135,6 +135,7 @@ _SERIES = (
     "together",
     "tags",
     "updated_at",
+    "aftercare_text",
 )
 
 

@@ -94,6 +94,13 @@ _KINDS = (
         needs_future_date=True,
     ),
     Kind("materials_available", N_("The materials of %(title)s are ready")),
+    # After a heavy topic: who to contact, where to find support (domain/needs.py).
+    Kind(
+        "aftercare",
+        N_("After %(title)s: if you want to talk"),
+        needs_scheduled_date=True,
+        needs_active_registration=True,
+    ),
     Kind(
         "host_digest",
         N_("Tomorrow: %(title)s – the sign-up list"),

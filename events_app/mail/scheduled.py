@@ -1,4 +1,4 @@
-"""Mails that time causes, queued by the worker: reminders and hosts' digests.
+"""Mails that time causes, queued by the worker: reminders, hosts' digests and aftercare.
 
 Each function is safe to run as often as the worker likes: every mail has a ``dedupe_key``, so
 running twice (or on two workers at once) queues it once.  Rows are written in short
@@ -13,6 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app import clock, db
+from events_app.domain.needs import (
+    AFTERCARE_WINDOW,
+    MAX_AFTERCARE_HOURS,
+    aftercare_due,
+    recipients_came,
+)
 from events_app.mail import outbox
 from events_app.tables import (
     Account,
@@ -25,6 +31,7 @@ from events_app.tables import (
 
 __all__ = [
     "DIGEST_FROM_HOUR",
+    "queue_aftercare",
     "queue_host_digests",
     "queue_reminders",
     "reminder_key",
@@ -176,4 +183,57 @@ async def queue_host_digests(*, from_hour: int = DIGEST_FROM_HOUR) -> int:
         ]
         if mails:
             queued += await _enqueue_all("host_digest", mails)
+    return queued
+
+
+async def queue_aftercare() -> int:
+    """Queue the aftercare mail of every date whose moment came (its series' aftercare hours
+    after it ended): to the people marked present, or to everyone with a place when nobody's
+    attendance was recorded.  Once per registration (its dedupe key).  Returns how many."""
+    now = clock.now()
+    dates = await EventDate.select(
+        EventDate.id,
+        EventDate.ends_at,
+        EventDate.series.organisation.as_alias("organisation"),
+        EventDate.series.aftercare_hours.as_alias("hours"),
+    ).where(
+        (EventDate.status == EventDate.Status.scheduled)
+        & (EventDate.series.aftercare_text != "")
+        & (EventDate.ends_at <= now)
+        & (EventDate.ends_at > now - timedelta(hours=MAX_AFTERCARE_HOURS) - AFTERCARE_WINDOW)
+    )
+    queued = 0
+    for date in dates:
+        if not aftercare_due(date["ends_at"], date["hours"], now):
+            continue
+        people = await Registration.select(
+            Registration.id,
+            Registration.email,
+            Registration.name,
+            Registration.language,
+            Registration.attended,
+        ).where(
+            (Registration.event_date == date["id"])
+            & (Registration.status == Registration.Status.confirmed)
+            & (Registration.email != "")
+            & Registration.anonymised_at.is_null()
+        )
+        if recipients_came([row["attended"] for row in people]):
+            people = [row for row in people if row["attended"] is True]
+        keys = {row["id"]: f"aftercare:{row['id']}" for row in people}
+        missing = await _missing(list(keys.values()))
+        mails = [
+            {
+                "to_email": row["email"],
+                "to_name": row["name"],
+                "language": row["language"],
+                "organisation_id": date["organisation"],
+                "date_id": date["id"],
+                "registration_id": row["id"],
+                "dedupe_key": keys[row["id"]],
+            }
+            for row in people
+            if keys[row["id"]] in missing
+        ]
+        queued += await _enqueue_all("aftercare", mails)
     return queued

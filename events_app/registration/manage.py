@@ -18,6 +18,7 @@ from events_app import clock, db
 from events_app.agenda.views import waiting_position
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError, NotFound
+from events_app.domain.needs import needs_deleted_at
 from events_app.domain.person import MAX_NAME, MAX_NEEDS, ROLES
 from events_app.i18n import LANGUAGES
 from events_app.mail import outbox
@@ -59,6 +60,7 @@ class ManagedRegistration:
     held: bool  # waiting for the person to confirm their address
     together: bool = False  # a day of an event registered as one: cancelled as a whole
     attendance: str | None = None  # on site or online (hybrid dates)
+    needs_until: datetime | None = None  # when the needs written for it are deleted
 
 
 async def attendee_for_token(token: str) -> dict[str, Any]:
@@ -90,6 +92,8 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
             Registration.event_date.timezone.as_alias("timezone"),
             Registration.event_date.starts_at.as_alias("starts_at"),
             Registration.event_date.status.as_alias("date_status"),
+            Registration.event_date.ends_at.as_alias("ends_at"),
+            Registration.event_date.series.organisation.needs_days.as_alias("needs_days"),  # type: ignore[union-attr]
         )
         .where(Registration.attendee == attendee["id"])
         .order_by(Registration.event_date.starts_at)
@@ -120,6 +124,9 @@ async def my_registrations(token: str) -> tuple[dict[str, Any], list[ManagedRegi
                 held=row["hold_until"] is not None,
                 together=bool(row["together"]),
                 attendance=row["attendance"],
+                needs_until=needs_deleted_at(row["ends_at"], row["needs_days"])
+                if row["needs"]
+                else None,
             )
         )
     return attendee, result

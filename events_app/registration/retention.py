@@ -18,10 +18,11 @@ from events_app.tables import (
     OutboxMail,
     PasswordReset,
     Registration,
+    Series,
     SeriesSubscription,
 )
 
-__all__ = ["FINISHED", "anonymise_expired"]
+__all__ = ["FINISHED", "anonymise_expired", "delete_needs"]
 
 # Mails that will not be sent (any more): sent, failed, held back or deliberately skipped.
 FINISHED = [
@@ -75,6 +76,41 @@ async def anonymise_expired() -> int:
             Attendee.id.not_in(still_needed) & Attendee.id.not_in(following)
         )
     await forget_account_traces(now)
+    return total
+
+
+async def delete_needs() -> int:
+    """Delete the needs people wrote for dates that ended more than their organisation's
+    ``needs_days`` ago, sooner than the rest of the data (``domain/needs.py``).  A
+    whole-series registration's own copy goes when it is cancelled, or when its series has no
+    date to come and none that ended within ``needs_days``.  Returns how many registrations
+    lost their needs."""
+    now = clock.now()
+    total = 0
+    for organisation in await Organisation.select(Organisation.id, Organisation.needs_days):
+        cutoff = now - timedelta(days=organisation["needs_days"])
+        ended = EventDate.select(EventDate.id).where(
+            (EventDate.series.organisation == organisation["id"]) & (EventDate.ends_at <= cutoff)
+        )
+        series = Series.select(Series.id).where(Series.organisation == organisation["id"])
+        # Series with a date still to come, or one that ended within needs_days (its people
+        # may still come to a date added later).
+        in_use = EventDate.select(EventDate.series).where(EventDate.ends_at > cutoff)
+        async with db.transaction():
+            rows = (
+                await Registration.update({Registration.needs: ""})
+                .where((Registration.needs != "") & Registration.event_date.is_in(ended))
+                .returning(Registration.id)
+            )
+            total += len(rows)
+            await SeriesSubscription.update({SeriesSubscription.needs: ""}).where(
+                (SeriesSubscription.needs != "")
+                & SeriesSubscription.series.is_in(series)
+                & (
+                    SeriesSubscription.cancelled_at.is_not_null()
+                    | SeriesSubscription.series.not_in(in_use)
+                )
+            )
     return total
 
 

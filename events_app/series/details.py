@@ -18,6 +18,7 @@ from events_app.accounts.credentials import Actor
 from events_app.domain import recurrence, slugs, together, wallclock
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
+from events_app.domain.needs import check_aftercare_hours
 from events_app.registration import seats
 from events_app.series import notify
 from events_app.tables import EventDate, Programme, Registration, Series
@@ -90,6 +91,11 @@ async def checked(
         values["meeting_url"] = check_url(values["meeting_url"], "meeting_url")
     if "tags" in values:
         values["tags"] = list(dict.fromkeys(t.strip() for t in values["tags"] if t.strip()))
+    for text in ("content_note", "aftercare_text"):
+        if text in values:
+            values[text] = str(values[text]).strip()
+    if "aftercare_hours" in values:
+        check_aftercare_hours(values["aftercare_hours"])
     if "programme_id" in values:
         programme_id = values.pop("programme_id")
         if programme_id is not None and not await Programme.exists().where(

@@ -27,6 +27,9 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
     await Series.update({Series.programme: rows[0]["id"]}).where(Series.slug == "vol")
     training = await make_date(org, slug="training", dates=2, capacity=4)
     await Series.update({Series.together: True}).where(Series.slug == "training")
+    await Series.update(
+        {Series.content_note: "Een zwaar onderwerp.\nJe mag altijd weggaan."}
+    ).where(Series.slug == "ontmoeting")  # the note before registering
     await registrations.register(dates, name="Alex", email="alex@example.org")
     manage = f"/manage/{await manage_token_of('alex@example.org')}"
     await page.goto(f"/?lang={language}")  # sets the language cookie

@@ -27,6 +27,7 @@ class OrganisationOut(msgspec.Struct):
     timezone: str
     language: str
     retention_days: int
+    needs_days: int  # needs written at registration are deleted this many days after the date
     consent_text: str  # in the organisation's language; empty: no tick box
     consent_text_en: str  # its English wording for English forms (empty: the text above)
     confirm_first: bool  # new addresses confirm by mail before their registrations count
@@ -40,6 +41,7 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     contact_email: Annotated[str, Meta(max_length=254)] | UnsetType = UNSET
     language: Annotated[str, Meta(pattern="^(nl|en)$")] | UnsetType = UNSET
     retention_days: Annotated[int, Meta(ge=1, le=3650)] | UnsetType = UNSET
+    needs_days: Annotated[int, Meta(ge=0, le=3650)] | UnsetType = UNSET
     consent_text: Annotated[str, Meta(max_length=5000)] | UnsetType = UNSET
     consent_text_en: Annotated[str, Meta(max_length=5000)] | UnsetType = UNSET
     confirm_first: bool | UnsetType = UNSET

@@ -120,6 +120,11 @@ class SeriesCreate(ScheduleFields, forbid_unknown_fields=True, kw_only=True):
     reminder_hours: Annotated[int, Meta(ge=0, le=336)] = 24
     confirm_first: bool | None = None  # None: as the organisation says
     published: bool = False
+    # Shown before registering (e.g. the evening is about suicide; one may leave at any time).
+    content_note: Annotated[str, Meta(max_length=2000)] = ""
+    # Sent once, aftercare_hours after each date, to the people who came ("" : none).
+    aftercare_text: Text = ""
+    aftercare_hours: Annotated[int, Meta(ge=1, le=336)] = 24
 
 
 class SeriesUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -149,6 +154,9 @@ class SeriesUpdate(msgspec.Struct, forbid_unknown_fields=True):
     contact_email: Annotated[str, Meta(max_length=254)] | UnsetType = UNSET
     reminder_hours: Annotated[int, Meta(ge=0, le=336)] | UnsetType = UNSET
     confirm_first: bool | UnsetType | None = UNSET
+    content_note: Annotated[str, Meta(max_length=2000)] | UnsetType = UNSET
+    aftercare_text: Text | UnsetType = UNSET
+    aftercare_hours: Annotated[int, Meta(ge=1, le=336)] | UnsetType = UNSET
     rule: Rule | UnsetType | None = UNSET
     recurrence: RecurrenceIn | UnsetType = UNSET
     first_start: LocalDateTime | UnsetType = UNSET
@@ -240,6 +248,9 @@ class SeriesOut(msgspec.Struct):
     reminder_hours: int
     confirm_first: bool | None
     published: bool
+    content_note: str
+    aftercare_text: str
+    aftercare_hours: int
     status: str
     rule: str | None
     rule_text: RuleText

@@ -119,6 +119,10 @@ MESSAGES: dict[str, str] = {
     "url_missing": N_("Give the address of the material."),
     "date_taken": N_("The series already has a date on that day: move or cancel that one first."),
     "retention_invalid": N_("Fill in a number of days from 1 to 3650."),
+    "needs_days_invalid": N_(
+        "Fill in a number of days from 0 up to the number of days the rest is kept."
+    ),
+    "aftercare_hours_invalid": N_("Fill in a number of hours from 1 to 336."),
     "language_unknown": N_("Choose Dutch or English."),
     "consent_too_long": N_("Use at most 5000 characters."),
     "label_invalid": N_("Write a question of 1 to 300 characters."),

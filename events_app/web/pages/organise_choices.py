@@ -1,6 +1,6 @@
 """The series form's choices about registering and reaching people: how people register, who
 sees the meeting link, the meeting details, when registration opens and closes, the reminder,
-topics, language and contact address.
+topics, language and contact address, and care (a content note, the aftercare mail).
 
 Pure (no database): the decoded text of these fields in, the column values the services take
 (the same as the JSON API's ``SeriesCreate``) out, with every refused field at once.  Opening
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError
+from events_app.domain.needs import DEFAULT_AFTERCARE_HOURS, MAX_AFTERCARE_HOURS
 from events_app.i18n import LANGUAGES
 from events_app.tables import Series
 from events_app.web.pages.form_input import LIMITS
@@ -44,6 +45,9 @@ class Choices:
     tags: str = ""
     language: str = "nl"
     contact_email: str = ""
+    content_note: str = ""
+    aftercare_text: str = ""
+    aftercare_hours: str = "24"
 
 
 def local_text(moment: datetime | None, zone: str) -> str:
@@ -65,6 +69,9 @@ def choices_of(series: Any) -> Choices:
         tags=", ".join(series.tags),
         language=series.language,
         contact_email=series.contact_email,
+        content_note=series.content_note,
+        aftercare_text=series.aftercare_text,
+        aftercare_hours=str(series.aftercare_hours),
     )
 
 
@@ -156,6 +163,19 @@ def choices_from(
         found.append(DomainError("language_unknown", "Choose Dutch or English.",
                                  field="language"))  # fmt: skip
     values["language"] = sent.language
+    values["content_note"] = sent.content_note
+    values["aftercare_text"] = sent.aftercare_text
+    hours = sent.aftercare_hours or str(DEFAULT_AFTERCARE_HOURS)
+    if (
+        hours.isascii()
+        and hours.isdecimal()
+        and len(hours) <= 3
+        and 1 <= int(hours) <= MAX_AFTERCARE_HOURS
+    ):
+        values["aftercare_hours"] = int(hours)
+    else:
+        found.append(DomainError("aftercare_hours_invalid", "Fill in 1 to 336 hours.",
+                                 field="aftercare_hours"))  # fmt: skip
     values["contact_email"] = ""
     if sent.contact_email:
         try:

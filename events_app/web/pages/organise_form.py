@@ -140,6 +140,9 @@ class SeriesForm(Choices):
             tags=sent.tags.strip(),
             language=sent.language.strip() or "nl",
             contact_email=sent.contact_email.strip(),
+            content_note=sent.content_note.strip(),
+            aftercare_text=sent.aftercare_text.strip(),
+            aftercare_hours=sent.aftercare_hours.strip(),
         )
 
 

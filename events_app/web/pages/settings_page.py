@@ -13,7 +13,8 @@ from litestar.response import Redirect
 
 from events_app.accounts.credentials import Actor
 from events_app.accounts.organisations import list_organisations, update_organisation
-from events_app.domain.errors import DomainError
+from events_app.domain.errors import DomainError, Refusals, gather
+from events_app.domain.needs import check_needs_days
 from events_app.i18n import LANGUAGES
 from events_app.registration import questions
 from events_app.web.pages.context import language_of
@@ -35,6 +36,14 @@ __all__ = ["SettingsController"]
 DONE = ("saved", "question_added", "question_removed")
 
 
+def _days(text: str, least: int) -> int | None:
+    """A number of days from ``least`` to 3650 as typed, or None."""
+    text = text.strip()
+    if text.isascii() and text.isdecimal() and len(text) <= 4 and least <= int(text) <= 3650:
+        return int(text)
+    return None
+
+
 def _message(exc: DomainError, language: str) -> str:
     return message_for(exc, language, "settings")
 
@@ -46,6 +55,7 @@ class SettingsFields(msgspec.Struct):
     contact_email: Email = ""
     language: Line = ""
     retention_days: Line = ""
+    needs_days: Line = ""
     consent_text: Text = ""
     consent_text_en: Text = ""
     confirm_first: Line = ""
@@ -94,6 +104,7 @@ class SettingsController(Controller):
                 "contact_email": organisation["contact_email"],
                 "language": organisation["language"],
                 "retention_days": str(organisation["retention_days"]),
+                "needs_days": str(organisation["needs_days"]),
                 "consent_text": organisation["consent_text"],
                 "consent_text_en": organisation["consent_text_en"],
                 "confirm_first": "yes" if organisation["confirm_first"] else "",
@@ -126,11 +137,20 @@ class SettingsController(Controller):
         try:
             if rejected:
                 raise rejected
-            days = sent.retention_days.strip()
-            if not (days.isascii() and days.isdecimal() and len(days) <= 4) or not (
-                1 <= int(days) <= 3650
-            ):
-                raise DomainError("retention_invalid", "", field="retention_days")
+            days = _days(sent.retention_days, 1)
+            needs_days = _days(sent.needs_days, 0)
+            found = []
+            if days is None:
+                found.append(DomainError("retention_invalid", "", field="retention_days"))
+            if needs_days is None:
+                found.append(DomainError("needs_days_invalid", "", field="needs_days"))
+            elif days is not None:
+                try:
+                    check_needs_days(needs_days, days)
+                except DomainError as exc:
+                    found.append(exc)
+            gather(found)
+            assert days is not None and needs_days is not None
             if sent.language not in LANGUAGES:
                 raise DomainError("language_unknown", "", field="language")
             consent = sent.consent_text.strip()
@@ -148,7 +168,8 @@ class SettingsController(Controller):
                     "name": sent.name,
                     "contact_email": sent.contact_email,
                     "language": sent.language,
-                    "retention_days": int(days),
+                    "retention_days": days,
+                    "needs_days": needs_days,
                     "consent_text": consent,
                     "consent_text_en": consent_en,
                     "confirm_first": sent.confirm_first == "yes",
@@ -163,7 +184,9 @@ class SettingsController(Controller):
                 actor,
                 organisation_id,
                 status=400,
-                errors=field_messages(exc, language, _message(exc, language)),
+                errors=field_messages(exc, language)
+                if isinstance(exc, Refusals)
+                else field_messages(exc, language, _message(exc, language)),
                 values=msgspec.structs.asdict(sent),
             )
         return Redirect(f"/organise/{organisation_id}/settings?done=saved", status_code=303)
