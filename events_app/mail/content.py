@@ -96,7 +96,7 @@ def check(job: Job, facts: Facts, now: datetime) -> Kind:
         raise Unsendable("Not sent: the date was already over.", deliberate=True)
     if kind.name == "materials_available" and not facts.materials:
         raise Unsendable("Not sent: the date has no materials.", deliberate=True)
-    if kind.name == "aftercare" and not str(event_date["series_aftercare_text"] or "").strip():
+    if kind.name == "aftercare" and not str(event_date.get("series_aftercare_text") or "").strip():
         raise Unsendable("Not sent: the series no longer has an aftercare text.", deliberate=True)
     return kind
 

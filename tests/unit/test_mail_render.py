@@ -60,6 +60,7 @@ def event_date(**changes: Any) -> dict[str, Any]:
         "series_waitlist": True,
         "series_tags": [],
         "series_updated_at": NOW,
+        "series_aftercare_text": "Bel Iris als je wilt praten: 06-00000000.",
     }
     row.update(changes)
     return row
