@@ -130,6 +130,8 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await _shot(page, "link-request")
         await page.goto(base + "/events/inleefsessie-twee-dagen-afhankelijk-van-zorg/register")
         await _shot(page, "training-register")
+        await page.goto(base + "/events/in-gesprek-over-zorgen/register")
+        await _shot(page, "content-note")
         await context.close()
         phone = await browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
         page = await phone.new_page()

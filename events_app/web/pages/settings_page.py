@@ -55,7 +55,7 @@ class SettingsFields(msgspec.Struct):
     contact_email: Email = ""
     language: Line = ""
     retention_days: Line = ""
-    needs_days: Line = ""
+    needs_days: Line = ""  # empty (or not sent): unchanged
     consent_text: Text = ""
     consent_text_en: Text = ""
     confirm_first: Line = ""
@@ -138,19 +138,22 @@ class SettingsController(Controller):
             if rejected:
                 raise rejected
             days = _days(sent.retention_days, 1)
-            needs_days = _days(sent.needs_days, 0)
+            # Empty (or not sent): the needs keep their number of days, checked against the
+            # new retention by the service.
+            needs_days = _days(sent.needs_days, 0) if sent.needs_days.strip() else None
             found = []
             if days is None:
                 found.append(DomainError("retention_invalid", "", field="retention_days"))
-            if needs_days is None:
+            if sent.needs_days.strip() and needs_days is None:
                 found.append(DomainError("needs_days_invalid", "", field="needs_days"))
-            elif days is not None:
+            elif days is not None and needs_days is not None:
                 try:
                     check_needs_days(needs_days, days)
                 except DomainError as exc:
                     found.append(exc)
             gather(found)
-            assert days is not None and needs_days is not None
+            assert days is not None
+            needs = {} if needs_days is None else {"needs_days": needs_days}
             if sent.language not in LANGUAGES:
                 raise DomainError("language_unknown", "", field="language")
             consent = sent.consent_text.strip()
@@ -168,8 +171,8 @@ class SettingsController(Controller):
                     "name": sent.name,
                     "contact_email": sent.contact_email,
                     "language": sent.language,
+                    **needs,
                     "retention_days": days,
-                    "needs_days": needs_days,
                     "consent_text": consent,
                     "consent_text_en": consent_en,
                     "confirm_first": sent.confirm_first == "yes",
