@@ -26,7 +26,7 @@ from events_app.registration.manage import attendee_for_token
 from events_app.registration.request import Form, checked
 from events_app.tables import Application
 
-__all__ = ["MyApplication", "apply", "my_applications", "withdraw_mine"]
+__all__ = ["MyApplication", "apply", "attendee_for_token", "my_applications", "withdraw_mine"]
 
 ATTEMPTS = 3
 

@@ -1,0 +1,175 @@
+"""Applications: applying takes no seat and reveals nothing; accepting registers (a place or the
+waiting list), declining sends kind words; every step is one mail; the person sees and
+withdraws their application with the manage link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.message import EmailMessage
+
+import pytest
+
+from events_app import clock
+from events_app.accounts.credentials import actor_for_account
+from events_app.domain.errors import Conflict, DomainError, NotFound
+from events_app.hosting import applications as hosting
+from events_app.registration import applications, registrations
+from events_app.settings import Settings
+from events_app.tables import Application, EventDate, OutboxMail, Registration, Series
+from tests.factories import (
+    Organiser,
+    make_date,
+    make_host,
+    make_organiser,
+    manage_token_of,
+    series_of,
+)
+from tests.smtp import SmtpServer, drain
+
+pytest_plugins = ["tests.integration.conftest_mail"]
+
+
+async def _application_date(capacity: int | None = 1) -> tuple[Organiser, int]:
+    organiser = await make_organiser()
+    [date_id] = await make_date(organiser.organisation_id, capacity=capacity)
+    await Series.update({Series.admission: Series.Admission.apply}).where(
+        Series.id == await series_of(date_id)
+    )
+    return organiser, date_id
+
+
+async def _apply(date_id: int, n: int, language: str = "nl") -> None:
+    await applications.apply(
+        [date_id], name=f"Aanvrager {n}", email=f"a{n}@example.org", language=language
+    )
+
+
+def _text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+async def test_applying_takes_no_seat_and_mails_a_receipt_that_reveals_nothing_to_the_sender(
+    smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    _, date_id = await _application_date()
+    await _apply(date_id, 1, "en")
+    await _apply(date_id, 1, "en")  # again: changes nothing, answers the same
+    [row] = await Application.select().where(Application.event_date == date_id)
+    assert row["status"] == "pending"
+    date = await EventDate.select().where(EventDate.id == date_id).first()
+    assert date is not None and date["confirmed_count"] == 0 and date["waiting_count"] == 0
+    assert not await Registration.count().where(Registration.event_date == date_id)
+    await drain(mail_settings)
+    first, second = (r.message for r in smtp_server.received)
+    assert str(first["Subject"]) == "We received your application: Bijeenkomst ontmoeting"
+    assert "does not give you a place yet" in _text(first)
+    assert "We already had your application" in _text(second)
+
+
+async def test_a_series_that_takes_applications_refuses_registrations_and_the_other_way_round() -> (
+    None
+):
+    organiser, date_id = await _application_date()
+    with pytest.raises(DomainError) as refused:
+        await registrations.register([date_id], name="Iemand", email="iemand@example.org")
+    assert refused.value.code == "applications_only"
+    [plain] = await make_date(organiser.organisation_id, slug="gewoon")
+    with pytest.raises(DomainError) as wrong:
+        await _apply(plain, 2)
+    assert wrong.value.code == "registrations_only"
+    with pytest.raises(DomainError) as two:
+        await applications.apply([date_id, plain], name="X", email="x@example.org")
+    assert two.value.code == "one_date"
+
+
+async def test_after_the_closing_time_applications_are_refused() -> None:
+    _, date_id = await _application_date()
+    await Series.update({Series.registration_closes_at: clock.now() - timedelta(minutes=1)}).where(
+        Series.id == await series_of(date_id)
+    )
+    with pytest.raises(DomainError):
+        await _apply(date_id, 1)
+    assert not await Application.count()
+
+
+async def test_accept_gives_the_last_seat_then_the_waiting_list_decline_sends_kind_words(
+    smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    organiser, date_id = await _application_date(capacity=1)
+    for n in (1, 2, 3):
+        await _apply(date_id, n, "en" if n == 3 else "nl")
+    await drain(mail_settings)
+    smtp_server.clear()
+    actor = organiser.actor
+    listed = await hosting.applications_for_date(actor, date_id)
+    first, second, third = (a.id for a in listed)
+    await hosting.accept(actor, first)
+    await hosting.accept(actor, second)
+    await hosting.decline(actor, third)
+    with pytest.raises(Conflict):
+        await hosting.accept(actor, third)
+    with pytest.raises(Conflict):
+        await hosting.decline(actor, first)
+    statuses = {
+        r["email"]: r["status"]
+        for r in await Registration.select().where(Registration.event_date == date_id)
+    }
+    assert statuses == {"a1@example.org": "confirmed", "a2@example.org": "waiting"}
+    await drain(mail_settings)
+    by_address = {r.rcpt_tos[0]: r.message for r in smtp_server.received}
+    placed = by_address["a1@example.org"]
+    assert "Good news: your application is accepted." in _text(placed) or "aangenomen" in _text(
+        placed
+    )
+    assert any(p.get_content_type() == "text/calendar" for p in placed.walk())
+    waiting = by_address["a2@example.org"]
+    assert not any(p.get_content_type() == "text/calendar" for p in waiting.walk())
+    declined = by_address["a3@example.org"]
+    assert str(declined["Subject"]) == "About your application: Bijeenkomst ontmoeting"
+    assert "there were more applications than places" in _text(declined)
+
+
+async def test_a_declined_mail_carries_the_organisers_own_words() -> None:
+    organiser, date_id = await _application_date()
+    await _apply(date_id, 1)
+    [application] = await hosting.applications_for_date(organiser.actor, date_id)
+    with pytest.raises(DomainError):
+        await hosting.decline(organiser.actor, application.id, message="x" * 2001)
+    await hosting.decline(organiser.actor, application.id, message="Helaas, volgende keer!")
+    row = await Application.select().where(Application.id == application.id).first()
+    assert row is not None and row["message"] == "Helaas, volgende keer!"
+    assert await OutboxMail.count().where(OutboxMail.kind == "application_declined") == 1
+
+
+async def test_a_host_of_another_series_and_strangers_cannot_see_or_decide() -> None:
+    organiser, date_id = await _application_date()
+    await _apply(date_id, 1)
+    [other] = await make_date(organiser.organisation_id, slug="andere")
+    host_id = await make_host(organiser.organisation_id, await series_of(other))
+    host = await actor_for_account(host_id)
+    assert host is not None
+    with pytest.raises(NotFound):
+        await hosting.applications_for_date(host, date_id)
+    [application] = await hosting.applications_for_date(organiser.actor, date_id)
+    with pytest.raises(NotFound):
+        await hosting.accept(host, application.id)
+
+
+async def test_the_person_sees_and_withdraws_their_application() -> None:
+    organiser, date_id = await _application_date()
+    await _apply(date_id, 1)
+    token = await manage_token_of("a1@example.org")
+    attendee = await applications.attendee_for_token(token)
+    [mine] = await applications.my_applications(attendee["id"])
+    assert mine.status == "pending" and mine.series_title == "Bijeenkomst ontmoeting"
+    with pytest.raises(NotFound):
+        await applications.withdraw_mine("wrong-token", mine.application_id)
+    await applications.withdraw_mine(token, mine.application_id)
+    with pytest.raises(Conflict):
+        await applications.withdraw_mine(token, mine.application_id)
+    assert not await hosting.applications_for_date(organiser.actor, date_id)
+    await _apply(date_id, 1)  # applying again after withdrawing: pending again
+    [again] = await applications.my_applications(attendee["id"])
+    assert again.status == "pending"
