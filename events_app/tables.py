@@ -560,9 +560,7 @@ class Application(Table):
     needs = Text(default="")
     answers = JSON(default={})
     language = Varchar(length=2, default="nl")
-    attendance = Varchar(
-        length=8, choices=Registration.Attendance, null=True, default=None
-    )
+    attendance = Varchar(length=8, choices=Registration.Attendance, null=True, default=None)
     status = Varchar(length=16, choices=Status, default=Status.pending)
     message = Text(default="")  # the kind words sent with a decline
     registration = ForeignKey(

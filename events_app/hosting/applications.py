@@ -24,7 +24,7 @@ from events_app.mail import outbox
 from events_app.registration import registrations
 from events_app.tables import Application
 
-__all__ = ["ApplicationView", "accept", "applications_for_date", "decline"]
+__all__ = ["ApplicationView", "accept", "applications_for_date", "decline", "question_labels"]
 
 ATTEMPTS = 3
 
@@ -78,6 +78,13 @@ async def applications_for_date(actor: Actor, date_id: int) -> list[ApplicationV
         )
         for row in rows
     ]
+
+
+async def question_labels(actor: Actor, date_id: int) -> dict[str, str]:
+    """The questions' labels by id, to show answers with their question."""
+    access = await access_to_date(actor, date_id)
+    questions = await registrations.questions_for(access.organisation_id, [access.series_id])
+    return {str(q.id): q.label for q in questions}
 
 
 async def _application(actor: Actor, application_id: int) -> tuple[dict[str, Any], int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from email.message import EmailMessage
 
+import httpx
 import pytest
 
 from events_app import clock
@@ -15,7 +16,7 @@ from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.hosting import applications as hosting
 from events_app.registration import applications, registrations
 from events_app.settings import Settings
-from events_app.tables import Application, EventDate, OutboxMail, Registration, Series
+from events_app.tables import Application, EventDate, OutboxMail, Question, Registration, Series
 from tests.factories import (
     Organiser,
     make_date,
@@ -24,6 +25,7 @@ from tests.factories import (
     manage_token_of,
     series_of,
 )
+from tests.helpers.pages import csrf_token, login
 from tests.smtp import SmtpServer, drain
 
 pytest_plugins = ["tests.integration.conftest_mail"]
@@ -173,3 +175,77 @@ async def test_the_person_sees_and_withdraws_their_application() -> None:
     await _apply(date_id, 1)  # applying again after withdrawing: pending again
     [again] = await applications.my_applications(attendee["id"])
     assert again.status == "pending"
+
+
+async def test_the_pages_walk_apply_decide_and_withdraw(client: httpx.AsyncClient) -> None:
+    organiser, date_id = await _application_date(capacity=1)
+    await Question.insert(
+        Question(organisation=organiser.organisation_id, label="Waarom wil je meedoen?")
+    )
+    form = await client.get("/events/ontmoeting/register")
+    assert "Aanvragen" in form.text or "Apply" in form.text
+    assert 'type="radio"' in form.text
+    token = await csrf_token(client, "/events/ontmoeting/register")
+    [question] = await Question.select(Question.id)
+    sent = await client.post(
+        "/events/ontmoeting/register",
+        data={
+            "_csrf_token": token,
+            "dates": str(date_id),
+            "name": "Aanvrager",
+            "email": "aanvrager@example.org",
+            f"answer_{question['id']}": "Ik heb de basistraining gedaan.",
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"] == f"/registered?dates={date_id}&applied=yes"
+    done = await client.get(sent.headers["location"])
+    assert "aanvrager@example.org" not in done.text
+    # The same address again: the same answer.
+    again = await client.post(
+        "/events/ontmoeting/register",
+        data={
+            "_csrf_token": token,
+            "dates": str(date_id),
+            "name": "X",
+            "email": "aanvrager@example.org",
+        },
+    )
+    assert again.status_code == 303 and again.headers["location"] == sent.headers["location"]
+    # Two dates, a NUL byte, a huge id: the form again with the problem at its field.
+    for dates in ([str(date_id), str(date_id + 1)], ["99999999999"], ["1\x00"]):
+        bad = await client.post(
+            "/events/ontmoeting/register",
+            data={"_csrf_token": token, "dates": dates, "name": "Y", "email": "y@example.org"},
+        )
+        assert bad.status_code == 400, (dates, bad.status_code)
+    await login(client, "organiser@example.org")
+    page = await client.get(f"/host/dates/{date_id}/applications")
+    assert page.status_code == 200
+    assert "Waarom wil je meedoen?" in page.text and "basistraining" in page.text
+    [application] = await Application.select(Application.id)
+    staff_token = await csrf_token(client, f"/host/dates/{date_id}/applications")
+    too_long = await client.post(
+        f"/host/applications/{application['id']}/decline",
+        data={"_csrf_token": staff_token, "event_date": str(date_id), "message": "x" * 2001},
+    )
+    assert too_long.status_code == 400 and 'aria-invalid="true"' in too_long.text
+    accepted = await client.post(
+        f"/host/applications/{application['id']}/accept",
+        data={"_csrf_token": staff_token, "event_date": str(date_id)},
+    )
+    assert accepted.status_code == 303
+    twice = await client.post(
+        f"/host/applications/{application['id']}/accept",
+        data={"_csrf_token": staff_token, "event_date": str(date_id)},
+    )
+    assert twice.status_code == 409
+    unknown = await client.post(
+        "/host/applications/2147483647/accept",
+        data={"_csrf_token": staff_token, "event_date": str(date_id)},
+    )
+    assert unknown.status_code == 404
+    manage_url = f"/manage/{await manage_token_of('aanvrager@example.org')}"
+    manage = await client.get(manage_url + "?lang=en")
+    assert manage.status_code == 200
+    assert "Your application is accepted." in manage.text and "You are registered." in manage.text

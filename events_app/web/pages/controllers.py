@@ -22,6 +22,7 @@ from events_app.web.pages.account import (
 from events_app.web.pages.agenda import AgendaController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.host import HostController
+from events_app.web.pages.host_applications import ApplicationsController
 from events_app.web.pages.host_attendance import AttendanceController
 from events_app.web.pages.mail_log import MailLogController
 from events_app.web.pages.manage import LinkRequestController, ManagePageController
@@ -69,6 +70,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             PasswordResetController,
             HostController,
             AttendanceController,
+            ApplicationsController,
             TeamController,
             InvitationController,
             OrganiseController,
