@@ -249,3 +249,39 @@ async def test_the_pages_walk_apply_decide_and_withdraw(client: httpx.AsyncClien
     manage = await client.get(manage_url + "?lang=en")
     assert manage.status_code == 200
     assert "Your application is accepted." in manage.text and "You are registered." in manage.text
+
+
+async def test_the_api_applies_lists_accepts_and_declines(client: httpx.AsyncClient) -> None:
+    organiser, date_id = await _application_date(capacity=1)
+    for n in (1, 2):
+        answer = await client.post(
+            "/api/v1/applications",
+            json={"name": f"Aanvrager {n}", "email": f"a{n}@example.org", "date_id": date_id},
+        )
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["date_ids"] == [date_id]
+    for body in (
+        {"name": "X", "email": "x@example.org", "date_id": 2147483648},
+        {"name": "X", "email": "x@example.org", "date_id": [1]},
+        {"name": "X", "email": "x@example.org", "date_id": date_id, "extra": 1},
+        {"name": "X\u0000", "email": "x@example.org", "date_id": date_id},
+    ):
+        refused = await client.post("/api/v1/applications", json=body)
+        assert refused.status_code == 400, (body, refused.status_code)
+    nobody = await client.get(f"/api/v1/dates/{date_id}/applications")
+    assert nobody.status_code == 401
+    listed = await client.get(f"/api/v1/dates/{date_id}/applications", headers=organiser.headers)
+    assert listed.status_code == 200
+    first, second = (a["id"] for a in listed.json()["pending"])
+    placed = await client.post(f"/api/v1/applications/{first}/accept", headers=organiser.headers)
+    assert placed.status_code == 200 and placed.json()["status"] == "confirmed"
+    waiting = await client.post(f"/api/v1/applications/{second}/accept", headers=organiser.headers)
+    assert waiting.status_code == 200 and waiting.json()["status"] == "waiting"
+    again = await client.post(
+        f"/api/v1/applications/{second}/decline", json={}, headers=organiser.headers
+    )
+    assert again.status_code == 409
+    after = (
+        await client.get(f"/api/v1/dates/{date_id}/applications", headers=organiser.headers)
+    ).json()
+    assert [a["status"] for a in after["accepted"]] == ["accepted", "accepted"]
