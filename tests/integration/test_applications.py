@@ -14,9 +14,17 @@ from events_app import clock
 from events_app.accounts.credentials import actor_for_account
 from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.hosting import applications as hosting
-from events_app.registration import applications, registrations
+from events_app.registration import applications, my_data, registrations, retention
 from events_app.settings import Settings
-from events_app.tables import Application, EventDate, OutboxMail, Question, Registration, Series
+from events_app.tables import (
+    Application,
+    Attendee,
+    EventDate,
+    OutboxMail,
+    Question,
+    Registration,
+    Series,
+)
 from tests.factories import (
     Organiser,
     make_date,
@@ -285,3 +293,20 @@ async def test_the_api_applies_lists_accepts_and_declines(client: httpx.AsyncCli
         await client.get(f"/api/v1/dates/{date_id}/applications", headers=organiser.headers)
     ).json()
     assert [a["status"] for a in after["accepted"]] == ["accepted", "accepted"]
+
+
+async def test_retention_and_delete_my_data_wipe_applications() -> None:
+    _, date_id = await _application_date()
+    await _apply(date_id, 1)
+    await _apply(date_id, 2)
+    token = await manage_token_of("a2@example.org")
+    exported = await my_data.export_my_data(token)
+    assert exported["applications"][0]["name"] == "Aanvrager 2"
+    await my_data.delete_my_data(token)
+    gone = await Application.select().where(Application.anonymised_at.is_not_null())
+    assert [(r["name"], r["email"], r["status"]) for r in gone] == [("", "", "withdrawn")]
+    with clock.frozen(clock.now() + timedelta(days=200)):
+        await retention.anonymise_expired()
+    rows = await Application.select(Application.name, Application.answers, Application.attendee)
+    assert all(r["name"] == "" and r["attendee"] is None for r in rows)
+    assert not await Attendee.count()
