@@ -310,3 +310,40 @@ async def test_retention_and_delete_my_data_wipe_applications() -> None:
     rows = await Application.select(Application.name, Application.answers, Application.attendee)
     assert all(r["name"] == "" and r["attendee"] is None for r in rows)
     assert not await Attendee.count()
+
+
+async def test_the_organiser_writes_the_series_own_questions(client: httpx.AsyncClient) -> None:
+    organiser, date_id = await _application_date()
+    series_id = await series_of(date_id)
+    [other] = await make_date(organiser.organisation_id, slug="andere")
+    await login(client, "organiser@example.org")
+    path = f"/organise/series/{series_id}/questions"
+    token = await csrf_token(client, path)
+    empty = await client.post(path + "/", data={"_csrf_token": token, "label": "", "kind": "text"})
+    assert empty.status_code == 400 and 'aria-invalid="true"' in empty.text
+    nul = await client.post(path + "/", data={"_csrf_token": token, "label": "a\x00"})
+    assert nul.status_code == 400
+    added = await client.post(
+        path + "/",
+        data={
+            "_csrf_token": token,
+            "label": "Waarom wil je meedoen?",
+            "kind": "text",
+            "required": "yes",
+        },
+    )
+    assert added.status_code == 303
+    form = await client.get("/events/ontmoeting/register")
+    assert "Waarom wil je meedoen?" in form.text
+    assert "Waarom wil je meedoen?" not in (await client.get("/events/andere/register")).text
+    with pytest.raises(DomainError) as unanswered:
+        await _apply(date_id, 1)
+    assert unanswered.value.code == "answer_missing" or unanswered.value.code == "refusals"
+    [question] = await Question.select(Question.id)
+    wrong_series = await client.post(
+        f"/organise/series/{await series_of(other)}/questions/{question['id']}/remove",
+        data={"_csrf_token": token},
+    )
+    assert wrong_series.status_code == 404
+    removed = await client.post(f"{path}/{question['id']}/remove", data={"_csrf_token": token})
+    assert removed.status_code == 303 and not await Question.count()

@@ -34,6 +34,7 @@ from events_app.web.pages.organise_materials import (
     MaterialsAdminController,
 )
 from events_app.web.pages.organise_pause import SeriesPauseController
+from events_app.web.pages.organise_questions import SeriesQuestionsController
 from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
@@ -78,6 +79,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             SeriesPauseController,
             DateAdminController,
             MaterialsAdminController,
+            SeriesQuestionsController,
             MaterialFilesController,
             MailLogController,
             SettingsController,
