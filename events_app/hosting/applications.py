@@ -88,7 +88,12 @@ async def question_labels(actor: Actor, date_id: int) -> dict[str, str]:
 
 
 async def _application(actor: Actor, application_id: int) -> tuple[dict[str, Any], int]:
-    row = await Application.select().where(Application.id == application_id).first()
+    row = (
+        await Application.select()
+        .where(Application.id == application_id)
+        .output(load_json=True)
+        .first()
+    )
     if row is None or row["anonymised_at"] is not None:
         raise NotFound("not_found", "This does not exist or is not yours to see.")
     access = await access_to_date(actor, row["event_date"])

@@ -240,6 +240,11 @@ async def test_the_pages_walk_apply_decide_and_withdraw(client: httpx.AsyncClien
         data={"_csrf_token": staff_token, "event_date": str(date_id), "message": "x" * 2001},
     )
     assert too_long.status_code == 400 and 'aria-invalid="true"' in too_long.text
+    row = await Application.select(Application.answers).output(load_json=True).first()
+    assert row is not None and row["answers"] == {
+        str(question["id"]): "Ik heb de basistraining gedaan."
+    }
+    await Question.update({Question.required: True}).where(Question.id == question["id"])
     accepted = await client.post(
         f"/host/applications/{application['id']}/accept",
         data={"_csrf_token": staff_token, "event_date": str(date_id)},
