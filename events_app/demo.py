@@ -14,8 +14,9 @@ from events_app import clock
 from events_app.accounts import credentials as accounts
 from events_app.accounts import tenants
 from events_app.accounts.credentials import Actor
+from events_app.hosting import applications as deciding
 from events_app.programmes import planning as programmes
-from events_app.registration import registrations
+from events_app.registration import applications, questions, registrations
 from events_app.series import dates as event_dates
 from events_app.series import people
 from events_app.series.people import SpeakerInput
@@ -129,6 +130,7 @@ async def load_demo() -> bool:
     await _lecture(organiser, city, today)
     await _workshop_week(organiser, city, today)
     await _training(organiser, city, today)
+    await _learning_path(organiser, city, today)
     region = await tenants.create_organisation(
         REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
     )
@@ -317,3 +319,58 @@ async def _course(actor: Actor, org: int, today: date) -> None:
     )
     await programmes.attach(actor, programme, series)
     await _register(await _dates(series), 5, 6)
+
+
+async def _learning_path(actor: Actor, org: int, today: date) -> None:
+    """A learning path of four mornings that admits people by application: two questions of
+    its own, two people accepted, one declined with the kind default words, one waiting."""
+    monday = _next_weekday(today + timedelta(days=50), 0)
+    series = await _series(
+        actor,
+        org,
+        ScheduleInput(
+            rule="FREQ=WEEKLY;COUNT=4", first_start=_at(monday, 9, 30), duration_minutes=180
+        ),
+        title="Leerlijn: ervaringskennis in het buurtteam",
+        kind="course",
+        format="in_person",
+        location="Buurthuis De Brug, Kanaalweg 8",
+        capacity=10,
+        together=True,
+        admission="apply",
+        summary="Vier ochtenden voor ervaringsdeskundigen die in een buurtteam gaan werken. "
+        "Je doet een aanvraag; wij laten je binnen een week weten of je mee kunt doen.",
+        tags=["leerlijn"],
+    )
+    why = await questions.add_series_question(
+        actor, series, label="Waarom wil je meedoen?", kind="text", choices=[], required=True
+    )
+    basis = await questions.add_series_question(
+        actor,
+        series,
+        label="Heb je de basistraining ervaringsdeskundigheid gevolgd?",
+        kind="yes_no",
+        choices=[],
+        required=True,
+    )
+    [first, *_] = await _dates(series)
+    reasons = [
+        "Ik begin volgend jaar in een buurtteam en wil mijn verhaal goed leren inzetten.",
+        "Ik werk als vrijwilliger in de wijk en wil meer leren over samenwerken.",
+        "Mijn ervaring met schulden wil ik gebruiken om anderen te helpen.",
+        "Ik wil weten of dit werk bij mij past.",
+    ]
+    for n, reason in enumerate(reasons):
+        name, role = PEOPLE[12 + n]
+        await applications.apply(
+            [first],
+            name=name,
+            email=f"{name.lower().replace(' ', '.')}@example.org",
+            role=role,
+            answers={str(why): reason, str(basis): n != 3},
+            consent=True,
+        )
+    pending = await deciding.applications_for_date(actor, first)
+    await deciding.accept(actor, pending[0].id)
+    await deciding.accept(actor, pending[1].id)
+    await deciding.decline(actor, pending[3].id)

@@ -57,3 +57,14 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     week = await Programme.select(Programme.id).where(Programme.selection == "pick").first()
     assert week
     assert await Series.count().where(Series.programme == week["id"]) == 5
+
+
+async def test_the_demo_has_a_learning_path_that_takes_applications() -> None:
+    from events_app.tables import Application, Question
+
+    assert await load_demo() is True
+    path = await Series.select(Series.id).where(Series.admission == "apply").first()
+    assert path
+    assert await Question.count().where(Question.series == path["id"]) == 2
+    statuses = sorted(row["status"] for row in await Application.select(Application.status))
+    assert statuses == ["accepted", "accepted", "declined", "pending"]
