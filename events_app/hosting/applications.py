@@ -22,7 +22,7 @@ from events_app.domain.errors import NotFound
 from events_app.hosting.signups import access_to_date
 from events_app.mail import outbox
 from events_app.registration import registrations
-from events_app.tables import Application
+from events_app.tables import Application, EventDate, Series
 
 __all__ = ["ApplicationView", "accept", "applications_for_date", "decline", "question_labels"]
 
@@ -47,12 +47,21 @@ class ApplicationView:
 
 
 async def applications_for_date(actor: Actor, date_id: int) -> list[ApplicationView]:
-    """Every application for the date (not the withdrawn ones), oldest first."""
-    await access_to_date(actor, date_id)
+    """Every application for the date (not the withdrawn ones), oldest first; for a day of an
+    event registered as one, the event's applications (they name its first day)."""
+    access = await access_to_date(actor, date_id)
+    whole = await Series.exists().where(
+        (Series.id == access.series_id) & Series.together.eq(True)
+    )
+    dates = (
+        EventDate.select(EventDate.id).where(EventDate.series == access.series_id)
+        if whole
+        else [date_id]
+    )
     rows = (
         await Application.select()
         .where(
-            (Application.event_date == date_id)
+            Application.event_date.is_in(dates)
             & (Application.status != Application.Status.withdrawn)
             & Application.anonymised_at.is_null()
         )

@@ -354,3 +354,19 @@ async def test_the_organiser_writes_the_series_own_questions(client: httpx.Async
     assert wrong_series.status_code == 404
     removed = await client.post(f"{path}/{question['id']}/remove", data={"_csrf_token": token})
     assert removed.status_code == 303 and not await Question.count()
+
+
+async def test_an_event_registered_as_one_is_applied_for_and_accepted_as_a_whole() -> None:
+    organiser = await make_organiser()
+    days = await make_date(organiser.organisation_id, capacity=1, dates=2)
+    await Series.update({Series.admission: "apply", Series.together: True}).where(
+        Series.id == await series_of(days[0])
+    )
+    applied = await applications.apply(
+        [days[1]], name="Aanvrager", email="a@example.org", language="nl"
+    )
+    assert applied == (days[0],)  # the application names the event's first day
+    [on_day_two] = await hosting.applications_for_date(organiser.actor, days[1])
+    receipt = await hosting.accept(organiser.actor, on_day_two.id)
+    assert sorted(o.date_id for o in receipt.outcomes) == days
+    assert {o.status for o in receipt.outcomes} == {"confirmed"}
