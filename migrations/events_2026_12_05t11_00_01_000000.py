@@ -73,5 +73,21 @@ async def forwards():
         for statement in _statements(postgres(table)):
             await table.raw(statement)
 
+    async def remove():
+        table = migration_table()
+        statements = ["DROP INDEX IF EXISTS application_event_date_attendee"]
+        for table_name, column, _values, _null in CHOICES:
+            name = f"{table_name}_{column}_choice"
+            if postgres(table):
+                statements.append(f"ALTER TABLE {table_name} DROP CONSTRAINT IF EXISTS {name}")
+            else:
+                statements += [
+                    f"DROP TRIGGER IF EXISTS {name}",
+                    f"DROP TRIGGER IF EXISTS {name}_new",
+                ]
+        for statement in statements:
+            await table.raw(statement)
+
     manager.add_raw(add)
+    manager.add_raw_backwards(remove)
     return manager
