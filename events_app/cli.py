@@ -82,7 +82,7 @@ def _worker(_: argparse.Namespace) -> int:
 
 
 def _demo(_: argparse.Namespace) -> int:
-    from events_app.demo import load_demo
+    from events_app.demo.load import load_demo
 
     created = asyncio.run(_with_db(load_demo()))
     print("events-app: demo data loaded" if created else "events-app: demo data already present")

@@ -40,7 +40,7 @@ def run_dev(*, demo: bool = True) -> int:
 
 async def _dev(settings: Settings, *, demo: bool) -> None:
     from events_app.app import create_app
-    from events_app.demo import load_demo
+    from events_app.demo.load import load_demo
     from events_app.mail.catcher import MailCatcher
     from events_app.observability.logs import configure_logging
 

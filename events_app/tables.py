@@ -45,6 +45,7 @@ from events_app.domain.team import TeamRole
 __all__ = [
     "Account",
     "ApiToken",
+    "Application",
     "Attendee",
     "AuditLog",
     "Certificate",
@@ -264,6 +265,12 @@ class Series(Table):
         cancelled = "cancelled"
         ended = "ended"
 
+    class Admission(StrEnum):
+        """Whether people register (and take a place at once) or apply and wait for a yes."""
+
+        register = "register"
+        apply = "apply"
+
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
     programme = ForeignKey(
         references=Programme, on_delete=OnDelete.set_null, null=True, default=None, index=True
@@ -304,6 +311,8 @@ class Series(Table):
     aftercare_text = Text(default="")
     aftercare_hours = Integer(default=24)
     confirm_first = Boolean(null=True, default=None)  # None: as the organisation says
+    # "apply": the form takes applications; registration_closes_at is then their closing time.
+    admission = Varchar(length=8, choices=Admission, default=Admission.register)
     published = Boolean(default=False)
     status = Varchar(length=16, choices=Status, default=Status.active)
     created_at = Timestamptz()
@@ -533,6 +542,53 @@ class Registration(Table):
             "a date's registrations by status, the waiting list in order",
         ),
         _revision("registration"),
+    )
+
+
+class Application(Table):
+    """One person's application for a date (for an event registered as one: its first day).
+
+    It takes no seat while pending; accepting it registers the person (a place, or the waiting
+    list when full) and keeps that registration here.  The person's details and answers are
+    copied in, as for a registration, so retention can wipe them the same way.
+    """
+
+    id = Serial(primary_key=True)
+
+    class Status(StrEnum):
+        pending = "pending"
+        accepted = "accepted"
+        declined = "declined"
+        withdrawn = "withdrawn"
+
+    event_date = ForeignKey(references=EventDate, on_delete=OnDelete.cascade, index=True)
+    attendee = ForeignKey(
+        references=Attendee, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    name = Varchar(length=200)
+    email = Varchar(length=254)
+    role = Varchar(length=16, choices=PersonRole, null=True, default=None)
+    needs = Text(default="")
+    answers = JSON(default={})
+    language = Varchar(length=2, default="nl")
+    attendance = Varchar(length=8, choices=Registration.Attendance, null=True, default=None)
+    status = Varchar(length=16, choices=Status, default=Status.pending)
+    message = Text(default="")  # the kind words sent with a decline
+    registration = ForeignKey(
+        references=Registration, on_delete=OnDelete.set_null, null=True, default=None
+    )
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)
+    anonymised_at = Timestamptz(null=True, default=None)
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "application_event_date_attendee",
+            "unique",
+            ("event_date", "attendee"),
+            "one application per address and date (an anonymised one has no attendee)",
+        ),
     )
 
 

@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import Page, async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+# The demo's series that takes applications.
+LEARNING_PATH = "leerlijn-ervaringskennis-in-het-buurtteam"
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -132,6 +134,8 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await _shot(page, "training-register")
         await page.goto(base + "/events/in-gesprek-over-zorgen/register")
         await _shot(page, "content-note")
+        await page.goto(base + f"/events/{LEARNING_PATH}/register")
+        await _shot(page, "application-form")
         await context.close()
         phone = await browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
         page = await phone.new_page()
@@ -187,6 +191,13 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await page.goto(base + "/organise")
         await page.locator("a[href^='/organise/programmes/']").first.click()
         await _shot(page, "programme-sessions")
+        await page.goto(base + f"/events/{LEARNING_PATH}")
+        links = page.locator(f"a[href^='/events/{LEARNING_PATH}/']")
+        hrefs = [str(await links.nth(n).get_attribute("href")) for n in range(await links.count())]
+        day = next(h.rsplit("/", 1)[1] for h in hrefs if h.rsplit("/", 1)[1].isdigit())
+        await page.goto(f"{base}/host/dates/{day}/applications")
+        await page.locator("article.application summary").first.click()
+        await _shot(page, "applications")
         await organiser.close()
         course = await browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
         page = await course.new_page()

@@ -147,6 +147,7 @@ async def series_view(
         "capacity": series["capacity"],
         "waitlist": bool(series["waitlist"]),
         "together": bool(series["together"]),
+        "admission": series["admission"],
         "rrule": series["rrule"],
         "first_start": series["first_start"],
         "duration_minutes": series["duration_minutes"],

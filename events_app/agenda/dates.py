@@ -138,6 +138,7 @@ class SeriesView:
     speakers: tuple[PersonView, ...] = ()
     programme_id: int | None = None
     together: bool = False  # its dates are registered as one (domain/together.py)
+    admission: str = Series.Admission.register  # "apply": the form takes applications
     consent_text_en: str = ""  # the English wording of consent_text, if any
     consent_language: str = "nl"  # the language consent_text is written in
     content_note: str = ""  # shown before registering (domain/needs.py)

@@ -35,6 +35,7 @@ __all__ = [
     "past_dates",
     "programme_sessions",
     "published_dates",
+    "registration_closed",
     "upcoming_dates",
 ]
 
@@ -262,3 +263,11 @@ async def event_under_way(series_id: int) -> bool:
             & (Occ.starts_at <= clock.now())
         )
     )
+
+
+async def registration_closed(series_id: int) -> bool:
+    """Whether the series' registration (or application) time has ended: its form says so
+    instead of offering nothing without a reason."""
+    row = await Series.select(Series.registration_closes_at).where(Series.id == series_id).first()
+    closes = row["registration_closes_at"] if row else None
+    return closes is not None and closes <= clock.now()

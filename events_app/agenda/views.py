@@ -30,7 +30,8 @@ __all__ = [
 SERIES_FIELDS = (
     "id", "slug", "title", "kind", "summary", "description", "format", "location",
     "meeting_url", "meeting_details", "link_visibility", "registration_mode", "capacity",
-    "waitlist", "together", "registration_opens_at", "registration_closes_at", "timezone",
+    "waitlist", "together", "admission", "registration_opens_at", "registration_closes_at",
+    "timezone",
     "first_start", "duration_minutes", "materialised_until", "language", "tags", "contact_email",
     "reminder_hours", "confirm_first", "published", "status", "created_at", "updated_at",
     "content_note", "aftercare_text", "aftercare_hours",

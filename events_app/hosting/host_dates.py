@@ -50,6 +50,7 @@ _COLUMNS = (
     EventDate.series.slug.as_alias("series_slug"),
     EventDate.series.capacity.as_alias("series_capacity"),
     EventDate.series.programme.as_alias("programme_id"),
+    EventDate.series.admission.as_alias("series_admission"),
     EventDate.series.organisation.name.as_alias("organisation_name"),  # type: ignore[union-attr]
 )
 

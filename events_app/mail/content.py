@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from events_app import urls
 from events_app.calendar.describe import SpeakerInfo, people_by_role
+from events_app.domain.applications import DEFAULT_DECLINE
 from events_app.domain.causes import reason_text
 from events_app.domain.person import ROLE_LABELS
 from events_app.i18n import (
@@ -94,11 +95,24 @@ def check(job: Job, facts: Facts, now: datetime) -> Kind:
         raise Unsendable("Not sent: the date had already started.", deliberate=True)
     if kind.needs_unfinished_date and event_date["ends_at"] <= now:
         raise Unsendable("Not sent: the date was already over.", deliberate=True)
+    if kind.application:
+        _check_application(kind, facts.application)
     if kind.name == "materials_available" and not facts.materials:
         raise Unsendable("Not sent: the date has no materials.", deliberate=True)
     if kind.name == "aftercare" and not str(event_date.get("series_aftercare_text") or "").strip():
         raise Unsendable("Not sent: the series no longer has an aftercare text.", deliberate=True)
     return kind
+
+
+def _check_application(kind: Kind, application: dict[str, Any] | None) -> None:
+    if application is None or application["anonymised_at"] is not None:
+        raise Unsendable("Not sent: the application's data was removed.", deliberate=True)
+    if application["attendee"] is None or not application["email"]:
+        raise Unsendable("Not sent: the person's data was removed.", deliberate=True)
+    if kind.name == "application_declined" and application["status"] != "declined":
+        raise Unsendable("Not sent: the application is no longer declined.", deliberate=True)
+    if kind.name == "application_received" and application["status"] == "withdrawn":
+        raise Unsendable("Not sent: the application was withdrawn.", deliberate=True)
 
 
 def method_for(kind: Kind, facts: Facts) -> Method | None:
@@ -238,6 +252,13 @@ def view(job: Job, facts: Facts, kind: Kind, language: str) -> dict[str, Any]:
         result["feed_url"] = urls.personal_feed(registration["feed_token"])
     if kind.host:
         result["digest"] = _digest_view(facts, language)
+    application = facts.application
+    if kind.application and application is not None:
+        result["name"] = clean_text(application["name"])
+        result["already"] = bool(job.context.get("already"))
+        result["message"] = application["message"] or translate(language, DEFAULT_DECLINE)
+        if application["manage_token"]:
+            result["manage_url"] = urls.manage_page(application["manage_token"])
     return result
 
 

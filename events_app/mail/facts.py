@@ -9,23 +9,26 @@ delivery records as a permanent failure instead of retrying forever.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, PERSON_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, KINDS, PERSON_KINDS
+from events_app.mail.rows import (
+    applications_by_id,
+    dates_by_id,
+    materials_by_date,
+    organisations_by_id,
+    registrations_by_id,
+    speakers_by_date,
+)
 from events_app.tables import (
     Account,
-    EventDate,
-    Material,
     Membership,
-    Organisation,
     Question,
     Registration,
     SeriesHost,
-    Speaker,
 )
 
 __all__ = [
@@ -111,110 +114,12 @@ class Facts:
     items: list[Facts] = field(default_factory=list)
     attendee: dict[str, Any] | None = None  # the person the mail is for (bundles, links)
     certificate: dict[str, Any] | None = None  # a stored certificate (its snapshot columns)
+    application: dict[str, Any] | None = None  # with the applicant's manage token
 
 
 HOST_KINDS = frozenset({"host_digest"})
+APPLICATION_KINDS = frozenset(name for name, kind in KINDS.items() if kind.application)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-_SERIES = (
-    "title",
-    "slug",
-    "summary",
-    "format",
-    "location",
-    "meeting_url",
-    "meeting_details",
-    "contact_email",
-    "organisation",
-    "status",
-    "capacity",
-    "kind",
-    "link_visibility",
-    "registration_mode",
-    "waitlist",
-    "together",
-    "tags",
-    "updated_at",
-    "aftercare_text",
-)
-
-
-async def dates_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
-    if not ids:
-        return {}
-    columns = [getattr(EventDate.series, name).as_alias(f"series_{name}") for name in _SERIES]
-    rows = await EventDate.select(*EventDate.all_columns(), *columns).where(
-        EventDate.id.is_in(list(ids))
-    )
-    for row in rows:
-        if isinstance(row["series_tags"], str):  # JSON through a join arrives as text
-            row["series_tags"] = json.loads(row["series_tags"] or "[]")
-    return {row["id"]: row for row in rows}
-
-
-async def registrations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
-    if not ids:
-        return {}
-    rows = await Registration.select(
-        Registration.id, Registration.event_date, Registration.attendee, Registration.name,
-        Registration.email, Registration.language, Registration.status,
-        Registration.anonymised_at, Registration.hold_until, Registration.attended,
-        Registration.attendance, Registration.created_at, Registration.updated_at,
-        Registration.attendee.manage_token.as_alias("manage_token"),
-        Registration.attendee.feed_token.as_alias("feed_token"),
-    ).where(Registration.id.is_in(list(ids)))  # fmt: skip
-    return {row["id"]: row for row in rows}
-
-
-async def organisations_by_id(ids: set[int]) -> dict[int, dict[str, Any]]:
-    if not ids:
-        return {}
-    rows = await Organisation.select(
-        Organisation.id,
-        Organisation.name,
-        Organisation.slug,
-        Organisation.contact_email,
-        Organisation.language,
-        Organisation.timezone,
-    ).where(Organisation.id.is_in(list(ids)))
-    return {row["id"]: row for row in rows}
-
-
-async def speakers_by_date(
-    event_dates: Iterable[dict[str, Any]],
-) -> dict[int, list[dict[str, Any]]]:
-    """Speakers per date: the date's own, else the series'."""
-    dates = list(event_dates)
-    if not dates:
-        return {}
-    series_ids = list({row["series"] for row in dates})
-    rows = (
-        await Speaker.select(Speaker.series, Speaker.event_date, Speaker.name, Speaker.role)
-        .where(Speaker.series.is_in(series_ids))
-        .order_by(Speaker.position)
-        .order_by(Speaker.id)
-    )
-    result: dict[int, list[dict[str, Any]]] = {}
-    for date in dates:
-        own = [r for r in rows if r["event_date"] == date["id"]]
-        shared = [r for r in rows if r["series"] == date["series"] and not r["event_date"]]
-        result[date["id"]] = own or shared
-    return result
-
-
-MATERIAL_COLUMNS = (Material.id, Material.event_date, Material.kind, Material.title, Material.url)
-
-
-async def _materials(date_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
-    if not date_ids:
-        return {}
-    rows = await Material.select(*MATERIAL_COLUMNS).where(
-        Material.event_date.is_in(list(date_ids))
-    )
-    result: dict[int, list[dict[str, Any]]] = {}
-    for row in sorted(rows, key=lambda row: row["id"]):
-        result.setdefault(row["event_date"], []).append(row)
-    return result
 
 
 async def _digest(job: Job, event_date: dict[str, Any]) -> Digest:
@@ -292,8 +197,16 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
     org_ids |= {row["series_organisation"] for row in event_dates.values()}
     organisations = await organisations_by_id(org_ids)
     speakers = await speakers_by_date(event_dates.values())
-    materials = await _materials(
+    materials = await materials_by_date(
         {j.date_id for j in jobs if j.kind == "materials_available" and j.date_id}
+    )
+    applications = await applications_by_id(
+        {
+            i
+            for j in jobs
+            if j.kind in APPLICATION_KINDS
+            for i in _ids([j.context.get("application")])
+        }
     )
     result = await load_person_facts(
         [j for j in jobs if j.kind in BUNDLE_KINDS or j.kind in PERSON_KINDS]
@@ -320,6 +233,10 @@ async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
                 facts.digest = await _digest(job, event_date)
             elif job.registration_id is not None:
                 facts.registration = registrations.get(job.registration_id)
+            if job.kind in APPLICATION_KINDS:
+                application_id = job.context.get("application")
+                if isinstance(application_id, int):
+                    facts.application = applications.get(application_id)
             result[job.id] = facts
         except Unsendable as exc:
             result[job.id] = exc

@@ -38,6 +38,7 @@ class Kind:
     needs_future_date: bool = False  # skip when the date has started
     needs_unfinished_date: bool = False  # skip when the date is over
     host: bool = False
+    application: bool = False  # about an application (its row is read at delivery)
 
 
 _KINDS = (
@@ -110,6 +111,18 @@ _KINDS = (
         host=True,
     ),
     Kind("organiser_message", "", needs_active_registration=True),
+    Kind(
+        "application_received",
+        N_("We received your application: %(title)s"),
+        needs_registration=False,
+        application=True,
+    ),
+    Kind(
+        "application_declined",
+        N_("About your application: %(title)s"),
+        needs_registration=False,
+        application=True,
+    ),
 )
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
@@ -137,6 +150,11 @@ BUNDLE_KINDS: dict[str, tuple[str, str]] = {
     "cancellation_receipt": (
         N_("You have cancelled: %(title)s"),
         N_("You have cancelled %(count)s registrations at %(organisation)s"),
+    ),
+    # An application accepted: a place (with the calendar invitation) or the waiting list.
+    "application_accepted": (
+        N_("Your application is accepted: %(title)s"),
+        N_("Your application is accepted: %(title)s"),
     ),
     # Moved up from the waiting list of an event registered as one: all its days at once.
     "event_promoted": (

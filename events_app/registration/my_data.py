@@ -13,8 +13,9 @@ from typing import Any
 from events_app import clock, db
 from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.registration import cancelling, seats
+from events_app.registration.applications import my_applications
 from events_app.registration.manage import active_of, attendee_for_token, my_registrations
-from events_app.tables import Attendee, Certificate, OutboxMail, Registration
+from events_app.tables import Application, Attendee, Certificate, OutboxMail, Registration
 
 __all__ = ["delete_my_data", "export_my_data", "forget_in_outbox"]
 
@@ -45,6 +46,21 @@ async def export_my_data(token: str) -> dict[str, Any]:
         .order_by(Certificate.issued_at)
         .output(load_json=True)
     )  # fmt: skip
+    applied = (
+        await Application.select(
+            Application.id,
+            Application.name,
+            Application.email,
+            Application.role,
+            Application.needs,
+            Application.answers,
+            Application.language,
+            Application.created_at,
+        )
+        .where(Application.attendee == attendee["id"])
+        .output(load_json=True)
+    )
+    applied_by_id = {row["id"]: row for row in applied}
     return {
         "email": attendee["email"],
         "language": attendee["language"],
@@ -73,6 +89,23 @@ async def export_my_data(token: str) -> dict[str, Any]:
                 "revoked_at": row["revoked_at"].isoformat() if row["revoked_at"] else None,
             }
             for row in certificates
+        ],
+        "applications": [
+            {
+                "event": item.series_title,
+                "starts": item.local_start.isoformat(timespec="minutes"),
+                "timezone": item.timezone,
+                "status": item.status,
+                "name": applied_by_id[item.application_id]["name"],
+                "email": applied_by_id[item.application_id]["email"],
+                "role": applied_by_id[item.application_id]["role"],
+                "needs": applied_by_id[item.application_id]["needs"],
+                "answers": applied_by_id[item.application_id]["answers"],
+                "language": applied_by_id[item.application_id]["language"],
+                "message": item.message,
+                "applied_at": applied_by_id[item.application_id]["created_at"].isoformat(),
+            }
+            for item in await my_applications(attendee["id"])
         ],
     }
 
@@ -103,6 +136,28 @@ async def delete_my_data(token: str) -> None:
                 Registration.updated_at: now,
             }
         ).where(Registration.id.is_in(ids or [0]))
+        # Applications: a pending one is withdrawn, and every one loses the person's details.
+        await Application.update(
+            {
+                Application.status: Application.Status.withdrawn,
+                Application.updated_at: now,
+            }
+        ).where(
+            (Application.attendee == attendee["id"])
+            & (Application.status == Application.Status.pending)
+        )
+        await Application.update(
+            {
+                Application.name: "",
+                Application.email: "",
+                Application.needs: "",
+                Application.answers: {},
+                Application.message: "",
+                Application.attendee: None,
+                Application.anonymised_at: now,
+                Application.updated_at: now,
+            }
+        ).where(Application.attendee == attendee["id"])
         await forget_in_outbox(attendee["email"], ids)
         await Attendee.delete().where(Attendee.id == attendee["id"])
 

@@ -1,4 +1,6 @@
-"""The extra questions an organisation asks at registration (for all its series)."""
+"""The extra questions asked at registration: an organisation's (on every form) and a
+series' own (on its form only; for a series that takes applications, what the application
+asks, such as the motivation or a training done before)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,18 @@ from typing import Any
 
 from events_app import audit, db
 from events_app.accounts.credentials import Actor
+from events_app.accounts.owned import series_for
 from events_app.domain.errors import DomainError, NotFound
 from events_app.tables import Question
 
-__all__ = ["add_question", "delete_question", "list_questions"]
+__all__ = [
+    "add_question",
+    "add_series_question",
+    "delete_question",
+    "delete_series_question",
+    "list_questions",
+    "series_questions",
+]
 
 MAX_CHOICES = 20
 
@@ -102,5 +112,73 @@ async def delete_question(actor: Actor, organisation_id: int, question_id: int) 
             "question",
             question_id,
             organisation_id=organisation_id,
+            account_id=actor.account_id,
+        )
+
+
+async def series_questions(actor: Actor, series_id: int) -> tuple[int, list[dict[str, Any]]]:
+    """The series' organisation and the series' own questions (organisers only)."""
+    series = await series_for(actor, series_id)
+    rows = (
+        await Question.select()
+        .where(Question.series == series_id)
+        .order_by(Question.position)
+        .order_by(Question.id)
+        .output(load_json=True)
+    )
+    return int(series["organisation"]), list(rows)
+
+
+async def add_series_question(
+    actor: Actor, series_id: int, *, label: str, kind: str, choices: list[str], required: bool
+) -> int:
+    series = await series_for(actor, series_id)
+    organisation_id = int(series["organisation"])
+    label, options = _checked(label, kind, choices)
+    async with db.transaction():
+        last = (
+            await Question.select(Question.position)
+            .where(Question.organisation == organisation_id)
+            .order_by(Question.position, ascending=False)
+            .first()
+        )
+        rows = await Question.insert(
+            Question(
+                organisation=organisation_id,
+                series=series_id,
+                label=label,
+                kind=kind,
+                choices=options,
+                required=required,
+                position=(last["position"] + 1) if last else 0,
+            )
+        ).returning(Question.id)
+        question_id = int(rows[0]["id"])
+        await audit.record(
+            "question_added",
+            "question",
+            question_id,
+            organisation_id=organisation_id,
+            account_id=actor.account_id,
+        )
+    return question_id
+
+
+async def delete_series_question(actor: Actor, series_id: int, question_id: int) -> None:
+    """Stop asking a series' question (answers already given stay with their people)."""
+    series = await series_for(actor, series_id)
+    async with db.transaction():
+        gone = (
+            await Question.delete()
+            .where((Question.id == question_id) & (Question.series == series_id))
+            .returning(Question.id)
+        )
+        if not gone:
+            raise NotFound("not_found", "This does not exist or is not yours to see.")
+        await audit.record(
+            "question_removed",
+            "question",
+            question_id,
+            organisation_id=int(series["organisation"]),
             account_id=actor.account_id,
         )

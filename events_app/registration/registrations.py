@@ -110,12 +110,14 @@ async def register(
     added_by: int | None = None,
     subscribe_series: int | None = None,
     attendance: str | None = None,
+    receipt_kind: str = "registration_receipt",
 ) -> Receipt:
     """Register one person for the given dates of one organisation (one mail in all).
 
     ``subscribe_series``: also register for the series' dates added later (a whole-series
     registration), in the same transaction.  ``attendance``: on site or online, for the
-    hybrid dates (see :mod:`events_app.domain.attendance`).
+    hybrid dates (see :mod:`events_app.domain.attendance`).  ``receipt_kind``: the mail
+    (an accepted application's reads as such).
     """
     ids = list(dict.fromkeys(date_ids))
     if not ids:
@@ -131,6 +133,7 @@ async def register(
         added_by=added_by,
         subscribe_series=subscribe_series,
         attendance=attendance,
+        receipt_kind=receipt_kind,
     )
     if db.in_transaction():
         # Joined: the caller's transaction is the unit of work, and only it may retry.
@@ -200,7 +203,7 @@ async def _register_in_transaction(form: Form) -> Receipt:
             )
     held = hold_until is not None
     await outbox.enqueue(
-        "registration_confirm" if held else "registration_receipt",
+        "registration_confirm" if held else request.receipt_kind,
         to_email=request.person.email,
         to_name=request.person.name,
         language=request.person.language,

@@ -53,7 +53,7 @@ SELECT o.id, o.series, o.status, o.starts_at, o.capacity,
        s.organisation, s.capacity AS series_capacity, s.waitlist, s.published,
        s.status AS series_status, s.registration_mode, s.together, s.format,
        s.registration_opens_at AS opens_at, s.registration_closes_at AS closes_at,
-       s.confirm_first, g.consent_text, g.language AS organisation_language,
+       s.confirm_first, s.admission, g.consent_text, g.language AS organisation_language,
        g.confirm_first AS organisation_confirm_first,
        EXISTS (SELECT 1 FROM question q WHERE q.organisation = s.organisation) AS has_questions,
        {version} AS version
@@ -144,6 +144,10 @@ class Form:
     added_by: int | None
     subscribe_series: int | None
     attendance: str | None = None  # on site or online, for hybrid dates
+    # An application (:mod:`events_app.registration.applications`) is checked like a
+    # registration by the person, for a series that takes applications.
+    applying: bool = False
+    receipt_kind: str = "registration_receipt"  # the mail; an accepted application has its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,7 @@ class Request:
     added_by: int | None
     subscribe_series: int | None
     attendance: str | None = None  # for the request's hybrid dates (None when there are none)
+    receipt_kind: str = "registration_receipt"
 
 
 async def whole_events(dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -191,6 +196,7 @@ async def checked(form: Form, dates: list[dict[str, Any]]) -> Request:
     if form.source == "self":
         for row in dates:
             check_open(facts(row), now)
+        _check_admission(form, dates)
     questions = (
         await questions_for(organisation_id, [row["series"] for row in dates])
         if organisation["has_questions"]
@@ -229,7 +235,21 @@ async def checked(form: Form, dates: list[dict[str, Any]]) -> Request:
         if any(row["together"] and row["series"] == form.subscribe_series for row in dates)
         else form.subscribe_series,
         attendance=attendance,
+        receipt_kind=form.receipt_kind,
     )
+
+
+def _check_admission(form: Form, dates: list[dict[str, Any]]) -> None:
+    """A series that takes applications takes no registrations from the person, and the
+    other way round (an organiser may still add someone by hand)."""
+    for row in dates:
+        applies = row["admission"] == "apply"
+        if applies and not form.applying:
+            raise DomainError(
+                "applications_only", "This event takes applications: apply on its page."
+            )
+        if form.applying and not applies:
+            raise DomainError("registrations_only", "This event takes no applications.")
 
 
 async def dates_added_meanwhile(request: Request) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Retention: personal data of past registrations is wiped after the organisation's period.
+"""Retention: personal data of past registrations and applications is wiped after the
+organisation's period.
 
 Counts, statuses and attendance stay (they are statistics, not personal data).  A person whose
 every registration is anonymised and who follows no series is forgotten entirely.
@@ -12,6 +13,7 @@ from events_app import clock, db, throttle
 from events_app.accounts import sessions
 from events_app.mail.kinds import ACCOUNT_KINDS
 from events_app.tables import (
+    Application,
     Attendee,
     EventDate,
     Organisation,
@@ -59,6 +61,19 @@ async def anonymise_expired() -> int:
                 .returning(Registration.id)
             )
             total += len(rows)
+            # Applications hold the same details and answers (and the organiser's words).
+            await Application.update(
+                {
+                    Application.name: "",
+                    Application.email: "",
+                    Application.needs: "",
+                    Application.answers: {},
+                    Application.message: "",
+                    Application.attendee: None,
+                    Application.anonymised_at: now,
+                    Application.updated_at: now,
+                }
+            ).where(Application.anonymised_at.is_null() & Application.event_date.is_in(dates))
             # Finished mails hold names, addresses and texts: they go too.
             await OutboxMail.delete().where(
                 (OutboxMail.organisation == organisation["id"])
@@ -72,8 +87,13 @@ async def anonymise_expired() -> int:
         following = SeriesSubscription.select(SeriesSubscription.attendee).where(
             SeriesSubscription.cancelled_at.is_null()
         )
+        applying = Application.select(Application.attendee).where(
+            Application.attendee.is_not_null()
+        )
         await Attendee.delete().where(
-            Attendee.id.not_in(still_needed) & Attendee.id.not_in(following)
+            Attendee.id.not_in(still_needed)
+            & Attendee.id.not_in(following)
+            & Attendee.id.not_in(applying)
         )
     await forget_account_traces(now)
     return total

@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 
 from events_app.observability.metrics import metrics_route
 from events_app.settings import Settings
+from events_app.web.api.applications import ApplicationController, ApplyController
 from events_app.web.api.certificates import (
     ProgrammeCertificateController,
     SeriesCertificateController,
@@ -38,7 +39,7 @@ __all__ = ["route_handlers"]
 def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     public_writes = Router(
         path="/",
-        route_handlers=[RegistrationController, LinkRequestController],
+        route_handlers=[RegistrationController, LinkRequestController, ApplyController],
         middleware=[registration_rate_limit(settings)],
     )
     return [
@@ -51,6 +52,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         public_writes,
         ManageController,
         SignupController,
+        ApplicationController,
         MailLogController,
         FeedController,
         HostFeedController,

@@ -8,7 +8,8 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
-from events_app.registration import registrations
+from events_app import clock
+from events_app.registration import applications, registrations
 from events_app.tables import Material, Programme, Series
 from tests.factories import make_date, make_organisation, manage_token_of
 from tests.helpers.browser import SERIOUS, violations
@@ -31,6 +32,16 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         {Series.content_note: "Een zwaar onderwerp.\nJe mag altijd weggaan."}
     ).where(Series.slug == "ontmoeting")  # the note before registering
     await registrations.register(dates, name="Alex", email="alex@example.org")
+    # A series that takes applications, one that closed, and Alex's pending application.
+    [leerlijn] = await make_date(org, slug="leerlijn", capacity=1)
+    [gesloten] = await make_date(org, slug="gesloten", capacity=1)
+    await Series.update({Series.admission: Series.Admission.apply}).where(
+        Series.slug.is_in(["leerlijn", "gesloten"])
+    )
+    await applications.apply([leerlijn], name="Alex", email="alex@example.org")
+    await Series.update({Series.registration_closes_at: clock.now()}).where(
+        Series.slug == "gesloten"
+    )
     manage = f"/manage/{await manage_token_of('alex@example.org')}"
     await page.goto(f"/?lang={language}")  # sets the language cookie
     paths = [
@@ -42,6 +53,11 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         "/events/training",
         f"/events/training/{training[1]}",
         "/events/training/register",
+        "/events/leerlijn",
+        "/events/leerlijn/register",
+        f"/events/gesloten/{gesloten}",
+        "/events/gesloten/register",
+        f"/registered?dates={leerlijn}&applied=yes",
         "/programmes/week",
         "/organisations/stadsnetwerk",
         f"/registered?dates={dates[0]},{dates[1]}",

@@ -185,6 +185,7 @@ async def test_staff_pages_have_no_serious_violations(page: Page, language: str)
         f"/host/dates/{mine}/groups?n=2",
         f"/host/dates/{mine}/groups?n=99",
         f"/host/dates/{mine}/mail",
+        f"/host/dates/{mine}/applications",
         f"/host/series/{await series_of(mine)}/participation",
         "/account",
     ):

@@ -21,6 +21,7 @@ import events_app.tables as tables
 from events_app import clock, db
 from events_app.registration import registrations
 from events_app.tables import (
+    Application,
     CertificateRule,
     Invitation,
     Material,
@@ -66,6 +67,18 @@ async def _one_row_in_every_table() -> None:
         Material(event_date=date, title="Dia's", url="https://example.org/d", created_at=now)
     )
     await Question.insert(Question(organisation=org, series=series, label="Waarom?"))
+    await Application.insert(
+        Application(
+            event_date=date,
+            attendee=attendee,
+            name="Anna",
+            email="anna@example.org",
+            role="expert",
+            attendance="online",
+            created_at=now,
+            updated_at=now,
+        )
+    )
     await SeriesSubscription.insert(
         SeriesSubscription(series=series, attendee=attendee, name="Anna", created_at=now)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events_app.demo import load_demo
+from events_app.demo.load import load_demo
 from events_app.tables import (
     Certificate,
     EventDate,
@@ -62,3 +62,13 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     # a course that took place: four of its five people met 75 % and have a certificate
     names = sorted(row["name"] for row in await Certificate.select(Certificate.name))
     assert names == ["Anouk Willems", "Bas Koster", "Eva Jansen", "Marco Peters"]
+
+async def test_the_demo_has_a_learning_path_that_takes_applications() -> None:
+    from events_app.tables import Application, Question
+
+    assert await load_demo() is True
+    path = await Series.select(Series.id).where(Series.admission == "apply").first()
+    assert path
+    assert await Question.count().where(Question.series == path["id"]) == 2
+    statuses = sorted(row["status"] for row in await Application.select(Application.status))
+    assert statuses == ["accepted", "accepted", "declined", "pending"]

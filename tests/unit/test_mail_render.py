@@ -155,7 +155,37 @@ def facts_for(kind: str, language: str) -> tuple[Job, Facts]:
             questions={},
         )
         context = {"account_id": 4}
+    elif kind.startswith("application_"):
+        facts.registration = None
+        facts.application = {
+            "id": 5,
+            "name": "Anna",
+            "email": "anna@example.org",
+            "status": "declined" if kind == "application_declined" else "pending",
+            "message": "",
+            "anonymised_at": None,
+            "attendee": 9,
+            "manage_token": "tok",
+        }
+        context = {"application": 5, "attendee": 9}
     return job(kind, context=context, language=language), facts
+
+
+def test_an_application_mail_is_skipped_when_it_no_longer_applies() -> None:
+    the_job, facts = facts_for("application_declined", "nl")
+    assert facts.application is not None
+    text = render_content(the_job, facts, NOW).text
+    assert "er waren meer aanvragen dan plekken" in text  # the default kind words
+    facts.application["message"] = "Tot een volgende keer!"
+    assert "Tot een volgende keer!" in render_content(the_job, facts, NOW).text
+    facts.application["status"] = "accepted"
+    with pytest.raises(Unsendable):
+        render_content(the_job, facts, NOW)
+    received, facts = facts_for("application_received", "en")
+    assert facts.application is not None
+    facts.application["status"] = "withdrawn"
+    with pytest.raises(Unsendable):
+        render_content(received, facts, NOW)
 
 
 def test_every_kind_has_both_templates() -> None:

@@ -112,6 +112,9 @@ class SeriesCreate(ScheduleFields, forbid_unknown_fields=True, kw_only=True):
     capacity: Capacity | None = None
     waitlist: bool = True
     together: bool = False  # the dates are registered as one (a multi-day training, a course)
+    # "apply": people apply and an organiser or host accepts or declines each application;
+    # registration_closes_at is then the closing time for applications.
+    admission: Series.Admission = Series.Admission.register
     registration_opens_at: Aware | None = None
     registration_closes_at: Aware | None = None
     language: Language = "nl"
@@ -147,6 +150,7 @@ class SeriesUpdate(msgspec.Struct, forbid_unknown_fields=True):
     capacity: Capacity | UnsetType | None = UNSET
     waitlist: bool | UnsetType = UNSET
     together: bool | UnsetType = UNSET
+    admission: Series.Admission | UnsetType = UNSET
     registration_opens_at: Aware | UnsetType | None = UNSET
     registration_closes_at: Aware | UnsetType | None = UNSET
     language: Language | UnsetType = UNSET
@@ -240,6 +244,7 @@ class SeriesOut(msgspec.Struct):
     capacity: int | None
     waitlist: bool
     together: bool
+    admission: str
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
     language: str

@@ -27,6 +27,7 @@ from events_app.web.pages.certificates_admin import (
 from events_app.web.pages.certificates_public import CertificateCheckController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
 from events_app.web.pages.host import HostController
+from events_app.web.pages.host_applications import ApplicationsController
 from events_app.web.pages.host_attendance import AttendanceController
 from events_app.web.pages.mail_log import MailLogController
 from events_app.web.pages.manage import LinkRequestController, ManagePageController
@@ -38,6 +39,7 @@ from events_app.web.pages.organise_materials import (
     MaterialsAdminController,
 )
 from events_app.web.pages.organise_pause import SeriesPauseController
+from events_app.web.pages.organise_questions import SeriesQuestionsController
 from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
@@ -74,6 +76,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             PasswordResetController,
             HostController,
             AttendanceController,
+            ApplicationsController,
             TeamController,
             InvitationController,
             OrganiseController,
@@ -81,6 +84,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             SeriesPauseController,
             DateAdminController,
             MaterialsAdminController,
+            SeriesQuestionsController,
             MaterialFilesController,
             MailLogController,
             SettingsController,

@@ -19,7 +19,7 @@ from litestar.response import Redirect
 from events_app import clock, urls
 from events_app.domain.errors import DomainError
 from events_app.domain.person import ROLES
-from events_app.registration import manage, my_data
+from events_app.registration import applications, manage, my_data
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import (
     Email,
@@ -35,7 +35,7 @@ from events_app.web.pages.series import feed_links
 
 __all__ = ["LinkRequestController", "ManagePageController"]
 
-DONE = ("cancelled", "cancelled_all", "details", "feed", "confirmed", "too_late")
+DONE = ("cancelled", "cancelled_all", "details", "feed", "confirmed", "too_late", "withdrawn")
 
 
 class DetailsFields(msgspec.Struct):
@@ -83,6 +83,7 @@ async def _show(
         token=token,
         email=attendee["email"],
         upcoming=upcoming,
+        applications=await applications.my_applications(attendee["id"]),
         past=[m for m in mine if m.starts_at <= now][-10:],
         active=active,
         held=any(m.held and m.status != "cancelled" for m in upcoming),
@@ -114,6 +115,14 @@ class ManagePageController(Controller):
         await decode_form(request, NoFields)
         await manage.cancel_mine(token, registration_id)
         return _back(token, "cancelled")
+
+    @post("/applications/{application_id:int}/withdraw", include_in_schema=False)
+    async def withdraw(
+        self, request: Request[Any, Any, Any], token: FromPath[str], application_id: FromPath[int]
+    ) -> Redirect:
+        await decode_form(request, NoFields)
+        await applications.withdraw_mine(token, application_id)
+        return _back(token, "withdrawn")
 
     @post("/cancel-all", include_in_schema=False)
     async def cancel_all(

@@ -52,6 +52,14 @@ MESSAGES: dict[str, str] = {
     "not_open": N_("This event is not open for registration."),
     "no_dates": N_("There are no dates left to register for."),
     "date_unknown": N_("One of the chosen dates does not exist."),
+    "one_date": N_("Choose one date to apply for."),
+    "applications_only": N_("This event takes applications: apply on its page."),
+    "registrations_only": N_("This event takes no applications."),
+    "application_decided": N_("This application was already dealt with."),
+    "application_not_pending": N_(
+        "Only an application that waits for an answer can be withdrawn."
+    ),
+    "message_too_long": N_("Use at most 2000 characters."),
     "mixed_organisations": N_("Register for one organisation's dates at a time."),
     "too_many_dates": N_("You chose too many dates."),
     "login_failed": N_("The e-mail address or password is not right."),

@@ -44,6 +44,7 @@ class SeriesFields(msgspec.Struct):
     capacity: Line = ""
     waitlist: Line = ""
     together: Line = ""
+    admission: Line = ""  # "apply": the form takes applications
     confirm_first: Line = ""
     published: Line = ""
     registration_mode: Line = ""

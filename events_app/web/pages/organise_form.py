@@ -87,6 +87,7 @@ class SeriesForm(Choices):
     capacity: str = ""
     waitlist: bool = True
     together: bool = False
+    applications: bool = False  # people apply; an organiser or host accepts or declines
     confirm_first: str = ""  # "": as the organisation; "yes"; "no"
     published: bool = False
     start_date: str = ""
@@ -117,6 +118,7 @@ class SeriesForm(Choices):
             capacity=sent.capacity.strip(),
             waitlist=sent.waitlist == "yes",
             together=sent.together == "yes",
+            applications=sent.admission == "apply",
             confirm_first=sent.confirm_first.strip(),
             published=sent.published == "yes",
             start_date=sent.start_date.strip(),
@@ -275,6 +277,7 @@ def details_from(form: SeriesForm, zone: str = "Europe/Amsterdam") -> dict[str, 
         "capacity": capacity,
         "waitlist": form.waitlist,
         "together": form.together,
+        "admission": "apply" if form.applications else "register",
         "confirm_first": CHOICES[form.confirm_first],
         "published": form.published,
         **choices,

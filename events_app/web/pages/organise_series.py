@@ -359,6 +359,7 @@ def form_of(series: SeriesView) -> SeriesForm:
         capacity="" if series.capacity is None else str(series.capacity),
         waitlist=series.waitlist,
         together=series.together,
+        applications=series.admission == "apply",
         confirm_first=confirm_first_choice(series.confirm_first),
         published=series.published,
     )

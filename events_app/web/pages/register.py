@@ -23,7 +23,7 @@ from events_app.domain import attendance
 from events_app.domain.consent import consent_for
 from events_app.domain.errors import DomainError, NotFound, gather
 from events_app.domain.person import ROLES, clean_contact
-from events_app.registration import registrations, subscriptions
+from events_app.registration import applications, registrations, subscriptions
 from events_app.registration.registrations import Receipt
 from events_app.settings import get_settings
 from events_app.web.api.types import id_from_text
@@ -67,7 +67,9 @@ async def _series_context(slug: str) -> dict[str, Any]:
         dates = dates[:FORM_DATES]
     questions = await registrations.questions_for(series.organisation_id, [series.id])
     return {"series": series, "dates": dates, "questions": questions, "roles": ROLES,
-            "hybrid": series.format == "hybrid", "hybrid_some": False}  # fmt: skip
+            "hybrid": series.format == "hybrid", "hybrid_some": False,
+            "applying": series.admission == "apply",
+            "closed": await public.registration_closed(series.id)}  # fmt: skip
 
 
 async def programme_context(slug: str, language: str) -> dict[str, Any]:
@@ -113,6 +115,23 @@ def _first_checks(formats: Iterable[str], person: dict[str, Any]) -> None:
     gather(found)
 
 
+async def _apply(context: dict[str, Any], chosen: list[int], person: dict[str, Any]) -> Redirect:
+    """An application instead of a registration: one date, or the whole event (its first
+    day names it); the same "check your e-mail" page, in an application's words."""
+    dates = context["dates"]
+    if context["series"].together:
+        if not dates:
+            raise DomainError("no_dates", "", field="dates")
+        chosen = [dates[0].id]
+    elif len(chosen) != 1:
+        raise DomainError("one_date", "Choose one date to apply for.", field="dates")
+    elif chosen[0] not in {d.id for d in dates}:
+        raise DomainError("date_unknown", "", field="dates")
+    applied = await applications.apply(chosen, **person)
+    ids = ",".join(str(i) for i in applied)
+    return Redirect(f"/registered?dates={ids}&applied=yes", status_code=303)
+
+
 class RegisterController(Controller):
     @get("/events/{series_slug:str}/register", include_in_schema=False)
     async def form(
@@ -139,6 +158,8 @@ class RegisterController(Controller):
             if rejected:
                 raise rejected
             _first_checks([context["series"].format], person)
+            if context["applying"]:
+                return await _apply(context, values.dates, person)
             if context["series"].together:
                 if not context["dates"]:
                     raise DomainError("no_dates", "", field="dates")
@@ -195,7 +216,10 @@ class RegisterController(Controller):
 
     @get("/registered", include_in_schema=False)
     async def registered(
-        self, request: Request[Any, Any, Any], dates: FromQuery[str] = ""
+        self,
+        request: Request[Any, Any, Any],
+        dates: FromQuery[str] = "",
+        applied: FromQuery[str] = "",
     ) -> Response[str]:
         ids = [
             found
@@ -207,4 +231,5 @@ class RegisterController(Controller):
             "registered.html",
             dates=await public.published_dates(ids),
             hold_minutes=get_settings().confirm_hold_minutes,
+            applied=applied == "yes",
         )

@@ -1,117 +1,35 @@
-"""Demo data: two invented organisations with every kind of event, loaded once.
-
-Everything here is made up (people, places, ``example.org`` addresses) and written for this
-project.  Dates are placed relative to today, so the demo always shows upcoming dates.  It goes
-through the same services as the API, so the demo is also a smoke test of them.
-"""
+"""Loading the demo once: the city network's meet-up, lecture, workshop week, training and
+learning path, and the regional network's courses."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from events_app import clock
-from events_app.accounts import credentials as accounts
 from events_app.accounts import tenants
 from events_app.accounts.credentials import Actor
-from events_app.certificates import issuing
+from events_app.demo.common import (
+    CITY,
+    CONSENT,
+    CONSENT_EN,
+    REGION,
+    at,
+    dates_of,
+    make_host,
+    make_organiser,
+    make_series,
+    next_weekday,
+    register,
+)  # fmt: skip
+from events_app.demo.past import finished_course, learning_path
 from events_app.programmes import planning as programmes
-from events_app.registration import registrations
 from events_app.series import dates as event_dates
 from events_app.series import people
 from events_app.series.people import SpeakerInput
-from events_app.series.planning import ScheduleInput, create_series, set_published
-from events_app.tables import EventDate, Membership, Organisation, Registration
+from events_app.series.planning import ScheduleInput
+from events_app.tables import EventDate, Organisation
 
-__all__ = ["DEMO_PASSWORD", "load_demo"]
-
-CITY = "netwerk-ervaringskennis"
-REGION = "ouders-en-jongeren-zuid"
-DEMO_PASSWORD = "demo-wachtwoord"
-CONSENT = (
-    "We gebruiken je naam en e-mailadres alleen voor deze bijeenkomst. "
-    "Na 90 dagen halen we je gegevens weg."
-)
-CONSENT_EN = (
-    "We use your name and e-mail address only for this meeting. "
-    "After 90 days we remove your details."
-)
-
-PEOPLE = [
-    ("Fatima Amrani", "expert"),
-    ("Joost van Dijk", "professional"),
-    ("Ineke Smit", "relative"),
-    ("Daan Kramer", "student"),
-    ("Noor Hendriks", "expert"),
-    ("Pieter Bakker", "professional"),
-    ("Sanne Mulder", "relative"),
-    ("Yusuf Demir", "expert"),
-    ("Lotte de Wit", "professional"),
-    ("Ruben Visser", "other"),
-    ("Eva Jansen", "student"),
-    ("Marco Peters", "expert"),
-    ("Anouk Willems", "professional"),
-    ("Bas Koster", "relative"),
-    ("Femke Dekker", "expert"),
-    ("Hamza el Idrissi", "professional"),
-    ("Iris Vermeulen", "student"),
-    ("Koen Brouwer", "expert"),
-    ("Mila Groen", "relative"),
-    ("Thomas Hoekstra", "professional"),
-]
-
-
-def _next_weekday(after: date, weekday: int) -> date:
-    return after + timedelta(days=(weekday - after.weekday()) % 7 or 7)
-
-
-def _at(day: date, hour: int, minute: int = 0) -> str:
-    return datetime.combine(day, time(hour, minute)).isoformat(timespec="minutes")
-
-
-async def _register(dates: list[int], first: int, count: int, *, hybrid: bool = False) -> None:
-    """``hybrid``: the dates are on site and online, and people say how they come."""
-    for n in range(first, first + count):
-        name, role = PEOPLE[n % len(PEOPLE)]
-        local = name.lower().replace(" ", ".")
-        await registrations.register(
-            dates, name=name, email=f"{local}@example.org", role=role, consent=True,
-            attendance=("online" if n % 3 == 0 else "on_site") if hybrid else None,
-        )  # fmt: skip
-
-
-async def _organiser(slug: str, email: str, name: str) -> Actor:
-    account_id = await accounts.create_organiser(email, name, DEMO_PASSWORD, slug)
-    actor = await accounts.actor_for_account(account_id)
-    assert actor is not None
-    return actor
-
-
-async def _host(organisation_id: int, email: str, name: str) -> int:
-    account_id = await accounts.create_account(email, name, DEMO_PASSWORD)
-    await Membership.insert(
-        Membership(
-            account=account_id, organisation=organisation_id, role="host", created_at=clock.now()
-        )
-    )
-    return account_id
-
-
-async def _dates(series_id: int) -> list[int]:
-    rows = (
-        await EventDate.select(EventDate.id)
-        .where(EventDate.series == series_id)
-        .order_by(EventDate.starts_at)
-    )
-    return [row["id"] for row in rows]
-
-
-async def _series(actor: Actor, org: int, when: ScheduleInput, **details: Any) -> int:
-    series_id, _ = await create_series(actor, org, when, details)
-    await set_published(actor, series_id, True)
-    return series_id
-
+__all__ = ["load_demo"]
 
 async def load_demo() -> bool:
     """Load the demo once; returns False (and changes nothing) when it is already there."""
@@ -125,29 +43,30 @@ async def load_demo() -> bool:
         consent_text=CONSENT,
         consent_text_en=CONSENT_EN,
     )
-    organiser = await _organiser(CITY, "organisator@netwerk.example.org", "Mirjam de Boer")
-    host = await _host(city, "gastheer@netwerk.example.org", "Sander Vos")
+    organiser = await make_organiser(CITY, "organisator@netwerk.example.org", "Mirjam de Boer")
+    host = await make_host(city, "gastheer@netwerk.example.org", "Sander Vos")
     await _meetup(organiser, city, host, today)
     await _lecture(organiser, city, today)
     await _workshop_week(organiser, city, today)
     await _training(organiser, city, today)
+    await learning_path(organiser, city, today)
     region = await tenants.create_organisation(
         REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
     )
-    course_organiser = await _organiser(REGION, "cursus@zuid.example.org", "Wouter Lammers")
+    course_organiser = await make_organiser(REGION, "cursus@zuid.example.org", "Wouter Lammers")
     await _course(course_organiser, region, today)
-    await _finished_course(course_organiser, region, today)
+    await finished_course(course_organiser, region, today)
     return True
 
 
 async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
     """The fortnightly online meet-up, with a holiday skipped and a speaker per date."""
-    first = _next_weekday(today + timedelta(days=3), 3)  # a Thursday
-    series = await _series(
+    first = next_weekday(today + timedelta(days=3), 3)  # a Thursday
+    series = await make_series(
         actor,
         org,
         ScheduleInput(
-            rule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", first_start=_at(first, 15), duration_minutes=60
+            rule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", first_start=at(first, 15), duration_minutes=60
         ),
         title="Ontmoeting op donderdag",
         kind="meetup",
@@ -165,7 +84,7 @@ async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
         tags=["ontmoeting", "ervaringskennis"],
     )
     await people.set_hosts(actor, [host], series_id=series)
-    dates = await _dates(series)
+    dates = await dates_of(series)
     topics = [
         ("Hanneke Post", "Werken als ervaringsdeskundige in een buurtteam"),
         ("Gerrit Wouters", "Herstel na een crisis: wat hielp mij"),
@@ -179,7 +98,7 @@ async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
     for date_id, (speaker, topic) in zip(speaking, topics, strict=True):
         await event_dates.update_date(actor, date_id, {"topic": topic})
         await people.set_speakers(actor, [SpeakerInput(name=speaker)], date_id=date_id)
-    await _register(speaking[:2], 0, 5)
+    await register(speaking[:2], 0, 5)
 
 
 async def _in_holiday(date_id: int) -> bool:
@@ -195,11 +114,11 @@ async def _in_holiday(date_id: int) -> bool:
 
 async def _lecture(actor: Actor, org: int, today: date) -> None:
     """An online lecture with three speakers and a moderator."""
-    day = _next_weekday(today + timedelta(days=18), 3)
-    series = await _series(
+    day = next_weekday(today + timedelta(days=18), 3)
+    series = await make_series(
         actor,
         org,
-        ScheduleInput(first_start=_at(day, 19, 30), duration_minutes=90),
+        ScheduleInput(first_start=at(day, 19, 30), duration_minutes=90),
         title="College: ervaringskennis in de wijk",
         kind="lecture",
         format="online",
@@ -223,7 +142,7 @@ async def _lecture(actor: Actor, org: int, today: date) -> None:
         ],
         series_id=series,
     )
-    await _register(await _dates(series), 3, 12)
+    await register(await dates_of(series), 3, 12)
 
 
 async def _workshop_week(actor: Actor, org: int, today: date) -> None:
@@ -238,7 +157,7 @@ async def _workshop_week(actor: Actor, org: int, today: date) -> None:
         },
     )
     await programmes.update_programme(actor, programme, {"published": True})
-    monday = _next_weekday(today + timedelta(days=30), 0)
+    monday = next_weekday(today + timedelta(days=30), 0)
     workshops = [
         ("Je verhaal vertellen", "in_person", "Buurthuis De Linde, zaal 1", 10, 20),
         ("Grenzen stellen als naaste", "online", "", 13, 30),
@@ -248,10 +167,10 @@ async def _workshop_week(actor: Actor, org: int, today: date) -> None:
     ]
     for offset, (title, fmt, location, hour, capacity) in enumerate(workshops):
         day = monday + timedelta(days=offset)
-        series = await _series(
+        series = await make_series(
             actor,
             org,
-            ScheduleInput(first_start=_at(day, hour), duration_minutes=120),
+            ScheduleInput(first_start=at(day, hour), duration_minutes=120),
             title=title,
             kind="workshop",
             format=fmt,
@@ -263,18 +182,18 @@ async def _workshop_week(actor: Actor, org: int, today: date) -> None:
             tags=["workshopweek"],
         )
         await programmes.attach(actor, programme, series)
-        await _register(await _dates(series), offset * 2, 3 + offset, hybrid=fmt == "hybrid")
+        await register(await dates_of(series), offset * 2, 3 + offset, hybrid=fmt == "hybrid")
 
 
 async def _training(actor: Actor, org: int, today: date) -> None:
     """A two-day in-person inleefsessie with 16 seats, registered as one: full, with one
     waiting list for both days."""
-    tuesday = _next_weekday(today + timedelta(days=40), 1)
-    series = await _series(
+    tuesday = next_weekday(today + timedelta(days=40), 1)
+    series = await make_series(
         actor,
         org,
         ScheduleInput(
-            rule="FREQ=DAILY;COUNT=2", first_start=_at(tuesday, 9, 30), duration_minutes=420
+            rule="FREQ=DAILY;COUNT=2", first_start=at(tuesday, 9, 30), duration_minutes=420
         ),
         title="Inleefsessie: twee dagen afhankelijk van zorg",
         kind="training",
@@ -287,7 +206,7 @@ async def _training(actor: Actor, org: int, today: date) -> None:
         description="Neem makkelijke kleding mee. Lunch is inbegrepen.",
         tags=["inleefsessie"],
     )
-    await _register((await _dates(series))[:1], 0, 19)  # one day chosen is both: three wait
+    await register((await dates_of(series))[:1], 0, 19)  # one day chosen is both: three wait
 
 
 async def _course(actor: Actor, org: int, today: date) -> None:
@@ -302,12 +221,12 @@ async def _course(actor: Actor, org: int, today: date) -> None:
         },
     )
     await programmes.update_programme(actor, programme, {"published": True})
-    tuesday = _next_weekday(today + timedelta(days=20), 1)
-    series = await _series(
+    tuesday = next_weekday(today + timedelta(days=20), 1)
+    series = await make_series(
         actor,
         org,
         ScheduleInput(
-            rule="FREQ=WEEKLY;COUNT=6", first_start=_at(tuesday, 19), duration_minutes=120
+            rule="FREQ=WEEKLY;COUNT=6", first_start=at(tuesday, 19), duration_minutes=120
         ),
         title="In gesprek over zorgen",
         kind="course",
@@ -330,48 +249,4 @@ async def _course(actor: Actor, org: int, today: date) -> None:
         aftercare_hours=18,
     )
     await programmes.attach(actor, programme, series)
-    await _register(await _dates(series), 5, 6)
-
-
-async def _finished_course(actor: Actor, org: int, today: date) -> None:
-    """A four-evening course that ended two weeks ago, attendance recorded by its host, the
-    threshold at 75 % and certificates issued (not mailed: the organiser sends them)."""
-    tuesday = _next_weekday(today, 1)
-    series = await _series(
-        actor,
-        org,
-        ScheduleInput(
-            rule="FREQ=WEEKLY;COUNT=4", first_start=_at(tuesday, 19), duration_minutes=150
-        ),
-        title="Basiscursus eigen verhaal",
-        kind="course",
-        format="in_person",
-        location="Wijkcentrum Het Anker, Schoolstraat 3",
-        capacity=12,
-        together=True,
-        summary="Vier avonden over je eigen verhaal als bron van kennis.",
-        tags=["cursus"],
-    )
-    dates = await _dates(series)
-    await _register(dates, 10, 5)
-    # The course took place: its four evenings move to the four weeks before this one.
-    for row in await EventDate.select().where(EventDate.id.is_in(dates)):
-        zone, back = ZoneInfo(row["timezone"]), timedelta(weeks=5)
-        start, end = row["local_start"] - back, row["local_end"] - back  # wall-clock times
-        await EventDate.update(
-            {
-                EventDate.starts_at: start.replace(tzinfo=zone).astimezone(UTC),
-                EventDate.ends_at: end.replace(tzinfo=zone).astimezone(UTC),
-                EventDate.local_start: start,
-                EventDate.local_end: end,
-            }
-        ).where(EventDate.id == row["id"])
-    came = {0: 4, 1: 4, 2: 3, 3: 4, 4: 2}  # evenings attended by each of the five
-    for n, count in came.items():
-        name, _ = PEOPLE[(10 + n) % len(PEOPLE)]
-        for position, date_id in enumerate(dates):
-            await Registration.update({Registration.attended: position < count}).where(
-                (Registration.event_date == date_id) & (Registration.name == name)
-            )
-    await issuing.set_threshold(actor, "series", series, "percent", 75)
-    await issuing.issue(actor, "series", series)
+    await register(await dates_of(series), 5, 6)
