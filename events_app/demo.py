@@ -180,11 +180,7 @@ async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
 
 
 async def _in_holiday(date_id: int) -> bool:
-    row = (
-        await EventDate.select(EventDate.local_start)
-        .where(EventDate.id == date_id)
-        .first()
-    )
+    row = await EventDate.select(EventDate.local_start).where(EventDate.id == date_id).first()
     assert row is not None
     start: datetime = row["local_start"]
     return (start.month == 12 and start.day >= 20) or (start.month == 1 and start.day <= 3)

@@ -206,9 +206,7 @@ MATERIAL_COLUMNS = (Material.id, Material.event_date, Material.kind, Material.ti
 async def _materials(date_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
     if not date_ids:
         return {}
-    rows = await Material.select(*MATERIAL_COLUMNS).where(
-        Material.event_date.is_in(list(date_ids))
-    )
+    rows = await Material.select(*MATERIAL_COLUMNS).where(Material.event_date.is_in(list(date_ids)))
     result: dict[int, list[dict[str, Any]]] = {}
     for row in sorted(rows, key=lambda row: row["id"]):
         result.setdefault(row["event_date"], []).append(row)

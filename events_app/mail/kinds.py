@@ -15,6 +15,7 @@ from events_app.i18n import N_
 __all__ = [
     "ACCOUNT_KINDS",
     "BUNDLE_KINDS",
+    "FOLLOWER_KINDS",
     "KINDS",
     "PERSON_KINDS",
     "SUBJECT_CANCELLED_BY_ORGANISER",
@@ -139,3 +140,12 @@ BUNDLE_KINDS: dict[str, tuple[str, str]] = {
 
 # Mail to an attendee about all their registrations, from the site rather than an organisation.
 PERSON_KINDS: dict[str, str] = {"manage_link": N_("Your link to your registrations")}
+
+# Mail to a follower (an address only, no registration): everything it shows is in its row,
+# written when it was queued.  kind → subject.  All but the confirmation carry one-click
+# unsubscribe (RFC 8058).
+FOLLOWER_KINDS: dict[str, str] = {
+    "follow_confirm": N_("Please confirm: follow %(what)s"),
+    "announcement": "",  # the organiser's own subject
+    "follow_digest": N_("New dates: %(what)s"),
+}

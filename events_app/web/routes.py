@@ -8,6 +8,7 @@ from litestar.types import ControllerRouterHandler
 from events_app.observability.metrics import metrics_route
 from events_app.settings import Settings
 from events_app.web.api.dates import DateController
+from events_app.web.api.following import AnnouncementController, FollowController
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
 from events_app.web.api.materials import MaterialController
@@ -34,7 +35,7 @@ __all__ = ["route_handlers"]
 def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     public_writes = Router(
         path="/",
-        route_handlers=[RegistrationController, LinkRequestController],
+        route_handlers=[RegistrationController, LinkRequestController, FollowController],
         middleware=[registration_rate_limit(settings)],
     )
     return [
@@ -56,6 +57,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         MaterialController,
         ProgrammeController,
         OrganisationController,
+        AnnouncementController,
         *moved_routes,
         *page_route_handlers(settings),
     ]

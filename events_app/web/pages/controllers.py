@@ -21,6 +21,7 @@ from events_app.web.pages.account import (
 )
 from events_app.web.pages.agenda import AgendaController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
+from events_app.web.pages.following import FollowPageController, UnfollowPageController
 from events_app.web.pages.host import HostController
 from events_app.web.pages.host_attendance import AttendanceController
 from events_app.web.pages.mail_log import MailLogController
@@ -48,7 +49,9 @@ __all__ = ["page_route_handlers"]
 def _is_registration(request: Request[Any, Any, Any]) -> bool:
     """Registration POSTs and "e-mail me my link": what a stranger could repeat to cause mail."""
     path = request.url.path.rstrip("/")
-    return request.method == "POST" and (path.endswith("/register") or path == "/manage")
+    return request.method == "POST" and (
+        path.endswith("/register") or path in ("/manage", "/follow")
+    )
 
 
 def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
@@ -64,6 +67,8 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             OrganisationPageController,
             ManagePageController,
             LinkRequestController,
+            FollowPageController,
+            UnfollowPageController,
             LoginController,
             AccountController,
             PasswordResetController,

@@ -103,5 +103,3 @@ class DateChangeFields(msgspec.Struct):
     topic: Topic = ""
     capacity: Line = ""
     speakers: Text = ""
-
-
