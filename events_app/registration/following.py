@@ -231,7 +231,7 @@ async def confirm(token: str) -> bool:
         return True
     if expired(row["created_at"], now):
         return False
-    await Follower.update({Follower.confirmed_at: now, Follower.last_digest_at: now}).where(
+    await Follower.update({Follower.confirmed_at: now}).where(
         (Follower.id == row["id"]) & Follower.confirmed_at.is_null()
     )
     return True

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from events_app import clock
-from events_app.registration import retention
+from events_app.registration import follow_digest, retention
 from events_app.settings import Settings
 from events_app.tables import Announcement, Follower, OutboxMail, Series
 from tests.factories import make_date, make_organisation, make_organiser
@@ -236,3 +236,31 @@ async def test_the_api_follow_request_and_unknown_things(client: httpx.AsyncClie
     for path in ("/follow/onbekend", "/unfollow/onbekend", "/follow/" + "x" * 500):
         assert (await client.get(path)).status_code == 404
     assert (await client.post("/unfollow/onbekend")).status_code == 404
+
+
+async def test_digest_lists_new_published_dates_once_a_day_at_most(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    org = await make_organisation()
+    start = clock.now()
+    with clock.frozen(start):
+        await make_date(org, slug="oud")  # before following: not new
+        await confirmed_follower(client)
+        await drain(mail_settings)
+    before = len(smtp_server.messages)
+    with clock.frozen(start + timedelta(hours=1)):
+        await make_date(org, slug="concept", published=False)  # a draft never appears
+        assert await follow_digest.queue_follow_digests() == 0
+        await make_date(org, slug="nieuw")
+        assert await follow_digest.queue_follow_digests() == 1
+        assert await follow_digest.queue_follow_digests() == 0  # once per period
+        await drain(mail_settings)
+    [message] = smtp_server.messages[before:]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "nieuw" in text and "/events/oud" not in text and "concept" not in text
+    with clock.frozen(start + timedelta(hours=5)):
+        await make_date(org, slug="later")
+        assert await follow_digest.queue_follow_digests() == 0  # not twice within the day
+    with clock.frozen(start + timedelta(days=1, hours=2)):
+        assert await follow_digest.queue_follow_digests() == 1  # what came since the last one
