@@ -33,9 +33,7 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     assert meetup and meetup["rrule"] == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
     statuses = [
         row["status"]
-        for row in await EventDate.select(EventDate.status).where(
-            EventDate.series == meetup["id"]
-        )
+        for row in await EventDate.select(EventDate.status).where(EventDate.series == meetup["id"])
     ]
     assert statuses.count("skipped") == 1
     assert len(statuses) >= 20  # a year of fortnightly dates
