@@ -2,8 +2,9 @@
 
 A worker job (``follow_digests`` in :mod:`events_app.worker`).  A follower is due when its
 period has passed since its last digest: a day for "at once" (the first one at once), seven
-days for weekly (the first a week after confirming).  A due follower with new dates gets one mail listing every coming date added
-since then, of published, active series only (drafts never appear), in what it follows.
+days for weekly (the first a week after confirming).  A due follower with new dates gets one
+mail listing every coming date added since then, of published, active series only (drafts
+never appear), in what it follows.
 
 Exactly once per follower and period, with any number of workers: the follower's
 ``last_digest_at`` is moved forward with a compare-and-set (``WHERE last_digest_at = <what

@@ -264,3 +264,23 @@ async def test_digest_lists_new_published_dates_once_a_day_at_most(
         assert await follow_digest.queue_follow_digests() == 0  # not twice within the day
     with clock.frozen(start + timedelta(days=1, hours=2)):
         assert await follow_digest.queue_follow_digests() == 1  # what came since the last one
+
+
+async def test_the_mail_log_never_shows_a_followers_address(
+    client: httpx.AsyncClient, mail_settings: Settings
+) -> None:
+    organiser = await make_organiser()
+    await confirmed_follower(client)
+    await client.post(
+        f"/api/v1/organisations/{organiser.organisation_id}/announcements",
+        json={"subject": "Nieuws", "body": "Tekst"},
+        headers=organiser.headers,
+    )
+    await drain(mail_settings)
+    log = await client.get(
+        f"/api/v1/organisations/{organiser.organisation_id}/mails", headers=organiser.headers
+    )
+    assert log.status_code == 200 and ADDRESS not in log.text
+    for row in await OutboxMail.select(OutboxMail.id):
+        retried = await client.post(f"/api/v1/mails/{row['id']}/retry", headers=organiser.headers)
+        assert retried.status_code == 404 and ADDRESS not in retried.text
