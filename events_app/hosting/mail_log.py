@@ -54,8 +54,7 @@ async def mail_log(
         raise DomainError("status_unknown", "Choose pending, sent or failed.", field="status")
     # Follower mail is left out: organisers never see their followers' addresses.
     query = OutboxMail.select(*LOG_COLUMNS).where(
-        (OutboxMail.organisation == organisation_id)
-        & OutboxMail.kind.not_in(list(FOLLOWER_KINDS))
+        (OutboxMail.organisation == organisation_id) & OutboxMail.kind.not_in(list(FOLLOWER_KINDS))
     )
     if status is not None:
         query = query.where(OutboxMail.status == status)

@@ -27,6 +27,7 @@ __all__ = [
     "FollowerCount",
     "SentAnnouncement",
     "MAX_DATES",
+    "choices",
     "follower_counts",
     "send_announcement",
     "sent_announcements",
@@ -102,6 +103,30 @@ async def sent_announcements(actor: Actor, organisation_id: int) -> list[SentAnn
         .order_by(Announcement.sent_at, ascending=False)
     )
     return [SentAnnouncement(**row) for row in rows]
+
+
+async def choices(actor: Actor, organisation_id: int) -> dict[str, Any]:
+    """What the announcement form offers: the organisation, its coming dates (the next 40) and
+    the audiences (its published series and their topics)."""
+    organisation = await _organisation(actor, organisation_id)
+    series = await Series.select(Series.id, Series.title, Series.tags).where(
+        (Series.organisation == organisation_id) & (Series.published == True)  # noqa: E712
+    )
+    dates = (
+        await EventDate.select(
+            EventDate.id, EventDate.local_start, EventDate.series.title.as_alias("title")
+        )
+        .where(
+            (EventDate.series.organisation == organisation_id)
+            & (EventDate.series.published == True)  # noqa: E712
+            & (EventDate.status == EventDate.Status.scheduled)
+            & (EventDate.starts_at > clock.now())
+        )
+        .order_by(EventDate.starts_at)
+        .limit(40)
+    )
+    topics = sorted({t for row in series for t in db.json_strings(row["tags"])}, key=str.casefold)
+    return {"organisation": organisation, "series": series, "dates": dates, "topics": topics}
 
 
 def _check_text(subject: str, body: str, date_ids: Sequence[int]) -> tuple[str, str]:

@@ -29,7 +29,7 @@ MAX_LISTED = 50  # dates in one digest; more read "see the page"
 
 
 def _due(row: dict[str, Any], now: datetime) -> bool:
-    """"At once" is due whenever no digest went out within the day (the first one at once);
+    """ "At once" is due whenever no digest went out within the day (the first one at once);
     weekly a week after the last digest (or after confirming)."""
     last = row["last_digest_at"]
     if last is None and row["digest"] == Follower.Digest.daily:

@@ -14,7 +14,7 @@ from events_app.registration import follow_digest, retention
 from events_app.settings import Settings
 from events_app.tables import Announcement, Follower, OutboxMail, Series
 from tests.factories import make_date, make_organisation, make_organiser
-from tests.helpers.pages import csrf_token
+from tests.helpers.pages import csrf_token, page_login
 from tests.smtp import SmtpServer, drain
 
 pytest_plugins = ["tests.integration.conftest_mail"]
@@ -284,3 +284,37 @@ async def test_the_mail_log_never_shows_a_followers_address(
     for row in await OutboxMail.select(OutboxMail.id):
         retried = await client.post(f"/api/v1/mails/{row['id']}/retry", headers=organiser.headers)
         assert retried.status_code == 404 and ADDRESS not in retried.text
+
+
+async def test_the_organisers_followers_page_counts_sends_and_refuses_bad_input(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    other = await make_organisation("zuid", "Zuid")
+    await make_date(organiser.organisation_id)
+    await confirmed_follower(client, "een@example.org")
+    await confirmed_follower(client, "twee@example.org")
+    assert (await page_login(client)).status_code == 303
+    path = f"/organise/{organiser.organisation_id}/followers?lang=en"
+    shown = await client.get(path)
+    assert shown.status_code == 200 and "Confirmed followers" in shown.text
+    assert "een@example.org" not in shown.text
+    token = await csrf_token(client, path)
+    form = {"_csrf_token": token, "audience": "all"}
+    for bad in (
+        {"subject": "", "body": ""},
+        {"subject": "x", "body": "y", "audience": "series:99999999999"},
+        {"subject": "x", "body": "y", "audience": "iets"},
+        {"subject": "x", "body": "y", "dates": "99999999999"},
+        {"subject": "x", "body": "y", "dates": "12345"},
+        {"subject": "x" * 201, "body": "y"},
+    ):
+        refused = await client.post(path, data={**form, **bad})
+        assert refused.status_code == 400 and 'aria-invalid="true"' in refused.text, bad
+    assert await Announcement.count() == 0
+    sent = await client.post(path, data={**form, "subject": "Nieuws", "body": "Tekst"})
+    assert sent.status_code == 303
+    after = await client.get(sent.headers["location"] + "&lang=en")
+    assert "Nieuws" in after.text and "goes to 2 followers" in after.text
+    assert (await client.get(f"/organise/{other}/followers")).status_code == 404
+    assert (await client.post(f"/organise/{other}/followers", data=form)).status_code == 404

@@ -29,6 +29,7 @@ from events_app.web.pages.manage import LinkRequestController, ManagePageControl
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.organise_dates import DateAdminController
+from events_app.web.pages.organise_followers import FollowersAdminController
 from events_app.web.pages.organise_materials import (
     MaterialFilesController,
     MaterialsAdminController,
@@ -83,6 +84,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             MaterialsAdminController,
             MaterialFilesController,
             MailLogController,
+            FollowersAdminController,
             SettingsController,
             ProgrammeAdminController,
         ],

@@ -140,6 +140,11 @@ MESSAGES: dict[str, str] = {
     "follow_one_thing": N_("Choose what you want to follow."),
     "follow_unknown_choice": N_("Choose what you want to follow."),
     "digest_unknown": N_("Choose at once or once a week."),
+    "subject_missing": N_("Write a subject."),
+    "subject_invalid": N_("Use at most 200 characters."),
+    "body_missing": N_("Write the announcement."),
+    "body_invalid": N_("Use at most 20000 characters."),
+    "dates_invalid": N_("Choose at most 20 coming dates of your own events."),
 }
 IN_CONTEXT: dict[str, dict[str, str]] = {
     "organise": {
