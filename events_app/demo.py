@@ -15,12 +15,12 @@ from events_app.accounts import credentials as accounts
 from events_app.accounts import tenants
 from events_app.accounts.credentials import Actor
 from events_app.programmes import planning as programmes
-from events_app.registration import registrations
+from events_app.registration import announcements, following, registrations
 from events_app.series import dates as event_dates
 from events_app.series import people
 from events_app.series.people import SpeakerInput
 from events_app.series.planning import ScheduleInput, create_series, set_published
-from events_app.tables import EventDate, Membership, Organisation
+from events_app.tables import EventDate, Follower, Membership, Organisation
 
 __all__ = ["DEMO_PASSWORD", "load_demo"]
 
@@ -129,12 +129,33 @@ async def load_demo() -> bool:
     await _lecture(organiser, city, today)
     await _workshop_week(organiser, city, today)
     await _training(organiser, city, today)
+    await _followers(organiser, city)
     region = await tenants.create_organisation(
         REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
     )
     course_organiser = await _organiser(REGION, "cursus@zuid.example.org", "Wouter Lammers")
     await _course(course_organiser, region, today)
     return True
+
+
+async def _followers(actor: Actor, org: int) -> None:
+    """Three confirmed followers of the city network (one weekly) and one announcement."""
+    for email, digest in (
+        ("lotte@example.org", "daily"),
+        ("ahmed@example.org", "weekly"),
+        ("riet@example.org", "daily"),
+    ):
+        await following.request_follow(email, CITY, digest=digest)
+        row = await Follower.select(Follower.salt).where(Follower.email == email).first()
+        assert row is not None
+        await following.confirm(following.link_token(row["salt"]))
+    await announcements.send_announcement(
+        actor,
+        org,
+        subject="Nieuw: een schrijfgroep over herstel",
+        body="Vanaf het voorjaar start een kleine schrijfgroep. Je schrijft over je eigen "
+        "herstel, in je eigen tempo, met ervaringsdeskundigen als begeleiders.",
+    )
 
 
 async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from events_app.demo import load_demo
 from events_app.tables import (
+    Announcement,
     EventDate,
+    Follower,
     Organisation,
     Programme,
     Registration,
@@ -25,6 +27,8 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
         for table in (Organisation, Series, Programme, Registration, EventDate)
     }, "loading twice duplicated something"
     assert counts["Organisation"] == 2
+    assert await Follower.count().where(Follower.confirmed_at.is_not_null()) == 3
+    assert await Announcement.count() == 1
     kinds = {row["kind"] for row in await Series.select(Series.kind)}
     assert kinds == {"meetup", "lecture", "workshop", "training", "course"}
     assert not await Series.exists().where(Series.published.eq(False))
