@@ -56,10 +56,18 @@ async def _new_dates(organisation_id: int, since: datetime, now: datetime) -> li
             & (EventDate.series.status == Series.Status.active)
             & (EventDate.status == EventDate.Status.scheduled)
             & (EventDate.starts_at > now)
-            & (EventDate.created_at > since)
+            & (EventDate.created_at >= since)
         )
         .order_by(EventDate.starts_at)
     )
+
+
+def _new_for(row: dict[str, Any], date: dict[str, Any]) -> bool:
+    """Added after the last digest (instants are whole seconds: a date added in the second of
+    the last digest was in it), or from the second of confirming on before the first one."""
+    if row["last_digest_at"] is not None:
+        return bool(date["created_at"] > row["last_digest_at"])
+    return bool(date["created_at"] >= row["confirmed_at"])
 
 
 def _matches(target: str, date: dict[str, Any]) -> bool:
@@ -98,8 +106,7 @@ async def queue_follow_digests() -> int:
             Organisation.id == organisation_id
         )
         for row in due:
-            last = row["last_digest_at"] or row["confirmed_at"]
-            mine = [d for d in dates if d["created_at"] > last and _matches(row["target"], d)]
+            mine = [d for d in dates if _new_for(row, d) and _matches(row["target"], d)]
             if mine:
                 queued += await _queue_one(row, mine, names[0]["name"] if names else "", now)
     return queued
