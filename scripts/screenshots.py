@@ -185,6 +185,9 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await page.goto(base + "/organise")
         await page.locator("a[href^='/organise/programmes/']").first.click()
         await _shot(page, "programme-sessions")
+        await page.goto(base + "/organise")
+        await page.locator("a[href$='/followers']").first.click()
+        await _shot(page, "followers")
         await browser.close()
 
 

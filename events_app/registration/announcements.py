@@ -106,7 +106,7 @@ async def sent_announcements(actor: Actor, organisation_id: int) -> list[SentAnn
 
 
 async def choices(actor: Actor, organisation_id: int) -> dict[str, Any]:
-    """What the announcement form offers: the organisation, its coming dates (the next 40) and
+    """What the announcement form offers: the organisation, its coming dates (the next 20) and
     the audiences (its published series and their topics)."""
     organisation = await _organisation(actor, organisation_id)
     series = await Series.select(Series.id, Series.title, Series.tags).where(
@@ -123,7 +123,7 @@ async def choices(actor: Actor, organisation_id: int) -> dict[str, Any]:
             & (EventDate.starts_at > clock.now())
         )
         .order_by(EventDate.starts_at)
-        .limit(40)
+        .limit(MAX_DATES)
     )
     topics = sorted({t for row in series for t in db.json_strings(row["tags"])}, key=str.casefold)
     return {"organisation": organisation, "series": series, "dates": dates, "topics": topics}

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from events_app import clock
-from events_app.registration import follow_digest, retention
+from events_app.registration import follow_digest, registrations, retention
 from events_app.settings import Settings
 from events_app.tables import Announcement, Follower, OutboxMail, Series
-from tests.factories import make_date, make_organisation, make_organiser
+from tests.factories import make_date, make_organisation, make_organiser, manage_token_of
 from tests.helpers.pages import csrf_token, page_login
 from tests.smtp import SmtpServer, drain
 
@@ -243,8 +243,9 @@ async def test_digest_lists_new_published_dates_once_a_day_at_most(
 ) -> None:
     org = await make_organisation()
     start = clock.now()
-    with clock.frozen(start):
+    with clock.frozen(start - timedelta(minutes=1)):
         await make_date(org, slug="oud")  # before following: not new
+    with clock.frozen(start):
         await confirmed_follower(client)
         await drain(mail_settings)
     before = len(smtp_server.messages)
@@ -318,3 +319,19 @@ async def test_the_organisers_followers_page_counts_sends_and_refuses_bad_input(
     assert "Nieuws" in after.text and "goes to 2 followers" in after.text
     assert (await client.get(f"/organise/{other}/followers")).status_code == 404
     assert (await client.post(f"/organise/{other}/followers", data=form)).status_code == 404
+
+
+async def test_my_data_shows_and_deletes_what_my_address_follows(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    [date_id] = await make_date(org)
+    await registrations.register([date_id], name="Volger", email=ADDRESS)
+    await confirmed_follower(client)
+    manage = f"/manage/{await manage_token_of(ADDRESS)}"
+    exported = (await client.get(f"{manage}/data")).json()
+    assert [f["follows"] for f in exported["follows"]] == ["organisation"]
+    token = await csrf_token(client, f"{manage}/delete")
+    deleted = await client.post(f"{manage}/delete", data={"_csrf_token": token})
+    assert deleted.status_code == 200
+    assert not await Follower.exists().where(Follower.email == ADDRESS)
