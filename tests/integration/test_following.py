@@ -335,3 +335,21 @@ async def test_my_data_shows_and_deletes_what_my_address_follows(
     deleted = await client.post(f"{manage}/delete", data={"_csrf_token": token})
     assert deleted.status_code == 200
     assert not await Follower.exists().where(Follower.email == ADDRESS)
+
+
+async def test_a_follower_changes_the_digest_from_their_link(client: httpx.AsyncClient) -> None:
+    await make_organisation()
+    token = await confirmed_follower(client)
+    page_token = await csrf_token(client, f"/follow/{token}")
+    changed = await client.post(
+        f"/follow/{token}/digest", data={"_csrf_token": page_token, "digest": "weekly"}
+    )
+    assert changed.status_code == 303
+    assert (await Follower.select(Follower.digest).first()) == {"digest": "weekly"}
+    refused = await client.post(
+        f"/follow/{token}/digest", data={"_csrf_token": page_token, "digest": "elk uur"}
+    )
+    assert refused.status_code == 400
+    forged = await client.post(f"/follow/{token}/digest", data={"digest": "daily"})
+    assert forged.status_code == 403  # CSRF is on for everything but one-click unfollow
+    assert (await Follower.select(Follower.digest).first()) == {"digest": "weekly"}
