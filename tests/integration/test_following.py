@@ -353,3 +353,23 @@ async def test_a_follower_changes_the_digest_from_their_link(client: httpx.Async
     forged = await client.post(f"/follow/{token}/digest", data={"digest": "daily"})
     assert forged.status_code == 403  # CSRF is on for everything but one-click unfollow
     assert (await Follower.select(Follower.digest).first()) == {"digest": "weekly"}
+
+
+async def test_an_announcement_cannot_inject_headers_or_html(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    organiser = await make_organiser()
+    await confirmed_follower(client)
+    await drain(mail_settings)
+    before = len(smtp_server.messages)
+    sent = await client.post(
+        f"/api/v1/organisations/{organiser.organisation_id}/announcements",
+        json={"subject": "Nieuws\r\nBcc: stiekem@example.org", "body": "<script>x()</script>"},
+        headers=organiser.headers,
+    )
+    assert sent.status_code == 201
+    await drain(mail_settings)
+    [message] = smtp_server.messages[before:]
+    assert message["Bcc"] is None and "stiekem" not in str(message["To"])
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "<script>" not in html and "&lt;script&gt;" in html
