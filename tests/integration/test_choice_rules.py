@@ -21,6 +21,7 @@ import events_app.tables as tables
 from events_app import clock, db
 from events_app.registration import registrations
 from events_app.tables import (
+    Follower,
     Invitation,
     Material,
     Programme,
@@ -75,6 +76,16 @@ async def _one_row_in_every_table() -> None:
             token_hash="0" * 64,
             created_at=now,
             expires_at=now,
+        )
+    )
+    await Follower.insert(
+        Follower(
+            organisation=org,
+            target="organisation",
+            email="volger@example.org",
+            salt="0" * 32,
+            token_hash="1" * 64,
+            created_at=now,
         )
     )
 
