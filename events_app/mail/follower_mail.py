@@ -24,7 +24,12 @@ __all__ = ["build_follower_mail"]
 
 def _link(context: dict[str, Any], name: str) -> str:
     value = context.get(name)
-    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+    if (
+        not isinstance(value, str)
+        or not value.startswith(("https://", "http://"))
+        or not value.isascii()
+        or any(c.isspace() or c in "<>\"'" for c in value)
+    ):
         raise Unsendable("The mail has no usable link.")
     return value
 
