@@ -373,3 +373,28 @@ async def test_an_announcement_cannot_inject_headers_or_html(
     assert message["Bcc"] is None and "stiekem" not in str(message["To"])
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+async def test_the_agenda_offers_to_follow_one_organisations_topic(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_organisation()
+    await make_date(org)
+    await Series.update({Series.tags: ["herstel"]}).where(Series.organisation == org)
+    shown = await client.get("/?organisation=stadsnetwerk&topic=herstel&lang=en")
+    assert shown.status_code == 200 and 'value="topic:herstel"' in shown.text
+    for query in ("topic=herstel", "organisation=stadsnetwerk", "organisation=x&topic=herstel"):
+        assert 'name="what"' not in (await client.get(f"/?{query}")).text
+    token = await csrf_token(client, "/?organisation=stadsnetwerk&topic=herstel")
+    asked = await client.post(
+        "/follow",
+        data={
+            "_csrf_token": token,
+            "email": ADDRESS,
+            "organisation": "stadsnetwerk",
+            "what": "topic:herstel",
+            "digest": "weekly",
+        },
+    )
+    assert asked.status_code == 200
+    assert [row["target"] for row in await Follower.select(Follower.target)] == ["topic:herstel"]
