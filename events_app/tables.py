@@ -47,9 +47,11 @@ __all__ = [
     "ApiToken",
     "Application",
     "Attendee",
+    "Announcement",
     "AuditLog",
     "Certificate",
     "CertificateRule",
+    "Follower",
     "JobLock",
     "LoginSession",
     "Material",
@@ -617,6 +619,61 @@ class SeriesSubscription(Table):
             "one whole-series registration per address and series",
         ),
     )
+
+
+class Follower(Table):
+    """An address that follows an organisation, one of its series or one of its topics.
+
+    Double opt-in: the row exists from the request, ``confirmed_at`` only after the click in
+    the mail; an unconfirmed row is deleted after a week.  ``target`` is ``organisation``,
+    ``series:<id>`` or ``topic:<tag>`` (one key, so one row per address and thing followed).
+    The private link's token is never stored: it is an HMAC of ``salt`` with the secret key,
+    and ``token_hash`` (its SHA-256) finds the row.  Unfollowing deletes the row.
+    """
+
+    class Digest(StrEnum):
+        daily = "daily"  # "at once", at most one mail a day
+        weekly = "weekly"
+
+    id = Serial(primary_key=True)
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    series = ForeignKey(
+        references=Series, on_delete=OnDelete.cascade, null=True, default=None, index=True
+    )
+    target = Varchar(length=60)
+    email = Varchar(length=254, index=True)
+    language = Varchar(length=2, default="nl")
+    digest = Varchar(length=8, choices=Digest, default=Digest.daily)
+    salt = Varchar(length=64)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_digest_at = Timestamptz(null=True, default=None)
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "follower_organisation_target_email",
+            "unique",
+            ("organisation", "target", "email"),
+            "one follow per address and thing followed",
+        ),
+    )
+
+
+class Announcement(Table):
+    """A message an organiser sent to the organisation's confirmed followers (no addresses)."""
+
+    id = Serial(primary_key=True)
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    account = ForeignKey(references=Account, on_delete=OnDelete.set_null, null=True, default=None)
+    audience = Varchar(length=60)  # "all", "series:<id>" or "topic:<tag>"
+    subject = Varchar(length=200)
+    body = Text()
+    date_ids = JSON(default=[])
+    recipients = Integer(default=0)
+    sent_at = Timestamptz()
 
 
 class OutboxMail(Table):

@@ -44,7 +44,7 @@ class Job:
 
 def default_jobs() -> list[Job]:
     from events_app.mail import delivery, scheduled
-    from events_app.registration import cancelling, retention
+    from events_app.registration import cancelling, follow_digest, retention
     from events_app.series import materialise
 
     return [
@@ -54,6 +54,7 @@ def default_jobs() -> list[Job]:
         Job("host_digests", timedelta(minutes=30), scheduled.queue_host_digests),
         Job("aftercare", timedelta(minutes=15), scheduled.queue_aftercare),
         Job("needs", timedelta(hours=1), retention.delete_needs),
+        Job("follow_digests", timedelta(minutes=10), follow_digest.queue_follow_digests),
         Job("horizon", timedelta(hours=6), materialise.top_up_all),
         Job("retention", timedelta(hours=6), retention.anonymise_expired),
     ]

@@ -215,6 +215,4 @@ async def make_host_account(
 
 
 async def make_host(account_id: int, series_id: int, date_id: int | None = None) -> None:
-    await SeriesHost.insert(
-        SeriesHost(account=account_id, series=series_id, event_date=date_id)
-    )
+    await SeriesHost.insert(SeriesHost(account=account_id, series=series_id, event_date=date_id))

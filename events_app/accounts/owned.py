@@ -50,9 +50,7 @@ async def date_for(
 
 async def _hosts(actor: Actor, event_date: dict[str, Any]) -> bool:
     """Whether the actor, a member of the date's organisation, hosts the date or its series."""
-    organisation = await Series.select(Series.organisation).where(
-        Series.id == event_date["series"]
-    )
+    organisation = await Series.select(Series.organisation).where(Series.id == event_date["series"])
     if not organisation or organisation[0]["organisation"] not in actor.roles:
         return False
     return await SeriesHost.exists().where(

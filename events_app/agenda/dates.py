@@ -166,9 +166,7 @@ class SeriesView:
 
     def consent(self, language: str) -> Consent | None:
         """The consent text a reader in ``language`` sees (None: no tick box)."""
-        return consent_for(
-            self.consent_text, self.consent_text_en, self.consent_language, language
-        )
+        return consent_for(self.consent_text, self.consent_text_en, self.consent_language, language)
 
     @property
     def host_names(self) -> tuple[str, ...]:

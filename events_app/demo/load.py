@@ -23,11 +23,12 @@ from events_app.demo.common import (
 )  # fmt: skip
 from events_app.demo.past import finished_course, learning_path
 from events_app.programmes import planning as programmes
+from events_app.registration import announcements, following
 from events_app.series import dates as event_dates
 from events_app.series import people
 from events_app.series.people import SpeakerInput
 from events_app.series.planning import ScheduleInput
-from events_app.tables import EventDate, Organisation
+from events_app.tables import EventDate, Follower, Organisation
 
 __all__ = ["load_demo"]
 
@@ -50,6 +51,7 @@ async def load_demo() -> bool:
     await _workshop_week(organiser, city, today)
     await _training(organiser, city, today)
     await learning_path(organiser, city, today)
+    await _followers(organiser, city)
     region = await tenants.create_organisation(
         REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
     )
@@ -57,6 +59,26 @@ async def load_demo() -> bool:
     await _course(course_organiser, region, today)
     await finished_course(course_organiser, region, today)
     return True
+
+
+async def _followers(actor: Actor, org: int) -> None:
+    """Three confirmed followers of the city network (one weekly) and one announcement."""
+    for email, digest in (
+        ("lotte@example.org", "daily"),
+        ("ahmed@example.org", "weekly"),
+        ("riet@example.org", "daily"),
+    ):
+        await following.request_follow(email, CITY, digest=digest)
+        row = await Follower.select(Follower.salt).where(Follower.email == email).first()
+        assert row is not None
+        await following.confirm(following.link_token(row["salt"]))
+    await announcements.send_announcement(
+        actor,
+        org,
+        subject="Nieuw: een schrijfgroep over herstel",
+        body="Vanaf het voorjaar start een kleine schrijfgroep. Je schrijft over je eigen "
+        "herstel, in je eigen tempo, met ervaringsdeskundigen als begeleiders.",
+    )
 
 
 async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
@@ -102,11 +124,7 @@ async def _meetup(actor: Actor, org: int, host: int, today: date) -> None:
 
 
 async def _in_holiday(date_id: int) -> bool:
-    row = (
-        await EventDate.select(EventDate.local_start)
-        .where(EventDate.id == date_id)
-        .first()
-    )
+    row = await EventDate.select(EventDate.local_start).where(EventDate.id == date_id).first()
     assert row is not None
     start: datetime = row["local_start"]
     return (start.month == 12 and start.day >= 20) or (start.month == 1 and start.day <= 3)

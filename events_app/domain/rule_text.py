@@ -19,40 +19,110 @@ __all__ = ["Lang", "describe"]
 
 
 _NUMBERS = {
-    "nl": ("", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
-           "elf", "twaalf"),
-    "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-           "eleven", "twelve"),
+    "nl": (
+        "",
+        "een",
+        "twee",
+        "drie",
+        "vier",
+        "vijf",
+        "zes",
+        "zeven",
+        "acht",
+        "negen",
+        "tien",
+        "elf",
+        "twaalf",
+    ),
+    "en": (
+        "",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ),
 }
 _WEEKDAYS = {
     "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 _NTH = {
-    "nl": {1: "eerste", 2: "tweede", 3: "derde", 4: "vierde", 5: "vijfde", -1: "laatste",
-           -2: "voorlaatste"},
-    "en": {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last",
-           -2: "second to last"},
+    "nl": {
+        1: "eerste",
+        2: "tweede",
+        3: "derde",
+        4: "vierde",
+        5: "vijfde",
+        -1: "laatste",
+        -2: "voorlaatste",
+    },
+    "en": {
+        1: "first",
+        2: "second",
+        3: "third",
+        4: "fourth",
+        5: "fifth",
+        -1: "last",
+        -2: "second to last",
+    },
 }
 # (every + singular, plural unit) per frequency: "elk jaar" but "elke twee jaar"
 _EVERY = {
-    "nl": {"DAILY": ("elke dag", "dagen"), "WEEKLY": ("elke week", "weken"),
-           "MONTHLY": ("elke maand", "maanden"), "YEARLY": ("elk jaar", "jaar")},
-    "en": {"DAILY": ("every day", "days"), "WEEKLY": ("every week", "weeks"),
-           "MONTHLY": ("every month", "months"), "YEARLY": ("every year", "years")},
+    "nl": {
+        "DAILY": ("elke dag", "dagen"),
+        "WEEKLY": ("elke week", "weken"),
+        "MONTHLY": ("elke maand", "maanden"),
+        "YEARLY": ("elk jaar", "jaar"),
+    },
+    "en": {
+        "DAILY": ("every day", "days"),
+        "WEEKLY": ("every week", "weeks"),
+        "MONTHLY": ("every month", "months"),
+        "YEARLY": ("every year", "years"),
+    },
 }
 _WORDS = {
-    "nl": {"every": "elke", "on": "op", "the": "de", "and": "en", "of": "van",
-           "once": "eenmalig", "custom": "volgens een eigen herhaalpatroon",
-           "last_day": "de laatste dag", "until": "tot en met"},
-    "en": {"every": "every", "on": "on", "the": "the", "and": "and", "of": "of",
-           "once": "once", "custom": "on a custom repeating pattern",
-           "last_day": "the last day", "until": "until"},
+    "nl": {
+        "every": "elke",
+        "on": "op",
+        "the": "de",
+        "and": "en",
+        "of": "van",
+        "once": "eenmalig",
+        "custom": "volgens een eigen herhaalpatroon",
+        "last_day": "de laatste dag",
+        "until": "tot en met",
+    },
+    "en": {
+        "every": "every",
+        "on": "on",
+        "the": "the",
+        "and": "and",
+        "of": "of",
+        "once": "once",
+        "custom": "on a custom repeating pattern",
+        "last_day": "the last day",
+        "until": "until",
+    },
 }
 
 
-def describe(rule: str | None, local_start: time, local_end: time, lang: Lang, *,
-             first_date: date | None = None) -> str:
+def describe(
+    rule: str | None,
+    local_start: time,
+    local_end: time,
+    lang: Lang,
+    *,
+    first_date: date | None = None,
+) -> str:
     """The rule and times in words, e.g. "elke twee weken op donderdag, 15:00–16:00".
 
     ``first_date`` lets a one-off name its date, and lets rules that take their weekday or day

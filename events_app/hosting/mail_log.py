@@ -15,6 +15,7 @@ from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.hosting import signups
 from events_app.mail import delivery, outbox
 from events_app.mail.headers import clean_text
+from events_app.mail.kinds import FOLLOWER_KINDS
 from events_app.tables import OutboxMail, Registration
 
 __all__ = ["MAX_BODY", "MAX_SUBJECT", "mail_log", "message_registrants", "retry"]
@@ -51,7 +52,10 @@ async def mail_log(
     actor.require_organiser(organisation_id)
     if status is not None and status not in {s.value for s in OutboxMail.Status}:
         raise DomainError("status_unknown", "Choose pending, sent or failed.", field="status")
-    query = OutboxMail.select(*LOG_COLUMNS).where(OutboxMail.organisation == organisation_id)
+    # Follower mail is left out: organisers never see their followers' addresses.
+    query = OutboxMail.select(*LOG_COLUMNS).where(
+        (OutboxMail.organisation == organisation_id) & OutboxMail.kind.not_in(list(FOLLOWER_KINDS))
+    )
     if status is not None:
         query = query.where(OutboxMail.status == status)
     if before_id is not None:
@@ -64,7 +68,7 @@ async def retry(actor: Actor, mail_id: int) -> dict[str, Any]:
     """Send a failed mail again (as new: attempts start from zero)."""
     row = (
         await OutboxMail.select(OutboxMail.organisation, OutboxMail.status)
-        .where(OutboxMail.id == mail_id)
+        .where((OutboxMail.id == mail_id) & OutboxMail.kind.not_in(list(FOLLOWER_KINDS)))
         .first()
     )
     if row is None or row["organisation"] is None:

@@ -39,9 +39,7 @@ class DateAccess:
     is_organiser: bool
 
 
-async def access_to_date(
-    actor: Actor, date_id: int, *, organiser_only: bool = False
-) -> DateAccess:
+async def access_to_date(actor: Actor, date_id: int, *, organiser_only: bool = False) -> DateAccess:
     row = (
         await EventDate.select(
             EventDate.id,

@@ -16,6 +16,7 @@ __all__ = [
     "ACCOUNT_KINDS",
     "BUNDLE_KINDS",
     "CERTIFICATE_KINDS",
+    "FOLLOWER_KINDS",
     "KINDS",
     "PERSON_KINDS",
     "SUBJECT_CANCELLED_BY_ORGANISER",
@@ -169,3 +170,11 @@ PERSON_KINDS: dict[str, str] = {"manage_link": N_("Your link to your registratio
 # A certificate of participation, its PDF attached (built at delivery from the stored
 # certificate): kind → subject.
 CERTIFICATE_KINDS: dict[str, str] = {"certificate": N_("Your certificate: %(title)s")}
+# Mail to a follower (an address only, no registration): everything it shows is in its row,
+# written when it was queued.  kind → subject.  All but the confirmation carry one-click
+# unsubscribe (RFC 8058).
+FOLLOWER_KINDS: dict[str, str] = {
+    "follow_confirm": N_("Please confirm: follow %(what)s"),
+    "announcement": "",  # the organiser's own subject
+    "follow_digest": N_("New dates: %(what)s"),
+}

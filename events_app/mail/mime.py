@@ -132,6 +132,7 @@ def build_mime(
     auto_submitted: bool = True,
     attachments: Sequence[tuple[str, bytes]] = (),
     documents: Sequence[tuple[str, str, bytes]] = (),
+    unsubscribe: str | None = None,
 ) -> tuple[Envelope, bytes]:
     """The message bytes (CRLF line ends, 7-bit) and the envelope to send them with.
 
@@ -175,5 +176,11 @@ def build_mime(
     if auto_submitted:
         # RFC 3834: out-of-office replies and other auto-responders stay quiet.
         headers.append(b"Auto-Submitted: auto-generated\r\n")
+    if unsubscribe is not None:
+        # RFC 8058 one-click unsubscribe: mail programs POST to the address themselves.
+        if not unsubscribe.isascii() or any(c in unsubscribe for c in "<> \r\n"):
+            raise ValueError("an unsubscribe address must be a plain URL")
+        headers.append(_fold("List-Unsubscribe", f"<{unsubscribe}>"))
+        headers.append(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
     headers += [b"MIME-Version: 1.0\r\n", _fold("Content-Type", content_type)]
     return Envelope(sender, recipient), b"".join(headers) + _CRLF + body

@@ -22,9 +22,16 @@ from events_app.mail.certificate_facts import load_certificate_facts
 from events_app.mail.certificate_mail import build_certificate_mail
 from events_app.mail.content import render_content
 from events_app.mail.facts import Facts, Job, Unsendable
+from events_app.mail.follower_mail import build_follower_mail
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.invite import build_invitation
-from events_app.mail.kinds import ACCOUNT_KINDS, BUNDLE_KINDS, CERTIFICATE_KINDS, PERSON_KINDS
+from events_app.mail.kinds import (
+    ACCOUNT_KINDS,
+    BUNDLE_KINDS,
+    CERTIFICATE_KINDS,
+    FOLLOWER_KINDS,
+    PERSON_KINDS,
+)
 from events_app.mail.mime import Envelope, build_mime
 
 __all__ = [
@@ -107,6 +114,9 @@ def build_steps(
     if isinstance(facts, Unsendable):
         return facts
     try:
+        if job.kind in FOLLOWER_KINDS:
+            envelope, data, subject = build_follower_mail(job, facts, mail_from=mail_from, now=now)
+            return Outgoing(job, envelope, data, subject)
         if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
             envelope, data, subject = yield from person_mail_steps(
                 job, facts, mail_from=mail_from, now=now

@@ -106,8 +106,7 @@ class DatabaseState(Collector):
             ),
             "dates": float(
                 await EventDate.count().where(
-                    (EventDate.starts_at > now)
-                    & (EventDate.status == EventDate.Status.scheduled)
+                    (EventDate.starts_at > now) & (EventDate.status == EventDate.Status.scheduled)
                 )
             ),
         }

@@ -12,7 +12,7 @@ from typing import Any
 
 from events_app import clock, db
 from events_app.mail.kinds import ACCOUNT_KINDS
-from events_app.registration import cancelling, seats
+from events_app.registration import cancelling, following, seats
 from events_app.registration.applications import my_applications
 from events_app.registration.manage import active_of, attendee_for_token, my_registrations
 from events_app.tables import Application, Attendee, Certificate, OutboxMail, Registration
@@ -65,6 +65,7 @@ async def export_my_data(token: str) -> dict[str, Any]:
         "email": attendee["email"],
         "language": attendee["language"],
         "created_at": attendee["created_at"].isoformat(),
+        "follows": await following.follows_of(attendee["email"]),
         "registrations": [
             {
                 "event": item.series_title,
@@ -159,6 +160,7 @@ async def delete_my_data(token: str) -> None:
             }
         ).where(Application.attendee == attendee["id"])
         await forget_in_outbox(attendee["email"], ids)
+        await following.forget_address(attendee["email"])
         await Attendee.delete().where(Attendee.id == attendee["id"])
 
 

@@ -173,9 +173,7 @@ async def whole_events(dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     known = {row["id"] for row in dates}
     rows = (
         await EventDate.select(EventDate.id)
-        .where(
-            EventDate.series.is_in(together) & (EventDate.status == EventDate.Status.scheduled)
-        )
+        .where(EventDate.series.is_in(together) & (EventDate.status == EventDate.Status.scheduled))
         .order_by(EventDate.starts_at)
     )
     added = [row["id"] for row in rows if row["id"] not in known]

@@ -64,9 +64,7 @@ async def list_dates(
     return await views.date_views(rows, series)
 
 
-async def get_date(
-    actor: Actor, date_id: int, *, warnings: list[str] | None = None
-) -> DateView:
+async def get_date(actor: Actor, date_id: int, *, warnings: list[str] | None = None) -> DateView:
     row, series = await owned.date_for(actor, date_id)
     [view] = await views.date_views([row], series, warnings=warnings or ())
     return view
@@ -160,11 +158,7 @@ async def update_date(
             for f in PLACE
             if f in changed and _effective(changed[f], series[f]) != _effective(row[f], series[f])
         )
-        if (
-            place
-            and row["status"] == EventDate.Status.scheduled
-            and row["starts_at"] > clock.now()
-        ):
+        if place and row["status"] == EventDate.Status.scheduled and row["starts_at"] > clock.now():
             await notify.notify_registrants(
                 date_id,
                 "date_changed",
@@ -223,9 +217,7 @@ async def call_off(actor: Actor, date_id: int, status: str, reason: str) -> None
             organisation_id=series["organisation"],
             reason=reason,
         )
-        action = (
-            "date_skipped" if status == EventDate.Status.skipped else "date_cancelled"
-        )
+        action = "date_skipped" if status == EventDate.Status.skipped else "date_cancelled"
         await _audit(actor, series, action, date_id, reason=reason)
 
 
@@ -354,10 +346,6 @@ async def add_date(
         values = dict(extra)
         if values.get("meeting_url") is not None:
             values["meeting_url"] = series_details.check_url(values["meeting_url"], "meeting_url")
-        [date_id] = await materialise.insert_dates(
-            series_id, [slot], from_rule=False, extra=values
-        )
-        await _audit(
-            actor, series, "date_added", date_id, start=slot.local_start.isoformat()
-        )
+        [date_id] = await materialise.insert_dates(series_id, [slot], from_rule=False, extra=values)
+        await _audit(actor, series, "date_added", date_id, start=slot.local_start.isoformat())
     return date_id, schedule.dst_warnings([slot], begin.time())

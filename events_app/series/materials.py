@@ -217,9 +217,7 @@ async def last_sent(date_id: int) -> datetime | None:
     return row["created_at"] if row else None
 
 
-async def send_materials(
-    actor: Actor, date_id: int, audience: str, *, again: bool = False
-) -> int:
+async def send_materials(actor: Actor, date_id: int, audience: str, *, again: bool = False) -> int:
     """Queue one mail per person (by address) with all the date's materials: to everyone
     registered (confirmed, or marked present) or only to those who came.  Returns how many."""
     if audience not in rules.AUDIENCES:

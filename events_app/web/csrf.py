@@ -9,7 +9,7 @@ cross-site POSTs anyway.  The pages render the token through :func:`form_token`.
 Excluded: the JSON API (bearer tokens, or the session cookie with a JSON body, which a
 cross-site form cannot send: see :mod:`events_app.web.input_guard`), the calendar feeds, the
 API schema, health, readiness, metrics and static files: nothing there is a page form, and none
-of them should set a cookie.
+of them should set a cookie; and exactly ``/unfollow/{token}``, the one-click unsubscribe.
 """
 
 from __future__ import annotations
@@ -27,7 +27,18 @@ __all__ = ["COOKIE", "FIELD", "EXCLUDED", "csrf_config", "form_token"]
 
 COOKIE = "csrftoken"
 FIELD = "_csrf_token"  # the form field Litestar's middleware reads
-EXCLUDED = ["^/api/", "^/feeds/", "^/schema", "^/health$", "^/ready$", "^/metrics$", "^/static/"]
+EXCLUDED = [
+    "^/api/",
+    "^/feeds/",
+    "^/schema",
+    "^/health$",
+    "^/ready$",
+    "^/metrics$",
+    "^/static/",
+    # One-click unsubscribe (RFC 8058): the mail program POSTs without a cookie; the private
+    # token in the address is the key, and the GET of the same address changes nothing.
+    "^/unfollow/[^/]+$",
+]
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:

@@ -13,6 +13,7 @@ from events_app.web.api.certificates import (
     SeriesCertificateController,
 )
 from events_app.web.api.dates import DateController
+from events_app.web.api.following import AnnouncementController, FollowController
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
 from events_app.web.api.materials import MaterialController
@@ -39,7 +40,12 @@ __all__ = ["route_handlers"]
 def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
     public_writes = Router(
         path="/",
-        route_handlers=[RegistrationController, LinkRequestController, ApplyController],
+        route_handlers=[
+            RegistrationController,
+            LinkRequestController,
+            ApplyController,
+            FollowController,
+        ],
         middleware=[registration_rate_limit(settings)],
     )
     return [
@@ -64,6 +70,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         SeriesCertificateController,
         ProgrammeCertificateController,
         OrganisationController,
+        AnnouncementController,
         *moved_routes,
         *page_route_handlers(settings),
     ]

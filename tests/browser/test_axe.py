@@ -9,8 +9,8 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
 from events_app import clock
-from events_app.registration import applications, registrations
-from events_app.tables import Material, Programme, Series
+from events_app.registration import applications, following, registrations
+from events_app.tables import Follower, Material, Programme, Series
 from tests.factories import make_date, make_organisation, manage_token_of
 from tests.helpers.browser import SERIOUS, violations
 
@@ -43,6 +43,9 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         Series.slug == "gesloten"
     )
     manage = f"/manage/{await manage_token_of('alex@example.org')}"
+    await following.request_follow("volger@example.org", "stadsnetwerk")
+    [follower] = await Follower.select(Follower.salt)
+    follow_token = following.link_token(follower["salt"])
     await page.goto(f"/?lang={language}")  # sets the language cookie
     paths = [
         "/",
@@ -69,6 +72,9 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         "/certificates/verify",
         "/certificates/verify?code=onbekend",
         "/certificates/AAAA-AAAA-AAAA-AAAA-AAAA",
+        f"/follow/{follow_token}",  # unconfirmed: the confirm button
+        f"/unfollow/{follow_token}",
+        "/follow/onbekend",
     ]
     problems: list[str] = []
     for path in paths:
@@ -84,4 +90,16 @@ async def test_no_serious_violations(page: Page, language: str) -> None:
         for v in results.response["violations"]
         if v["impact"] in SERIOUS
     ]
+    # the follow form: "check your mailbox", and a confirmed follow's own page
+    await page.goto("/organisations/stadsnetwerk")
+    await page.locator("#follow-email").fill("nieuw@example.org")
+    await page.locator("#follow-heading ~ form button[type=submit]").click()
+    await page.wait_for_url(re.compile(".*/follow$"))
+    problems += [
+        f"follow sent: {v['id']}"
+        for v in (await Axe().run(page)).response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+    await following.confirm(follow_token)
+    problems += await violations(page, f"/follow/{follow_token}")
     assert problems == []

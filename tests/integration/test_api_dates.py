@@ -198,9 +198,7 @@ async def test_override_topic_place_link_and_capacity_of_one_date(
         "meeting_url": "https://meet.example.org/extra",
         "meeting_details": "",
     }
-    assert [m["context"]["changed"] for m in await mails("date_changed")] == [
-        ["meeting_url"]
-    ] * 3
+    assert [m["context"]["changed"] for m in await mails("date_changed")] == [["meeting_url"]] * 3
     too_small = await client.patch(url, json={"capacity": 2}, headers=organiser.headers)
     assert too_small.status_code == 409
     assert "3 people are registered for 15-10-2026 15:00" in too_small.json()["detail"]

@@ -164,9 +164,7 @@ async def test_editing_what_calendars_show_raises_the_sequence_and_tells_registr
     organiser = await make_organiser()
     series = await create_series(client, organiser, location="Buurthuis", **WEEKLY)
     rows = await dates_of(series["id"])
-    await EventDate.update({EventDate.location: "Bibliotheek"}).where(
-        EventDate.id == rows[1]["id"]
-    )
+    await EventDate.update({EventDate.location: "Bibliotheek"}).where(EventDate.id == rows[1]["id"])
     await register_people(rows[0]["id"], 2)
     await register_people(rows[1]["id"], 1, first=3)
     response = await client.patch(

@@ -23,6 +23,7 @@ from events_app.registration import registrations
 from events_app.tables import (
     Application,
     CertificateRule,
+    Follower,
     Invitation,
     Material,
     Programme,
@@ -92,6 +93,16 @@ async def _one_row_in_every_table() -> None:
             token_hash="0" * 64,
             created_at=now,
             expires_at=now,
+        )
+    )
+    await Follower.insert(
+        Follower(
+            organisation=org,
+            target="organisation",
+            email="volger@example.org",
+            salt="0" * 32,
+            token_hash="1" * 64,
+            created_at=now,
         )
     )
 

@@ -151,9 +151,7 @@ async def test_cancel_all_races_registrations_and_promotions(client: httpx.Async
             )
         )
     requests.append(
-        client.patch(
-            f"/api/v1/dates/{dates[1]}", json={"capacity": 6}, headers=organiser.headers
-        )
+        client.patch(f"/api/v1/dates/{dates[1]}", json={"capacity": 6}, headers=organiser.headers)
     )
     rng.shuffle(requests)
     responses = await _all(requests)
@@ -331,9 +329,7 @@ async def test_a_registration_that_waits_for_a_seat_change_decides_by_the_new_se
     [date] = await make_date(organiser.organisation_id, capacity=before)
     first = await _register(client, "eerste@example.org", date_ids=[date])
     assert first.status_code == 202
-    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == date))[0][
-        "series"
-    ]
+    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == date))[0]["series"]
     applied, release = asyncio.Event(), asyncio.Event()
     apply = series_details.apply
 

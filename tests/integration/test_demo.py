@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from events_app.demo.load import load_demo
 from events_app.tables import (
+    Announcement,
     Certificate,
     EventDate,
+    Follower,
     Organisation,
     Programme,
     Registration,
@@ -26,6 +28,8 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
         for table in (Organisation, Series, Programme, Registration, EventDate)
     }, "loading twice duplicated something"
     assert counts["Organisation"] == 2
+    assert await Follower.count().where(Follower.confirmed_at.is_not_null()) == 3
+    assert await Announcement.count() == 1
     kinds = {row["kind"] for row in await Series.select(Series.kind)}
     assert kinds == {"meetup", "lecture", "workshop", "training", "course"}
     assert not await Series.exists().where(Series.published.eq(False))
@@ -34,9 +38,7 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     assert meetup and meetup["rrule"] == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
     statuses = [
         row["status"]
-        for row in await EventDate.select(EventDate.status).where(
-            EventDate.series == meetup["id"]
-        )
+        for row in await EventDate.select(EventDate.status).where(EventDate.series == meetup["id"])
     ]
     assert statuses.count("skipped") == 1
     assert len(statuses) >= 20  # a year of fortnightly dates

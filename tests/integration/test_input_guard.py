@@ -202,9 +202,7 @@ async def test_nul_in_a_multipart_text_field_is_400(
     _expect(response, 400)
 
 
-async def test_good_bodies_reach_the_app_unchanged(
-    client: httpx.AsyncClient, world: World
-) -> None:
+async def test_good_bodies_reach_the_app_unchanged(client: httpx.AsyncClient, world: World) -> None:
     name = "Zoë — ‘quoted’ \\ ünïcode " + "x" * 50_000
     response = await client.post(
         f"/api/v1/dates/{world.date_id}/message",
@@ -336,9 +334,7 @@ async def test_api_writes_accept_only_json(
         _expect(response, 415)
         assert "application/json" in response.json()["detail"]
         assert "events_session" not in response.headers.get("set-cookie", "")
-        response = await fresh.post(
-            "/api/v1/registrations", content=content, headers=headers
-        )
+        response = await fresh.post("/api/v1/registrations", content=content, headers=headers)
         _expect(response, 415)
 
 

@@ -485,9 +485,7 @@ async def test_organisers_and_hosts_write_to_everyone_registered(
     )
     assert empty.status_code == 400
     outsider = await make_organiser("ander-netwerk", "other@example.org")
-    denied = await client.post(
-        f"/api/v1/dates/{date}/message", json=body, headers=outsider.headers
-    )
+    denied = await client.post(f"/api/v1/dates/{date}/message", json=body, headers=outsider.headers)
     assert denied.status_code == 404
     await drain(mail_settings)
     messages = smtp_server.messages

@@ -201,9 +201,7 @@ async def live_through_a_date(language: str, server: SmtpServer, settings: Setti
     org = await make_organisation()
     first, second = await make_date(org, capacity=1, dates=2)
     life.first = first
-    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == first))[0][
-        "series"
-    ]
+    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == first))[0]["series"]
     await Series.update(
         {
             Series.format: "online",

@@ -27,9 +27,7 @@ async def test_a_dates_own_link_wins_in_the_text_and_the_invitation(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == date))[0][
-        "series"
-    ]
+    series_id = (await EventDate.select(EventDate.series).where(EventDate.id == date))[0]["series"]
     await Series.update(
         {
             Series.format: "online",

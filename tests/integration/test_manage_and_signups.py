@@ -184,9 +184,7 @@ async def test_organiser_sees_the_list_and_exports_csv(client: httpx.AsyncClient
     body = listed.json()
     assert (body["confirmed_count"], body["waiting_count"], body["capacity"]) == (1, 1, 1)
     assert body["waiting"][0]["position"] == 1
-    exported = await client.get(
-        f"/api/v1/dates/{date}/signups.csv", headers=organiser.headers
-    )
+    exported = await client.get(f"/api/v1/dates/{date}/signups.csv", headers=organiser.headers)
     assert exported.headers["content-type"] == "text/csv; charset=utf-8"
     text = exported.content.decode("utf-8")
     assert text.startswith("\ufeff")
@@ -256,12 +254,8 @@ async def test_hosts_see_only_their_own_dates(client: httpx.AsyncClient) -> None
     assert host
     _, token = await accounts.create_api_token(host, "host")
     headers = {"Authorization": f"Bearer {token}"}
-    assert (
-        await client.get(f"/api/v1/dates/{mine}/signups", headers=headers)
-    ).status_code == 200
-    assert (
-        await client.get(f"/api/v1/dates/{other}/signups", headers=headers)
-    ).status_code == 404
+    assert (await client.get(f"/api/v1/dates/{mine}/signups", headers=headers)).status_code == 200
+    assert (await client.get(f"/api/v1/dates/{other}/signups", headers=headers)).status_code == 404
     assert (
         await client.get(f"/api/v1/dates/{other}/signups.csv", headers=headers)
     ).status_code == 404

@@ -68,9 +68,7 @@ async def test_registering_someone_elses_address_gives_no_link_and_no_data(
 ) -> None:
     org = await make_organisation()
     dates = await make_date(org, dates=2)
-    first = await client.post(
-        "/api/v1/registrations", json=body(date_ids=[dates[0]], needs=NEEDS)
-    )
+    first = await client.post("/api/v1/registrations", json=body(date_ids=[dates[0]], needs=NEEDS))
     assert first.status_code == 202, first.text
     token = await manage_token_of(VICTIM)
     feed = await feed_token_of(VICTIM)
@@ -235,12 +233,8 @@ async def test_several_dates_one_mail_with_an_invitation_for_each(
 ) -> None:
     org = await make_organisation()
     dates = await make_date(org, dates=3, capacity=2)
-    await client.post(
-        "/api/v1/registrations", json=body("eerste@example.org", date_ids=[dates[2]])
-    )
-    await client.post(
-        "/api/v1/registrations", json=body("tweede@example.org", date_ids=[dates[2]])
-    )
+    await client.post("/api/v1/registrations", json=body("eerste@example.org", date_ids=[dates[2]]))
+    await client.post("/api/v1/registrations", json=body("tweede@example.org", date_ids=[dates[2]]))
     smtp_server.clear()
     await OutboxMail.delete().where(OutboxMail.id > 0)
 
@@ -322,9 +316,7 @@ async def test_an_address_gets_a_few_mails_an_hour_and_the_rest_is_held(
     )
     assert all("Held back" in r["last_error"] for r in held)
     # Another address is not affected.
-    await client.post(
-        "/api/v1/registrations", json=body("ander@example.org", date_ids=[dates[0]])
-    )
+    await client.post("/api/v1/registrations", json=body("ander@example.org", date_ids=[dates[0]]))
     assert (await mails())[-1]["status"] == "pending"
 
 
@@ -403,22 +395,16 @@ async def test_a_freed_held_seat_goes_to_the_first_person_waiting(
 ) -> None:
     org = await make_organisation()
     [date] = await make_date(org, capacity=1)
-    await client.post(
-        "/api/v1/registrations", json=body("wachtend@example.org", date_ids=[date])
-    )
+    await client.post("/api/v1/registrations", json=body("wachtend@example.org", date_ids=[date]))
     series = await EventDate.select(EventDate.series).first()
     assert series is not None
     # Confirm first only for this series: the organisation's default stays off.
     await Series.update({Series.confirm_first: True}).where(Series.id == series["series"])
     await Registration.delete().where(Registration.id > 0)
     await EventDate.update({EventDate.confirmed_count: 0}).where(EventDate.id == date)
-    await client.post(
-        "/api/v1/registrations", json=body("houder@example.org", date_ids=[date])
-    )
+    await client.post("/api/v1/registrations", json=body("houder@example.org", date_ids=[date]))
     await Series.update({Series.confirm_first: False}).where(Series.id == series["series"])
-    await client.post(
-        "/api/v1/registrations", json=body("wachtend@example.org", date_ids=[date])
-    )
+    await client.post("/api/v1/registrations", json=body("wachtend@example.org", date_ids=[date]))
     statuses = {
         r["email"]: (r["status"], r["hold_until"] is not None)
         for r in await Registration.select(
@@ -473,9 +459,7 @@ async def test_deleting_my_data_removes_it_from_the_outbox_and_the_mail_log(
 ) -> None:
     organiser = await make_organiser()
     [date] = await make_date(organiser.organisation_id)
-    await client.post(
-        "/api/v1/registrations", json=body(date_ids=[date], name="Zichtbare Naam")
-    )
+    await client.post("/api/v1/registrations", json=body(date_ids=[date], name="Zichtbare Naam"))
     token = await manage_token_of(VICTIM)
     async with db.transaction():  # the same person is also a host asking for a password link
         await outbox.enqueue("password_reset", to_email=VICTIM, context={"link": "https://x/y"})

@@ -197,9 +197,7 @@ async def test_closed_cancelled_and_unpublished_dates_refuse_with_clear_messages
     assert (started.status_code, started.json()["code"]) == (409, "registration_closed")
     cancelled = await client.post("/api/v1/registrations", json=person(1, date_ids=[off]))
     assert (cancelled.status_code, cancelled.json()["code"]) == (409, "date_cancelled")
-    unpublished = await client.post(
-        "/api/v1/registrations", json=person(1, date_ids=[hidden])
-    )
+    unpublished = await client.post("/api/v1/registrations", json=person(1, date_ids=[hidden]))
     assert unpublished.status_code == 400
     none = await client.post("/api/v1/registrations", json=person(1, date_ids=[walk_in]))
     assert none.json()["code"] == "registration_not_needed"
@@ -239,9 +237,7 @@ async def test_bad_input_is_a_400_naming_the_field(client: httpx.AsyncClient) ->
         "/api/v1/registrations", json=person(1, date_ids=[date], needs="x" * 2001)
     )
     assert too_long.status_code == 400
-    role = await client.post(
-        "/api/v1/registrations", json=person(1, date_ids=[date], role="king")
-    )
+    role = await client.post("/api/v1/registrations", json=person(1, date_ids=[date], role="king"))
     assert role.json()["field"] == "role"
 
 
@@ -337,9 +333,9 @@ async def test_whole_series_registration_covers_new_dates_too(client: httpx.Asyn
     assert await SeriesSubscription.count() == 1
     # a date added later gets the subscriber too
     extra = await make_date(org, slug="extra", dates=1)
-    await EventDate.update(
-        {EventDate.series: series["series"], EventDate.rule_start: None}
-    ).where(EventDate.id == extra[0])
+    await EventDate.update({EventDate.series: series["series"], EventDate.rule_start: None}).where(
+        EventDate.id == extra[0]
+    )
     await Series.delete().where(Series.slug == "extra")
     assert await subscriptions.apply_subscriptions(extra[0]) == 1
     assert await Registration.count().where(Registration.event_date == extra[0]) == 1
@@ -348,9 +344,7 @@ async def test_whole_series_registration_covers_new_dates_too(client: httpx.Asyn
 async def test_exactly_one_way_of_choosing_dates(client: httpx.AsyncClient) -> None:
     org = await make_organisation()
     [date] = await make_date(org)
-    both = await client.post(
-        "/api/v1/registrations", json=person(1, date_ids=[date], series_id=1)
-    )
+    both = await client.post("/api/v1/registrations", json=person(1, date_ids=[date], series_id=1))
     assert (both.status_code, both.json()["code"]) == (400, "choose_one")
     unknown = await client.post("/api/v1/registrations", json=person(1, programme_id=12345))
     assert unknown.status_code == 404
@@ -371,9 +365,7 @@ async def test_the_rate_limit_is_shared_by_every_app_process() -> None:
         app = first if n % 2 == 0 else second
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
-            answer = await client.post(
-                "/api/v1/registrations", json=person(n, date_ids=[date])
-            )
+            answer = await client.post("/api/v1/registrations", json=person(n, date_ids=[date]))
             codes.append(answer.status_code)
     assert codes == [202, 202, 202, 429]
     assert 0 < int(answer.headers["retry-after"]) <= 60

@@ -26,9 +26,7 @@ from events_app.web.auth import provide_actor
 __all__ = ["DateController"]
 
 
-async def _date_out(
-    actor: Actor, date_id: int, warnings: list[str] | None = None
-) -> DateOut:
+async def _date_out(actor: Actor, date_id: int, warnings: list[str] | None = None) -> DateOut:
     return date_out(await event_dates.get_date(actor, date_id, warnings=warnings))
 
 
@@ -38,9 +36,7 @@ class DateController(Controller):
     dependencies = {"actor": provide_actor}
 
     @get("/", summary="One date with its effective values and counts")
-    async def read(
-        self, actor: NamedDependency[Actor], date_id: FromPath[int]
-    ) -> DateOut:
+    async def read(self, actor: NamedDependency[Actor], date_id: FromPath[int]) -> DateOut:
         return await _date_out(actor, date_id)
 
     @patch("/", summary="Override topic, note, capacity, place, link or details of one date")
@@ -68,9 +64,7 @@ class DateController(Controller):
         return await _date_out(actor, date_id)
 
     @post("/restore", summary="Put a skipped or cancelled date back on", status_code=HTTP_200_OK)
-    async def restore(
-        self, actor: NamedDependency[Actor], date_id: FromPath[int]
-    ) -> DateOut:
+    async def restore(self, actor: NamedDependency[Actor], date_id: FromPath[int]) -> DateOut:
         await event_dates.restore(actor, date_id)
         return await _date_out(actor, date_id)
 

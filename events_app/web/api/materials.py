@@ -131,7 +131,5 @@ class MaterialController(Controller):
         date_id: FromPath[int],
         data: JSONBody[MaterialsSend],
     ) -> MaterialsSent:
-        queued = await materials.send_materials(
-            actor, date_id, data.audience, again=data.again
-        )
+        queued = await materials.send_materials(actor, date_id, data.audience, again=data.again)
         return MaterialsSent(queued=queued, sent_at=clock.now())

@@ -9,8 +9,10 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, Response, get
 
 from events_app.agenda import catalogue, public
+from events_app.i18n import translate
+from events_app.registration.following import topics_of
 from events_app.tables import Series
-from events_app.web.pages.context import page
+from events_app.web.pages.context import language_of, page
 
 __all__ = ["AgendaController"]
 
@@ -51,6 +53,14 @@ class AgendaController(Controller):
             number = 1
         found = await public.agenda(filters, number)
 
+        # One organisation's topic chosen: its followers can get its new dates by mail.
+        follow_choices: list[tuple[str, str]] = []
+        if filters.organisation and filters.topic:
+            organisation = await catalogue.organisation_by_slug(filters.organisation)
+            if organisation and filters.topic in await topics_of(organisation["id"]):
+                label = translate(language_of(request), "Topic: %(topic)s", topic=filters.topic)
+                follow_choices = [(f"topic:{filters.topic}", label)]
+
         def page_url(n: int) -> str:
             return "?" + urlencode({**chosen, "page": str(n)})
 
@@ -64,4 +74,6 @@ class AgendaController(Controller):
             topics=await catalogue.topics(),
             kinds=list(KINDS),
             filtered=bool(chosen),
+            follow_choices=follow_choices,
+            follow_organisation=filters.organisation or "",
         )

@@ -26,6 +26,7 @@ from events_app.web.pages.certificates_admin import (
 )
 from events_app.web.pages.certificates_public import CertificateCheckController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
+from events_app.web.pages.following import FollowPageController, UnfollowPageController
 from events_app.web.pages.host import HostController
 from events_app.web.pages.host_applications import ApplicationsController
 from events_app.web.pages.host_attendance import AttendanceController
@@ -34,6 +35,7 @@ from events_app.web.pages.manage import LinkRequestController, ManagePageControl
 from events_app.web.pages.organisations import OrganisationPageController
 from events_app.web.pages.organise import OrganiseController
 from events_app.web.pages.organise_dates import DateAdminController
+from events_app.web.pages.organise_followers import FollowersAdminController
 from events_app.web.pages.organise_materials import (
     MaterialFilesController,
     MaterialsAdminController,
@@ -55,7 +57,9 @@ __all__ = ["page_route_handlers"]
 def _is_registration(request: Request[Any, Any, Any]) -> bool:
     """Registration POSTs and "e-mail me my link": what a stranger could repeat to cause mail."""
     path = request.url.path.rstrip("/")
-    return request.method == "POST" and (path.endswith("/register") or path == "/manage")
+    return request.method == "POST" and (
+        path.endswith("/register") or path in ("/manage", "/follow")
+    )
 
 
 def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
@@ -71,6 +75,8 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             OrganisationPageController,
             ManagePageController,
             LinkRequestController,
+            FollowPageController,
+            UnfollowPageController,
             LoginController,
             AccountController,
             PasswordResetController,
@@ -87,6 +93,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             SeriesQuestionsController,
             MaterialFilesController,
             MailLogController,
+            FollowersAdminController,
             SettingsController,
             ProgrammeAdminController,
             SeriesCertificatesController,

@@ -105,9 +105,7 @@ class AttendanceController(Controller):
         try:
             if choice not in ATTENDED:
                 raise DomainError("attended_unknown", "Choose present or absent.")
-            date_id = await host_dates.record_attendance(
-                actor, registration_id, ATTENDED[choice]
-            )
+            date_id = await host_dates.record_attendance(actor, registration_id, ATTENDED[choice])
         except DomainError as exc:
             if exc.status_code == 404:
                 raise

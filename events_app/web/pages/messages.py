@@ -156,6 +156,17 @@ MESSAGES: dict[str, str] = {
     "resume_in_pause": N_("The series continues after the pause: choose a day after its last day."),
     "ends_before_resume": N_("The series ends before that day: there is nothing to continue."),
     "not_repeating": N_("A one-off event has no rhythm to pause: move its date instead."),
+    # following (the follow form on an organisation's or a series' page)
+    "series_unknown": N_("This series does not exist."),
+    "topic_unknown": N_("This topic does not exist."),
+    "follow_one_thing": N_("Choose what you want to follow."),
+    "follow_unknown_choice": N_("Choose what you want to follow."),
+    "digest_unknown": N_("Choose at once or once a week."),
+    "subject_missing": N_("Write a subject."),
+    "subject_invalid": N_("Use at most 200 characters."),
+    "body_missing": N_("Write the announcement."),
+    "body_invalid": N_("Use at most 20000 characters."),
+    "dates_invalid": N_("Choose at most 20 coming dates of your own events."),
 }
 IN_CONTEXT: dict[str, dict[str, str]] = {
     "organise": {

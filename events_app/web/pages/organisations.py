@@ -10,6 +10,8 @@ from litestar.params import FromPath
 from events_app import urls
 from events_app.agenda import catalogue, public
 from events_app.domain.errors import NotFound
+from events_app.i18n import translate
+from events_app.registration.following import topics_of
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.series import feed_links
 
@@ -25,6 +27,17 @@ class OrganisationPageController(Controller):
         if organisation is None:
             raise NotFound("page_unknown", "This page does not exist (any more).")
         upcoming = await public.agenda(public.AgendaFilter(organisation=organisation_slug), 1)
+        language = language_of(request)
+        choices = [
+            (
+                "organisation",
+                translate(language, "Everything of %(name)s", name=organisation["name"]),
+            )
+        ]
+        choices += [
+            (f"topic:{topic}", translate(language, "Topic: %(topic)s", topic=topic))
+            for topic in await topics_of(organisation["id"])
+        ]
         return page(
             request,
             "organisation.html",
@@ -32,5 +45,6 @@ class OrganisationPageController(Controller):
             series_list=await catalogue.series_list(organisation_id=organisation["id"]),
             programmes=await catalogue.programmes_of(organisation["id"]),
             upcoming=upcoming,
-            feed=feed_links(urls.organisation_feed(organisation_slug), language_of(request)),
+            feed=feed_links(urls.organisation_feed(organisation_slug), language),
+            follow_choices=choices,
         )

@@ -95,9 +95,7 @@ def _holidays(dates: list[dict[str, Any]], sent: SeriesFields) -> tuple[list[Hol
     return choices, any(c.holiday.day not in offered for c in choices)
 
 
-def _read_builder(
-    form: SeriesForm, zone: str
-) -> tuple[ScheduleInput, dict[str, Any], list[date]]:
+def _read_builder(form: SeriesForm, zone: str) -> tuple[ScheduleInput, dict[str, Any], list[date]]:
     """The builder's three parts (when, what and where, days to skip), each checked, and every
     refused field of all three at once."""
     found: list[DomainError] = []

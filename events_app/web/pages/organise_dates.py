@@ -72,9 +72,7 @@ class DateAdminController(Controller):
             if messages and exc.code in messages:
                 message = translate(language, messages[exc.code])
             return await show_series(request, actor, series_id, status=409, error=message)
-        return Redirect(
-            f"/organise/series/{series_id}?done={done}#date-{date_id}", status_code=303
-        )
+        return Redirect(f"/organise/series/{series_id}?done={done}#date-{date_id}", status_code=303)
 
     @post("/dates/{date_id:int}/skip")
     async def skip_date(
@@ -102,9 +100,7 @@ class DateAdminController(Controller):
         async def act(sent: CancelFields) -> None:
             await event_dates.call_off(actor, date_id, "cancelled", sent.reason.strip())
 
-        return await self._date_action(
-            request, actor, date_id, "cancelled", CancelFields, act
-        )
+        return await self._date_action(request, actor, date_id, "cancelled", CancelFields, act)
 
     @post("/dates/{date_id:int}/restore")
     async def restore_date(
@@ -130,9 +126,7 @@ class DateAdminController(Controller):
                 actor, date_id, date_changes_from(sent), speakers_from(sent.speakers)
             )
 
-        return await self._date_action(
-            request, actor, date_id, "changed", DateChangeFields, act
-        )
+        return await self._date_action(request, actor, date_id, "changed", DateChangeFields, act)
 
     @post("/dates/{date_id:int}/move")
     async def move_date(

@@ -107,5 +107,3 @@ class DateChangeFields(msgspec.Struct):
     topic: Topic = ""
     capacity: Line = ""
     speakers: Text = ""
-
-

@@ -251,9 +251,7 @@ class SeriesAdminController(Controller):
                 raise
             message = next(iter(errors_of(exc, language_of(request)).values()))
             return await show_series(request, actor, series_id, status=400, error=message)
-        return Redirect(
-            f"/organise/series/{series_id}?done=added#date-{date_id}", status_code=303
-        )
+        return Redirect(f"/organise/series/{series_id}?done=added#date-{date_id}", status_code=303)
 
     @post("/series/{series_id:int}/speakers")
     async def change_speakers(

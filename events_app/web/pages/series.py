@@ -72,6 +72,7 @@ class SeriesPageController(Controller):
             links={d.id: calendar_links(d) for d in upcoming},
             feed=feed_links(urls.series_feed(series_slug), language_of(request)),
             can_register=not closed and any(d.can_register for d in upcoming),
+            follow_choices=[(f"series:{series.id}", series.title)],
         )
 
     @get("/{series_slug:str}/{date_id:int}", include_in_schema=False)
