@@ -124,6 +124,10 @@ async def delete_needs() -> int:
                 .returning(Registration.id)
             )
             total += len(rows)
+            # An application carries the needs too, whatever became of it.
+            await Application.update({Application.needs: ""}).where(
+                (Application.needs != "") & Application.event_date.is_in(ended)
+            )
             await SeriesSubscription.update({SeriesSubscription.needs: ""}).where(
                 (SeriesSubscription.needs != "")
                 & SeriesSubscription.series.is_in(series)

@@ -301,3 +301,22 @@ async def test_no_aftercare_for_a_cancelled_date_or_long_after(
     assert smtp_server.messages == []  # the text was taken away before delivery
     [row] = await OutboxMail.select(OutboxMail.status).where(OutboxMail.kind == "aftercare")
     assert row["status"] == "skipped"
+
+
+async def test_an_applications_needs_go_on_the_same_day() -> None:
+    from events_app.registration import applications
+    from events_app.tables import Application, Series
+
+    org = await make_organisation()
+    [date_id] = await make_date(org, starts_in=timedelta(days=1))
+    await Series.update({Series.admission: "apply"}).where(Series.id == await series_of(date_id))
+    await applications.apply([date_id], name="Sem", email="sem@example.org", needs="tolk NGT")
+    ends = await _ends(date_id)
+    with clock.frozen(ends + timedelta(days=6)):
+        await retention.delete_needs()
+    assert await Application.select(Application.needs) == [{"needs": "tolk NGT"}]
+    with clock.frozen(ends + timedelta(days=7)):
+        await retention.delete_needs()
+    assert await Application.select(Application.needs, Application.name) == [
+        {"needs": "", "name": "Sem"}
+    ]
