@@ -3,9 +3,10 @@
 Needs ("a quiet seat near the door", "I may leave early") can be health information and are of
 use to the hosts of that one date only, so they are deleted sooner than the rest of a
 registration: ``needs_days`` after the date ends (an organisation's setting, at most its
-general ``retention_days``); so are those of an application for the date, whatever its state.  A whole-series registration keeps its own copy of the needs while
-it lasts, because every date added later gets them; the copy goes when the person stops, or
-when the series has no coming date left and its last date ended ``needs_days`` ago.
+general ``retention_days``); so are those of an application for the date, whatever its state.
+A whole-series registration keeps its own copy of the needs while it lasts, because every date
+added later gets them; the copy goes when the person stops, or when the series has no coming
+date left and its last date ended ``needs_days`` ago.
 
 The aftercare mail goes once, ``aftercare_hours`` after a date ends, to the people who came;
 when the host recorded nobody's attendance for that date, to everyone who had a place (the
