@@ -10,7 +10,7 @@ from events_app.domain import wallclock
 from events_app.domain.consent import check_consent
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError
-from events_app.domain.needs import check_needs_days
+from events_app.domain.needs import check_needs_days, needs_days_after
 from events_app.tables import Organisation
 
 __all__ = ["FIELDS", "list_organisations", "update_organisation"]
@@ -47,6 +47,10 @@ async def update_organisation(
     async with db.transaction():
         row = await Organisation.select().where(Organisation.id == organisation_id).first()
         assert row is not None  # require_organiser: the caller is a member of it
+        if "needs_days" in values or "retention_days" in values:
+            values["needs_days"] = needs_days_after(
+                values, int(row["needs_days"]), int(row["retention_days"])
+            )
         after = {**row, **values}
         check_consent(str(after["consent_text"]), str(after["consent_text_en"]))
         check_needs_days(int(after["needs_days"]), int(after["retention_days"]))

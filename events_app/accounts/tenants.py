@@ -7,6 +7,7 @@ from events_app.domain import slugs, wallclock
 from events_app.domain.consent import check_consent
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
+from events_app.domain.needs import default_needs_days
 from events_app.i18n import LANGUAGES
 from events_app.tables import Organisation
 
@@ -48,6 +49,7 @@ async def create_organisation(
                 timezone=timezone,
                 language=language,
                 retention_days=retention_days,
+                needs_days=default_needs_days(retention_days),
                 consent_text=consent_text,
                 consent_text_en=consent_text_en,
                 created_at=now,

@@ -27,6 +27,8 @@ __all__ = [
     "aftercare_due",
     "check_aftercare_hours",
     "check_needs_days",
+    "default_needs_days",
+    "needs_days_after",
     "needs_deleted_at",
     "recipients_came",
 ]
@@ -37,6 +39,19 @@ MAX_AFTERCARE_HOURS = 24 * 14  # two weeks after the date at most
 # A date whose aftercare moment passed longer ago than this gets none (a series that turned
 # aftercare on later does not mail people about dates long gone).
 AFTERCARE_WINDOW = timedelta(days=3)
+
+
+def default_needs_days(retention_days: int) -> int:
+    """A new organisation's number: the default, or its whole retention when that is shorter."""
+    return min(DEFAULT_NEEDS_DAYS, retention_days)
+
+
+def needs_days_after(changes: dict[str, int], needs_days: int, retention_days: int) -> int:
+    """The needs' number of days after a change of settings: as given, else the current one,
+    brought down to a shortened retention (needs never outlive the rest of the data)."""
+    if "needs_days" in changes:
+        return changes["needs_days"]
+    return min(needs_days, changes.get("retention_days", retention_days))
 
 
 def check_needs_days(days: int, retention_days: int) -> None:

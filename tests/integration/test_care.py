@@ -320,3 +320,23 @@ async def test_an_applications_needs_go_on_the_same_day() -> None:
     assert await Application.select(Application.needs, Application.name) == [
         {"needs": "", "name": "Sem"}
     ]
+
+
+async def test_a_short_retention_keeps_needs_no_longer_and_settings_still_save(
+    client: httpx.AsyncClient,
+) -> None:
+    from events_app.accounts import tenants
+
+    short = await tenants.create_organisation("kort", "Kort", "info@kort.example.org",
+                                              retention_days=3)  # fmt: skip
+    [row] = await Organisation.select(Organisation.needs_days).where(Organisation.id == short)
+    assert row["needs_days"] == 3
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    renamed = await client.patch(f"/api/v1/organisations/{org}", json={"name": "Nieuwe naam"},
+                                 headers=organiser.headers)  # fmt: skip
+    assert renamed.status_code == 200
+    shorter = await client.patch(f"/api/v1/organisations/{org}", json={"retention_days": 4},
+                                 headers=organiser.headers)  # fmt: skip
+    assert shorter.status_code == 200
+    assert (shorter.json()["retention_days"], shorter.json()["needs_days"]) == (4, 4)

@@ -59,3 +59,13 @@ def test_aftercare_goes_to_those_who_came_once_anyone_was_marked() -> None:
     assert not recipients_came([])
     assert recipients_came([None, True])
     assert recipients_came([False])
+
+
+def test_needs_days_follow_a_shortened_retention() -> None:
+    from events_app.domain.needs import default_needs_days, needs_days_after
+
+    assert default_needs_days(90) == 7 and default_needs_days(3) == 3
+    assert needs_days_after({"retention_days": 5}, 7, 90) == 5  # brought down with it
+    assert needs_days_after({"retention_days": 60}, 7, 90) == 7  # left alone
+    assert needs_days_after({"needs_days": 2}, 7, 90) == 2
+    assert needs_days_after({"needs_days": 9, "retention_days": 5}, 7, 90) == 9  # then refused
