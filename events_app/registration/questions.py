@@ -67,53 +67,13 @@ async def add_question(
     required: bool,
 ) -> int:
     actor.require_organiser(organisation_id)
-    label, options = _checked(label, kind, choices)
-    async with db.transaction():
-        last = (
-            await Question.select(Question.position)
-            .where(Question.organisation == organisation_id)
-            .order_by(Question.position, ascending=False)
-            .first()
-        )
-        rows = await Question.insert(
-            Question(
-                organisation=organisation_id,
-                label=label,
-                kind=kind,
-                choices=options,
-                required=required,
-                position=(last["position"] + 1) if last else 0,
-            )
-        ).returning(Question.id)
-        question_id = int(rows[0]["id"])
-        await audit.record(
-            "question_added",
-            "question",
-            question_id,
-            organisation_id=organisation_id,
-            account_id=actor.account_id,
-        )
-    return question_id
+    return await _add(actor, organisation_id, None, label, kind, choices, required)
 
 
 async def delete_question(actor: Actor, organisation_id: int, question_id: int) -> None:
     """Stop asking a question (answers already given stay with their registrations)."""
     actor.require_organiser(organisation_id)
-    async with db.transaction():
-        gone = (
-            await Question.delete()
-            .where((Question.id == question_id) & (Question.organisation == organisation_id))
-            .returning(Question.id)
-        )
-        if not gone:
-            raise NotFound("not_found", "This does not exist or is not yours to see.")
-        await audit.record(
-            "question_removed",
-            "question",
-            question_id,
-            organisation_id=organisation_id,
-            account_id=actor.account_id,
-        )
+    await _delete(actor, organisation_id, question_id, Question.organisation == organisation_id)
 
 
 async def series_questions(actor: Actor, series_id: int) -> tuple[int, list[dict[str, Any]]]:
@@ -133,7 +93,25 @@ async def add_series_question(
     actor: Actor, series_id: int, *, label: str, kind: str, choices: list[str], required: bool
 ) -> int:
     series = await series_for(actor, series_id)
-    organisation_id = int(series["organisation"])
+    return await _add(actor, int(series["organisation"]), series_id, label, kind, choices, required)
+
+
+async def delete_series_question(actor: Actor, series_id: int, question_id: int) -> None:
+    """Stop asking a series' question (answers already given stay with their people)."""
+    series = await series_for(actor, series_id)
+    await _delete(actor, int(series["organisation"]), question_id, Question.series == series_id)
+
+
+async def _add(
+    actor: Actor,
+    organisation_id: int,
+    series_id: int | None,
+    label: str,
+    kind: str,
+    choices: list[str],
+    required: bool,
+) -> int:
+    """A new question of the organisation (or of one of its series), asked last."""
     label, options = _checked(label, kind, choices)
     async with db.transaction():
         last = (
@@ -164,13 +142,11 @@ async def add_series_question(
     return question_id
 
 
-async def delete_series_question(actor: Actor, series_id: int, question_id: int) -> None:
-    """Stop asking a series' question (answers already given stay with their people)."""
-    series = await series_for(actor, series_id)
+async def _delete(actor: Actor, organisation_id: int, question_id: int, scope: Any) -> None:
     async with db.transaction():
         gone = (
             await Question.delete()
-            .where((Question.id == question_id) & (Question.series == series_id))
+            .where((Question.id == question_id) & scope)
             .returning(Question.id)
         )
         if not gone:
@@ -179,6 +155,6 @@ async def delete_series_question(actor: Actor, series_id: int, question_id: int)
             "question_removed",
             "question",
             question_id,
-            organisation_id=int(series["organisation"]),
+            organisation_id=organisation_id,
             account_id=actor.account_id,
         )
