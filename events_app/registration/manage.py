@@ -222,11 +222,21 @@ async def update_my_details(
         values[Registration.language] = language
     if not values:
         return
+    # A whole-series registration keeps its own copy for the dates added later: it changes too,
+    # so needs taken away do not come back with the next date.
+    following = {
+        getattr(SeriesSubscription, column._meta.name): value
+        for column, value in values.items()
+    }
     values[Registration.updated_at] = clock.now()
     async with db.transaction():
         await Registration.update(values).where(
             (Registration.attendee == attendee["id"])
             & (Registration.event_date.starts_at > clock.now())
+        )
+        await SeriesSubscription.update(following).where(
+            (SeriesSubscription.attendee == attendee["id"])
+            & SeriesSubscription.cancelled_at.is_null()
         )
         if language is not None:
             await Attendee.update({Attendee.language: language}).where(

@@ -340,3 +340,16 @@ async def test_a_short_retention_keeps_needs_no_longer_and_settings_still_save(
                                  headers=organiser.headers)  # fmt: skip
     assert shorter.status_code == 200
     assert (shorter.json()["retention_days"], shorter.json()["needs_days"]) == (4, 4)
+
+
+async def test_needs_taken_away_on_the_manage_page_do_not_come_back_with_a_new_date() -> None:
+    from events_app.registration import manage
+
+    org = await make_organisation()
+    dates = await make_date(org, starts_in=timedelta(days=1), dates=2)
+    await subscribe_series(await series_of(dates[0]), name="Vera", email="vera@example.org",
+                           needs="dichtbij de deur")  # fmt: skip
+    await manage.update_my_details(await manage_token_of("vera@example.org"), needs="")
+    [sub] = await SeriesSubscription.select(SeriesSubscription.needs)
+    assert sub["needs"] == ""
+    assert {r["needs"] for r in await Registration.select(Registration.needs)} == {""}
