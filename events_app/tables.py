@@ -38,6 +38,7 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from events_app.domain.expert_requests import RequestKind, RequestStatus
 from events_app.domain.person import PersonRole
 from events_app.domain.team import TeamRole
 
@@ -57,13 +58,18 @@ __all__ = [
     "Material",
     "Membership",
     "EventDate",
+    "Expert",
+    "ExpertAsk",
+    "ExpertRequest",
     "Invitation",
     "Organisation",
     "OutboxMail",
     "PasswordReset",
     "Programme",
+    "Proposal",
     "Question",
     "Registration",
+    "RequestEntry",
     "Series",
     "SeriesHost",
     "SeriesSubscription",
@@ -838,6 +844,185 @@ class Certificate(Table):
     issued_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
     sent_count = Integer(default=0)
+
+
+class ExpertRequest(Table):
+    """A school's or care organisation's request for a guest lesson, a training or a speaker.
+
+    The requester has no account: the private link's token is an HMAC of ``salt`` (as for a
+    follow) and reaches them only by mail; ``token_hash`` finds the row.  ``series`` is the
+    event an accepted proposal became.  Rules of its states: ``domain/expert_requests.py``.
+    """
+
+    id = Serial(primary_key=True)
+
+    Kind = RequestKind  # the one enumeration of each (domain/expert_requests.py)
+    Status = RequestStatus
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=16, choices=Kind, default=Kind.guest_lesson)
+    topic = Varchar(length=200)
+    audience = Varchar(length=300, default="")  # e.g. "second-year nursing students"
+    people = Integer(null=True, default=None)
+    preferred_days = JSON(default=[])  # up to three ISO days
+    period = Varchar(length=200, default="")  # or a period in words ("March or April")
+    format = Varchar(length=16, choices=Series.Format, default=Series.Format.in_person)
+    address = Text(default="")
+    requester_organisation = Varchar(length=200, default="")  # the school, the care team
+    contact_name = Varchar(length=200)
+    contact_email = Varchar(length=254, index=True)
+    notes = Text(default="")
+    language = Varchar(length=2, default="nl")
+    status = Varchar(length=16, choices=Status, default=Status.new)
+    salt = Varchar(length=64)
+    token_hash = Varchar(length=64, unique=True)
+    series = ForeignKey(
+        references=Series, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    created_at = Timestamptz(index=True)
+    updated_at = Timestamptz()
+    answered_at = Timestamptz(null=True, default=None)  # the organisation's first answer
+    closed_at = Timestamptz(null=True, default=None)  # declined, withdrawn or done
+    anonymised_at = Timestamptz(null=True, default=None)
+
+
+class RequestEntry(Table):
+    """One line of a request's history: who did what, and the messages exchanged.
+
+    ``shared`` lines are shown to the requester too (their own messages, the organisation's
+    answers, proposals); the rest (an expert asked, a note) only to organisers.
+    """
+
+    id = Serial(primary_key=True)
+
+    class Actor(StrEnum):
+        requester = "requester"
+        organiser = "organiser"
+        expert = "expert"
+        system = "system"
+
+    request = ForeignKey(references=ExpertRequest, on_delete=OnDelete.cascade, index=True)
+    at = Timestamptz()
+    actor = Varchar(length=16, choices=Actor)
+    account = ForeignKey(references=Account, on_delete=OnDelete.set_null, null=True, default=None)
+    action = Varchar(length=32)  # what happened, as a code the pages put into words
+    status = Varchar(length=16, choices=ExpertRequest.Status, null=True, default=None)
+    text = Text(default="")
+    shared = Boolean(default=False)
+
+
+class Expert(Table):
+    """A person of the organisation who gives lessons, kept with their consent (``consent_at``,
+    and how it was given), seen only by the organisation's organisers.  ``account`` links an
+    expert who also logs in (then they host the events they give)."""
+
+    id = Serial(primary_key=True)
+
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    account = ForeignKey(
+        references=Account, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    name = Varchar(length=200)
+    email = Varchar(length=254)
+    topics = JSON(default=[])
+    languages = JSON(default=["nl"])
+    region = Varchar(length=120, default="")
+    availability = Text(default="")  # in their own words ("not on Mondays")
+    fee_cents = Integer(default=0)  # the usual fee per booking, in euro cents
+    consent_at = Timestamptz()
+    consent_note = Varchar(length=300, default="")  # how consent was given
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "expert_fee_non_negative", "check", ("fee_cents",), "a fee is never below zero"
+        ),
+        DatabaseRule(
+            "expert_organisation_email",
+            "unique",
+            ("organisation", "email"),
+            "one pool entry per address and organisation",
+        ),
+    )
+
+
+class ExpertAsk(Table):
+    """An expert asked to give what a request asks; they answer through a private link (the
+    token is an HMAC of ``salt``, only its SHA-256 is stored)."""
+
+    id = Serial(primary_key=True)
+
+    class Status(StrEnum):
+        asked = "asked"
+        accepted = "accepted"
+        declined = "declined"
+        withdrawn = "withdrawn"  # the organiser no longer needs them
+
+    request = ForeignKey(references=ExpertRequest, on_delete=OnDelete.cascade, index=True)
+    expert = ForeignKey(references=Expert, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=16, choices=Status, default=Status.asked)
+    message = Text(default="")  # the organiser's words to the expert
+    answer = Text(default="")  # the expert's words back
+    salt = Varchar(length=64)
+    token_hash = Varchar(length=64, unique=True)
+    asked_at = Timestamptz()
+    answered_at = Timestamptz(null=True, default=None)
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "expert_ask_request_expert",
+            "unique",
+            ("request", "expert"),
+            "an expert is asked once per request",
+        ),
+    )
+
+
+class Proposal(Table):
+    """A date, time, place or link and an expert, offered to the requester.  Accepted, it
+    becomes an event (``series``, one date) and the booking behind the expert's fee."""
+
+    id = Serial(primary_key=True)
+
+    class Status(StrEnum):
+        proposed = "proposed"
+        accepted = "accepted"
+        declined = "declined"
+        withdrawn = "withdrawn"
+
+    request = ForeignKey(references=ExpertRequest, on_delete=OnDelete.cascade, index=True)
+    expert = ForeignKey(
+        references=Expert, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    account = ForeignKey(references=Account, on_delete=OnDelete.set_null, null=True, default=None)
+    local_start = Timestamp()
+    timezone = Varchar(length=64, default="Europe/Amsterdam")
+    duration_minutes = Integer(default=90)
+    format = Varchar(length=16, choices=Series.Format, default=Series.Format.in_person)
+    location = Text(default="")
+    meeting_url = Varchar(length=500, default="")
+    title = Varchar(length=200)
+    note = Text(default="")  # the organisation's words with it
+    fee_cents = Integer(default=0)  # the expert's fee for this booking, in euro cents
+    public = Boolean(default=False)  # shown in the public agenda once it is an event
+    status = Varchar(length=16, choices=Status, default=Status.proposed)
+    answer = Text(default="")  # the requester's words when declining
+    series = ForeignKey(
+        references=Series, on_delete=OnDelete.set_null, null=True, default=None, index=True
+    )
+    created_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)
+
+    database_rules: ClassVar[tuple[DatabaseRule, ...]] = (
+        DatabaseRule(
+            "proposal_fee_non_negative",
+            "check",
+            ("fee_cents",),
+            "a fee is never below zero",
+        ),
+    )
 
 
 class Throttle(Table):

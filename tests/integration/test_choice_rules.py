@@ -11,6 +11,7 @@ a migration fails here.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -23,11 +24,16 @@ from events_app.registration import registrations
 from events_app.tables import (
     Application,
     CertificateRule,
+    Expert,
+    ExpertAsk,
+    ExpertRequest,
     Follower,
     Invitation,
     Material,
     Programme,
+    Proposal,
     Question,
+    RequestEntry,
     SeriesSubscription,
     Speaker,
 )
@@ -102,6 +108,49 @@ async def _one_row_in_every_table() -> None:
             email="volger@example.org",
             salt="0" * 32,
             token_hash="1" * 64,
+            created_at=now,
+        )
+    )
+    request = await ExpertRequest.insert(
+        ExpertRequest(
+            organisation=org,
+            topic="Herstel",
+            contact_name="Bo",
+            contact_email="bo@example.org",
+            salt="0" * 32,
+            token_hash="2" * 64,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    request_id = request[0]["id"]
+    await RequestEntry.insert(
+        RequestEntry(request=request_id, at=now, actor="requester", action="created", status="new")
+    )
+    expert = await Expert.insert(
+        Expert(
+            organisation=org,
+            name="Kim",
+            email="kim@example.org",
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    await ExpertAsk.insert(
+        ExpertAsk(
+            request=request_id,
+            expert=expert[0]["id"],
+            salt="0" * 32,
+            token_hash="3" * 64,
+            asked_at=now,
+        )
+    )
+    await Proposal.insert(
+        Proposal(
+            request=request_id,
+            local_start=datetime(2027, 3, 1, 14, 0),  # noqa: DTZ001 - wall-clock time
+            title="Gastles",
             created_at=now,
         )
     )

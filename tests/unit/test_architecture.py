@@ -38,6 +38,7 @@ ORDER = [
     "programmes",
     "hosting",  # what hosts work with: their dates, sign-up lists, the mail log
     "certificates",  # certificates of participation: thresholds, issuing, verifying
+    "requests",  # requests for an expert: intake, inbox, pool, proposals that become events
     "web",  # controllers: pages, API, feeds over HTTP
     "demo",
     "worker",
