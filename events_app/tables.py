@@ -996,6 +996,7 @@ class Proposal(Table):
     expert = ForeignKey(
         references=Expert, on_delete=OnDelete.set_null, null=True, default=None, index=True
     )
+    expert_name = Varchar(length=200, default="")  # as it was when proposed (for the fee list)
     account = ForeignKey(references=Account, on_delete=OnDelete.set_null, null=True, default=None)
     local_start = Timestamp()
     timezone = Varchar(length=64, default="Europe/Amsterdam")

@@ -144,6 +144,7 @@ TABLES = {
         ID_COLUMN,
         ("request", ForeignKey, _reference(ExpertRequest, OnDelete.cascade, index=True)),
         ("expert", ForeignKey, _maybe(Expert, OnDelete.set_null, index=True)),
+        ("expert_name", Varchar, _params(length=200, default="")),
         ("account", ForeignKey, _maybe(Account, OnDelete.set_null)),
         ("local_start", Timestamp, _params(default=TimestampNow())),
         ("timezone", Varchar, _params(length=64, default="Europe/Amsterdam")),
