@@ -19,6 +19,7 @@ __all__ = [
     "FOLLOWER_KINDS",
     "KINDS",
     "PERSON_KINDS",
+    "REQUEST_KINDS",
     "SUBJECT_CANCELLED_BY_ORGANISER",
     "Kind",
     "Method",
@@ -177,4 +178,12 @@ FOLLOWER_KINDS: dict[str, str] = {
     "follow_confirm": N_("Please confirm: follow %(what)s"),
     "announcement": "",  # the organiser's own subject
     "follow_digest": N_("New dates: %(what)s"),
+}
+
+# Mail about a request for an expert (events_app/requests): to the requester, an asked expert or
+# the organisation's contact address.  Everything it shows is in its row's context, written when
+# it was queued, with the one private or inbox link (``link``).  kind → subject; placeholders:
+# topic (what the request is about), name (the addressee, or the requester for the organisation).
+REQUEST_KINDS: dict[str, str] = {
+    "request_proposal": N_("A proposal for your request: %(topic)s"),
 }

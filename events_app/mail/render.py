@@ -31,8 +31,10 @@ from events_app.mail.kinds import (
     CERTIFICATE_KINDS,
     FOLLOWER_KINDS,
     PERSON_KINDS,
+    REQUEST_KINDS,
 )
 from events_app.mail.mime import Envelope, build_mime
+from events_app.mail.request_mail import build_request_mail
 
 __all__ = [
     "Outgoing",
@@ -116,6 +118,9 @@ def build_steps(
     try:
         if job.kind in FOLLOWER_KINDS:
             envelope, data, subject = build_follower_mail(job, facts, mail_from=mail_from, now=now)
+            return Outgoing(job, envelope, data, subject)
+        if job.kind in REQUEST_KINDS:
+            envelope, data, subject = build_request_mail(job, facts, mail_from=mail_from, now=now)
             return Outgoing(job, envelope, data, subject)
         if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
             envelope, data, subject = yield from person_mail_steps(

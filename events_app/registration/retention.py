@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from events_app import clock, db, throttle
 from events_app.accounts import sessions
-from events_app.mail.kinds import ACCOUNT_KINDS, FOLLOWER_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, FOLLOWER_KINDS, REQUEST_KINDS
 from events_app.registration.following import purge_unconfirmed
 from events_app.tables import (
     Application,
@@ -140,13 +140,15 @@ async def delete_needs() -> int:
 
 
 async def forget_account_traces(now: datetime) -> None:
-    """Reset links and their mails (which carry the link) a day after they expired, idle
-    login and rate-limit counters, and login sessions that have ended."""
+    """Reset links and their mails (which carry the link) a day after they expired — mail about
+    a request too: its words stay in the request's history, the link in the requester's and
+    expert's own mailbox —, idle login and rate-limit counters, and login sessions that have
+    ended."""
     day_ago = now - timedelta(days=1)
     async with db.transaction():
         await PasswordReset.delete().where(PasswordReset.expires_at < day_ago)
         await OutboxMail.delete().where(
-            OutboxMail.kind.is_in([*ACCOUNT_KINDS, "manage_link", *FOLLOWER_KINDS])
+            OutboxMail.kind.is_in([*ACCOUNT_KINDS, "manage_link", *FOLLOWER_KINDS, *REQUEST_KINDS])
             & OutboxMail.status.is_in(FINISHED)
             & (OutboxMail.created_at < day_ago)
         )
