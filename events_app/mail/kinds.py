@@ -153,6 +153,11 @@ BUNDLE_KINDS: dict[str, tuple[str, str]] = {
         N_("You have cancelled: %(title)s"),
         N_("You have cancelled %(count)s registrations at %(organisation)s"),
     ),
+    # A proposal accepted: the requester and the expert are registered for the event it became.
+    "request_booked": (
+        N_("Booked: %(title)s"),
+        N_("Booked: %(title)s"),
+    ),
     # An application accepted: a place (with the calendar invitation) or the waiting list.
     "application_accepted": (
         N_("Your application is accepted: %(title)s"),
@@ -186,4 +191,6 @@ FOLLOWER_KINDS: dict[str, str] = {
 # topic (what the request is about), name (the addressee, or the requester for the organisation).
 REQUEST_KINDS: dict[str, str] = {
     "request_proposal": N_("A proposal for your request: %(topic)s"),
+    "request_accepted": N_("Accepted by %(name)s: %(topic)s"),
+    "request_proposal_declined": N_("Proposal declined by %(name)s: %(topic)s"),
 }

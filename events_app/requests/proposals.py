@@ -1,0 +1,462 @@
+"""Proposals to a requester, and the event an accepted one becomes.
+
+An organiser proposes a day, a time, a place or link and an expert (one open proposal per
+request: a new one replaces the old).  The requester accepts it through their private link:
+in one transaction the proposal becomes an event of the organisation — a series of one date,
+in the public agenda only when the organiser chose so — with the expert as its speaker (and
+host, when the expert has an account in the organisation), and the requester and the expert
+are registered for it.  So they get the calendar invitation now, and every later change or
+cancellation of the date reaches them as it reaches anyone registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from events_app import clock, db, urls
+from events_app.accounts.credentials import Actor
+from events_app.accounts.owned import not_found
+from events_app.domain import wallclock
+from events_app.domain.errors import Conflict, DomainError, NotFound
+from events_app.domain.expert_requests import RequestStatus, Who, check_move
+from events_app.domain.proposals import ProposalForm, check_proposal, series_kind
+from events_app.domain.schedule import ScheduleInput
+from events_app.i18n import format_datetime, translate
+from events_app.mail import outbox
+from events_app.registration import registrations
+from events_app.requests import access, history, links
+from events_app.series import planning
+from events_app.tables import (
+    EventDate,
+    Expert,
+    ExpertRequest,
+    Membership,
+    Organisation,
+    Proposal,
+    SeriesHost,
+    Speaker,
+)
+
+__all__ = [
+    "ProposalView",
+    "accept",
+    "decline",
+    "for_request",
+    "for_requester",
+    "propose",
+    "withdraw",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    id: int
+    status: str
+    title: str
+    local_start: datetime
+    timezone: str
+    duration_minutes: int
+    format: str
+    location: str
+    meeting_url: str
+    expert_id: int | None
+    expert_name: str
+    account_id: int | None  # the organiser who proposed it
+    fee_cents: int
+    public: bool
+    note: str
+    answer: str
+    series_id: int | None
+    created_at: datetime
+    decided_at: datetime | None
+
+    @property
+    def local_end(self) -> datetime:
+        return self.local_start + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def open(self) -> bool:
+        return self.status == Proposal.Status.proposed
+
+
+def _view(row: dict[str, Any]) -> ProposalView:
+    return ProposalView(
+        id=row["id"],
+        status=row["status"],
+        title=row["title"],
+        local_start=row["local_start"],
+        timezone=row["timezone"],
+        duration_minutes=row["duration_minutes"],
+        format=row["format"],
+        location=row["location"],
+        meeting_url=row["meeting_url"],
+        expert_id=row["expert"],
+        expert_name=row["expert_name"],
+        account_id=row["account"],
+        fee_cents=row["fee_cents"],
+        public=bool(row["public"]),
+        note=row["note"],
+        answer=row["answer"],
+        series_id=row["series"],
+        created_at=row["created_at"],
+        decided_at=row["decided_at"],
+    )
+
+
+async def _proposals(request_id: int) -> list[ProposalView]:
+    rows = await Proposal.select().where(Proposal.request == request_id).order_by(Proposal.id)
+    return [_view(row) for row in rows]
+
+
+async def for_request(actor: Actor, request_id: int) -> list[ProposalView]:
+    """Every proposal of the request, oldest first (organisers of its organisation only)."""
+    await access.request_for(actor, request_id)
+    return await _proposals(request_id)
+
+
+async def for_requester(request_id: int) -> list[ProposalView]:
+    """What the requester's own page shows (the caller found the request by its link)."""
+    return await _proposals(request_id)
+
+
+async def _expert(organisation_id: int, expert_id: int | None) -> dict[str, Any] | None:
+    if expert_id is None:
+        return None
+    row = (
+        await Expert.select()
+        .where((Expert.id == expert_id) & (Expert.organisation == organisation_id))
+        .first()
+    )
+    if row is None:
+        raise DomainError("expert_unknown", "Choose an expert from your pool.", field="expert_id")
+    return row
+
+
+def _place(request_language: str, proposal: ProposalView | Any) -> str:
+    location = proposal.location
+    if proposal.format == "online":
+        return translate(request_language, "Online")
+    if proposal.format == "hybrid":
+        return translate(request_language, "%(place)s, or online", place=location)
+    return str(location)
+
+
+async def propose(
+    actor: Actor, request_id: int, form: ProposalForm, *, expert_id: int | None
+) -> int:
+    """Offer a proposal to the requester (mailed); an open earlier one is withdrawn."""
+    now = clock.now()
+    async with db.transaction():
+        request = await access.request_for(actor, request_id, lock=True)
+        status = check_move(request["status"], RequestStatus.proposed, Who.organiser)
+        organisation = (
+            await Organisation.select(Organisation.timezone)
+            .where(Organisation.id == request["organisation"])
+            .first()
+        )
+        assert organisation is not None
+        tz = organisation["timezone"]
+        checked = check_proposal(form, tz, now)
+        expert = await _expert(request["organisation"], expert_id)
+        fee = checked.fee_cents
+        if not form.fee.strip() and expert is not None:
+            fee = int(expert["fee_cents"])
+        replaced = (
+            await Proposal.update(
+                {Proposal.status: Proposal.Status.withdrawn, Proposal.decided_at: now}
+            )
+            .where((Proposal.request == request_id) & (Proposal.status == Proposal.Status.proposed))
+            .returning(Proposal.id)
+        )
+        rows = await Proposal.insert(
+            Proposal(
+                request=request_id,
+                expert=None if expert is None else expert["id"],
+                expert_name="" if expert is None else expert["name"],
+                account=actor.account_id,
+                local_start=checked.local_start,
+                timezone=tz,
+                duration_minutes=checked.duration_minutes,
+                format=checked.format,
+                location=checked.location,
+                meeting_url=checked.meeting_url,
+                title=checked.title,
+                note=checked.note,
+                fee_cents=fee,
+                public=checked.public,
+                status=Proposal.Status.proposed,
+                created_at=now,
+            )
+        ).returning(Proposal.id)
+        proposal_id = int(rows[0]["id"])
+        await ExpertRequest.update(
+            {
+                ExpertRequest.status: status,
+                ExpertRequest.updated_at: now,
+                ExpertRequest.answered_at: request["answered_at"] or now,
+            }
+        ).where(ExpertRequest.id == request_id)
+        if replaced:
+            await history.record(
+                request_id, "organiser", "proposal_replaced", account_id=actor.account_id,
+                shared=True,
+            )  # fmt: skip
+        language = request["language"]
+        proposal = _view((await Proposal.select().where(Proposal.id == proposal_id))[0])
+        when = format_datetime(wallclock.to_utc(proposal.local_start, tz), language)
+        await history.record(
+            request_id,
+            "organiser",
+            "proposed",
+            account_id=actor.account_id,
+            status=status,
+            text=f"{proposal.title} — {when}",
+            shared=True,
+        )
+        await outbox.enqueue(
+            "request_proposal",
+            to_email=request["contact_email"],
+            language=language,
+            organisation_id=request["organisation"],
+            context={
+                "name": request["contact_name"],
+                "topic": request["topic"],
+                "title": proposal.title,
+                "when": when,
+                "place": _place(language, proposal),
+                "expert": proposal.expert_name,
+                "note": proposal.note,
+                "link": urls.absolute(f"/request/{links.token_for('request', request['salt'])}"),
+            },
+        )
+    return proposal_id
+
+
+async def withdraw(actor: Actor, request_id: int, proposal_id: int) -> None:
+    """Take back an open proposal; the request is in discussion again."""
+    now = clock.now()
+    async with db.transaction():
+        request = await access.request_for(actor, request_id, lock=True)
+        proposal = await _open_proposal(request_id, proposal_id)
+        status = check_move(request["status"], RequestStatus.in_discussion, Who.organiser)
+        await Proposal.update(
+            {Proposal.status: Proposal.Status.withdrawn, Proposal.decided_at: now}
+        ).where(Proposal.id == proposal.id)
+        await ExpertRequest.update(
+            {ExpertRequest.status: status, ExpertRequest.updated_at: now}
+        ).where(ExpertRequest.id == request_id)
+        await history.record(
+            request_id, "organiser", "proposal_withdrawn", account_id=actor.account_id,
+            status=status, text=proposal.title, shared=True,
+        )  # fmt: skip
+
+
+async def _open_proposal(request_id: int, proposal_id: int) -> ProposalView:
+    row = (
+        await Proposal.select()
+        .where((Proposal.id == proposal_id) & (Proposal.request == request_id))
+        .first()
+    )
+    if row is None:
+        raise not_found()
+    proposal = _view(row)
+    if not proposal.open:
+        raise Conflict("proposal_closed", "This proposal is no longer open.")
+    return proposal
+
+
+async def _request_by_token(token: str) -> dict[str, Any]:
+    """The request the private link opens, locked (inside the caller's transaction)."""
+    if not links.usable(token):
+        raise _unknown_link()
+    query = ExpertRequest.select().where(ExpertRequest.token_hash == links.find_hash(token))
+    if db.is_postgres():
+        query = query.lock_rows("NO KEY UPDATE")
+    row = await query.output(load_json=True).first()
+    if row is None or row["anonymised_at"] is not None:
+        raise _unknown_link()
+    return row
+
+
+def _unknown_link() -> NotFound:
+    return NotFound("request_unknown", "This link does not work (any more).")
+
+
+async def accept(token: str, proposal_id: int) -> int:
+    """The requester says yes: the proposal becomes an event; returns the series' id.
+
+    Accepting twice (a double click) answers with the same event."""
+    now = clock.now()
+    async with db.transaction():
+        request = await _request_by_token(token)
+        done = (
+            await Proposal.select(Proposal.series)
+            .where(
+                (Proposal.id == proposal_id)
+                & (Proposal.request == request["id"])
+                & (Proposal.status == Proposal.Status.accepted)
+            )
+            .first()
+        )
+        if done is not None and done["series"] is not None:
+            return int(done["series"])
+        proposal = await _open_proposal(request["id"], proposal_id)
+        status = check_move(request["status"], RequestStatus.accepted, Who.requester)
+        series_id, date_id = await _make_event(request, proposal)
+        await Proposal.update(
+            {
+                Proposal.status: Proposal.Status.accepted,
+                Proposal.decided_at: now,
+                Proposal.series: series_id,
+            }
+        ).where(Proposal.id == proposal.id)
+        await ExpertRequest.update(
+            {ExpertRequest.status: status, ExpertRequest.series: series_id,
+             ExpertRequest.updated_at: now}
+        ).where(ExpertRequest.id == request["id"])  # fmt: skip
+        await history.record(
+            request["id"], "requester", "proposal_accepted", status=status, text=proposal.title,
+            shared=True,
+        )  # fmt: skip
+        await _register_people(request, proposal, date_id)
+        await _tell_organisation(request, "request_accepted", proposal.title)
+    return series_id
+
+
+async def decline(token: str, proposal_id: int, answer: str) -> None:
+    """The requester says no to this proposal, with what does not suit them."""
+    answer = answer.strip()
+    if len(answer) > 5000:
+        raise DomainError("too_long", "Please keep this under 5000 characters.", field="answer")
+    now = clock.now()
+    async with db.transaction():
+        request = await _request_by_token(token)
+        proposal = await _open_proposal(request["id"], proposal_id)
+        status = check_move(request["status"], RequestStatus.in_discussion, Who.requester)
+        await Proposal.update(
+            {Proposal.status: Proposal.Status.declined, Proposal.decided_at: now,
+             Proposal.answer: answer}
+        ).where(Proposal.id == proposal.id)  # fmt: skip
+        await ExpertRequest.update(
+            {ExpertRequest.status: status, ExpertRequest.updated_at: now}
+        ).where(ExpertRequest.id == request["id"])
+        await history.record(
+            request["id"], "requester", "proposal_declined", status=status, text=answer,
+            shared=True,
+        )  # fmt: skip
+        await _tell_organisation(request, "request_proposal_declined", proposal.title)
+
+
+async def _make_event(request: dict[str, Any], proposal: ProposalView) -> tuple[int, int]:
+    """The series of one date the proposal becomes, with the expert as its speaker."""
+    organisation_id = int(request["organisation"])
+    maker = Actor(
+        account_id=await _maker(organisation_id, proposal.account_id),
+        email="",
+        name="",
+        roles={organisation_id: Membership.Role.organiser},
+    )
+    details: dict[str, Any] = {
+        "title": proposal.title,
+        "kind": series_kind(request["kind"]),
+        "format": proposal.format,
+        "location": proposal.location,
+        "meeting_url": proposal.meeting_url,
+        "summary": request["requester_organisation"][:500],
+        "description": proposal.note,
+        "language": request["language"],
+        "published": proposal.public,
+        "registration_mode": "required" if proposal.public else "none",
+    }
+    series_id, _warnings = await planning.create_series(
+        maker,
+        organisation_id,
+        ScheduleInput(
+            rule="",
+            first_start=proposal.local_start.isoformat(timespec="minutes"),
+            duration_minutes=proposal.duration_minutes,
+            timezone=proposal.timezone,
+        ),
+        details,
+    )
+    [made] = await EventDate.select(EventDate.id).where(EventDate.series == series_id)
+    if proposal.expert_name:
+        await Speaker.insert(Speaker(series=series_id, name=proposal.expert_name))
+    expert = await _expert_row(proposal.expert_id)
+    if expert is not None and expert["account"] is not None:
+        member = await Membership.exists().where(
+            (Membership.account == expert["account"]) & (Membership.organisation == organisation_id)
+        )
+        if member:
+            await SeriesHost.insert(SeriesHost(account=expert["account"], series=series_id))
+    return series_id, int(made["id"])
+
+
+async def _maker(organisation_id: int, proposer: int | None) -> int:
+    """Whom the event's making is recorded for: the organiser who proposed it, or (when that
+    account is gone) the organisation's longest-standing organiser."""
+    query = Membership.select(Membership.account).where(
+        (Membership.organisation == organisation_id)
+        & (Membership.role == Membership.Role.organiser)
+    )
+    if proposer is not None:
+        mine = await query.where(Membership.account == proposer).first()
+        if mine is not None:
+            return int(mine["account"])
+    first = await query.order_by(Membership.id).first()
+    if first is None:
+        raise Conflict("no_organiser", "This organisation has no organiser.")
+    return int(first["account"])
+
+
+async def _expert_row(expert_id: int | None) -> dict[str, Any] | None:
+    if expert_id is None:
+        return None
+    return await Expert.select().where(Expert.id == expert_id).output(load_json=True).first()
+
+
+async def _register_people(request: dict[str, Any], proposal: ProposalView, date_id: int) -> None:
+    """The requester and the expert, registered for the event: the invitation now, and every
+    change of the date later."""
+    await registrations.register(
+        [date_id],
+        name=request["contact_name"],
+        email=request["contact_email"],
+        language=request["language"],
+        source="organiser",
+        receipt_kind="request_booked",
+    )
+    expert = await _expert_row(proposal.expert_id)
+    if expert is not None:
+        languages = expert["languages"] or []
+        await registrations.register(
+            [date_id],
+            name=expert["name"],
+            email=expert["email"],
+            language=request["language"] if request["language"] in languages else None,
+            source="organiser",
+            receipt_kind="request_booked",
+        )
+
+
+async def _tell_organisation(request: dict[str, Any], kind: str, title: str) -> None:
+    organisation = (
+        await Organisation.select(Organisation.contact_email, Organisation.language)
+        .where(Organisation.id == request["organisation"])
+        .first()
+    )
+    assert organisation is not None
+    await outbox.enqueue(
+        kind,
+        to_email=organisation["contact_email"],
+        language=organisation["language"],
+        organisation_id=request["organisation"],
+        context={
+            "name": request["contact_name"],
+            "topic": request["topic"],
+            "title": title,
+            "link": urls.absolute(f"/organise/{request['organisation']}/requests/{request['id']}"),
+        },
+    )
