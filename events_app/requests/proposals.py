@@ -12,7 +12,6 @@ cancellation of the date reaches them as it reaches anyone registered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from events_app import clock, db, urls
@@ -21,28 +20,25 @@ from events_app.accounts.owned import not_found
 from events_app.domain import wallclock
 from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.expert_requests import RequestStatus, Who, check_move
-from events_app.domain.proposals import ProposalForm, check_proposal, series_kind
-from events_app.domain.schedule import ScheduleInput
+from events_app.domain.proposals import ProposalForm, check_proposal
 from events_app.i18n import format_datetime, translate
 from events_app.mail import outbox
-from events_app.registration import registrations
-from events_app.requests import access, history, links
-from events_app.series import planning
+from events_app.requests import access, booking, history, links
+from events_app.requests.views import ProposalView, proposal_view
 from events_app.tables import (
-    EventDate,
     Expert,
+    ExpertAsk,
     ExpertRequest,
-    Membership,
     Organisation,
     Proposal,
-    SeriesHost,
-    Speaker,
 )
 
 __all__ = [
+    "ExpertChoice",
     "ProposalView",
     "accept",
     "decline",
+    "expert_choices",
     "for_request",
     "for_requester",
     "propose",
@@ -50,64 +46,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class ProposalView:
-    id: int
-    status: str
-    title: str
-    local_start: datetime
-    timezone: str
-    duration_minutes: int
-    format: str
-    location: str
-    meeting_url: str
-    expert_id: int | None
-    expert_name: str
-    account_id: int | None  # the organiser who proposed it
-    fee_cents: int
-    public: bool
-    note: str
-    answer: str
-    series_id: int | None
-    created_at: datetime
-    decided_at: datetime | None
-
-    @property
-    def local_end(self) -> datetime:
-        return self.local_start + timedelta(minutes=self.duration_minutes)
-
-    @property
-    def open(self) -> bool:
-        return self.status == Proposal.Status.proposed
-
-
-def _view(row: dict[str, Any]) -> ProposalView:
-    return ProposalView(
-        id=row["id"],
-        status=row["status"],
-        title=row["title"],
-        local_start=row["local_start"],
-        timezone=row["timezone"],
-        duration_minutes=row["duration_minutes"],
-        format=row["format"],
-        location=row["location"],
-        meeting_url=row["meeting_url"],
-        expert_id=row["expert"],
-        expert_name=row["expert_name"],
-        account_id=row["account"],
-        fee_cents=row["fee_cents"],
-        public=bool(row["public"]),
-        note=row["note"],
-        answer=row["answer"],
-        series_id=row["series"],
-        created_at=row["created_at"],
-        decided_at=row["decided_at"],
-    )
-
-
 async def _proposals(request_id: int) -> list[ProposalView]:
     rows = await Proposal.select().where(Proposal.request == request_id).order_by(Proposal.id)
-    return [_view(row) for row in rows]
+    return [proposal_view(row) for row in rows]
 
 
 async def for_request(actor: Actor, request_id: int) -> list[ProposalView]:
@@ -204,7 +145,7 @@ async def propose(
                 shared=True,
             )  # fmt: skip
         language = request["language"]
-        proposal = _view((await Proposal.select().where(Proposal.id == proposal_id))[0])
+        proposal = proposal_view((await Proposal.select().where(Proposal.id == proposal_id))[0])
         when = format_datetime(wallclock.to_utc(proposal.local_start, tz), language)
         await history.record(
             request_id,
@@ -261,7 +202,7 @@ async def _open_proposal(request_id: int, proposal_id: int) -> ProposalView:
     )
     if row is None:
         raise not_found()
-    proposal = _view(row)
+    proposal = proposal_view(row)
     if not proposal.open:
         raise Conflict("proposal_closed", "This proposal is no longer open.")
     return proposal
@@ -304,7 +245,7 @@ async def accept(token: str, proposal_id: int) -> int:
             return int(done["series"])
         proposal = await _open_proposal(request["id"], proposal_id)
         status = check_move(request["status"], RequestStatus.accepted, Who.requester)
-        series_id, date_id = await _make_event(request, proposal)
+        series_id, date_id = await booking.make_event(request, proposal)
         await Proposal.update(
             {
                 Proposal.status: Proposal.Status.accepted,
@@ -320,7 +261,7 @@ async def accept(token: str, proposal_id: int) -> int:
             request["id"], "requester", "proposal_accepted", status=status, text=proposal.title,
             shared=True,
         )  # fmt: skip
-        await _register_people(request, proposal, date_id)
+        await booking.register_people(request, proposal, date_id)
         await _tell_organisation(request, "request_accepted", proposal.title)
     return series_id
 
@@ -349,98 +290,6 @@ async def decline(token: str, proposal_id: int, answer: str) -> None:
         await _tell_organisation(request, "request_proposal_declined", proposal.title)
 
 
-async def _make_event(request: dict[str, Any], proposal: ProposalView) -> tuple[int, int]:
-    """The series of one date the proposal becomes, with the expert as its speaker."""
-    organisation_id = int(request["organisation"])
-    maker = Actor(
-        account_id=await _maker(organisation_id, proposal.account_id),
-        email="",
-        name="",
-        roles={organisation_id: Membership.Role.organiser},
-    )
-    details: dict[str, Any] = {
-        "title": proposal.title,
-        "kind": series_kind(request["kind"]),
-        "format": proposal.format,
-        "location": proposal.location,
-        "meeting_url": proposal.meeting_url,
-        "summary": request["requester_organisation"][:500],
-        "description": proposal.note,
-        "language": request["language"],
-        "published": proposal.public,
-        "registration_mode": "required" if proposal.public else "none",
-    }
-    series_id, _warnings = await planning.create_series(
-        maker,
-        organisation_id,
-        ScheduleInput(
-            rule="",
-            first_start=proposal.local_start.isoformat(timespec="minutes"),
-            duration_minutes=proposal.duration_minutes,
-            timezone=proposal.timezone,
-        ),
-        details,
-    )
-    [made] = await EventDate.select(EventDate.id).where(EventDate.series == series_id)
-    if proposal.expert_name:
-        await Speaker.insert(Speaker(series=series_id, name=proposal.expert_name))
-    expert = await _expert_row(proposal.expert_id)
-    if expert is not None and expert["account"] is not None:
-        member = await Membership.exists().where(
-            (Membership.account == expert["account"]) & (Membership.organisation == organisation_id)
-        )
-        if member:
-            await SeriesHost.insert(SeriesHost(account=expert["account"], series=series_id))
-    return series_id, int(made["id"])
-
-
-async def _maker(organisation_id: int, proposer: int | None) -> int:
-    """Whom the event's making is recorded for: the organiser who proposed it, or (when that
-    account is gone) the organisation's longest-standing organiser."""
-    query = Membership.select(Membership.account).where(
-        (Membership.organisation == organisation_id)
-        & (Membership.role == Membership.Role.organiser)
-    )
-    if proposer is not None:
-        mine = await query.where(Membership.account == proposer).first()
-        if mine is not None:
-            return int(mine["account"])
-    first = await query.order_by(Membership.id).first()
-    if first is None:
-        raise Conflict("no_organiser", "This organisation has no organiser.")
-    return int(first["account"])
-
-
-async def _expert_row(expert_id: int | None) -> dict[str, Any] | None:
-    if expert_id is None:
-        return None
-    return await Expert.select().where(Expert.id == expert_id).output(load_json=True).first()
-
-
-async def _register_people(request: dict[str, Any], proposal: ProposalView, date_id: int) -> None:
-    """The requester and the expert, registered for the event: the invitation now, and every
-    change of the date later."""
-    await registrations.register(
-        [date_id],
-        name=request["contact_name"],
-        email=request["contact_email"],
-        language=request["language"],
-        source="organiser",
-        receipt_kind="request_booked",
-    )
-    expert = await _expert_row(proposal.expert_id)
-    if expert is not None:
-        languages = expert["languages"] or []
-        await registrations.register(
-            [date_id],
-            name=expert["name"],
-            email=expert["email"],
-            language=request["language"] if request["language"] in languages else None,
-            source="organiser",
-            receipt_kind="request_booked",
-        )
-
-
 async def _tell_organisation(request: dict[str, Any], kind: str, title: str) -> None:
     organisation = (
         await Organisation.select(Organisation.contact_email, Organisation.language)
@@ -460,3 +309,33 @@ async def _tell_organisation(request: dict[str, Any], kind: str, title: str) -> 
             "link": urls.absolute(f"/organise/{request['organisation']}/requests/{request['id']}"),
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertChoice:
+    """An expert of the pool as the proposal form offers them."""
+
+    id: int
+    name: str
+    fee_cents: int
+    answer: str  # their answer to this request's ask: accepted, declined, asked, or ""
+
+
+async def expert_choices(actor: Actor, request_id: int) -> list[ExpertChoice]:
+    """The organisation's active experts, those who said yes to this request first."""
+    request = await access.request_for(actor, request_id)
+    experts = await Expert.select(Expert.id, Expert.name, Expert.fee_cents).where(
+        (Expert.organisation == request["organisation"]) & Expert.active.eq(True)
+    )
+    asks = {
+        row["expert"]: row["status"]
+        for row in await ExpertAsk.select(ExpertAsk.expert, ExpertAsk.status).where(
+            ExpertAsk.request == request_id
+        )
+    }
+    order = {"accepted": 0, "asked": 1, "": 2, "declined": 3, "withdrawn": 3}
+    choices = [
+        ExpertChoice(row["id"], row["name"], row["fee_cents"], asks.get(row["id"], ""))
+        for row in experts
+    ]
+    return sorted(choices, key=lambda c: (order.get(c.answer, 2), c.name.casefold()))

@@ -20,6 +20,7 @@ from events_app.web.api.materials import MaterialController
 from events_app.web.api.moved import moved_routes
 from events_app.web.api.organisations import OrganisationController
 from events_app.web.api.programmes import ProgrammeController
+from events_app.web.api.proposals import ProposalController, RequesterProposalController
 from events_app.web.api.registrations import (
     LinkRequestController,
     ManageController,
@@ -71,6 +72,8 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         ProgrammeCertificateController,
         OrganisationController,
         AnnouncementController,
+        ProposalController,
+        RequesterProposalController,
         *moved_routes,
         *page_route_handlers(settings),
     ]
