@@ -12,7 +12,17 @@ from events_app.accounts import credentials as accounts
 from events_app.accounts.credentials import Actor
 from events_app.domain.emails import normalise_email
 from events_app.registration import registrations
-from events_app.tables import Attendee, EventDate, Membership, Organisation, Series, SeriesHost
+from events_app.requests import links
+from events_app.tables import (
+    Attendee,
+    EventDate,
+    Expert,
+    ExpertRequest,
+    Membership,
+    Organisation,
+    Series,
+    SeriesHost,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -171,3 +181,54 @@ async def fill(date_id: int, people: int, **extra: object) -> list[int]:
         )
         ids.append(receipt.outcomes[0].registration_id)
     return ids
+
+
+async def make_request(
+    organisation_id: int, *, email: str = "school@example.org"
+) -> tuple[int, str]:
+    """A request for a guest lesson, as the public form makes it; returns its id and link."""
+    now = clock.now()
+    salt = links.new_salt()
+    token = links.token_for("request", salt)
+    rows = await ExpertRequest.insert(
+        ExpertRequest(
+            organisation=organisation_id,
+            kind="guest_lesson",
+            topic="Herstel na een psychose",
+            audience="Tweedejaars verpleegkunde",
+            people=28,
+            preferred_days=[],
+            period="maart",
+            format="in_person",
+            address="Schoolplein 1, Utrecht",
+            requester_organisation="Hogeschool Voorbeeld",
+            contact_name="Bo de Vries",
+            contact_email=email,
+            language="nl",
+            salt=salt,
+            token_hash=links.find_hash(token),
+            created_at=now,
+            updated_at=now,
+        )
+    ).returning(ExpertRequest.id)
+    return int(rows[0]["id"]), token
+
+
+async def make_expert(organisation_id: int, email: str = "kim@example.org") -> int:
+    """An expert of the pool who agreed to be in it."""
+    now = clock.now()
+    rows = await Expert.insert(
+        Expert(
+            organisation=organisation_id,
+            name="Kim Jansen",
+            email=email,
+            topics=["herstel"],
+            languages=["nl", "en"],
+            fee_cents=12500,
+            consent_at=now,
+            consent_note="mondeling",
+            created_at=now,
+            updated_at=now,
+        )
+    ).returning(Expert.id)
+    return int(rows[0]["id"])

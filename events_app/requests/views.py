@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from events_app.domain.expert_requests import is_open
 from events_app.tables import Proposal
 
-__all__ = ["ProposalView", "proposal_view"]
+__all__ = ["ProposalView", "RequestSummary", "proposal_view", "request_summary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,4 +64,59 @@ def proposal_view(row: dict[str, Any]) -> ProposalView:
         series_id=row["series"],
         created_at=row["created_at"],
         decided_at=row["decided_at"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSummary:
+    """What was asked, as the organisers' pages show it at the top."""
+
+    id: int
+    organisation_id: int
+    kind: str
+    topic: str
+    audience: str
+    people: int | None
+    preferred_days: tuple[date, ...]
+    period: str
+    format: str
+    address: str
+    requester_organisation: str
+    contact_name: str
+    contact_email: str
+    language: str
+    status: str
+    series_id: int | None
+    created_at: datetime
+
+    @property
+    def open(self) -> bool:
+        return is_open(self.status)
+
+
+def request_summary(row: dict[str, Any]) -> RequestSummary:
+    days = []
+    for value in row["preferred_days"] or []:
+        try:
+            days.append(date.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return RequestSummary(
+        id=row["id"],
+        organisation_id=row["organisation"],
+        kind=row["kind"],
+        topic=row["topic"],
+        audience=row["audience"],
+        people=row["people"],
+        preferred_days=tuple(days),
+        period=row["period"],
+        format=row["format"],
+        address=row["address"],
+        requester_organisation=row["requester_organisation"],
+        contact_name=row["contact_name"],
+        contact_email=row["contact_email"],
+        language=row["language"],
+        status=row["status"],
+        series_id=row["series"],
+        created_at=row["created_at"],
     )

@@ -15,12 +15,11 @@ from events_app.accounts.credentials import Actor
 from events_app.domain import wallclock
 from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.proposals import ProposalForm
-from events_app.requests import history, links, proposals
+from events_app.requests import history, proposals
 from events_app.series import dates as series_dates
 from events_app.settings import Settings
 from events_app.tables import (
     EventDate,
-    Expert,
     ExpertRequest,
     OutboxMail,
     Proposal,
@@ -28,59 +27,12 @@ from events_app.tables import (
     Series,
     Speaker,
 )
-from tests.factories import make_organiser
+from tests.factories import make_expert, make_organiser, make_request
 from tests.smtp import SmtpServer, drain
 
 pytest_plugins = ["tests.integration.conftest_mail"]
 
 ORGANISATION_ADDRESS = "info@stadsnetwerk.example.org"
-
-
-async def _request(organisation_id: int, *, email: str = "school@example.org") -> tuple[int, str]:
-    now = clock.now()
-    salt = links.new_salt()
-    token = links.token_for("request", salt)
-    rows = await ExpertRequest.insert(
-        ExpertRequest(
-            organisation=organisation_id,
-            kind="guest_lesson",
-            topic="Herstel na een psychose",
-            audience="Tweedejaars verpleegkunde",
-            people=28,
-            preferred_days=[],
-            period="maart",
-            format="in_person",
-            address="Schoolplein 1, Utrecht",
-            requester_organisation="Hogeschool Voorbeeld",
-            contact_name="Bo de Vries",
-            contact_email=email,
-            language="nl",
-            salt=salt,
-            token_hash=links.find_hash(token),
-            created_at=now,
-            updated_at=now,
-        )
-    ).returning(ExpertRequest.id)
-    return int(rows[0]["id"]), token
-
-
-async def _expert(organisation_id: int, email: str = "kim@example.org") -> int:
-    now = clock.now()
-    rows = await Expert.insert(
-        Expert(
-            organisation=organisation_id,
-            name="Kim Jansen",
-            email=email,
-            topics=["herstel"],
-            languages=["nl", "en"],
-            fee_cents=12500,
-            consent_at=now,
-            consent_note="mondeling",
-            created_at=now,
-            updated_at=now,
-        )
-    ).returning(Expert.id)
-    return int(rows[0]["id"])
 
 
 def _form(**changes: Any) -> ProposalForm:
@@ -116,8 +68,8 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
 ) -> None:
     organiser = await make_organiser()
     org = organiser.organisation_id
-    request_id, token = await _request(org)
-    expert_id = await _expert(org)
+    request_id, token = await make_request(org)
+    expert_id = await make_expert(org)
     proposal_id = await proposals.propose(organiser.actor, request_id, _form(), expert_id=expert_id)
 
     request = await ExpertRequest.select().where(ExpertRequest.id == request_id).first()
@@ -178,7 +130,7 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
 
 async def test_a_public_proposal_is_in_the_agenda_and_open_for_registration() -> None:
     organiser = await make_organiser()
-    request_id, token = await _request(organiser.organisation_id)
+    request_id, token = await make_request(organiser.organisation_id)
     proposal_id = await proposals.propose(
         organiser.actor, request_id, _form(public=True), expert_id=None
     )
@@ -190,7 +142,7 @@ async def test_a_public_proposal_is_in_the_agenda_and_open_for_registration() ->
 
 async def test_a_new_proposal_replaces_the_open_one_and_a_declined_one_talks_on() -> None:
     organiser = await make_organiser()
-    request_id, token = await _request(organiser.organisation_id)
+    request_id, token = await make_request(organiser.organisation_id)
     first = await proposals.propose(organiser.actor, request_id, _form(), expert_id=None)
     second = await proposals.propose(
         organiser.actor, request_id, _form(start_time="10:00"), expert_id=None
@@ -213,8 +165,8 @@ async def test_a_new_proposal_replaces_the_open_one_and_a_declined_one_talks_on(
 async def test_nobody_else_proposes_sees_or_accepts() -> None:
     organiser = await make_organiser()
     other = await make_organiser("anderenetwerk", email="ander@example.org")
-    request_id, token = await _request(organiser.organisation_id)
-    foreign_expert = await _expert(other.organisation_id, email="elders@example.org")
+    request_id, token = await make_request(organiser.organisation_id)
+    foreign_expert = await make_expert(other.organisation_id, email="elders@example.org")
     for actor in (other.actor, Actor(account_id=organiser.actor.account_id, email="", name="")):
         with pytest.raises(NotFound):
             await proposals.propose(actor, request_id, _form(), expert_id=None)
@@ -227,7 +179,7 @@ async def test_nobody_else_proposes_sees_or_accepts() -> None:
     for guess in ("x" * 43, token[:-1] + ("A" if token[-1] != "A" else "B"), ""):
         with pytest.raises(NotFound):
             await proposals.accept(guess, proposal_id)
-    other_request, other_token = await _request(other.organisation_id, email="b@example.org")
+    other_request, other_token = await make_request(other.organisation_id, email="b@example.org")
     with pytest.raises(NotFound):  # a proposal of another request through this link
         await proposals.accept(other_token, proposal_id)
     assert other_request != request_id
@@ -235,7 +187,7 @@ async def test_nobody_else_proposes_sees_or_accepts() -> None:
 
 async def test_bad_proposals_are_refused_at_their_fields() -> None:
     organiser = await make_organiser()
-    request_id, _token = await _request(organiser.organisation_id)
+    request_id, _token = await make_request(organiser.organisation_id)
     yesterday = (clock.now() - timedelta(days=1)).date().isoformat()
     with pytest.raises(DomainError) as refused:
         await proposals.propose(
@@ -251,7 +203,7 @@ async def test_bad_proposals_are_refused_at_their_fields() -> None:
 
 async def test_a_closed_request_takes_no_proposal() -> None:
     organiser = await make_organiser()
-    request_id, _token = await _request(organiser.organisation_id)
+    request_id, _token = await make_request(organiser.organisation_id)
     await ExpertRequest.update({ExpertRequest.status: "withdrawn"}).where(
         ExpertRequest.id == request_id
     )

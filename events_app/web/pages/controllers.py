@@ -46,6 +46,10 @@ from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
+from events_app.web.pages.requests_proposals import (
+    ProposalsAdminController,
+    RequesterProposalsController,
+)
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController
 from events_app.web.pages.static import STATIC_CACHE, STATIC_DIR, VENDOR_CACHE, VENDOR_DIR
@@ -99,6 +103,8 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             SeriesCertificatesController,
             ProgrammeCertificatesController,
             CertificateCheckController,
+            ProposalsAdminController,
+            RequesterProposalsController,
         ],
         middleware=[limit],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
