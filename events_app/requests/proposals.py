@@ -35,12 +35,14 @@ from events_app.tables import (
 
 __all__ = [
     "ExpertChoice",
+    "Origin",
     "ProposalView",
     "accept",
     "decline",
     "expert_choices",
     "for_request",
     "for_requester",
+    "origin_of",
     "propose",
     "withdraw",
 ]
@@ -339,3 +341,29 @@ async def expert_choices(actor: Actor, request_id: int) -> list[ExpertChoice]:
         for row in experts
     ]
     return sorted(choices, key=lambda c: (order.get(c.answer, 2), c.name.casefold()))
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The request an event was made from (its organisers' page links back to it)."""
+
+    request_id: int
+    organisation_id: int
+    topic: str
+    requester_organisation: str
+
+
+async def origin_of(actor: Actor, series_id: int) -> Origin | None:
+    row = (
+        await ExpertRequest.select(
+            ExpertRequest.id,
+            ExpertRequest.organisation,
+            ExpertRequest.topic,
+            ExpertRequest.requester_organisation,
+        )
+        .where(ExpertRequest.series == series_id)
+        .first()
+    )
+    if row is None or not actor.is_organiser(row["organisation"]):
+        return None
+    return Origin(row["id"], row["organisation"], row["topic"], row["requester_organisation"])

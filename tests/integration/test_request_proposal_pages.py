@@ -70,6 +70,12 @@ async def test_an_organiser_proposes_and_the_requester_accepts(client: httpx.Asy
     )
     assert wrong.status_code == 404
 
+    # The event's page for organisers says where it came from.
+    assert (await page_login(client)).status_code == 303
+    event = await client.get(f"/organise/series/{request['series']}?lang=en")
+    assert "Made from a request" in event.text
+    assert f"/organise/{org}/requests/{request_id}" in event.text
+
 
 async def test_withdraw_and_decline(client: httpx.AsyncClient) -> None:
     organiser = await make_organiser()

@@ -19,6 +19,7 @@ from events_app.accounts.team import team
 from events_app.agenda.dates import SeriesView
 from events_app.domain.errors import DomainError
 from events_app.i18n import N_, format_date, translate
+from events_app.requests import proposals
 from events_app.series import dates as event_dates
 from events_app.series import lifecycle as series_lifecycle
 from events_app.series import people
@@ -111,6 +112,7 @@ async def show_series(
         done=done if done in DONE else "",
         public_url=urls.series_page(series.slug),
         today=now.date().isoformat(),
+        origin=await proposals.origin_of(actor, series_id),
     )
 
 
