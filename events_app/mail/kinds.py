@@ -19,6 +19,7 @@ __all__ = [
     "FOLLOWER_KINDS",
     "KINDS",
     "PERSON_KINDS",
+    "REQUEST_KINDS",
     "SUBJECT_CANCELLED_BY_ORGANISER",
     "Kind",
     "Method",
@@ -177,4 +178,14 @@ FOLLOWER_KINDS: dict[str, str] = {
     "follow_confirm": N_("Please confirm: follow %(what)s"),
     "announcement": "",  # the organiser's own subject
     "follow_digest": N_("New dates: %(what)s"),
+}
+# Mail about a request for an expert (events_app/requests): the row names the request (and the
+# history line it is about); everything else, the requester's private link too, is read and
+# made when it is delivered.  kind → subject.
+REQUEST_KINDS: dict[str, str] = {
+    "request_received": N_("We received your request: %(topic)s"),
+    "request_new": N_("New requests for %(organisation)s"),
+    "request_reply": N_("News about a request: %(topic)s"),
+    "request_message": N_("A message about your request: %(topic)s"),
+    "request_declined": N_("About your request: %(topic)s"),
 }

@@ -26,6 +26,11 @@ from events_app.web.api.registrations import (
     RegistrationController,
     registration_rate_limit,
 )
+from events_app.web.api.requests import (
+    OrganiserRequestController,
+    RequestIntakeController,
+    RequestLinkController,
+)
 from events_app.web.api.series import RulePreviewController, SeriesController
 from events_app.web.api.session import SessionController, TokenController
 from events_app.web.api.signups import SignupController
@@ -45,6 +50,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             LinkRequestController,
             ApplyController,
             FollowController,
+            RequestIntakeController,
         ],
         middleware=[registration_rate_limit(settings)],
     )
@@ -71,6 +77,8 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         ProgrammeCertificateController,
         OrganisationController,
         AnnouncementController,
+        RequestLinkController,
+        OrganiserRequestController,
         *moved_routes,
         *page_route_handlers(settings),
     ]

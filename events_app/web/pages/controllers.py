@@ -46,6 +46,11 @@ from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
+from events_app.web.pages.requests_inbox import RequestsInboxController
+from events_app.web.pages.requests_public import (
+    RequestFormController,
+    RequestLinkPageController,
+)
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController
 from events_app.web.pages.static import STATIC_CACHE, STATIC_DIR, VENDOR_CACHE, VENDOR_DIR
@@ -55,10 +60,11 @@ __all__ = ["page_route_handlers"]
 
 
 def _is_registration(request: Request[Any, Any, Any]) -> bool:
-    """Registration POSTs and "e-mail me my link": what a stranger could repeat to cause mail."""
+    """Registration POSTs, "e-mail me my link", following and an organisation's request form:
+    what a stranger could repeat to cause mail."""
     path = request.url.path.rstrip("/")
     return request.method == "POST" and (
-        path.endswith("/register") or path in ("/manage", "/follow")
+        path.endswith(("/register", "/request")) or path in ("/manage", "/follow")
     )
 
 
@@ -73,6 +79,8 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             RegisterController,
             ProgrammePageController,
             OrganisationPageController,
+            RequestFormController,
+            RequestLinkPageController,
             ManagePageController,
             LinkRequestController,
             FollowPageController,
@@ -94,6 +102,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             MaterialFilesController,
             MailLogController,
             FollowersAdminController,
+            RequestsInboxController,
             SettingsController,
             ProgrammeAdminController,
             SeriesCertificatesController,
