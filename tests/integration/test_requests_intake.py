@@ -4,6 +4,7 @@ in any answer, every problem at its field), the mails and their limits, the priv
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -124,6 +125,9 @@ async def test_a_burst_of_twenty_requests_from_one_address_is_at_most_the_daily_
         assert 1 <= len(to_dana) <= 3
         to_org = [m for m in smtp_server.messages if "stadsnetwerk" in m["To"]]
         assert len(to_org) == 1  # one notice an hour per organisation
+        assert to_dana[0]["Subject"] == "We hebben je aanvraag ontvangen: Leven met psychose"
+        dutch = to_dana[0].get_body(("plain",)).get_content()
+        assert "Hallo Dana Docent" in dutch and "Wat: Gastles" in dutch
     with clock.frozen(start + timedelta(days=1, minutes=1)):
         assert (await send_form(client)).status_code == 200
         await drain(mail_settings)
@@ -258,6 +262,44 @@ async def test_retention_removes_personal_data_after_closing_or_the_event(
         await retention.anonymise_expired()
     booked_row = await ExpertRequest.select().where(ExpertRequest.id == booked).first()
     assert booked_row is not None and booked_row["anonymised_at"] is not None
+
+
+@pytest.fixture
+async def limited(database: None) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app with a rate limit of 2 public writes a minute per client."""
+    from events_app.app import create_app
+    from events_app.settings import load_settings
+
+    settings = load_settings(
+        {
+            "EVENTS_SECRET_KEY": "x" * 40,
+            "EVENTS_REGISTRATION_RATE_LIMIT": "2",
+            "EVENTS_RUN_WORKER": "0",
+        }
+    )
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://events.test") as client:
+        yield client
+
+
+async def test_the_form_and_the_api_are_rate_limited_like_registrations(
+    limited: httpx.AsyncClient,
+) -> None:
+    await make_organisation()
+    page = "/organisations/stadsnetwerk/request"
+    api = "/api/v1/organisations/stadsnetwerk/requests"
+    start = clock.now()
+    with clock.frozen(start):
+        tries = [await limited.post(page, data={}) for _ in "ab"]
+        assert [t.status_code for t in tries] == [403, 403]  # no CSRF token, but counted
+        assert (await limited.post(page, data={})).status_code == 429
+        assert (await limited.get(page)).status_code == 200  # looking is never limited
+    with clock.frozen(start + timedelta(minutes=2)):
+        tries = [await limited.post(api, json=_api_body()) for _ in "ab"]
+        assert [t.status_code for t in tries] == [202, 202]
+        refused = await limited.post(api, json=_api_body())
+        assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert await ExpertRequest.count() == 2
 
 
 def _api_body(**overrides: object) -> dict[str, object]:
