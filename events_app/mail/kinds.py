@@ -184,6 +184,7 @@ FOLLOWER_KINDS: dict[str, str] = {
 # made when it is delivered.  kind → subject.
 REQUEST_KINDS: dict[str, str] = {
     "request_received": N_("We received your request: %(topic)s"),
+    "request_link": N_("Your link to your request: %(topic)s"),
     "request_new": N_("New requests for %(organisation)s"),
     "request_reply": N_("News about a request: %(topic)s"),
     "request_message": N_("A message about your request: %(topic)s"),

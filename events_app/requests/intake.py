@@ -30,6 +30,7 @@ from events_app.domain.expert_requests import (
     check_request,
     requester_may_write,
 )
+from events_app.mail import outbox
 from events_app.requests import history, links, notices
 from events_app.requests.views import RequestPage, request_view
 from events_app.tables import ExpertRequest, Organisation
@@ -40,6 +41,7 @@ __all__ = [
     "check_message",
     "organisation_by_slug",
     "page_for_token",
+    "send_links",
     "send_message",
     "submit",
     "withdraw",
@@ -214,6 +216,34 @@ async def withdraw(token: str) -> None:
         ).where(ExpertRequest.id == row["id"])
         await history.record(row["id"], "requester", "withdrawn", status=target.value, shared=True)
         await notices.notify_organisation("request_reply", row)
+
+
+RESENT_REQUESTS = 3  # "e-mail me my link again": the newest open requests of the address
+
+
+async def send_links(email: str) -> None:
+    """Mail the address the links of its newest open requests, if it has any.
+
+    The caller learns nothing: the answer is the same for every address, and the mails (or,
+    with nothing to send, one count) go toward the address's hourly limit, as for the manage
+    link."""
+    address = normalise_email(email)
+    async with db.transaction():
+        rows = await (
+            ExpertRequest.select()
+            .where(
+                (ExpertRequest.contact_email == address)
+                & ExpertRequest.anonymised_at.is_null()
+                & ExpertRequest.status.not_in(["withdrawn", "done"])
+            )
+            .order_by(ExpertRequest.created_at, ascending=False)
+            .limit(RESENT_REQUESTS)
+        )
+        if not rows:
+            await outbox.count_toward_limit(address)
+            return
+        for row in rows:
+            await notices.mail_requester("request_link", row, limited=True)
 
 
 async def _touch(request_id: int, now: datetime) -> None:

@@ -30,6 +30,7 @@ from events_app.web.api.requests import (
     OrganiserRequestController,
     RequestIntakeController,
     RequestLinkController,
+    RequestLinksController,
 )
 from events_app.web.api.series import RulePreviewController, SeriesController
 from events_app.web.api.session import SessionController, TokenController
@@ -51,6 +52,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             ApplyController,
             FollowController,
             RequestIntakeController,
+            RequestLinksController,
         ],
         middleware=[registration_rate_limit(settings)],
     )

@@ -209,6 +209,41 @@ async def test_the_link_api_writes_and_withdraws(client: httpx.AsyncClient) -> N
     assert gone.status_code == 200 and gone.json()["status"] == "withdrawn"
 
 
+async def test_email_me_my_link_again_answers_alike_and_mails_only_open_requests(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    await make_organisation()
+    await send_form(client, language="en")
+    await send_form(client, language="en", topic="Ingetrokken vraag")
+    await drain(mail_settings)
+    withdrawn = token_of_mail(smtp_server.messages[-1])
+    await client.post(f"/api/v1/request-links/{withdrawn}/withdraw")
+    smtp_server.clear()
+    answers = []
+    for email in (DANA, "onbekend@example.org"):
+        token = await csrf_token(client, "/request?lang=en")
+        answers.append(await client.post("/request", data={"_csrf_token": token, "email": email}))
+    assert [a.status_code for a in answers] == [200, 200]
+    assert strip_csrf(answers[0].text) == strip_csrf(answers[1].text)
+    assert "/request/" not in answers[0].text
+    api = [
+        await client.post("/api/v1/request-links", json={"email": email})
+        for email in (DANA, "onbekend@example.org")
+    ]
+    assert [a.status_code for a in api] == [202, 202] and api[0].json() == api[1].json()
+    await drain(mail_settings)
+    to_dana = [m for m in smtp_server.messages if DANA in m["To"]]
+    assert len(to_dana) == 2 and len(smtp_server.messages) == 3  # + the withdrawal's notice
+    assert all(m["Subject"] == "Your link to your request: Leven met psychose" for m in to_dana)
+    again = token_of_mail(to_dana[0])
+    assert (await client.get(f"/request/{again}")).status_code == 200
+    bad = await client.post("/api/v1/request-links", json={"email": "geen adres"})
+    assert bad.status_code == 400
+    token = await csrf_token(client, "/request")
+    shown = await client.post("/request", data={"_csrf_token": token, "email": "geen adres"})
+    assert shown.status_code == 400 and 'id="error-email"' in shown.text
+
+
 @pytest.mark.parametrize(
     "token", ["x", "A" * 43, "A" * 101, "%00%00%00%00%00%00%00%00%00%00%00%00", "é" * 30]
 )

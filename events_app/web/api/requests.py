@@ -29,6 +29,7 @@ __all__ = [
     "OrganiserRequestController",
     "RequestIntakeController",
     "RequestLinkController",
+    "RequestLinksController",
 ]
 
 Message = Annotated[str, Meta(max_length=MAX_TEXT)]
@@ -190,6 +191,24 @@ class RequestIntakeController(Controller):
             notes=data.notes,
         )
         await intake.submit(organisation, form, language=data.language)
+        return RequestAccepted()
+
+
+class LinksRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Annotated[str, Meta(max_length=254)]
+
+
+class RequestLinksController(Controller):
+    path = "/api/v1/request-links"
+    tags = ["requests"]
+
+    @post(
+        "/", summary="E-mail me the links to my open requests again", status_code=HTTP_202_ACCEPTED
+    )
+    async def send(self, data: JSONBody[LinksRequest]) -> RequestAccepted:
+        """The same answer for every address; the links go only by mail (at most the three
+        newest open requests), counted toward the address's hourly limit."""
+        await intake.send_links(data.email)
         return RequestAccepted()
 
 

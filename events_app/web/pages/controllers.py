@@ -50,6 +50,7 @@ from events_app.web.pages.requests_inbox import RequestsInboxController
 from events_app.web.pages.requests_public import (
     RequestFormController,
     RequestLinkPageController,
+    RequestLinksController,
 )
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController
@@ -81,6 +82,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             OrganisationPageController,
             RequestFormController,
             RequestLinkPageController,
+            RequestLinksController,
             ManagePageController,
             LinkRequestController,
             FollowPageController,

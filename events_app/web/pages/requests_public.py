@@ -44,7 +44,13 @@ from events_app.web.pages.form_input import (
 from events_app.web.pages.forms import field_messages
 from events_app.web.pages.messages import message_for
 
-__all__ = ["RequestFormController", "RequestLinkPageController", "request_errors", "words"]
+__all__ = [
+    "RequestFormController",
+    "RequestLinkPageController",
+    "RequestLinksController",
+    "request_errors",
+    "words",
+]
 
 # The words of refusals about requests (the domain's English, as catalogue entries).
 MESSAGES: dict[str, str] = {
@@ -218,6 +224,41 @@ class RequestFormController(Controller):
             )
         organisation = await intake.organisation_by_slug(organisation_slug)
         return page(request, "request_sent.html", private=True, organisation=organisation)
+
+
+class EmailFields(msgspec.Struct):
+    email: Email = ""
+
+
+class RequestLinksController(Controller):
+    """``/request``: "e-mail me the link to my request again", the same answer for every
+    address (as ``/manage``)."""
+
+    path = "/request"
+
+    @get("/", include_in_schema=False)
+    async def form(self, request: Request[Any, Any, Any]) -> Response[str]:
+        return page(request, "request_links.html", private=True, sent=False, email="", errors={})
+
+    @post("/", include_in_schema=False, status_code=200)
+    async def send(self, request: Request[Any, Any, Any]) -> Response[str]:
+        sent, rejected = await decode_to_show(request, EmailFields)
+        try:
+            if rejected:
+                raise rejected
+            await intake.send_links(sent.email)
+        except DomainError as exc:
+            errors = field_messages(exc, language_of(request), field="email")
+            return page(
+                request,
+                "request_links.html",
+                status=400,
+                private=True,
+                sent=False,
+                email=sent.email,
+                errors=errors,
+            )
+        return page(request, "request_links.html", private=True, sent=True, email="", errors={})
 
 
 DONE = ("message", "withdrawn")
