@@ -217,3 +217,43 @@ async def test_a_request_of_another_organisation_under_ones_own_address_is_404(
     assert guessed.status_code == 404
     cross = await client.get(f"/organise/{theirs.organisation_id}/requests/{their_request}")
     assert cross.status_code == 404
+
+
+async def test_every_request_mail_in_the_requesters_language(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    organiser = await make_organiser()
+    for language in ("nl", "en"):
+        await send_form(client, language=language, contact_email=f"{language}@example.org")
+        request_id = await request_id_of(f"{language}@example.org")
+        for body in ({"message": "Wanneer?"},):
+            await client.post(
+                f"/api/v1/requests/{request_id}/messages", json=body, headers=organiser.headers
+            )
+        await client.post(
+            f"/api/v1/requests/{request_id}/status",
+            json={"status": "declined", "message": "Helaas."},
+            headers=organiser.headers,
+        )
+    await drain(mail_settings)
+    subjects = {
+        language: [m["Subject"] for m in smtp_server.messages if f"{language}@" in m["To"]]
+        for language in ("nl", "en")
+    }
+    assert subjects == {
+        "nl": [
+            "We hebben je aanvraag ontvangen: Leven met psychose",
+            "Een bericht over je aanvraag: Leven met psychose",
+            "Over je aanvraag: Leven met psychose",
+        ],
+        "en": [
+            "We received your request: Leven met psychose",
+            "A message about your request: Leven met psychose",
+            "About your request: Leven met psychose",
+        ],
+    }
+    [notice] = [m for m in smtp_server.messages if "info@" in m["To"]]
+    assert notice["Subject"] == "Nieuwe aanvragen voor Stadsnetwerk"  # the organisation's own
+    for message in smtp_server.messages:
+        html = message.get_body(("html",))
+        assert html is not None and "<script" not in html.get_content()

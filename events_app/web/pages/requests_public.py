@@ -31,6 +31,7 @@ from events_app.requests import intake
 from events_app.web.pages.context import language_of, page
 from events_app.web.pages.form_input import (
     Email,
+    FormRejected,
     Line,
     Location,
     Name,
@@ -90,17 +91,15 @@ def _message(exc: DomainError, language: str) -> str:
 
 
 def request_errors(exc: DomainError, language: str, field: str = "form") -> dict[str, str]:
-    """Every problem at its input, in the page's language."""
-    if isinstance(exc, Refusals):
-        found: dict[str, str] = {}
-        for refusal in exc.refusals:
-            found.setdefault(refusal.field or field, _message(refusal, language))
-        return found
-    if exc.code in ("too_long", "nul_character") and not exc.field:
-        return field_messages(exc, language)
-    if hasattr(exc, "problems"):  # the decoder refused fields: its own messages
-        return field_messages(exc, language)
-    return {exc.field or field: _message(exc, language)}
+    """Every problem at its input (``field`` when the error names none), in the page's
+    language."""
+    if isinstance(exc, FormRejected):  # the decoder refused fields: its own messages
+        return exc.messages(language)
+    refusals = exc.refusals if isinstance(exc, Refusals) else [exc]
+    found: dict[str, str] = {}
+    for refusal in refusals:
+        found.setdefault(refusal.field or field, _message(refusal, language))
+    return found
 
 
 def words() -> dict[str, Any]:
