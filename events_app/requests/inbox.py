@@ -34,6 +34,7 @@ __all__ = [
     "Inbox",
     "InboxRow",
     "detail",
+    "first_answer",
     "inbox",
     "parse_filter",
     "send_message",
@@ -145,7 +146,9 @@ async def detail(actor: Actor, request_id: int) -> RequestPage:
     return RequestPage(view, await history.entries(request_id, shared_only=False))
 
 
-def _answered(row: dict[str, Any], now: datetime) -> dict[Any, Any]:
+def first_answer(row: dict[str, Any], now: datetime) -> dict[Any, Any]:
+    """The column to set with a change that answers the requester (a message, a decline, a
+    proposal): ``answered_at``, the first time only."""
     return {} if row["answered_at"] is not None else {ExpertRequest.answered_at: now}
 
 
@@ -161,7 +164,7 @@ async def send_message(actor: Actor, request_id: int, text: str) -> None:
                 field="message",
             )  # fmt: skip
         now = clock.now()
-        changes: dict[Any, Any] = {ExpertRequest.updated_at: now, **_answered(row, now)}
+        changes: dict[Any, Any] = {ExpertRequest.updated_at: now, **first_answer(row, now)}
         status = None
         if row["status"] == RequestStatus.new:
             status = check_move(row["status"], RequestStatus.in_discussion, Who.organiser).value
@@ -200,7 +203,7 @@ async def set_status(actor: Actor, request_id: int, status: str, message: str = 
             ExpertRequest.closed_at: now if target in ENDS else None,
         }
         if target == RequestStatus.declined:
-            changes.update(_answered(row, now))
+            changes.update(first_answer(row, now))
         await ExpertRequest.update(changes).where(ExpertRequest.id == request_id)
         action = "reopened" if row["status"] == RequestStatus.declined else str(target)
         entry = await history.record(

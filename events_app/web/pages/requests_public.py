@@ -135,6 +135,13 @@ class MessageFields(msgspec.Struct):
 EMPTY_FORM = msgspec.structs.asdict(RequestFields())
 
 
+ORDER = list(EMPTY_FORM)
+
+
+def _position(field: str) -> int:
+    return ORDER.index(field) if field in ORDER else len(ORDER)
+
+
 def _people(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
@@ -218,6 +225,7 @@ class RequestFormController(Controller):
             for field, message in request_errors(exc, language).items():
                 errors.setdefault(field, message)
         if errors:
+            errors = {f: errors[f] for f in sorted(errors, key=_position)}  # as the form reads
             return await self._form(
                 request, organisation_slug, status=400, form=form, errors=errors
             )
