@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from piccolo.utils.encoding import dump_json
-
 from events_app import clock, db
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import DomainError, NotFound, gather
@@ -115,6 +113,7 @@ async def submit(
     those the caller saw already), each at its field.  An unknown organisation is a 404; the
     answer is otherwise the same for every address."""
     organisation = await organisation_by_slug(organisation_slug)
+    language = language if language in ("nl", "en") else "nl"
     now = clock.now()
     checked, address = check_form(form, now.date(), found=found)
     salt = links.new_salt()
@@ -122,21 +121,36 @@ async def submit(
     async with db.transaction():
         # The person's counter first (the global lock order), then the request's rows.
         mail_allowed = await notices.count_received(address)
-        [row] = await db.execute(
-            _INSERT,
-            organisation.id, checked.kind.value, checked.topic, checked.audience,
-            checked.people, dump_json([day.isoformat() for day in checked.preferred_days]),
-            checked.period, checked.format, checked.address, checked.requester_organisation,
-            checked.contact_name, address, checked.notes, language[:2] or "nl",
-            RequestStatus.new.value, salt, token_hash, now, now,
-        )  # fmt: skip
+        [row] = await ExpertRequest.insert(
+            ExpertRequest(
+                organisation=organisation.id,
+                kind=checked.kind.value,
+                topic=checked.topic,
+                audience=checked.audience,
+                people=checked.people,
+                preferred_days=[day.isoformat() for day in checked.preferred_days],
+                period=checked.period,
+                format=checked.format,
+                address=checked.address,
+                requester_organisation=checked.requester_organisation,
+                contact_name=checked.contact_name,
+                contact_email=address,
+                notes=checked.notes,
+                language=language,
+                status=RequestStatus.new.value,
+                salt=salt,
+                token_hash=token_hash,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(ExpertRequest.id)
         request_id = int(row["id"])
         request: dict[str, Any] = {
             "id": request_id,
             "organisation": organisation.id,
             "contact_email": address,
             "contact_name": checked.contact_name,
-            "language": language[:2] or "nl",
+            "language": language,
             "salt": salt,
         }
         await history.record(
@@ -145,16 +159,6 @@ async def submit(
         if mail_allowed:
             await notices.mail_requester("request_received", request, limited=True)
         await notices.notify_organisation("request_new", request)
-
-
-_INSERT = """
-INSERT INTO expert_request (organisation, kind, topic, audience, people, preferred_days, period,
-                            format, address, requester_organisation, contact_name,
-                            contact_email, notes, language, status, salt, token_hash,
-                            created_at, updated_at)
-VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
-RETURNING id
-"""
 
 
 async def _row(token: str, *, lock: bool = False) -> dict[str, Any]:
