@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from events_app.accounts.credentials import Actor
-from events_app.demo.common import CITY
+from events_app.demo.common import CITY, next_weekday
 from events_app.domain.expert_requests import RequestForm
 from events_app.requests import inbox, intake
 from events_app.tables import ExpertRequest
@@ -22,9 +22,9 @@ async def demo_requests(actor: Actor, today: date) -> None:
             topic="Herstel na een psychose",
             audience="Tweedejaars studenten verpleegkunde",
             people=28,
-            preferred_days=(
-                (today + timedelta(days=30)).isoformat(),
-                (today + timedelta(days=37)).isoformat(),
+            preferred_days=(  # two Tuesdays about a month ahead
+                next_weekday(today + timedelta(days=28), 1).isoformat(),
+                next_weekday(today + timedelta(days=35), 1).isoformat(),
             ),
             format="in_person",
             address="Hogeschool Voorbeeld, Lokaal 2.14",
