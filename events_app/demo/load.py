@@ -22,6 +22,7 @@ from events_app.demo.common import (
     register,
 )  # fmt: skip
 from events_app.demo.past import finished_course, learning_path
+from events_app.demo.requests import demo_requests
 from events_app.programmes import planning as programmes
 from events_app.registration import announcements, following
 from events_app.series import dates as event_dates
@@ -53,6 +54,7 @@ async def load_demo() -> bool:
     await _training(organiser, city, today)
     await learning_path(organiser, city, today)
     await _followers(organiser, city)
+    await demo_requests(organiser, today)
     region = await tenants.create_organisation(
         REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
     )

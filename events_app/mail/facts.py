@@ -115,6 +115,8 @@ class Facts:
     attendee: dict[str, Any] | None = None  # the person the mail is for (bundles, links)
     certificate: dict[str, Any] | None = None  # a stored certificate (its snapshot columns)
     application: dict[str, Any] | None = None  # with the applicant's manage token
+    request: dict[str, Any] | None = None  # a request for an expert (its row)
+    entry: dict[str, Any] | None = None  # the line of its history the mail is about
 
 
 HOST_KINDS = frozenset({"host_digest"})

@@ -185,12 +185,17 @@ FOLLOWER_KINDS: dict[str, str] = {
     "follow_digest": N_("New dates: %(what)s"),
 }
 
-# Mail about a request for an expert (events_app/requests): to the requester, an asked expert or
-# the organisation's contact address.  Everything it shows is in its row's context, written when
-# it was queued, with the one private or inbox link (``link``).  kind → subject; placeholders:
-# topic (what the request is about), name (the addressee, or the requester for the organisation).
+# Mail about a request for an expert (events_app/requests): the row names the request (and the
+# history line it is about); everything else, the requester's private link too, is read and
+# made when it is delivered.  kind → subject.
 REQUEST_KINDS: dict[str, str] = {
+    "request_received": N_("We received your request: %(topic)s"),
+    "request_link": N_("Your link to your request: %(topic)s"),
+    "request_new": N_("New requests for %(organisation)s"),
+    "request_reply": N_("News about a request: %(topic)s"),
+    "request_message": N_("A message about your request: %(topic)s"),
+    "request_declined": N_("About your request: %(topic)s"),
     "request_proposal": N_("A proposal for your request: %(topic)s"),
-    "request_accepted": N_("Accepted by %(name)s: %(topic)s"),
-    "request_proposal_declined": N_("Proposal declined by %(name)s: %(topic)s"),
+    "request_accepted": N_("Proposal accepted: %(topic)s"),
+    "request_proposal_declined": N_("Proposal declined: %(topic)s"),
 }

@@ -34,6 +34,7 @@ from events_app.mail.kinds import (
     REQUEST_KINDS,
 )
 from events_app.mail.mime import Envelope, build_mime
+from events_app.mail.request_facts import load_request_facts
 from events_app.mail.request_mail import build_request_mail
 
 __all__ = [
@@ -141,9 +142,12 @@ def build_steps(
 
 
 async def load_facts(jobs: Sequence[Job]) -> dict[int, Facts | Unsendable]:
-    """The facts of every job of a batch (certificates: their stored certificate)."""
-    result = await all_facts.load_facts([j for j in jobs if j.kind not in CERTIFICATE_KINDS])
+    """The facts of every job of a batch (certificates: their stored certificate; requests:
+    the request)."""
+    own = CERTIFICATE_KINDS.keys() | REQUEST_KINDS.keys()
+    result = await all_facts.load_facts([j for j in jobs if j.kind not in own])
     result.update(await load_certificate_facts([j for j in jobs if j.kind in CERTIFICATE_KINDS]))
+    result.update(await load_request_facts([j for j in jobs if j.kind in REQUEST_KINDS]))
     return result
 
 

@@ -1,28 +1,34 @@
-"""Mail about a request for an expert: to the requester, to an asked expert, to the
-organisation's contact address.
+"""Mail about a request for an expert: to the requester (received, a message, declined) and to
+the organisation's contact address (new requests, the requester wrote or withdrew).
 
-Everything such a mail shows was written into its row when it was queued (the link, the words,
-what is asked; ``context`` holds strings and lists of strings only); the organisation comes from
-the batch's facts, so a mail of an organisation deleted in the meantime is not sent.  A link
-must be an absolute http(s) address, or the mail is not sent at all.
+The request is read at delivery (:mod:`events_app.mail.request_facts`); the requester's private
+link is in the row's context, written when it was queued.  Mail to the requester is in their
+language; notices to the organisation in the organisation's.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from events_app.i18n import choose_language, mail_environment, translate
+from events_app import db, urls
+from events_app.domain.request_words import FORMAT_LABELS, KIND_LABELS, STATUS_TEXTS
+from events_app.i18n import choose_language, format_date, mail_environment, translate
 from events_app.mail.content import tidy
 from events_app.mail.facts import Facts, Job, Unsendable
-from events_app.mail.headers import BadAddress, check_address
+from events_app.mail.headers import BadAddress, check_address, clean_text
 from events_app.mail.kinds import REQUEST_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
-__all__ = ["build_request_mail"]
+__all__ = ["TO_ORGANISATION", "build_request_mail"]
+
+TO_ORGANISATION = frozenset(
+    {"request_new", "request_reply", "request_accepted", "request_proposal_declined"}
+)
 
 
-def _link(value: Any) -> str:
+def _link(context: dict[str, Any]) -> str:
+    value = context.get("link")
     if (
         not isinstance(value, str)
         or not value.startswith(("https://", "http://"))
@@ -33,39 +39,74 @@ def _link(value: Any) -> str:
     return value
 
 
-def _strings(context: dict[str, Any]) -> dict[str, Any]:
-    """The row's words: strings, and lists of strings (nothing else reaches a template)."""
-    kept: dict[str, Any] = {}
-    for key, value in context.items():
-        if isinstance(value, str):
-            kept[key] = value
-        elif isinstance(value, list):
-            kept[key] = [str(item) for item in value if isinstance(item, str)]
-    return kept
+def _days(request: dict[str, Any], language: str) -> list[str]:
+    shown = []
+    for raw in db.json_strings(request["preferred_days"]):
+        try:
+            shown.append(format_date(date.fromisoformat(raw), language))
+        except ValueError:
+            continue
+    return shown
+
+
+def _words(value: Any) -> dict[str, str]:
+    """A proposal's words from the row's context: strings only."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def _status_text(status: str, language: str) -> str:
+    text = STATUS_TEXTS.get(status)
+    return translate(language, text) if text else ""
 
 
 def build_request_mail(
     job: Job, facts: Facts, *, mail_from: str, now: datetime
 ) -> tuple[Envelope, bytes, str]:
     """Envelope, bytes and subject; :class:`Unsendable` when the row cannot become a mail."""
+    request, organisation = facts.request, facts.organisation
+    if request is None:
+        raise Unsendable("Not sent: the request's data was removed.", deliberate=True)
     try:
         check_address(job.to_email)
     except BadAddress as exc:
         raise Unsendable(f"The recipient's address cannot be used: {exc}") from exc
-    organisation = facts.organisation
-    language = choose_language(job.language, organisation.get("language"))
-    words = _strings(job.context)
-    subject = translate(
-        language, REQUEST_KINDS[job.kind], topic=words.get("topic", ""), name=words.get("name", "")
+    to_organisation = job.kind in TO_ORGANISATION
+    if to_organisation:
+        language = choose_language(job.language, organisation.get("language"))
+    else:
+        language = choose_language(request["language"], job.language)
+    topic = clean_text(str(request["topic"]))
+    subject = clean_text(
+        translate(language, REQUEST_KINDS[job.kind], topic=topic, organisation=organisation["name"])
     )
+    inbox = urls.absolute(f"/organise/{request['organisation']}/requests")
     values = {
         "language": language,
         "subject": subject,
+        "name": "" if to_organisation else request["contact_name"],
         "org_name": organisation["name"],
         "contact_email": organisation["contact_email"],
-        "name": words.get("name", ""),
-        "c": words,
-        "link": _link(words.get("link")),
+        "topic": request["topic"],
+        "what": translate(language, KIND_LABELS.get(request["kind"], request["kind"])),
+        "format": translate(language, FORMAT_LABELS.get(request["format"], request["format"])),
+        "address": request["address"],
+        "audience": request["audience"],
+        "people": request["people"],
+        "days": _days(request, language),
+        "period": request["period"],
+        "requester_organisation": request["requester_organisation"],
+        "requester": request["contact_name"],
+        "notes": request["notes"],
+        "status": request["status"],
+        "status_text": _status_text(request["status"], language),
+        "text": str(facts.entry["text"]) if facts.entry else "",
+        "link": "" if to_organisation else _link(job.context),
+        "inbox": inbox,
+        "detail": f"{inbox}/{request['id']}",
+        # What a proposal mail adds (its words as they were when it was made).
+        "proposal": _words(job.context.get("proposal")),
     }
     env = mail_environment(language)
     text = env.get_template(f"mail/{job.kind}.txt").render(values)
@@ -76,7 +117,7 @@ def build_request_mail(
         from_address=mail_from,
         reply_to_name=organisation["name"],
         reply_to=organisation["contact_email"],
-        to_name=words.get("name", ""),
+        to_name="" if to_organisation else clean_text(str(request["contact_name"])),
         to_address=job.to_email,
         subject=subject,
         language=language,
@@ -85,7 +126,6 @@ def build_request_mail(
         calendar=None,
         method=None,
         date=now,
-        auto_submitted=True,
-        unsubscribe=None,
+        auto_submitted=job.kind != "request_message",
     )
     return envelope, data, subject

@@ -1,5 +1,5 @@
-"""Retention: personal data of past registrations and applications is wiped after the
-organisation's period.
+"""Retention: personal data of past registrations, applications and requests for an expert is
+wiped after the organisation's period.
 
 Counts, statuses and attendance stay (they are statistics, not personal data).  A person whose
 every registration is anonymised and who follows no series is forgotten entirely.
@@ -17,15 +17,18 @@ from events_app.tables import (
     Application,
     Attendee,
     EventDate,
+    ExpertRequest,
     Organisation,
     OutboxMail,
     PasswordReset,
+    Proposal,
     Registration,
+    RequestEntry,
     Series,
     SeriesSubscription,
 )
 
-__all__ = ["FINISHED", "anonymise_expired", "delete_needs"]
+__all__ = ["FINISHED", "anonymise_expired", "anonymise_requests", "delete_needs"]
 
 # Mails that will not be sent (any more): sent, failed, held back or deliberately skipped.
 FINISHED = [
@@ -75,6 +78,7 @@ async def anonymise_expired() -> int:
                     Application.updated_at: now,
                 }
             ).where(Application.anonymised_at.is_null() & Application.event_date.is_in(dates))
+            await anonymise_requests(organisation["id"], cutoff, now)
             # Finished mails hold names, addresses and texts: they go too.
             await OutboxMail.delete().where(
                 (OutboxMail.organisation == organisation["id"])
@@ -98,6 +102,53 @@ async def anonymise_expired() -> int:
         )
     await forget_account_traces(now)
     return total
+
+
+# A request's words that may name people: the contact, the notes, the messages exchanged.
+CLOSED_REQUESTS = [
+    ExpertRequest.Status.declined,
+    ExpertRequest.Status.withdrawn,
+    ExpertRequest.Status.done,
+]
+
+
+async def anonymise_requests(organisation_id: int, cutoff: datetime, now: datetime) -> int:
+    """Remove the personal data of the organisation's requests that closed before ``cutoff``,
+    or (accepted) whose event's last date ended before it.  The private link stops working;
+    kind, topic, dates and statuses stay for the figures.  Returns how many."""
+    dated = EventDate.select(EventDate.series).where(
+        EventDate.series.organisation == organisation_id
+    )
+    live = EventDate.select(EventDate.series).where(EventDate.ends_at >= cutoff)
+    closed = ExpertRequest.status.is_in(CLOSED_REQUESTS) & (ExpertRequest.closed_at < cutoff)
+    held = (ExpertRequest.status == ExpertRequest.Status.accepted) & (
+        (ExpertRequest.series.is_in(dated) & ExpertRequest.series.not_in(live))
+        # its event deleted since: counted from the request's last change
+        | (ExpertRequest.series.is_null() & (ExpertRequest.updated_at < cutoff))
+    )
+    rows = await ExpertRequest.select(ExpertRequest.id).where(
+        (ExpertRequest.organisation == organisation_id)
+        & ExpertRequest.anonymised_at.is_null()
+        & (closed | held)
+    )
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return 0
+    for request_id in ids:  # the link's hash must stay unique: one value per request
+        await ExpertRequest.update(
+            {
+                ExpertRequest.contact_name: "",
+                ExpertRequest.contact_email: "",
+                ExpertRequest.notes: "",
+                ExpertRequest.token_hash: f"anonymised:{request_id}",
+                ExpertRequest.anonymised_at: now,
+                ExpertRequest.updated_at: now,
+            }
+        ).where(ExpertRequest.id == request_id)
+    await RequestEntry.update({RequestEntry.text: ""}).where(RequestEntry.request.is_in(ids))
+    # The requester's words when declining a proposal go with the rest of what they wrote.
+    await Proposal.update({Proposal.answer: ""}).where(Proposal.request.is_in(ids))
+    return len(ids)
 
 
 async def delete_needs() -> int:

@@ -35,9 +35,9 @@ async def record(
     status: str | None = None,
     text: str = "",
     shared: bool = False,
-) -> None:
-    """Add a line (call inside the transaction of the change it records)."""
-    await RequestEntry.insert(
+) -> int:
+    """Add a line (call inside the transaction of the change it records); its id."""
+    rows = await RequestEntry.insert(
         RequestEntry(
             request=request_id,
             at=clock.now(),
@@ -48,7 +48,8 @@ async def record(
             text=text,
             shared=shared,
         )
-    )
+    ).returning(RequestEntry.id)
+    return int(rows[0]["id"])
 
 
 async def entries(request_id: int, *, shared_only: bool) -> list[Entry]:

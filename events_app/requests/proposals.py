@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from events_app import clock, db, urls
+from events_app import clock, db
 from events_app.accounts.credentials import Actor
 from events_app.accounts.owned import not_found
 from events_app.domain import wallclock
@@ -22,8 +22,7 @@ from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.expert_requests import RequestStatus, Who, check_move
 from events_app.domain.proposals import ProposalForm, check_proposal
 from events_app.i18n import format_datetime, translate
-from events_app.mail import outbox
-from events_app.requests import access, booking, history, links
+from events_app.requests import access, booking, history, links, notices
 from events_app.requests.views import ProposalView, proposal_view
 from events_app.tables import (
     Expert,
@@ -93,6 +92,8 @@ async def propose(
     now = clock.now()
     async with db.transaction():
         request = await access.request_for(actor, request_id, lock=True)
+        if request["anonymised_at"] is not None:
+            raise Conflict("request_closed", "This request's data was removed.")
         status = check_move(request["status"], RequestStatus.proposed, Who.organiser)
         organisation = (
             await Organisation.select(Organisation.timezone)
@@ -158,20 +159,15 @@ async def propose(
             text=f"{proposal.title} — {when}",
             shared=True,
         )
-        await outbox.enqueue(
+        await notices.mail_requester(
             "request_proposal",
-            to_email=request["contact_email"],
-            language=language,
-            organisation_id=request["organisation"],
-            context={
-                "name": request["contact_name"],
-                "topic": request["topic"],
+            request,
+            proposal={
                 "title": proposal.title,
                 "when": when,
                 "place": _place(language, proposal),
                 "expert": proposal.expert_name,
                 "note": proposal.note,
-                "link": urls.absolute(f"/request/{links.token_for('request', request['salt'])}"),
             },
         )
     return proposal_id
@@ -264,7 +260,7 @@ async def accept(token: str, proposal_id: int) -> int:
             shared=True,
         )  # fmt: skip
         await booking.register_people(request, proposal, date_id)
-        await _tell_organisation(request, "request_accepted", proposal.title)
+        await notices.notify_organisation("request_accepted", request, title=proposal.title)
     return series_id
 
 
@@ -289,28 +285,9 @@ async def decline(token: str, proposal_id: int, answer: str) -> None:
             request["id"], "requester", "proposal_declined", status=status, text=answer,
             shared=True,
         )  # fmt: skip
-        await _tell_organisation(request, "request_proposal_declined", proposal.title)
-
-
-async def _tell_organisation(request: dict[str, Any], kind: str, title: str) -> None:
-    organisation = (
-        await Organisation.select(Organisation.contact_email, Organisation.language)
-        .where(Organisation.id == request["organisation"])
-        .first()
-    )
-    assert organisation is not None
-    await outbox.enqueue(
-        kind,
-        to_email=organisation["contact_email"],
-        language=organisation["language"],
-        organisation_id=request["organisation"],
-        context={
-            "name": request["contact_name"],
-            "topic": request["topic"],
-            "title": title,
-            "link": urls.absolute(f"/organise/{request['organisation']}/requests/{request['id']}"),
-        },
-    )
+        await notices.notify_organisation(
+            "request_proposal_declined", request, title=proposal.title
+        )
 
 
 @dataclass(frozen=True, slots=True)

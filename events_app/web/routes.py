@@ -27,6 +27,12 @@ from events_app.web.api.registrations import (
     RegistrationController,
     registration_rate_limit,
 )
+from events_app.web.api.requests import (
+    OrganiserRequestController,
+    RequestIntakeController,
+    RequestLinkController,
+    RequestLinksController,
+)
 from events_app.web.api.series import RulePreviewController, SeriesController
 from events_app.web.api.session import SessionController, TokenController
 from events_app.web.api.signups import SignupController
@@ -46,6 +52,8 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             LinkRequestController,
             ApplyController,
             FollowController,
+            RequestIntakeController,
+            RequestLinksController,
         ],
         middleware=[registration_rate_limit(settings)],
     )
@@ -74,6 +82,8 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         AnnouncementController,
         ProposalController,
         RequesterProposalController,
+        RequestLinkController,
+        OrganiserRequestController,
         *moved_routes,
         *page_route_handlers(settings),
     ]

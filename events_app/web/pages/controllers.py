@@ -46,9 +46,15 @@ from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
+from events_app.web.pages.requests_inbox import RequestsInboxController
 from events_app.web.pages.requests_proposals import (
     ProposalsAdminController,
     RequesterProposalsController,
+)
+from events_app.web.pages.requests_public import (
+    RequestFormController,
+    RequestLinkPageController,
+    RequestLinksController,
 )
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController
@@ -59,10 +65,11 @@ __all__ = ["page_route_handlers"]
 
 
 def _is_registration(request: Request[Any, Any, Any]) -> bool:
-    """Registration POSTs and "e-mail me my link": what a stranger could repeat to cause mail."""
+    """Registration POSTs, "e-mail me my link", following and an organisation's request form:
+    what a stranger could repeat to cause mail."""
     path = request.url.path.rstrip("/")
     return request.method == "POST" and (
-        path.endswith("/register") or path in ("/manage", "/follow")
+        path.endswith(("/register", "/request")) or path in ("/manage", "/follow")
     )
 
 
@@ -77,6 +84,9 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             RegisterController,
             ProgrammePageController,
             OrganisationPageController,
+            RequestFormController,
+            RequestLinkPageController,
+            RequestLinksController,
             ManagePageController,
             LinkRequestController,
             FollowPageController,
@@ -98,6 +108,7 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             MaterialFilesController,
             MailLogController,
             FollowersAdminController,
+            RequestsInboxController,
             SettingsController,
             ProgrammeAdminController,
             SeriesCertificatesController,

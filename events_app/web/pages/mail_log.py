@@ -40,6 +40,12 @@ KIND_LABELS = {
     "registration_confirm": N_("Please confirm"),
     "cancellation_receipt": N_("Cancellations"),
     "event_promoted": N_("Got a place"),
+    "request_received": N_("Request received"),
+    "request_link": N_("Link to a request"),
+    "request_new": N_("New requests"),
+    "request_reply": N_("The requester wrote"),
+    "request_message": N_("Message to a requester"),
+    "request_declined": N_("Request declined"),
 }
 STATUS_LABELS = {
     "pending": N_("waiting to be sent"),

@@ -16,12 +16,13 @@ from events_app.accounts.owned import not_found
 from events_app.domain.errors import DomainError
 from events_app.domain.proposals import ProposalForm, euros
 from events_app.requests import access, proposals
-from events_app.requests.views import request_summary
+from events_app.requests.views import RequestPage, request_view
 from events_app.tables import Organisation
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
 from events_app.web.pages.form_input import Line, Location, Text, Title, Url, decode_to_show
 from events_app.web.pages.forms import field_messages
+from events_app.web.pages.requests_public import request_errors, request_page, words
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["ProposalsAdminController", "RequesterProposalsController"]
@@ -79,12 +80,13 @@ class ProposalsAdminController(Controller):
         row = await access.request_for(actor, request_id)
         if row["organisation"] != organisation_id:
             raise not_found()
-        summary = request_summary(row)
         organisation = (
             await Organisation.select(Organisation.id, Organisation.name, Organisation.timezone)
             .where(Organisation.id == organisation_id)
             .first()
         )
+        assert organisation is not None
+        summary = request_view(row, organisation["name"])
         experts = await proposals.expert_choices(actor, request_id)
         default = {
             "expert_id": str(experts[0].id) if experts and experts[0].answer == "accepted" else "",
@@ -106,12 +108,14 @@ class ProposalsAdminController(Controller):
             status=status,
             organisation=organisation,
             req=summary,
+            found=RequestPage(request=summary, history=[]),
             experts=experts,
             proposals=await proposals.for_request(actor, request_id),
             form=form or default,
             errors=errors or {},
             done=request.query_params.get("done", ""),
             euros=euros,
+            **words(),
         )
 
     @get("/")
@@ -190,16 +194,32 @@ class RequesterProposalsController(Controller):
     include_in_schema = False
 
     @post("/accept")
-    async def accept(self, token: FromPath[str], proposal_id: FromPath[int]) -> Redirect:
-        await proposals.accept(token, proposal_id)
+    async def accept(
+        self, request: Request[Any, Any, Any], token: FromPath[str], proposal_id: FromPath[int]
+    ) -> Response[Any]:
+        try:
+            await proposals.accept(token, proposal_id)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            errors = request_errors(exc, language_of(request), "proposal")
+            return await request_page(request, token, status=exc.status_code, errors=errors)
         return Redirect(f"/request/{token}?done=accepted#proposals", status_code=303)
 
     @post("/decline")
     async def decline(
         self, request: Request[Any, Any, Any], token: FromPath[str], proposal_id: FromPath[int]
-    ) -> Redirect:
+    ) -> Response[Any]:
         sent, rejected = await decode_to_show(request, DeclineFields)
-        if rejected:
-            raise rejected
-        await proposals.decline(token, proposal_id, sent.answer)
+        try:
+            if rejected:
+                raise rejected
+            await proposals.decline(token, proposal_id, sent.answer)
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            errors = request_errors(exc, language_of(request), "answer")
+            return await request_page(
+                request, token, status=exc.status_code, answer=sent.answer, errors=errors
+            )
         return Redirect(f"/request/{token}?done=declined#proposals", status_code=303)
