@@ -32,6 +32,7 @@ from events_app.tables import EventDate, Follower, Organisation
 
 __all__ = ["load_demo"]
 
+
 async def load_demo() -> bool:
     """Load the demo once; returns False (and changes nothing) when it is already there."""
     if await Organisation.exists().where(Organisation.slug == CITY):

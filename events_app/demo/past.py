@@ -23,6 +23,7 @@ from events_app.tables import EventDate, Registration
 
 __all__ = ["finished_course", "learning_path"]
 
+
 async def finished_course(actor: Actor, org: int, today: date) -> None:
     """A four-evening course that ended two weeks ago, attendance recorded by its host, the
     threshold at 75 % and certificates issued (not mailed: the organiser sends them)."""

@@ -50,9 +50,7 @@ async def applications_for_date(actor: Actor, date_id: int) -> list[ApplicationV
     """Every application for the date (not the withdrawn ones), oldest first; for a day of an
     event registered as one, the event's applications (they name its first day)."""
     access = await access_to_date(actor, date_id)
-    whole = await Series.exists().where(
-        (Series.id == access.series_id) & Series.together.eq(True)
-    )
+    whole = await Series.exists().where((Series.id == access.series_id) & Series.together.eq(True))
     dates = (
         EventDate.select(EventDate.id).where(EventDate.series == access.series_id)
         if whole

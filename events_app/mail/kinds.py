@@ -16,6 +16,7 @@ __all__ = [
     "ACCOUNT_KINDS",
     "BUNDLE_KINDS",
     "CERTIFICATE_KINDS",
+    "EXPERT_KINDS",
     "FOLLOWER_KINDS",
     "KINDS",
     "PERSON_KINDS",
@@ -177,4 +178,11 @@ FOLLOWER_KINDS: dict[str, str] = {
     "follow_confirm": N_("Please confirm: follow %(what)s"),
     "announcement": "",  # the organiser's own subject
     "follow_digest": N_("New dates: %(what)s"),
+}
+# Mail about a request for an expert (an asked expert, the organisation's contact): everything
+# it shows is in its row, written when it was queued.  kind → subject.
+EXPERT_KINDS: dict[str, str] = {
+    "expert_ask": N_("Can you give this? %(what)s"),
+    "expert_ask_withdrawn": N_("No longer needed: %(what)s"),
+    "expert_answered": N_("%(name)s answered: %(what)s"),
 }

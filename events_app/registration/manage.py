@@ -225,8 +225,7 @@ async def update_my_details(
     # A whole-series registration keeps its own copy for the dates added later: it changes too,
     # so needs taken away do not come back with the next date.
     following = {
-        getattr(SeriesSubscription, column._meta.name): value
-        for column, value in values.items()
+        getattr(SeriesSubscription, column._meta.name): value for column, value in values.items()
     }
     values[Registration.updated_at] = clock.now()
     async with db.transaction():

@@ -56,9 +56,7 @@ MESSAGES: dict[str, str] = {
     "applications_only": N_("This event takes applications: apply on its page."),
     "registrations_only": N_("This event takes no applications."),
     "application_decided": N_("This application was already dealt with."),
-    "application_not_pending": N_(
-        "Only an application that waits for an answer can be withdrawn."
-    ),
+    "application_not_pending": N_("Only an application that waits for an answer can be withdrawn."),
     "message_too_long": N_("Use at most 2000 characters."),
     "mixed_organisations": N_("Register for one organisation's dates at a time."),
     "too_many_dates": N_("You chose too many dates."),
