@@ -13,6 +13,12 @@ from events_app.web.api.certificates import (
     SeriesCertificateController,
 )
 from events_app.web.api.dates import DateController
+from events_app.web.api.experts import (
+    AskController,
+    ExpertController,
+    ExpertLinkController,
+    PoolController,
+)
 from events_app.web.api.following import AnnouncementController, FollowController
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
@@ -45,6 +51,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             LinkRequestController,
             ApplyController,
             FollowController,
+            ExpertLinkController,
         ],
         middleware=[registration_rate_limit(settings)],
     )
@@ -71,6 +78,9 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         ProgrammeCertificateController,
         OrganisationController,
         AnnouncementController,
+        PoolController,
+        ExpertController,
+        AskController,
         *moved_routes,
         *page_route_handlers(settings),
     ]

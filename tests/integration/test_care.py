@@ -126,8 +126,15 @@ async def test_settings_page_and_api_keep_needs_days_within_retention(
     await login(client, "organiser@example.org")
     page = f"/organise/{org}/settings?lang=en"
     token = await csrf_token(client, page)
-    form = {"_csrf_token": token, "name": "Stadsnetwerk", "contact_email": "info@example.org",
-            "language": "nl", "retention_days": "30", "needs_days": "31", "consent_text": ""}
+    form = {
+        "_csrf_token": token,
+        "name": "Stadsnetwerk",
+        "contact_email": "info@example.org",
+        "language": "nl",
+        "retention_days": "30",
+        "needs_days": "31",
+        "consent_text": "",
+    }
     both = await client.post(page, data={**form, "retention_days": "0", "needs_days": "x"})
     assert both.status_code == 400
     assert 'id="error-retention_days"' in both.text and 'id="error-needs_days"' in both.text

@@ -254,9 +254,14 @@ async def test_the_api_has_the_same_actions_for_a_programme(
     with clock.frozen(clock.now() + LATER):
         missing = await client.get(base + "/certificate-rule", headers=headers)
         assert missing.status_code == 404
-        for bad in ({"measure": "percent", "value": 101}, {"measure": "days", "value": 3},
-                    {"measure": "hours", "value": 0}, {"measure": "hours"},
-                    {"measure": "hours", "value": 5, "x": 1}, {"measure": "hours", "value": 1.5}):
+        for bad in (
+            {"measure": "percent", "value": 101},
+            {"measure": "days", "value": 3},
+            {"measure": "hours", "value": 0},
+            {"measure": "hours"},
+            {"measure": "hours", "value": 5, "x": 1},
+            {"measure": "hours", "value": 1.5},
+        ):
             refused = await client.put(base + "/certificate-rule", json=bad, headers=headers)
             assert refused.status_code == 400, bad  # fmt: skip
         rule = await client.put(base + "/certificate-rule", json={"measure": "hours", "value": 4},

@@ -65,6 +65,7 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     names = sorted(row["name"] for row in await Certificate.select(Certificate.name))
     assert names == ["Anouk Willems", "Bas Koster", "Eva Jansen", "Marco Peters"]
 
+
 async def test_the_demo_has_a_learning_path_that_takes_applications() -> None:
     from events_app.tables import Application, Question
 

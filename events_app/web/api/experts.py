@@ -1,0 +1,402 @@
+"""The pool of experts, asking them, their answers, fees and the figures of requests, in the API.
+
+Organisers of the organisation only (anything else: the same 404).  The expert's own link
+(``/api/v1/expert-links/{token}``) needs no account; it shows what is asked, never who asked,
+and no answer of the API contains a private link.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from msgspec import UNSET, Meta, UnsetType
+
+from events_app.accounts.credentials import Actor
+from events_app.domain.expert_requests import MAX_TEXT
+from events_app.domain.experts import LANGUAGES, MAX_FEE_CENTS, ExpertForm, euros
+from events_app.domain.request_figures import Count
+from events_app.requests import asks, expert_links, experts, fees, overview
+from events_app.requests.asks import AskedWhat, AskView
+from events_app.requests.experts import ExpertView
+from events_app.web.api.types import Id
+from events_app.web.auth import provide_actor
+
+__all__ = [
+    "AskController",
+    "ExpertController",
+    "ExpertLinkController",
+    "PoolController",
+]
+
+Text200 = Annotated[str, Meta(max_length=200)]
+Topic = Annotated[str, Meta(max_length=100)]
+Language = Literal["nl", "en", "de", "fr", "ar", "tr", "pap", "ber", "pl", "es", "ngt"]
+assert set(Language.__args__) == set(LANGUAGES)  # type: ignore[attr-defined]
+Fee = Annotated[int, Meta(ge=0, le=MAX_FEE_CENTS)]
+
+
+class ExpertIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new pool entry: only with the person's consent (``consent`` true, how in
+    ``consent_note``; ``consent_at`` defaults to now).  ``fee_cents``: the usual fee."""
+
+    name: Text200
+    email: Annotated[str, Meta(max_length=254)]
+    consent: bool
+    topics: Annotated[list[Topic], Meta(max_length=20)] = []
+    languages: Annotated[list[Language], Meta(min_length=1, max_length=11)] = msgspec.field(
+        default_factory=lambda: ["nl"]
+    )
+    region: Annotated[str, Meta(max_length=120)] = ""
+    availability: Annotated[str, Meta(max_length=2000)] = ""
+    fee_cents: Fee = 0
+    consent_note: Annotated[str, Meta(max_length=300)] = ""
+    consent_at: datetime | None = None
+    active: bool = True
+    account_id: Id | None = None
+
+
+class ExpertPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Only the fields sent change (``account_id`` null unlinks the account)."""
+
+    name: Text200 | UnsetType = UNSET
+    email: Annotated[str, Meta(max_length=254)] | UnsetType = UNSET
+    topics: Annotated[list[Topic], Meta(max_length=20)] | UnsetType = UNSET
+    languages: Annotated[list[Language], Meta(min_length=1, max_length=11)] | UnsetType = UNSET
+    region: Annotated[str, Meta(max_length=120)] | UnsetType = UNSET
+    availability: Annotated[str, Meta(max_length=2000)] | UnsetType = UNSET
+    fee_cents: Fee | UnsetType = UNSET
+    consent_note: Annotated[str, Meta(max_length=300)] | UnsetType = UNSET
+    consent_at: datetime | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+    account_id: Id | UnsetType | None = UNSET
+
+
+class ExpertOut(msgspec.Struct):
+    id: int
+    name: str
+    email: str
+    topics: list[str]
+    languages: list[str]
+    region: str
+    availability: str
+    fee_cents: int
+    consent_at: datetime
+    consent_note: str
+    active: bool
+    account_id: int | None
+
+
+class AskIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Ask one or two experts of the pool (at most three asks of a request open at once)."""
+
+    expert_ids: Annotated[list[Id], Meta(min_length=1, max_length=2)]
+    message: Annotated[str, Meta(max_length=MAX_TEXT)] = ""
+
+
+class AskOut(msgspec.Struct):
+    id: int
+    expert_id: int
+    expert_name: str
+    status: str  # asked, accepted, declined, withdrawn
+    message: str
+    answer: str
+    asked_at: datetime
+    answered_at: datetime | None
+
+
+class AskedOut(msgspec.Struct):
+    """What is asked, as the expert reads it: online, or the town; never who asked."""
+
+    kind: str
+    topic: str
+    audience: str
+    people: int | None
+    days: list[date]
+    period: str
+    format: str
+    town: str
+
+
+class ExpertLinkOut(msgspec.Struct):
+    organisation: str
+    expert_name: str
+    asked: AskedOut
+    message: str
+    status: str
+    answer: str
+    answered_at: datetime | None
+    can_answer: bool
+
+
+class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
+    answer: Literal["accept", "decline"]
+    note: Annotated[str, Meta(max_length=MAX_TEXT)] = ""
+
+
+class BookingOut(msgspec.Struct):
+    proposal_id: int
+    date: date
+    expert_id: int | None
+    expert_name: str
+    kind: str
+    topic: str
+    requester_organisation: str
+    fee_cents: int
+    fee: str  # euros with a dot and two decimals
+    status: str  # planned, done, cancelled (every date cancelled: in no total)
+    passed_over: int  # cancelled or skipped dates before the one the booking counts
+
+
+class ExpertTotalOut(msgspec.Struct):
+    expert_name: str
+    bookings: int
+    fee_cents: int
+
+
+class FeesOut(msgspec.Struct):
+    month: str
+    bookings: list[BookingOut]
+    totals: list[ExpertTotalOut]
+    total_cents: int
+
+
+class CountOut(msgspec.Struct):
+    key: str
+    label: str
+    count: int
+
+
+class OverviewOut(msgspec.Struct):
+    months: list[CountOut]
+    kinds: list[CountOut]
+    topics: list[CountOut]
+    total: int
+    answered_in_time: int
+    answered_late: int
+    not_yet_counted: int  # unanswered and younger than a week
+    percent_in_time: int | None
+
+
+def expert_out(e: ExpertView) -> ExpertOut:
+    return ExpertOut(
+        e.id, e.name, e.email, list(e.topics), list(e.languages), e.region, e.availability,
+        e.fee_cents, e.consent_at, e.consent_note, e.active, e.account_id,
+    )  # fmt: skip
+
+
+def ask_out(a: AskView) -> AskOut:
+    return AskOut(
+        a.id, a.expert_id, a.expert_name, a.status, a.message, a.answer, a.asked_at,
+        a.answered_at,
+    )  # fmt: skip
+
+
+def asked_out(w: AskedWhat) -> AskedOut:
+    return AskedOut(w.kind, w.topic, w.audience, w.people, list(w.days), w.period, w.format, w.town)
+
+
+def link_out(found: expert_links.ExpertPage) -> ExpertLinkOut:
+    return ExpertLinkOut(
+        found.organisation_name, found.expert_name, asked_out(found.what), found.message,
+        found.status, found.answer, found.answered_at, found.can_answer,
+    )  # fmt: skip
+
+
+def _form(data: ExpertIn | ExpertPatch, base: ExpertView | None) -> ExpertForm:
+    def pick(name: str, default: Any) -> Any:
+        value = getattr(data, name, UNSET)
+        return default if value is UNSET else value
+
+    return ExpertForm(
+        name=str(pick("name", base.name if base else "")),
+        email=str(pick("email", base.email if base else "")),
+        topics=tuple(pick("topics", base.topics if base else ())),
+        languages=tuple(pick("languages", base.languages if base else ("nl",))),
+        region=str(pick("region", base.region if base else "")),
+        availability=str(pick("availability", base.availability if base else "")),
+        fee_cents=int(pick("fee_cents", base.fee_cents if base else 0)),
+        consent=bool(pick("consent", False)),
+        consent_note=str(pick("consent_note", base.consent_note if base else "")),
+        consent_at=pick("consent_at", None),
+        active=bool(pick("active", base.active if base else True)),
+    )
+
+
+def fees_out(month: fees.MonthFees) -> FeesOut:
+    return FeesOut(
+        month=month.month,
+        bookings=[
+            BookingOut(
+                b.proposal_id, b.day, b.expert_id, b.expert_name, b.kind, b.topic,
+                b.requester_organisation, b.fee_cents, euros(b.fee_cents), b.status,
+                b.passed_over,
+            )
+            for b in month.bookings
+        ],
+        totals=[ExpertTotalOut(t.expert_name, t.bookings, t.fee_cents) for t in month.totals],
+        total_cents=month.total_cents,
+    )  # fmt: skip
+
+
+def csv_response(body: str, name: str) -> Response[str]:
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def csv_name(month: str | None, expert_id: int | None) -> str:
+    parts = ["fees", month or "", f"expert-{expert_id}" if expert_id else ""]
+    return "-".join(part for part in parts if part)
+
+
+class PoolController(Controller):
+    path = "/api/v1/organisations/{organisation_id:int}"
+    tags = ["requests"]
+    dependencies = {"actor": provide_actor}
+
+    @get("/experts", summary="The pool of experts (filter by topic and language)")
+    async def pool(
+        self,
+        actor: NamedDependency[Actor],
+        organisation_id: FromPath[int],
+        topic: Annotated[str, QueryParameter(max_length=100)] = "",
+        language: FromQuery[Language | None] = None,
+    ) -> list[ExpertOut]:
+        found = await experts.list_experts(
+            actor, organisation_id, topic=topic, language=language or ""
+        )
+        return [expert_out(e) for e in found]
+
+    @post("/experts", summary="Add an expert to the pool (with their consent)")
+    async def add(
+        self,
+        actor: NamedDependency[Actor],
+        organisation_id: FromPath[int],
+        data: JSONBody[ExpertIn],
+    ) -> ExpertOut:
+        added = await experts.add_expert(
+            actor, organisation_id, _form(data, None), account_id=data.account_id
+        )
+        return expert_out(added)
+
+    @get("/fees", summary="Bookings of one month with totals per expert")
+    async def fees(
+        self, actor: NamedDependency[Actor], organisation_id: FromPath[int], month: FromQuery[str]
+    ) -> FeesOut:
+        wanted, _ = fees.read_filters(month, None)
+        assert wanted is not None
+        return fees_out(await fees.month_fees(actor, organisation_id, wanted))
+
+    @get("/fees.csv", summary="Bookings as CSV: one month and/or one expert", media_type="text/csv")
+    async def fees_csv(
+        self,
+        actor: NamedDependency[Actor],
+        organisation_id: FromPath[int],
+        month: FromQuery[str | None] = None,
+        expert: FromQuery[str | None] = None,
+    ) -> Response[str]:
+        wanted, expert_id = fees.read_filters(month, expert)
+        body = await fees.fees_csv(actor, organisation_id, month=wanted, expert_id=expert_id)
+        return csv_response(body, csv_name(wanted, expert_id))
+
+    @get("/requests/overview", summary="Requests per month, kind and topic; answered in time")
+    async def overview(
+        self, actor: NamedDependency[Actor], organisation_id: FromPath[int]
+    ) -> OverviewOut:
+        found = await overview.overview(actor, organisation_id)
+
+        def counts(items: tuple[Count, ...]) -> list[CountOut]:
+            return [CountOut(c.key, c.label, c.count) for c in items]
+
+        return OverviewOut(
+            months=counts(found.months),
+            kinds=counts(found.kinds),
+            topics=counts(found.topics),
+            total=found.total,
+            answered_in_time=found.in_time.answered_in_time,
+            answered_late=found.in_time.late,
+            not_yet_counted=found.in_time.waiting,
+            percent_in_time=found.in_time.percent,
+        )
+
+
+class ExpertController(Controller):
+    path = "/api/v1/experts/{expert_id:int}"
+    tags = ["requests"]
+    dependencies = {"actor": provide_actor}
+
+    @get("/", summary="One expert of the pool")
+    async def show(self, actor: NamedDependency[Actor], expert_id: FromPath[int]) -> ExpertOut:
+        return expert_out(await experts.expert_view(actor, expert_id))
+
+    @patch("/", summary="Change an expert of the pool")
+    async def change(
+        self, actor: NamedDependency[Actor], expert_id: FromPath[int], data: JSONBody[ExpertPatch]
+    ) -> ExpertOut:
+        base = await experts.expert_view(actor, expert_id)
+        account = base.account_id if data.account_id is UNSET else data.account_id
+        changed = await experts.update_expert(
+            actor, expert_id, _form(data, base), account_id=account
+        )
+        return expert_out(changed)
+
+    @delete("/", summary="Remove an expert from the pool", status_code=HTTP_204_NO_CONTENT)
+    async def remove(self, actor: NamedDependency[Actor], expert_id: FromPath[int]) -> None:
+        await experts.remove_expert(actor, expert_id)
+
+
+class AskController(Controller):
+    path = "/api/v1"
+    tags = ["requests"]
+    dependencies = {"actor": provide_actor}
+
+    @get("/requests/{request_id:int}/asks", summary="The experts asked for a request")
+    async def asks(self, actor: NamedDependency[Actor], request_id: FromPath[int]) -> list[AskOut]:
+        _, found = await asks.asks_of(actor, request_id)
+        return [ask_out(a) for a in found]
+
+    @post(
+        "/requests/{request_id:int}/asks",
+        summary="Ask one or two experts (each gets a mail with their private link)",
+        status_code=HTTP_201_CREATED,
+    )
+    async def ask(
+        self, actor: NamedDependency[Actor], request_id: FromPath[int], data: JSONBody[AskIn]
+    ) -> list[AskOut]:
+        found = await asks.ask_experts(actor, request_id, data.expert_ids, data.message)
+        return [ask_out(a) for a in found]
+
+    @post("/asks/{ask_id:int}/withdraw", summary="Withdraw an ask (the expert is told)")
+    async def withdraw(self, actor: NamedDependency[Actor], ask_id: FromPath[int]) -> AskOut:
+        return ask_out(await asks.withdraw_ask(actor, ask_id))
+
+
+class ExpertLinkController(Controller):
+    """The asked expert's link (no account; the token reached them only by mail)."""
+
+    path = "/api/v1/expert-links/{token:str}"
+    tags = ["requests"]
+
+    @get("/", summary="What the expert is asked, and their answer so far")
+    async def show(self, token: FromPath[str]) -> ExpertLinkOut:
+        return link_out(await expert_links.expert_page(token))
+
+    @post("/answer", summary="Accept or decline, with a note", status_code=200)
+    async def answer(self, token: FromPath[str], data: JSONBody[AnswerIn]) -> ExpertLinkOut:
+        return link_out(await expert_links.answer(token, data.answer, data.note))
+
+    @post("/leave", summary="Leave the pool (the pool entry is deleted)", status_code=200)
+    async def leave(self, token: FromPath[str]) -> dict[str, str]:
+        await expert_links.leave_pool(token)
+        return {"status": "removed"}
