@@ -15,10 +15,11 @@ from typing import Any
 
 from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
+from events_app.accounts.owned import not_found
 from events_app.domain.errors import DomainError
 from events_app.domain.experts import CheckedExpert, ExpertForm, check_expert
 from events_app.requests.access import expert_for, organisation_for
-from events_app.tables import Account, Expert, Membership
+from events_app.tables import Account, Expert, Membership, Organisation
 
 __all__ = [
     "ExpertView",
@@ -27,6 +28,7 @@ __all__ = [
     "expert_view",
     "list_experts",
     "members",
+    "organisation_of",
     "remove_expert",
     "update_expert",
 ]
@@ -104,6 +106,19 @@ async def list_experts(
     if language:
         found = [e for e in found if language in e.languages]
     return found
+
+
+async def organisation_of(actor: Actor, organisation_id: int) -> dict[str, Any]:
+    """The organisation's id and name, for its organisers (the same 404 for all others)."""
+    organisation_for(actor, organisation_id)
+    row = (
+        await Organisation.select(Organisation.id, Organisation.name)
+        .where(Organisation.id == organisation_id)
+        .first()
+    )
+    if row is None:
+        raise not_found()
+    return row
 
 
 async def expert_view(actor: Actor, expert_id: int) -> ExpertView:

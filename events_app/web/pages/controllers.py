@@ -26,6 +26,7 @@ from events_app.web.pages.certificates_admin import (
 )
 from events_app.web.pages.certificates_public import CertificateCheckController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
+from events_app.web.pages.expert_link import ExpertLinkPageController
 from events_app.web.pages.following import FollowPageController, UnfollowPageController
 from events_app.web.pages.host import HostController
 from events_app.web.pages.host_applications import ApplicationsController
@@ -46,6 +47,8 @@ from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
+from events_app.web.pages.requests_experts import ExpertPoolController, RequestExpertsController
+from events_app.web.pages.requests_figures import FeesPageController, OverviewPageController
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController
 from events_app.web.pages.static import STATIC_CACHE, STATIC_DIR, VENDOR_CACHE, VENDOR_DIR
@@ -55,10 +58,11 @@ __all__ = ["page_route_handlers"]
 
 
 def _is_registration(request: Request[Any, Any, Any]) -> bool:
-    """Registration POSTs and "e-mail me my link": what a stranger could repeat to cause mail."""
+    """Registration POSTs, "e-mail me my link" and an expert's answer: what a stranger could
+    repeat to cause mail."""
     path = request.url.path.rstrip("/")
     return request.method == "POST" and (
-        path.endswith("/register") or path in ("/manage", "/follow")
+        path.endswith("/register") or path in ("/manage", "/follow") or path.startswith("/expert/")
     )
 
 
@@ -99,6 +103,11 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             SeriesCertificatesController,
             ProgrammeCertificatesController,
             CertificateCheckController,
+            ExpertPoolController,
+            RequestExpertsController,
+            FeesPageController,
+            OverviewPageController,
+            ExpertLinkPageController,
         ],
         middleware=[limit],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
