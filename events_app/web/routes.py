@@ -32,6 +32,7 @@ from events_app.web.api.registrations import (
     RegistrationController,
     registration_rate_limit,
 )
+from events_app.web.api.request_figures import FiguresController
 from events_app.web.api.series import RulePreviewController, SeriesController
 from events_app.web.api.session import SessionController, TokenController
 from events_app.web.api.signups import SignupController
@@ -81,6 +82,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         PoolController,
         ExpertController,
         AskController,
+        FiguresController,
         *moved_routes,
         *page_route_handlers(settings),
     ]

@@ -47,7 +47,8 @@ from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
-from events_app.web.pages.requests_experts import ExpertPoolController, RequestExpertsController
+from events_app.web.pages.request_asks import RequestExpertsController
+from events_app.web.pages.requests_experts import ExpertPoolController
 from events_app.web.pages.requests_figures import FeesPageController, OverviewPageController
 from events_app.web.pages.series import SeriesPageController
 from events_app.web.pages.settings_page import SettingsController

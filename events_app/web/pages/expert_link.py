@@ -13,8 +13,8 @@ from litestar.response import Redirect
 from events_app.domain.errors import DomainError
 from events_app.requests import expert_links
 from events_app.web.pages.context import language_of, page
+from events_app.web.pages.experts_words import form_errors, labels
 from events_app.web.pages.form_input import Line, NoFields, Text, decode_to_show
-from events_app.web.pages.requests_experts import form_errors, labels
 
 __all__ = ["ExpertLinkPageController"]
 

@@ -1,10 +1,9 @@
-"""The organisers' pages of the pool of experts and of asking them for a request.
+"""The organisers' pages of the pool of experts.
 
 ``/organise/{organisation}/experts``: the pool (filter by topic and language) and the form to
-add someone, only with their consent; ``…/experts/{id}``: change or remove an entry.
-``/organise/{organisation}/requests/{request}/experts``: what the request asks, the pool's
-active experts (the best fits first) to ask one or two of, and the asks with their answers.
-Anything not of the organiser's organisation is the same 404.
+add someone, only with their consent; ``…/experts/{id}``: change or remove an entry.  Anything
+not of the organiser's organisation is the same 404.  Asking experts for a request:
+:mod:`events_app.web.pages.request_asks`.
 """
 
 from __future__ import annotations
@@ -22,10 +21,8 @@ from litestar.response import Redirect
 from events_app import clock
 from events_app.accounts.credentials import Actor
 from events_app.accounts.owned import not_found
-from events_app.domain.errors import DomainError, Refusals, gather
+from events_app.domain.errors import DomainError, gather
 from events_app.domain.experts import (
-    FORMAT_LABELS,
-    KIND_LABELS,
     LANGUAGES,
     ExpertForm,
     check_expert,
@@ -33,104 +30,17 @@ from events_app.domain.experts import (
     parse_fee,
     split_topics,
 )
-from events_app.i18n import N_, translate
-from events_app.requests import asks, experts
-from events_app.requests.access import request_for
+from events_app.requests import experts
 from events_app.requests.experts import ExpertView
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
+from events_app.web.pages.experts_words import form_errors, labels
 from events_app.web.pages.form_input import Email, Line, Name, NoFields, Text, decode_to_show
-from events_app.web.pages.forms import field_messages
-from events_app.web.pages.messages import message_for
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
-__all__ = [
-    "ExpertPoolController",
-    "RequestExpertsController",
-    "form_errors",
-    "labels",
-    "money",
-]
+__all__ = ["ExpertPoolController", "read_expert"]
 
 ZONE = ZoneInfo("Europe/Amsterdam")
-# What these forms say when a service refuses (error code → words); the rest as elsewhere.
-MESSAGES = {
-    "expert_name_missing": N_("Fill in the name."),
-    "consent_needed": N_("Only add someone who agreed to be in the pool: tick the box."),
-    "consent_in_future": N_("Consent cannot be given in the future."),
-    "fee_invalid": N_("Write the fee in euros, such as 85 or 85,50."),
-    "topics_invalid": N_("Give at most 20 topics of at most 100 characters."),
-    "languages_invalid": N_("Choose the languages they speak."),
-    "account_unknown": N_("Choose a member of your organisation."),
-    "expert_exists": N_("Someone with this address is in the pool already."),
-    "too_long": N_("This is too long."),
-    "experts_missing": N_("Choose one or two experts."),
-    "experts_too_many": N_("Choose one or two experts."),
-    "expert_unknown": N_("Choose active experts of your pool."),
-    "expert_asked_already": N_("This expert has been asked already."),
-    "too_many_asks": N_("At most three experts can be asked at once: withdraw an ask first."),
-    "request_closed": N_("This request is closed: nobody can be asked for it any more."),
-    "message_too_long": N_("This message is too long."),
-    "ask_not_open": N_("This ask is no longer open."),
-    "answer_unknown": N_("Choose yes or no."),
-    "note_too_long": N_("This note is too long."),
-    "ask_closed": N_("This question is no longer open: nothing can be answered."),
-    "day_invalid": N_("Write the date as 2026-12-03."),
-}
-LANGUAGE_LABELS = {
-    "nl": N_("Dutch"),
-    "en": N_("English"),
-    "de": N_("German"),
-    "fr": N_("French"),
-    "ar": N_("Arabic"),
-    "tr": N_("Turkish"),
-    "pap": N_("Papiamento"),
-    "ber": N_("Tamazight"),
-    "pl": N_("Polish"),
-    "es": N_("Spanish"),
-    "ngt": N_("Dutch Sign Language"),
-}
-ASK_LABELS = {
-    "asked": N_("Waiting for an answer"),
-    "accepted": N_("Said yes"),
-    "declined": N_("Said no"),
-    "withdrawn": N_("Withdrawn"),
-}
-FIELDS = {"expert_ids": "experts", "consent_at": "consent_day", "account_id": "account"}
-
-
-def money(cents: int, language: str) -> str:
-    """A fee as the page shows it: "€ 85,50" in Dutch, "€85.50" in English."""
-    shown = euros(cents)
-    return f"€ {shown.replace('.', ',')}" if language == "nl" else f"€{shown}"
-
-
-def labels(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """The words of what is asked, of languages and of asks, for these pages' templates."""
-    language = language_of(request)
-    return {
-        "kind_labels": KIND_LABELS,
-        "format_labels": FORMAT_LABELS,
-        "ask_labels": ASK_LABELS,
-        "expert_languages": {
-            code: translate(language, label) for code, label in LANGUAGE_LABELS.items()
-        },
-        "money": lambda cents: money(cents, language),
-    }
-
-
-def form_errors(exc: DomainError, language: str) -> dict[str, str]:
-    """Every refusal at its input, in the page's language."""
-    if isinstance(exc, Refusals):
-        found: dict[str, str] = {}
-        for refusal in exc.refusals:
-            found.update(form_errors(refusal, language))
-        return found
-    if exc.code in MESSAGES:
-        field = exc.field or "form"
-        return {FIELDS.get(field, field): translate(language, MESSAGES[exc.code])}
-    found = field_messages(exc, language)
-    return {FIELDS.get(k, k): v for k, v in found.items()} or {"form": message_for(exc, language)}
 
 
 class ExpertFields(msgspec.Struct):
@@ -146,11 +56,6 @@ class ExpertFields(msgspec.Struct):
     consent_day: Line = ""
     active: Line = ""
     account: Line = ""
-
-
-class AskFields(msgspec.Struct):
-    experts: list[Line] = []
-    message: Text = ""
 
 
 def _consent_at(day: str) -> datetime | None:
@@ -377,112 +282,3 @@ class ExpertPoolController(Controller):
         await decode_to_show(request, NoFields)
         await experts.remove_expert(actor, expert_id)
         return Redirect(f"/organise/{organisation_id}/experts?done=removed", status_code=303)
-
-
-async def _check(actor: Actor, organisation_id: int, request_id: int) -> None:
-    """The request, when it is of this organisation and the actor organises it (else 404)."""
-    row = await request_for(actor, request_id)
-    if row["organisation"] != organisation_id:
-        raise not_found()
-
-
-class RequestExpertsController(Controller):
-    path = "/organise/{organisation_id:int}/requests/{request_id:int}/experts"
-    include_in_schema = False
-    dependencies = {"actor": provide_staff_actor}
-
-    async def _show(
-        self,
-        request: Request[Any, Any, Any],
-        actor: Actor,
-        organisation_id: int,
-        request_id: int,
-        *,
-        status: int = 200,
-        form: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-    ) -> Response[str]:
-        await _check(actor, organisation_id, request_id)
-        what, asked = await asks.asks_of(actor, request_id)
-        organisation = await experts.organisation_of(actor, organisation_id)
-        done = request.query_params.get("done", "")
-        return staff_page(
-            request,
-            actor,
-            "request_experts.html",
-            status=status,
-            **labels(request),
-            organisation=organisation,
-            what=what,
-            asks=asked,
-            candidates=await asks.candidates(actor, request_id),
-            open_asks=sum(1 for a in asked if a.status in asks.OPEN),
-            form=form or {"experts": [], "message": ""},
-            errors=errors or {},
-            done=done if done in ("asked", "withdrawn") else "",
-        )
-
-    @get("/")
-    async def show(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        organisation_id: FromPath[int],
-        request_id: FromPath[int],
-    ) -> Response[str]:
-        return await self._show(request, actor, organisation_id, request_id)
-
-    @post("/")
-    async def ask(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        organisation_id: FromPath[int],
-        request_id: FromPath[int],
-    ) -> Response[Any]:
-        await _check(actor, organisation_id, request_id)
-        sent, rejected = await decode_to_show(request, AskFields)
-        try:
-            if rejected:
-                raise rejected
-            ids = [id_from_text(value) for value in sent.experts]
-            if any(found is None for found in ids):
-                raise DomainError("expert_unknown", "Choose active experts.", field="expert_ids")
-            await asks.ask_experts(
-                actor, request_id, [found for found in ids if found is not None], sent.message
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await self._show(
-                request, actor, organisation_id, request_id, status=400,
-                form=msgspec.structs.asdict(sent), errors=form_errors(exc, language_of(request)),
-            )  # fmt: skip
-        path = f"/organise/{organisation_id}/requests/{request_id}/experts"
-        return Redirect(f"{path}?done=asked", status_code=303)
-
-    @post("/asks/{ask_id:int}/withdraw")
-    async def withdraw(
-        self,
-        request: Request[Any, Any, Any],
-        actor: NamedDependency[Actor],
-        organisation_id: FromPath[int],
-        request_id: FromPath[int],
-        ask_id: FromPath[int],
-    ) -> Response[Any]:
-        await _check(actor, organisation_id, request_id)
-        _, asked = await asks.asks_of(actor, request_id)
-        if ask_id not in {a.id for a in asked}:
-            raise not_found()
-        await decode_to_show(request, NoFields)
-        try:
-            await asks.withdraw_ask(actor, ask_id)
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await self._show(
-                request, actor, organisation_id, request_id, status=400,
-                errors=form_errors(exc, language_of(request)),
-            )  # fmt: skip
-        path = f"/organise/{organisation_id}/requests/{request_id}/experts"
-        return Redirect(f"{path}?done=withdrawn", status_code=303)

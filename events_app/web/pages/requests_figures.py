@@ -20,9 +20,9 @@ from events_app.accounts.credentials import Actor
 from events_app.domain.request_figures import Count, bars
 from events_app.i18n import format_date, translate
 from events_app.requests import experts, fees, overview
-from events_app.web.api.experts import csv_name, csv_response
+from events_app.web.api.request_figures import csv_name, csv_response
 from events_app.web.pages.context import language_of
-from events_app.web.pages.requests_experts import labels
+from events_app.web.pages.experts_words import labels
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["FeesPageController", "OverviewPageController"]
