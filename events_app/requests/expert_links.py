@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from events_app import clock, db, throttle, urls
+from events_app import audit, clock, db, throttle, urls
 from events_app.domain.errors import DomainError, NotFound
 from events_app.domain.expert_requests import MAX_TEXT, is_open
 from events_app.domain.experts import ANSWERS
@@ -172,6 +172,13 @@ async def leave_pool(token: str) -> str:
         for row in asked:
             await history.record(row["request"], "expert", "expert_left_pool", text=expert["name"])
         await Expert.delete().where(Expert.id == expert["id"])
+        await audit.record(
+            "expert_left_pool",
+            "expert",
+            expert["id"],
+            organisation_id=expert["organisation"],
+            account_id=None,
+        )
         await OutboxMail.delete().where(
             (OutboxMail.to_email == expert["email"])
             & (OutboxMail.organisation == expert["organisation"])

@@ -13,7 +13,7 @@ from events_app import clock
 from events_app.accounts import credentials as accounts
 from events_app.requests import links
 from events_app.settings import Settings
-from events_app.tables import Expert, ExpertAsk, OutboxMail, Proposal, RequestEntry
+from events_app.tables import Expert, ExpertAsk, ExpertRequest, OutboxMail, Proposal, RequestEntry
 from tests.factories import make_date, make_host, make_organisation, make_organiser, series_of
 from tests.integration.experts_factory import (
     REQUESTER_EMAIL,
@@ -280,3 +280,51 @@ async def test_nobody_but_the_organisations_organisers_sees_the_pool_or_the_asks
         answer = await client.request(method, path, json=body)
         assert answer.status_code == 401, (method, path)
     assert await Expert.count() == 1 and await ExpertAsk.count() == 1
+
+
+async def test_an_answer_needs_an_open_request_and_an_ask_not_withdrawn(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    request_id, _ = await make_request(org)
+    expert_id = await make_expert(org)
+    asked = await client.post(
+        f"/api/v1/requests/{request_id}/asks",
+        json={"expert_ids": [expert_id]},
+        headers=organiser.headers,
+    )
+    [row] = await ExpertAsk.select(ExpertAsk.salt)
+    token = links.token_for("expert", row["salt"])
+    answer = f"/api/v1/expert-links/{token}/answer"
+    assert (await client.post(answer, json={"answer": "accept", "x": 1})).status_code == 400
+    assert (
+        await client.post(answer, json={"answer": "accept", "note": "x" * 5001})
+    ).status_code == 400
+    await ExpertRequest.update({ExpertRequest.status: "done"}).where(ExpertRequest.id == request_id)
+    closed = await client.post(answer, json={"answer": "accept"})
+    assert closed.status_code == 400 and closed.json()["code"] == "ask_closed"
+    assert (await client.get(f"/api/v1/expert-links/{token}")).json()["can_answer"] is False
+    await ExpertRequest.update({ExpertRequest.status: "in_discussion"}).where(
+        ExpertRequest.id == request_id
+    )
+    ask_id = asked.json()[0]["id"]
+    assert (
+        await client.post(f"/api/v1/asks/{ask_id}/withdraw", headers=organiser.headers)
+    ).status_code == 201
+    withdrawn = await client.post(answer, json={"answer": "accept"})
+    assert withdrawn.status_code == 400 and withdrawn.json()["code"] == "ask_closed"
+    # Asked again after the withdrawal: a new link; the old one no longer opens anything.
+    again = await client.post(
+        f"/api/v1/requests/{request_id}/asks",
+        json={"expert_ids": [expert_id]},
+        headers=organiser.headers,
+    )
+    assert again.status_code == 201 and again.json()[0]["status"] == "asked"
+    assert (await client.get(f"/api/v1/expert-links/{token}")).status_code == 404
+    future = await client.patch(
+        f"/api/v1/experts/{expert_id}",
+        json={"consent_at": "2999-01-01T10:00:00Z"},
+        headers=organiser.headers,
+    )
+    assert future.status_code == 400 and future.json()["field"] == "consent_at"

@@ -120,6 +120,9 @@ async def test_asking_an_expert_who_answers_on_their_page(
     token = await csrf_token(client, path)
     none = await client.post(f"{path}?lang=en", data={"_csrf_token": token, "message": "Hoi"})
     assert none.status_code == 400 and 'id="error-experts"' in none.text
+    for wrong in (["abc"], ["99999999999"], ["0"], ["7", "8", "9"]):
+        refused = await client.post(path, data={"_csrf_token": token, "experts": wrong})
+        assert refused.status_code == 400 and 'id="error-experts"' in refused.text, wrong
     asked = await client.post(
         path, data={"_csrf_token": token, "experts": [str(fits)], "message": "Lijkt dit je wat?"}
     )
