@@ -34,6 +34,7 @@ __all__ = [
 
 MONTHS = 12
 TOP_TOPICS = 10
+MIN_SLOTS = 6  # a chart of one or two bars keeps them narrow
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -141,11 +142,12 @@ def in_time(requests: Iterable[tuple[datetime, datetime | None]], now: datetime)
 
 
 def bars(counts: Sequence[Count], *, width: int = 640, height: int = 200) -> list[Bar]:
-    """Vertical bars side by side filling ``width`` × ``height`` (the tallest is full height;
-    a count of zero has no bar), for a server-drawn SVG chart."""
+    """Vertical bars side by side in ``width`` × ``height`` (the tallest is full height; a
+    count of zero has no bar; a few bars are no wider than a sixth), for a server-drawn SVG
+    chart."""
     if not counts:
         return []
-    slot = width // len(counts)
+    slot = width // max(len(counts), MIN_SLOTS)
     gap = max(2, slot // 5)
     highest = max(c.count for c in counts) or 1
     found = []
