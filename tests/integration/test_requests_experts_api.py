@@ -160,6 +160,9 @@ async def test_asking_mails_what_is_asked_and_the_expert_answers_by_link(
     actions = [r["action"] for r in await RequestEntry.select(RequestEntry.action)]
     assert actions == ["expert_asked", "expert_accepted", "expert_declined"]
     assert await RequestEntry.count().where(RequestEntry.shared.eq(True)) == 0
+    mail_log = await client.get(f"/api/v1/organisations/{org}/mails", headers=organiser.headers)
+    assert mail_log.status_code == 200 and token not in mail_log.text
+    assert "/expert/" not in mail_log.text and "/expert/" not in listed.text
 
     withdrawn = await client.post(f"/api/v1/asks/{state['id']}/withdraw", headers=organiser.headers)
     assert withdrawn.status_code == 400  # declined: nothing open to withdraw

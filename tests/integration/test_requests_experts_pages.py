@@ -196,7 +196,7 @@ async def test_guessed_ids_and_tokens_get_the_same_404(client: httpx.AsyncClient
     org = organiser.organisation_id
     other_org = await make_organisation("buurtnetwerk", "Buurtnetwerk")
     await make_organiser("buurtnetwerk", "other@example.org")
-    request_id, _ = await make_request(org)
+    request_id, requester_token = await make_request(org)
     foreign_request, _ = await make_request(other_org)
     expert_id = await make_expert(org)
     [date_id] = await make_date(org)
@@ -229,5 +229,13 @@ async def test_guessed_ids_and_tokens_get_the_same_404(client: httpx.AsyncClient
     for path in paths:
         answer = await client.get(path)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
-    for token in ("x" * 43, "short", "%00" * 30, "a" * 200):
-        assert (await client.get(f"/expert/{token}")).status_code == 404
+    unknown = await client.get(f"/expert/{'x' * 43}")
+    assert unknown.status_code == 404
+    # A requester's own token opens no expert's page; nor does any other guess.
+    assert (await client.get(f"/expert/{'%00' * 30}")).status_code == 404  # the input guard's
+    for token in (requester_token, "short", "a" * 200, "é" * 30):
+        answer = await client.get(f"/expert/{token}")
+        same = re.sub(r"/expert/[^\"?]*", "", answer.text)
+        assert answer.status_code == 404, token
+        assert same == re.sub(r"/expert/[^\"?]*", "", unknown.text), token
+        assert (await client.get(f"/api/v1/expert-links/{token}")).status_code == 404
