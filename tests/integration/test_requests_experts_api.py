@@ -331,3 +331,44 @@ async def test_an_answer_needs_an_open_request_and_an_ask_not_withdrawn(
         headers=organiser.headers,
     )
     assert future.status_code == 400 and future.json()["field"] == "consent_at"
+
+
+async def test_the_three_mails_of_asking_in_dutch_and_english(
+    client: httpx.AsyncClient, smtp_server: SmtpServer, mail_settings: Settings
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    request_id, _ = await make_request(org, format="online")
+    dutch = await make_expert(org, languages=["nl"])
+    english = await make_expert(org, name="Alex Abroad", email="alex@example.org", languages=["en"])
+    asked = await client.post(
+        f"/api/v1/requests/{request_id}/asks",
+        json={"expert_ids": [dutch, english]},
+        headers=organiser.headers,
+    )
+    english_ask = next(a["id"] for a in asked.json() if a["expert_id"] == english)
+    await client.post(f"/api/v1/asks/{english_ask}/withdraw", headers=organiser.headers)
+    salt = await ExpertAsk.select(ExpertAsk.salt).where(ExpertAsk.expert == dutch).first()
+    assert salt is not None
+    token = links.token_for("expert", salt["salt"])
+    await client.post(f"/api/v1/expert-links/{token}/answer", json={"answer": "decline"})
+    assert await drain(mail_settings) == 4
+    by_subject = {m["Subject"]: m for m in smtp_server.messages}
+    topic = "Herstel en psychose"
+    expected = {
+        f"Kun jij dit geven? Gastles: {topic}": ("esra@example.org", "Online", True),
+        f"Can you give this? Guest lesson: {topic}": ("alex@example.org", "Online", True),
+        f"No longer needed: Guest lesson: {topic}": ("alex@example.org", "Online", False),
+        f"Esra Ervaring heeft geantwoord: Gastles: {topic}": (
+            "info@stadsnetwerk.example.org", "kan dit niet geven", True,
+        ),
+    }  # fmt: skip
+    assert set(by_subject) == set(expected)
+    for subject, (to, words, has_link) in expected.items():
+        mail = by_subject[subject]
+        assert to in mail["To"]
+        text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        assert words in text and words in html, subject
+        assert ("http://" in text) is has_link, subject
+        assert "Utrecht" not in text  # online: no town at all
