@@ -239,3 +239,13 @@ async def test_guessed_ids_and_tokens_get_the_same_404(client: httpx.AsyncClient
         assert answer.status_code == 404, token
         assert same == re.sub(r"/expert/[^\"?]*", "", unknown.text), token
         assert (await client.get(f"/api/v1/expert-links/{token}")).status_code == 404
+
+
+async def test_the_demo_has_a_pool_of_experts_with_consent() -> None:
+    from events_app.demo.load import load_demo
+
+    assert await load_demo() is True
+    rows = await Expert.select(Expert.name, Expert.consent_note, Expert.active, Expert.email)
+    assert len(rows) == 4 and all(r["consent_note"] for r in rows)
+    assert all(r["email"].endswith("@netwerk.example.org") for r in rows)
+    assert [r["active"] for r in rows].count(False) == 1
