@@ -331,6 +331,12 @@ async def test_an_answer_needs_an_open_request_and_an_ask_not_withdrawn(
         headers=organiser.headers,
     )
     assert future.status_code == 400 and future.json()["field"] == "consent_at"
+    naive = await client.patch(
+        f"/api/v1/experts/{expert_id}",
+        json={"consent_at": "2026-01-01T10:00:00"},
+        headers=organiser.headers,
+    )
+    assert naive.status_code == 400
 
 
 async def test_the_three_mails_of_asking_in_dutch_and_english(

@@ -38,6 +38,7 @@ Topic = Annotated[str, Meta(max_length=100)]
 Language = Literal["nl", "en", "de", "fr", "ar", "tr", "pap", "ber", "pl", "es", "ngt"]
 assert set(Language.__args__) == set(LANGUAGES)  # type: ignore[attr-defined]
 Fee = Annotated[int, Meta(ge=0, le=MAX_FEE_CENTS)]
+Moment = Annotated[datetime, Meta(tz=True)]  # with its offset (a naive time is refused)
 
 
 class ExpertIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,7 +56,7 @@ class ExpertIn(msgspec.Struct, forbid_unknown_fields=True):
     availability: Annotated[str, Meta(max_length=2000)] = ""
     fee_cents: Fee = 0
     consent_note: Annotated[str, Meta(max_length=300)] = ""
-    consent_at: datetime | None = None
+    consent_at: Moment | None = None
     active: bool = True
     account_id: Id | None = None
 
@@ -71,7 +72,7 @@ class ExpertPatch(msgspec.Struct, forbid_unknown_fields=True):
     availability: Annotated[str, Meta(max_length=2000)] | UnsetType = UNSET
     fee_cents: Fee | UnsetType = UNSET
     consent_note: Annotated[str, Meta(max_length=300)] | UnsetType = UNSET
-    consent_at: datetime | UnsetType = UNSET
+    consent_at: Moment | UnsetType = UNSET
     active: bool | UnsetType = UNSET
     account_id: Id | UnsetType | None = UNSET
 
