@@ -10,7 +10,7 @@ import httpx
 
 from events_app.requests import links
 from events_app.settings import Settings
-from events_app.tables import Expert, ExpertAsk, OutboxMail, RequestEntry
+from events_app.tables import Expert, ExpertAsk, ExpertRequest, OutboxMail, RequestEntry
 from tests.factories import make_date, make_host, make_organisation, make_organiser, series_of
 from tests.helpers.pages import csrf_token, page_login
 from tests.integration.experts_factory import (
@@ -249,3 +249,29 @@ async def test_the_demo_has_a_pool_of_experts_with_consent() -> None:
     assert len(rows) == 4 and all(r["consent_note"] for r in rows)
     assert all(r["email"].endswith("@netwerk.example.org") for r in rows)
     assert [r["active"] for r in rows].count(False) == 1
+
+
+async def test_an_answer_to_a_closed_request_is_refused_on_the_page(
+    client: httpx.AsyncClient,
+) -> None:
+    organiser = await make_organiser()
+    org = organiser.organisation_id
+    request_id, _ = await make_request(org)
+    expert_id = await make_expert(org)
+    await client.post(
+        f"/api/v1/requests/{request_id}/asks",
+        json={"expert_ids": [expert_id]},
+        headers=organiser.headers,
+    )
+    [row] = await ExpertAsk.select(ExpertAsk.salt)
+    link = links.token_for("expert", row["salt"])
+    token = await csrf_token(client, f"/expert/{link}")
+    await ExpertRequest.update({ExpertRequest.status: "withdrawn"}).where(
+        ExpertRequest.id == request_id
+    )
+    late = await client.post(
+        f"/expert/{link}?lang=en", data={"_csrf_token": token, "answer": "accept"}
+    )
+    assert late.status_code == 400 and "no longer open" in late.text
+    assert "This request is closed" in late.text and 'name="answer"' not in late.text
+    assert (await ExpertAsk.select(ExpertAsk.status).first()) == {"status": "asked"}
