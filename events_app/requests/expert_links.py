@@ -110,8 +110,27 @@ async def answer(token: str, choice: str, note: str = "") -> ExpertPage:
             "note_too_long", f"Please keep this under {MAX_TEXT} characters.", field="note"
         )
     found = await _ask(token)
+    organisation = (
+        await Organisation.select(Organisation.contact_email, Organisation.language)
+        .where(Organisation.id == found["organisation"])
+        .first()
+    )
+    if organisation is None:
+        raise _unknown()
     now = clock.now()
     async with db.transaction():
+        # The counters first (the one global lock order: the rows about whom mail goes to,
+        # then the request): one mail per request an hour, within the address's hourly limit.
+        hit = throttle.Hit(
+            f"expert_answered:{found['request']}",
+            limit=ANSWERED_MAILS_PER_HOUR,
+            window=timedelta(hours=1),
+            block=None,
+            now=now,
+        )
+        [counted] = await db.execute(hit.sql, *hit.values)
+        tell = (await hit.settle(counted)).allowed
+        held = tell and not await outbox.count_toward_limit(organisation["contact_email"])
         request = await _request(found["request"], lock=True)
         ask = await _ask(token)
         if not _can_answer(ask, request):
@@ -126,21 +145,7 @@ async def answer(token: str, choice: str, note: str = "") -> ExpertPage:
             request["id"], "expert", f"expert_{status}", text=f"{ask['expert_name']}: {note}"
             if note else ask["expert_name"],
         )  # fmt: skip
-        hit = throttle.Hit(
-            f"expert_answered:{request['id']}",
-            limit=ANSWERED_MAILS_PER_HOUR,
-            window=timedelta(hours=1),
-            block=None,
-            now=now,
-        )
-        [counted] = await db.execute(hit.sql, *hit.values)
-        if (await hit.settle(counted)).allowed:
-            organisation = (
-                await Organisation.select(Organisation.contact_email, Organisation.language)
-                .where(Organisation.id == request["organisation"])
-                .first()
-            )
-            assert organisation is not None
+        if tell:
             await outbox.enqueue(
                 "expert_answered",
                 to_email=organisation["contact_email"],
@@ -156,7 +161,7 @@ async def answer(token: str, choice: str, note: str = "") -> ExpertPage:
                         f"/organise/{request['organisation']}/requests/{request['id']}/experts"
                     ),
                 },
-                limited=True,
+                held=held,  # counted above, before the request was locked
             )
     return await expert_page(token)
 
