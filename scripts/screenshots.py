@@ -194,6 +194,9 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await page.goto(base + "/organise")
         await page.locator("a[href$='/followers']").first.click()
         await _shot(page, "followers")
+        await page.goto(base + "/organise")
+        await page.locator("a[href$='/experts']").first.click()
+        await _shot(page, "experts")
         await page.goto(base + f"/events/{LEARNING_PATH}")
         links = page.locator(f"a[href^='/events/{LEARNING_PATH}/']")
         hrefs = [str(await links.nth(n).get_attribute("href")) for n in range(await links.count())]
