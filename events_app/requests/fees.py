@@ -20,11 +20,12 @@ from typing import Any
 from events_app import clock
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import DomainError
-from events_app.domain.experts import euros
+from events_app.domain.experts import KIND_LABELS, euros
 from events_app.domain.request_figures import month_of, parse_month
 from events_app.hosting.signups import cell
+from events_app.i18n import translate
 from events_app.requests.access import organisation_for
-from events_app.tables import EventDate, Expert, Proposal
+from events_app.tables import EventDate, Expert, Organisation, Proposal
 
 __all__ = [
     "Booking",
@@ -189,16 +190,25 @@ async def month_fees(actor: Actor, organisation_id: int, month: str) -> MonthFee
     return _month(month, await bookings(actor, organisation_id, month=month))
 
 
-def what_of(kind: str, topic: str) -> str:
-    return f"{kind}: {topic}"
+def what_of(kind: str, topic: str, language: str) -> str:
+    """ "Gastles: Herstel na een psychose", in the organisation's language."""
+    label = translate(language, KIND_LABELS.get(kind, KIND_LABELS["other"]))
+    return f"{label}: {topic}"
 
 
 async def fees_csv(
     actor: Actor, organisation_id: int, *, month: str | None, expert_id: int | None
 ) -> str:
     """The bookings as CSV (UTF-8 with a byte-order mark, ';' as Dutch Excel reads it); every
-    typed text guarded against being run as a formula."""
+    typed text guarded against being run as a formula; what was given in the organisation's
+    language."""
     found = await bookings(actor, organisation_id, month=month, expert_id=expert_id)
+    organisation = (
+        await Organisation.select(Organisation.language)
+        .where(Organisation.id == organisation_id)
+        .first()
+    )
+    language = organisation["language"] if organisation else "nl"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -207,7 +217,7 @@ async def fees_csv(
             [
                 booking.day.isoformat(),
                 cell(booking.expert_name),
-                cell(what_of(booking.kind, booking.topic)),
+                cell(what_of(booking.kind, booking.topic, language)),
                 cell(booking.requester_organisation),
                 euros(booking.fee_cents),
                 booking.status,

@@ -63,7 +63,7 @@ async def test_bookings_per_month_and_per_expert_as_csv(client: httpx.AsyncClien
     assert [r[0] for r in rows[1:]] == ["2026-12-03", "2026-12-10", "2026-12-17"]
     assert [r[4] for r in rows[1:]] == ["85.50", "120.00", "50.00"]
     assert rows[3][5] == "cancelled"
-    assert all(r[2].startswith("guest_lesson: =") for r in rows[1:])  # not a formula: text first
+    assert all(r[2].startswith("Gastles: =") for r in rows[1:])  # not a formula: text first
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
     november = _rows((await client.get(f"/organise/{org}/requests/fees.csv?month=2026-11")).text)
     assert november == [rows[0]]  # the cancelled first date moved the booking to December
