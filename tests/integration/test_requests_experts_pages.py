@@ -98,7 +98,10 @@ async def test_changing_and_removing_an_expert(client: httpx.AsyncClient) -> Non
         f"{path}?lang=en", data={"_csrf_token": token, **form, "consent_day": "2999-01-01"}
     )
     assert future.status_code == 400 and 'id="error-consent_day"' in future.text
-    removed = await client.post(f"{path}/remove", data={"_csrf_token": token})
+    asked = await client.post(f"{path}/remove?lang=en", data={"_csrf_token": token})
+    assert asked.status_code == 200 and "Yes, remove from the pool" in asked.text
+    assert await Expert.count() == 1  # not before the "yes"
+    removed = await client.post(f"{path}/remove", data={"_csrf_token": token, "confirm": "yes"})
     assert removed.status_code == 303 and await Expert.count() == 0
     assert (await client.get(path)).status_code == 404
 

@@ -30,17 +30,22 @@ from events_app.domain.experts import (
     parse_fee,
     split_topics,
 )
+from events_app.i18n import N_, translate
 from events_app.requests import experts
 from events_app.requests.experts import ExpertView
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
 from events_app.web.pages.experts_words import form_errors, labels
-from events_app.web.pages.form_input import Email, Line, Name, NoFields, Text, decode_to_show
+from events_app.web.pages.form_input import Email, Line, Name, Text, decode_to_show
 from events_app.web.pages.staff import provide_staff_actor, staff_page
 
 __all__ = ["ExpertPoolController", "read_expert"]
 
 ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+class ConfirmFields(msgspec.Struct):
+    confirm: Line = ""
 
 
 class ExpertFields(msgspec.Struct):
@@ -277,8 +282,33 @@ class ExpertPoolController(Controller):
         actor: NamedDependency[Actor],
         organisation_id: FromPath[int],
         expert_id: FromPath[int],
-    ) -> Redirect:
-        await self._expert(actor, organisation_id, expert_id)
-        await decode_to_show(request, NoFields)
+    ) -> Response[Any]:
+        """Asks first ("are you sure?"); with ``confirm=yes`` the entry is deleted."""
+        expert = await self._expert(actor, organisation_id, expert_id)
+        sent, _ = await decode_to_show(request, ConfirmFields)
+        if sent.confirm != "yes":
+            language = language_of(request)
+            back = f"/organise/{organisation_id}/experts/{expert_id}"
+            return staff_page(
+                request,
+                actor,
+                "confirm.html",
+                heading=translate(language, N_("Remove %(name)s from the pool?"), name=expert.name),
+                explanation=[
+                    translate(
+                        language,
+                        N_(
+                            "Their details are deleted, with the questions asked to them. "
+                            "Bookings keep their name. This cannot be undone."
+                        ),
+                    )
+                ],
+                action=f"{back}/remove",
+                hidden=[],
+                yes=translate(language, N_("Yes, remove from the pool")),
+                no=translate(language, N_("No, go back")),
+                back=back,
+                back_label=expert.name,
+            )
         await experts.remove_expert(actor, expert_id)
         return Redirect(f"/organise/{organisation_id}/experts?done=removed", status_code=303)
