@@ -89,6 +89,8 @@ async def test_an_expert_is_added_asked_and_accepts_by_the_mailed_link(
     await page.get_by_role("button", name=words["add"]).click()
     await expect(page.get_by_role("status")).to_contain_text(words["added"])
     await expect(page.get_by_role("table")).to_contain_text("Esra Ervaring")
+    await page.get_by_role("link", name="Esra Ervaring").click()
+    problems += [f"edit page: {v}" for v in await violations_here(page)]
 
     request_id, _ = await make_request(org, topic="Herstel na een psychose", language=language)
     asking = f"/organise/{org}/requests/{request_id}/experts?lang={language}"
@@ -114,6 +116,7 @@ async def test_an_expert_is_added_asked_and_accepts_by_the_mailed_link(
     await page.get_by_role("button", name=words["send"]).click()
     await expect(page.get_by_role("status")).to_contain_text(words["thanks"])
     problems += await violations(page, f"{expert_path}?lang={language}&done=answered")
+    problems += await violations(page, f"{expert_path}/leave?lang={language}")
     assert await ExpertAsk.count().where(ExpertAsk.status == "accepted") == 1
 
     [told] = await mail_to(smtp, CONTACT)  # in the organisation's language (Dutch)
