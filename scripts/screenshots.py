@@ -201,6 +201,8 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await _shot(page, "requests-inbox")
         await page.get_by_role("link", name="Herstel na een psychose").click()
         await _shot(page, "request-detail")
+        await page.locator("a[href$='/experts']").first.click()
+        await _shot(page, "experts")
         await page.goto(base + f"/events/{LEARNING_PATH}")
         links = page.locator(f"a[href^='/events/{LEARNING_PATH}/']")
         hrefs = [str(await links.nth(n).get_attribute("href")) for n in range(await links.count())]

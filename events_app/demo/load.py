@@ -21,6 +21,7 @@ from events_app.demo.common import (
     next_weekday,
     register,
 )  # fmt: skip
+from events_app.demo.experts import pool
 from events_app.demo.past import finished_course, learning_path
 from events_app.demo.requests import demo_requests
 from events_app.programmes import planning as programmes
@@ -55,6 +56,7 @@ async def load_demo() -> bool:
     await learning_path(organiser, city, today)
     await _followers(organiser, city)
     await demo_requests(organiser, today)
+    await pool(organiser, city)
     region = await tenants.create_organisation(
         REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
     )

@@ -56,4 +56,9 @@ ACTION_LABELS = {
     "proposal_withdrawn": N_("Proposal withdrawn"),
     "proposal_accepted": N_("Proposal accepted: it is now an event"),
     "proposal_declined": N_("Proposal declined"),
+    "expert_asked": N_("Expert asked"),
+    "expert_accepted": N_("The expert said yes"),
+    "expert_declined": N_("The expert said no"),
+    "expert_ask_withdrawn": N_("Question to the expert withdrawn"),
+    "expert_left_pool": N_("The expert left the pool"),
 }

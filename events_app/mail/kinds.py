@@ -16,6 +16,7 @@ __all__ = [
     "ACCOUNT_KINDS",
     "BUNDLE_KINDS",
     "CERTIFICATE_KINDS",
+    "EXPERT_KINDS",
     "FOLLOWER_KINDS",
     "KINDS",
     "PERSON_KINDS",
@@ -198,4 +199,12 @@ REQUEST_KINDS: dict[str, str] = {
     "request_proposal": N_("A proposal for your request: %(topic)s"),
     "request_accepted": N_("Proposal accepted: %(topic)s"),
     "request_proposal_declined": N_("Proposal declined: %(topic)s"),
+}
+
+# Mail about a request for an expert (an asked expert, the organisation's contact): everything
+# it shows is in its row, written when it was queued.  kind → subject.
+EXPERT_KINDS: dict[str, str] = {
+    "expert_ask": N_("Can you give this? %(what)s"),
+    "expert_ask_withdrawn": N_("No longer needed: %(what)s"),
+    "expert_answered": N_("%(name)s answered: %(what)s"),
 }

@@ -21,6 +21,7 @@ from events_app.mail.bundle import person_mail_steps, run_steps
 from events_app.mail.certificate_facts import load_certificate_facts
 from events_app.mail.certificate_mail import build_certificate_mail
 from events_app.mail.content import render_content
+from events_app.mail.expert_mail import build_expert_mail
 from events_app.mail.facts import Facts, Job, Unsendable
 from events_app.mail.follower_mail import build_follower_mail
 from events_app.mail.headers import BadAddress, check_address
@@ -29,6 +30,7 @@ from events_app.mail.kinds import (
     ACCOUNT_KINDS,
     BUNDLE_KINDS,
     CERTIFICATE_KINDS,
+    EXPERT_KINDS,
     FOLLOWER_KINDS,
     PERSON_KINDS,
     REQUEST_KINDS,
@@ -122,6 +124,9 @@ def build_steps(
             return Outgoing(job, envelope, data, subject)
         if job.kind in REQUEST_KINDS:
             envelope, data, subject = build_request_mail(job, facts, mail_from=mail_from, now=now)
+            return Outgoing(job, envelope, data, subject)
+        if job.kind in EXPERT_KINDS:
+            envelope, data, subject = build_expert_mail(job, facts, mail_from=mail_from, now=now)
             return Outgoing(job, envelope, data, subject)
         if job.kind in BUNDLE_KINDS or job.kind in PERSON_KINDS:
             envelope, data, subject = yield from person_mail_steps(

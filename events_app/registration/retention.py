@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from events_app import clock, db, throttle
 from events_app.accounts import sessions
-from events_app.mail.kinds import ACCOUNT_KINDS, FOLLOWER_KINDS, REQUEST_KINDS
+from events_app.mail.kinds import ACCOUNT_KINDS, EXPERT_KINDS, FOLLOWER_KINDS, REQUEST_KINDS
 from events_app.registration.following import purge_unconfirmed
 from events_app.tables import (
     Application,
@@ -199,7 +199,9 @@ async def forget_account_traces(now: datetime) -> None:
     async with db.transaction():
         await PasswordReset.delete().where(PasswordReset.expires_at < day_ago)
         await OutboxMail.delete().where(
-            OutboxMail.kind.is_in([*ACCOUNT_KINDS, "manage_link", *FOLLOWER_KINDS, *REQUEST_KINDS])
+            OutboxMail.kind.is_in(
+                [*ACCOUNT_KINDS, "manage_link", *FOLLOWER_KINDS, *REQUEST_KINDS, *EXPERT_KINDS]
+            )
             & OutboxMail.status.is_in(FINISHED)
             & (OutboxMail.created_at < day_ago)
         )

@@ -9,7 +9,8 @@ proposes a date, and an accepted proposal becomes an event.
 - ``notices``: the mails a request causes, and the throttles that keep them few.
 - ``intake``: the public form, the requester's own page, withdrawing, the requester's messages.
 - ``inbox``: the organisers' list and detail, their messages and status changes.
-- ``experts``: the pool of experts (with consent), asking them, their answers.
+- ``experts``: the pool of experts (with consent); ``asks``: asking them for a request;
+  ``expert_links``: the asked expert's own link (their answer, leaving the pool).
 - ``proposals``: proposals to the requester; accepted, one becomes an event.
 - ``fees`` and ``overview``: the fee export and the figures per month and topic.
 

@@ -13,6 +13,12 @@ from events_app.web.api.certificates import (
     SeriesCertificateController,
 )
 from events_app.web.api.dates import DateController
+from events_app.web.api.experts import (
+    AskController,
+    ExpertController,
+    ExpertLinkController,
+    PoolController,
+)
 from events_app.web.api.following import AnnouncementController, FollowController
 from events_app.web.api.host_feed import HostFeedController
 from events_app.web.api.mail_log import MailLogController
@@ -27,6 +33,7 @@ from events_app.web.api.registrations import (
     RegistrationController,
     registration_rate_limit,
 )
+from events_app.web.api.request_figures import FiguresController
 from events_app.web.api.requests import (
     OrganiserRequestController,
     RequestIntakeController,
@@ -54,6 +61,7 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             FollowController,
             RequestIntakeController,
             RequestLinksController,
+            ExpertLinkController,
         ],
         middleware=[registration_rate_limit(settings)],
     )
@@ -84,6 +92,10 @@ def route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
         RequesterProposalController,
         RequestLinkController,
         OrganiserRequestController,
+        PoolController,
+        ExpertController,
+        AskController,
+        FiguresController,
         *moved_routes,
         *page_route_handlers(settings),
     ]

@@ -26,6 +26,7 @@ from events_app.web.pages.certificates_admin import (
 )
 from events_app.web.pages.certificates_public import CertificateCheckController
 from events_app.web.pages.errors import PAGE_EXCEPTION_HANDLERS
+from events_app.web.pages.expert_link import ExpertLinkPageController
 from events_app.web.pages.following import FollowPageController, UnfollowPageController
 from events_app.web.pages.host import HostController
 from events_app.web.pages.host_applications import ApplicationsController
@@ -46,6 +47,9 @@ from events_app.web.pages.organise_series import SeriesAdminController
 from events_app.web.pages.programmes import ProgrammePageController
 from events_app.web.pages.programmes_admin import ProgrammeAdminController
 from events_app.web.pages.register import RegisterController
+from events_app.web.pages.request_asks import RequestExpertsController
+from events_app.web.pages.requests_experts import ExpertPoolController
+from events_app.web.pages.requests_figures import FeesPageController, OverviewPageController
 from events_app.web.pages.requests_inbox import RequestsInboxController
 from events_app.web.pages.requests_proposals import (
     ProposalsAdminController,
@@ -65,11 +69,13 @@ __all__ = ["page_route_handlers"]
 
 
 def _is_registration(request: Request[Any, Any, Any]) -> bool:
-    """Registration POSTs, "e-mail me my link", following and an organisation's request form:
-    what a stranger could repeat to cause mail."""
+    """Registration POSTs, "e-mail me my link", following, an organisation's request form and
+    an expert's answer: what a stranger could repeat to cause mail."""
     path = request.url.path.rstrip("/")
     return request.method == "POST" and (
-        path.endswith(("/register", "/request")) or path in ("/manage", "/follow")
+        path.endswith(("/register", "/request"))
+        or path in ("/manage", "/follow")
+        or path.startswith("/expert/")
     )
 
 
@@ -116,6 +122,11 @@ def page_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
             CertificateCheckController,
             ProposalsAdminController,
             RequesterProposalsController,
+            ExpertPoolController,
+            RequestExpertsController,
+            FeesPageController,
+            OverviewPageController,
+            ExpertLinkPageController,
         ],
         middleware=[limit],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
