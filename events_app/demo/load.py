@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from events_app import clock
 from events_app.accounts import tenants
 from events_app.accounts.credentials import Actor
+from events_app.demo.bookings import bookings
 from events_app.demo.common import (
     CITY,
     CONSENT,
@@ -57,6 +58,7 @@ async def load_demo() -> bool:
     await _followers(organiser, city)
     await demo_requests(organiser, today)
     await pool(organiser, city)
+    await bookings(organiser, city, today)
     region = await tenants.create_organisation(
         REGION, "Ouder- en Jongerennetwerk Zuid", "info@zuid.example.org", consent_text=CONSENT
     )

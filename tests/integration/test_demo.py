@@ -7,9 +7,11 @@ from events_app.tables import (
     Announcement,
     Certificate,
     EventDate,
+    ExpertRequest,
     Follower,
     Organisation,
     Programme,
+    Proposal,
     Registration,
     Series,
     Speaker,
@@ -30,9 +32,21 @@ async def test_demo_loads_once_with_every_kind_of_event() -> None:
     assert counts["Organisation"] == 2
     assert await Follower.count().where(Follower.confirmed_at.is_not_null()) == 3
     assert await Announcement.count() == 1
-    kinds = {row["kind"] for row in await Series.select(Series.kind)}
+    public = Series.published.eq(True)
+    kinds = {row["kind"] for row in await Series.select(Series.kind).where(public)}
     assert kinds == {"meetup", "lecture", "workshop", "training", "course"}
-    assert not await Series.exists().where(Series.published.eq(False))
+    # The only unpublished events are those requests became (a guest lesson is not public).
+    private = {
+        row["id"] for row in await Series.select(Series.id).where(Series.published.eq(False))
+    }
+    booked = await ExpertRequest.select(ExpertRequest.series).where(
+        ExpertRequest.series.is_not_null()
+    )
+    assert private == {row["series"] for row in booked} and len(private) == 6
+    assert await Proposal.count().where(Proposal.status == "accepted") == 6
+    statuses = sorted(row["status"] for row in await ExpertRequest.select(ExpertRequest.status))
+    assert statuses == ["accepted", "declined", "done", "done", "done", "done", "done", "new",
+                        "withdrawn", "withdrawn"]  # fmt: skip
 
     meetup = await Series.select(Series.id, Series.rrule).where(Series.kind == "meetup").first()
     assert meetup and meetup["rrule"] == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
