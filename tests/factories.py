@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from events_app import clock
@@ -20,6 +20,7 @@ from events_app.tables import (
     ExpertRequest,
     Membership,
     Organisation,
+    Proposal,
     Series,
     SeriesHost,
 )
@@ -183,52 +184,145 @@ async def fill(date_id: int, people: int, **extra: object) -> list[int]:
     return ids
 
 
+# Requests for an expert: a request as the public form writes it, an expert of the pool, and an
+# accepted proposal that became an event (rows written directly; the flows are tested elsewhere).
+REQUESTER_NAME = "Rietje Aanvrager"
+REQUESTER_EMAIL = "rietje.aanvrager@example.org"
+REQUESTER_STREET = "Schoolstraat 12"
+
+
 async def make_request(
-    organisation_id: int, *, email: str = "school@example.org"
+    organisation_id: int,
+    *,
+    topic: str = "Herstel en psychose",
+    kind: str = "guest_lesson",
+    format: str = "in_person",
+    created_at: datetime | None = None,
+    answered_at: datetime | None = None,
+    status: str = "new",
+    language: str = "nl",
+    email: str = REQUESTER_EMAIL,
 ) -> tuple[int, str]:
-    """A request for a guest lesson, as the public form makes it; returns its id and link."""
-    now = clock.now()
+    """A request as the public form writes it (without its mails), and the requester's
+    private token."""
     salt = links.new_salt()
     token = links.token_for("request", salt)
+    now = created_at or clock.now()
     rows = await ExpertRequest.insert(
         ExpertRequest(
             organisation=organisation_id,
-            kind="guest_lesson",
-            topic="Herstel na een psychose",
+            kind=kind,
+            topic=topic,
             audience="Tweedejaars verpleegkunde",
             people=28,
-            preferred_days=[],
-            period="maart",
-            format="in_person",
-            address="Schoolplein 1, Utrecht",
-            requester_organisation="Hogeschool Voorbeeld",
-            contact_name="Bo de Vries",
+            preferred_days=[(clock.now() + timedelta(days=30)).date().isoformat()],
+            period="maart of april",
+            format=format,
+            address=f"Hogeschool Zuid, {REQUESTER_STREET}, 3511 AB Utrecht"
+            if format != "online"
+            else "",
+            requester_organisation="Hogeschool Zuid",
+            contact_name=REQUESTER_NAME,
             contact_email=email,
-            language="nl",
+            language=language,
+            status=status,
             salt=salt,
             token_hash=links.find_hash(token),
             created_at=now,
             updated_at=now,
+            answered_at=answered_at,
         )
     ).returning(ExpertRequest.id)
     return int(rows[0]["id"]), token
 
 
-async def make_expert(organisation_id: int, email: str = "kim@example.org") -> int:
-    """An expert of the pool who agreed to be in it."""
+async def make_expert(
+    organisation_id: int,
+    *,
+    name: str = "Esra Ervaring",
+    email: str = "esra@example.org",
+    topics: list[str] | None = None,
+    languages: list[str] | None = None,
+    fee_cents: int = 8500,
+    active: bool = True,
+) -> int:
     now = clock.now()
     rows = await Expert.insert(
         Expert(
             organisation=organisation_id,
-            name="Kim Jansen",
+            name=name,
             email=email,
-            topics=["herstel"],
-            languages=["nl", "en"],
-            fee_cents=12500,
+            topics=topics if topics is not None else ["psychose", "herstel"],
+            languages=languages if languages is not None else ["nl", "en"],
+            region="Utrecht",
+            availability="Niet op maandag",
+            fee_cents=fee_cents,
             consent_at=now,
-            consent_note="mondeling",
+            consent_note="Mondeling op de intervisie",
+            active=active,
             created_at=now,
             updated_at=now,
         )
     ).returning(Expert.id)
     return int(rows[0]["id"])
+
+
+async def make_booking(
+    organisation_id: int,
+    request_id: int,
+    *,
+    expert_id: int | None,
+    expert_name: str,
+    fee_cents: int,
+    local_starts: list[datetime],
+    cancelled: tuple[int, ...] = (),
+    status: str = "accepted",
+) -> int:
+    """An accepted proposal that became an event with these dates (indexes in ``cancelled``
+    are cancelled)."""
+    now = clock.now()
+    slug = f"boeking-{uuid.uuid4().hex[:8]}"
+    [series] = await Series.insert(
+        Series(
+            organisation=organisation_id,
+            slug=slug,
+            title=f"Gastles {slug}",
+            published=False,
+            first_start=local_starts[0],
+            duration_minutes=90,
+            created_at=now,
+            updated_at=now,
+        )
+    ).returning(Series.id)
+    for n, local in enumerate(local_starts):
+        start = local.replace(tzinfo=AMSTERDAM)
+        await EventDate.insert(
+            EventDate(
+                series=series["id"],
+                uid=f"{uuid.uuid4().hex}@events-app",
+                rule_start=local,
+                local_start=local,
+                local_end=local + timedelta(minutes=90),
+                timezone="Europe/Amsterdam",
+                starts_at=start,
+                ends_at=start + timedelta(minutes=90),
+                status="cancelled" if n in cancelled else "scheduled",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    [proposal] = await Proposal.insert(
+        Proposal(
+            request=request_id,
+            expert=expert_id,
+            expert_name=expert_name,
+            local_start=local_starts[0],
+            title=f"Gastles {slug}",
+            fee_cents=fee_cents,
+            status=status,
+            series=series["id"],
+            created_at=now,
+            decided_at=now,
+        )
+    ).returning(Proposal.id)
+    return int(proposal["id"])

@@ -14,15 +14,16 @@ from playwright.async_api import Page, expect
 
 from events_app import clock
 from events_app.tables import ExpertAsk
-from tests.factories import PASSWORD, make_organiser
-from tests.helpers.browser import mail_to, text_of, violations
-from tests.integration.experts_factory import (
+from tests.factories import (
+    PASSWORD,
     REQUESTER_EMAIL,
     REQUESTER_NAME,
     REQUESTER_STREET,
     make_booking,
+    make_organiser,
     make_request,
 )
+from tests.helpers.browser import mail_to, text_of, violations
 from tests.smtp import SmtpServer
 
 LINK = re.compile(r"https?://[^\s\"<>]+/expert/[A-Za-z0-9_\-]+")

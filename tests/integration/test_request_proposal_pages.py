@@ -24,12 +24,12 @@ async def test_an_organiser_proposes_and_the_requester_accepts(client: httpx.Asy
     organiser = await make_organiser()
     org = organiser.organisation_id
     request_id, token = await make_request(org)
-    expert_id = await make_expert(org)
+    expert_id = await make_expert(org, name="Kim Jansen", email="kim@example.org", fee_cents=12500)
     assert (await page_login(client)).status_code == 303
     path = f"/organise/{org}/requests/{request_id}/proposal"
     page = await client.get(path + "?lang=en")
     assert page.status_code == 200
-    assert "Herstel na een psychose" in page.text and "Kim Jansen" in page.text
+    assert "Herstel en psychose" in page.text and "Kim Jansen" in page.text
     assert token not in page.text
 
     csrf = await csrf_token(client, path)

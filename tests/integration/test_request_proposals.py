@@ -27,7 +27,13 @@ from events_app.tables import (
     Series,
     Speaker,
 )
-from tests.factories import make_expert, make_organiser, make_request
+from tests.factories import (
+    REQUESTER_EMAIL,
+    REQUESTER_NAME,
+    make_expert,
+    make_organiser,
+    make_request,
+)
 from tests.smtp import SmtpServer, drain
 
 pytest_plugins = ["tests.integration.conftest_mail"]
@@ -69,7 +75,7 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
     organiser = await make_organiser()
     org = organiser.organisation_id
     request_id, token = await make_request(org)
-    expert_id = await make_expert(org)
+    expert_id = await make_expert(org, name="Kim Jansen", email="kim@example.org", fee_cents=12500)
     proposal_id = await proposals.propose(organiser.actor, request_id, _form(), expert_id=expert_id)
 
     request = await ExpertRequest.select().where(ExpertRequest.id == request_id).first()
@@ -81,7 +87,7 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
 
     await drain(mail_settings)
     [mail] = [r for r in smtp_server.received]
-    assert list(mail.rcpt_tos) == ["school@example.org"]
+    assert list(mail.rcpt_tos) == [REQUESTER_EMAIL]
     text = _text(mail.message)
     assert "Gastles herstel" in text and "Kim Jansen" in text and f"/request/{token}" in text
     smtp_server.clear()
@@ -109,9 +115,9 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
 
     await drain(mail_settings)
     by_address = {r.rcpt_tos[0]: r.message for r in smtp_server.received}
-    assert set(by_address) == {"school@example.org", "kim@example.org", ORGANISATION_ADDRESS}
-    assert "Bo de Vries" in _text(by_address[ORGANISATION_ADDRESS])
-    for address in ("school@example.org", "kim@example.org"):
+    assert set(by_address) == {REQUESTER_EMAIL, "kim@example.org", ORGANISATION_ADDRESS}
+    assert REQUESTER_NAME in _text(by_address[ORGANISATION_ADDRESS])
+    for address in (REQUESTER_EMAIL, "kim@example.org"):
         message = by_address[address]
         assert "Gastles herstel" in str(message["Subject"])
         assert "METHOD:REQUEST" in _calendar(message)
@@ -122,7 +128,7 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
     await series_dates.move(organiser.actor, made["id"], later, None)
     await drain(mail_settings)
     moved = {r.rcpt_tos[0] for r in smtp_server.received}
-    assert {"school@example.org", "kim@example.org"} <= moved
+    assert {REQUESTER_EMAIL, "kim@example.org"} <= moved
 
     shared = await history.entries(request_id, shared_only=True)
     assert [e.action for e in shared] == ["proposed", "proposal_accepted"]

@@ -36,7 +36,9 @@ def _form(hour: int = 14) -> ProposalForm:
 async def test_accepting_twice_at_once_makes_one_event() -> None:
     organiser = await make_organiser()
     request_id, token = await make_request(organiser.organisation_id)
-    expert = await make_expert(organiser.organisation_id)
+    expert = await make_expert(
+        organiser.organisation_id, name="Kim Jansen", email="kim@example.org"
+    )
     proposal_id = await proposals.propose(organiser.actor, request_id, _form(), expert_id=expert)
     made = await asyncio.gather(*(proposals.accept(token, proposal_id) for _ in range(5)))
     assert len(set(made)) == 1

@@ -14,14 +14,18 @@ from events_app.accounts import credentials as accounts
 from events_app.requests import links
 from events_app.settings import Settings
 from events_app.tables import Expert, ExpertAsk, ExpertRequest, OutboxMail, Proposal, RequestEntry
-from tests.factories import make_date, make_host, make_organisation, make_organiser, series_of
-from tests.integration.experts_factory import (
+from tests.factories import (
     REQUESTER_EMAIL,
     REQUESTER_NAME,
     REQUESTER_STREET,
     make_booking,
+    make_date,
     make_expert,
+    make_host,
+    make_organisation,
+    make_organiser,
     make_request,
+    series_of,
 )
 from tests.smtp import SmtpServer, drain
 

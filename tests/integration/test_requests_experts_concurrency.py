@@ -15,8 +15,7 @@ import pytest
 from events_app.requests import links
 from events_app.tables import ExpertAsk, OutboxMail
 from tests.conftest import ENGINE
-from tests.factories import make_organiser
-from tests.integration.experts_factory import make_expert, make_request
+from tests.factories import make_expert, make_organiser, make_request
 
 pytestmark = pytest.mark.skipif(
     ENGINE != "postgres",

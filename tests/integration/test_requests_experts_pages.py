@@ -11,15 +11,19 @@ import httpx
 from events_app.requests import links
 from events_app.settings import Settings
 from events_app.tables import Expert, ExpertAsk, ExpertRequest, OutboxMail, RequestEntry
-from tests.factories import make_date, make_host, make_organisation, make_organiser, series_of
-from tests.helpers.pages import csrf_token, page_login
-from tests.integration.experts_factory import (
+from tests.factories import (
     REQUESTER_EMAIL,
     REQUESTER_NAME,
     REQUESTER_STREET,
+    make_date,
     make_expert,
+    make_host,
+    make_organisation,
+    make_organiser,
     make_request,
+    series_of,
 )
+from tests.helpers.pages import csrf_token, page_login
 from tests.smtp import SmtpServer, drain
 
 pytest_plugins = ["tests.integration.conftest_mail"]

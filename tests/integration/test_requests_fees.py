@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 import httpx
 
 from events_app import clock
-from tests.factories import make_organiser
+from tests.factories import AMSTERDAM, make_booking, make_expert, make_organiser, make_request
 from tests.helpers.pages import page_login
-from tests.integration.experts_factory import AMSTERDAM, make_booking, make_expert, make_request
 
 
 def wall(*parts: int) -> datetime:
