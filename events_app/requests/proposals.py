@@ -17,7 +17,6 @@ from typing import Any
 from events_app import clock, db
 from events_app.accounts.credentials import Actor
 from events_app.accounts.owned import not_found
-from events_app.domain import wallclock
 from events_app.domain.errors import Conflict, DomainError, NotFound
 from events_app.domain.expert_requests import RequestStatus, Who, check_move
 from events_app.domain.proposals import ProposalForm, check_proposal
@@ -149,7 +148,7 @@ async def propose(
             )  # fmt: skip
         language = request["language"]
         proposal = proposal_view((await Proposal.select().where(Proposal.id == proposal_id))[0])
-        when = format_datetime(wallclock.to_utc(proposal.local_start, tz), language)
+        when = format_datetime(proposal.local_start, language)  # the wall-clock time
         await history.record(
             request_id,
             "organiser",

@@ -90,6 +90,7 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
     assert list(mail.rcpt_tos) == [REQUESTER_EMAIL]
     text = _text(mail.message)
     assert "Gastles herstel" in text and "Kim Jansen" in text and f"/request/{token}" in text
+    assert "14:00" in text  # the time as the clock on the wall shows it
     smtp_server.clear()
 
     series_id = await proposals.accept(token, proposal_id)
