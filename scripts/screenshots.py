@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import os
 import re
+import secrets
 import signal
 import socket
 import sqlite3
@@ -57,9 +58,25 @@ def _manage_token(database: Path, email: str) -> str:
     return str(row[0])
 
 
+def _request_link(database: Path, email: str) -> str:
+    """The requester's private link reaches them by mail; here it is made again from the demo
+    file's salt with the server's key (the one this script gave it)."""
+    from events_app.requests.links import token_for
+
+    with sqlite3.connect(database) as conn:
+        row = conn.execute(
+            "SELECT salt FROM expert_request WHERE contact_email = ?", (email,)
+        ).fetchone()
+    if row is None:
+        raise SystemExit(f"no request from {email}")
+    return "/request/" + token_for("request", str(row[0]))
+
+
 def _start_dev() -> tuple[subprocess.Popen[bytes], str, Path]:
     port, smtp = _free_port(), _free_port()
     tmp = Path(tempfile.mkdtemp(prefix="events-shots-"))
+    # The server and this script share one key, so the script can open a requester's page.
+    os.environ.setdefault("EVENTS_SECRET_KEY", secrets.token_urlsafe(48))
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'demo.sqlite3'}",
@@ -198,11 +215,31 @@ async def take(base: str, width: int, database: Path | None) -> None:
         await _shot(page, "followers")
         await page.goto(base + "/organise")
         await page.locator("a[href$='/requests']").first.click()
+        inbox = page.url.split("?")[0]
         await _shot(page, "requests-inbox")
-        await page.get_by_role("link", name="Herstel na een psychose").click()
+        await page.get_by_role("link", name="Herstel na een psychose").first.click()
+        detail = page.url.split("?")[0].split("#")[0]
         await _shot(page, "request-detail")
-        await page.locator("a[href$='/experts']").first.click()
+        await page.goto(detail + "/experts")
+        await _shot(page, "request-asks")
+        await page.goto(inbox)
+        await page.get_by_role("link", name="Afhankelijk zijn van zorg").click()
+        await page.goto(page.url.split("?")[0].split("#")[0] + "/proposal")
+        await _shot(page, "request-proposal")
+        await page.goto(inbox.rsplit("/requests", 1)[0] + "/experts")
         await _shot(page, "experts")
+        await page.goto(inbox + "/fees")
+        await _shot(page, "request-fees")
+        await page.goto(inbox + "/overview")
+        await _shot(page, "request-overview")
+        if database is not None:
+            requester = await browser.new_context(
+                viewport={"width": width, "height": 900}, locale="nl-NL"
+            )
+            own = await requester.new_page()
+            await own.goto(base + _request_link(database, "noor.bakker@hogeschool.example.org"))
+            await _shot(own, "request-page")
+            await requester.close()
         await page.goto(base + f"/events/{LEARNING_PATH}")
         links = page.locator(f"a[href^='/events/{LEARNING_PATH}/']")
         hrefs = [str(await links.nth(n).get_attribute("href")) for n in range(await links.count())]

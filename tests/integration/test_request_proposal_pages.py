@@ -74,6 +74,8 @@ async def test_an_organiser_proposes_and_the_requester_accepts(client: httpx.Asy
     assert (await page_login(client)).status_code == 303
     event = await client.get(f"/organise/series/{request['series']}?lang=en")
     assert "Made from a request" in event.text
+    after = await client.get(path + "?lang=en")
+    assert "<h1>Proposals</h1>" in after.text and "Send the proposal" not in after.text
     assert f"/organise/{org}/requests/{request_id}" in event.text
 
 
