@@ -15,23 +15,12 @@ from typing import Any
 from events_app.domain.experts import FORMAT_LABELS, KIND_LABELS
 from events_app.i18n import choose_language, format_date, mail_environment, translate
 from events_app.mail.content import tidy
-from events_app.mail.facts import Facts, Job, Unsendable
+from events_app.mail.facts import Facts, Job, Unsendable, usable_link
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.kinds import EXPERT_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
 __all__ = ["build_expert_mail"]
-
-
-def _link(value: Any) -> str:
-    if (
-        not isinstance(value, str)
-        or not value.startswith(("https://", "http://"))
-        or not value.isascii()
-        or any(c.isspace() or c in "<>\"'" for c in value)
-    ):
-        raise Unsendable("The mail has no usable link.")
-    return value
 
 
 def _days(context: dict[str, Any], language: str) -> list[str]:
@@ -84,7 +73,7 @@ def build_expert_mail(
         "expert_name": expert_name,
         "accepted": context.get("answer") == "accept",
         "note": _text(context, "note"),
-        "link": _link(context.get("link")) if job.kind != "expert_ask_withdrawn" else "",
+        "link": usable_link(context.get("link")) if job.kind != "expert_ask_withdrawn" else "",
         "org_name": organisation["name"],
         "contact_email": organisation["contact_email"],
     }

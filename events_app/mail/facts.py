@@ -41,6 +41,7 @@ __all__ = [
     "organisations_by_id",
     "registrations_by_id",
     "speakers_by_date",
+    "usable_link",
 ]
 
 
@@ -55,6 +56,19 @@ class Unsendable(Exception):
     def __init__(self, reason: str, *, deliberate: bool = False) -> None:
         super().__init__(reason)
         self.deliberate = deliberate
+
+
+def usable_link(value: object) -> str:
+    """A link written into a row when it was queued, if it is a plain absolute web address;
+    otherwise the mail is not sent at all (a mail without its link is worse than none)."""
+    if (
+        not isinstance(value, str)
+        or not value.startswith(("https://", "http://"))
+        or not value.isascii()
+        or any(c.isspace() or c in "<>\"'" for c in value)
+    ):
+        raise Unsendable("The mail has no usable link.")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,24 +14,12 @@ from typing import Any
 
 from events_app.i18n import choose_language, format_datetime, mail_environment, translate
 from events_app.mail.content import tidy
-from events_app.mail.facts import Facts, Job, Unsendable
+from events_app.mail.facts import Facts, Job, Unsendable, usable_link
 from events_app.mail.headers import BadAddress, check_address
 from events_app.mail.kinds import FOLLOWER_KINDS
 from events_app.mail.mime import Envelope, build_mime
 
 __all__ = ["build_follower_mail"]
-
-
-def _link(context: dict[str, Any], name: str) -> str:
-    value = context.get(name)
-    if (
-        not isinstance(value, str)
-        or not value.startswith(("https://", "http://"))
-        or not value.isascii()
-        or any(c.isspace() or c in "<>\"'" for c in value)
-    ):
-        raise Unsendable("The mail has no usable link.")
-    return value
 
 
 def _dates(context: dict[str, Any], language: str) -> list[dict[str, str]]:
@@ -69,7 +57,7 @@ def build_follower_mail(
         subject = str(context.get("subject") or "")
     else:
         subject = translate(language, FOLLOWER_KINDS[job.kind], what=what)
-    unsubscribe = None if job.kind == "follow_confirm" else _link(context, "unfollow")
+    unsubscribe = None if job.kind == "follow_confirm" else usable_link(context.get("unfollow"))
     values = {
         "language": language,
         "subject": subject,
@@ -77,8 +65,8 @@ def build_follower_mail(
         "what": what,
         "org_name": organisation["name"],
         "contact_email": organisation["contact_email"],
-        "link": _link(context, "link") if job.kind == "follow_confirm" else "",
-        "manage": "" if job.kind == "follow_confirm" else _link(context, "manage"),
+        "link": usable_link(context.get("link")) if job.kind == "follow_confirm" else "",
+        "manage": "" if job.kind == "follow_confirm" else usable_link(context.get("manage")),
         "unfollow": unsubscribe or "",
         "body": str(context.get("body") or ""),
         "dates": _dates(context, language),

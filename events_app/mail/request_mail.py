@@ -15,7 +15,7 @@ from events_app import db, urls
 from events_app.domain.request_words import FORMAT_LABELS, KIND_LABELS, STATUS_TEXTS
 from events_app.i18n import choose_language, format_date, mail_environment, translate
 from events_app.mail.content import tidy
-from events_app.mail.facts import Facts, Job, Unsendable
+from events_app.mail.facts import Facts, Job, Unsendable, usable_link
 from events_app.mail.headers import BadAddress, check_address, clean_text
 from events_app.mail.kinds import REQUEST_KINDS
 from events_app.mail.mime import Envelope, build_mime
@@ -25,18 +25,6 @@ __all__ = ["TO_ORGANISATION", "build_request_mail"]
 TO_ORGANISATION = frozenset(
     {"request_new", "request_reply", "request_accepted", "request_proposal_declined"}
 )
-
-
-def _link(context: dict[str, Any]) -> str:
-    value = context.get("link")
-    if (
-        not isinstance(value, str)
-        or not value.startswith(("https://", "http://"))
-        or not value.isascii()
-        or any(c.isspace() or c in "<>\"'" for c in value)
-    ):
-        raise Unsendable("The mail has no usable link.")
-    return value
 
 
 def _days(request: dict[str, Any], language: str) -> list[str]:
@@ -102,7 +90,7 @@ def build_request_mail(
         "status": request["status"],
         "status_text": _status_text(request["status"], language),
         "text": str(facts.entry["text"]) if facts.entry else "",
-        "link": "" if to_organisation else _link(job.context),
+        "link": "" if to_organisation else usable_link(job.context.get("link")),
         "inbox": inbox,
         "detail": f"{inbox}/{request['id']}",
         # What a proposal mail adds (its words as they were when it was made).
