@@ -130,6 +130,14 @@ async def test_a_proposal_accepted_becomes_an_event_with_invitations(
     await drain(mail_settings)
     moved = {r.rcpt_tos[0] for r in smtp_server.received}
     assert {REQUESTER_EMAIL, "kim@example.org"} <= moved
+    smtp_server.clear()
+
+    # So does a cancellation: the invitation is taken out of both calendars.
+    await series_dates.call_off(organiser.actor, made["id"], "cancelled", "De school is dicht.")
+    await drain(mail_settings)
+    cancelled = {r.rcpt_tos[0]: r.message for r in smtp_server.received}
+    for address in (REQUESTER_EMAIL, "kim@example.org"):
+        assert "METHOD:CANCEL" in _calendar(cancelled[address])
 
     shared = await history.entries(request_id, shared_only=True)
     assert [e.action for e in shared] == ["proposed", "proposal_accepted"]
