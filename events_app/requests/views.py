@@ -45,6 +45,7 @@ class RequestView:
     answered_at: datetime | None
     closed_at: datetime | None
     anonymised: bool
+    series_id: int | None = None  # the event an accepted proposal became
 
     @property
     def open(self) -> bool:
@@ -105,6 +106,7 @@ def request_view(row: dict[str, Any], organisation_name: str) -> RequestView:
         answered_at=typed["answered_at"],
         closed_at=typed["closed_at"],
         anonymised=typed["anonymised_at"] is not None,
+        series_id=typed["series"],
     )
 
 

@@ -74,6 +74,9 @@ async def test_an_organiser_proposes_and_the_requester_accepts(client: httpx.Asy
     assert (await page_login(client)).status_code == 303
     event = await client.get(f"/organise/series/{request['series']}?lang=en")
     assert "Made from a request" in event.text
+    detail = await client.get(f"/organise/{org}/requests/{request_id}?lang=en")
+    assert "This request became an event." in detail.text
+    assert f'href="/organise/series/{request["series"]}"' in detail.text
     after = await client.get(path + "?lang=en")
     assert "<h1>Proposals</h1>" in after.text and "Send the proposal" not in after.text
     assert f"/organise/{org}/requests/{request_id}" in event.text
@@ -161,3 +164,7 @@ async def test_the_api_proposes_and_the_requester_accepts_by_link(
     listed = await client.get(f"/api/v1/requests/{request_id}/proposals", headers=organiser.headers)
     assert [p["status"] for p in listed.json()] == ["accepted"]
     assert listed.json()[0]["series_id"] == series_id
+    whole = await client.get(f"/api/v1/requests/{request_id}", headers=organiser.headers)
+    assert whole.json()["status"] == "accepted" and whole.json()["series_id"] == series_id
+    shared = [e["action"] for e in whole.json()["history"]]
+    assert shared[-2:] == ["proposed", "proposal_accepted"]

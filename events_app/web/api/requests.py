@@ -105,6 +105,7 @@ class RequestOut(msgspec.Struct):
     created_at: datetime
     answered_at: datetime | None
     closed_at: datetime | None
+    series_id: int | None  # the event an accepted proposal became
     history: list[EntryOut]
 
 
@@ -158,6 +159,7 @@ def _request(found: RequestPage, *, organiser: bool) -> RequestOut:
         created_at=r.created_at,
         answered_at=r.answered_at,
         closed_at=r.closed_at,
+        series_id=r.series_id,
         history=[_entry(e, organiser=organiser) for e in found.history],
     )
 
