@@ -1,8 +1,8 @@
-"""Rules of a proposal to a requester, without a database: what it must say, and money.
+"""Rules of a proposal to a requester, without a database: what it must say.
 
 A proposal names a day and a time in the organisation's zone, how long it takes, online or in
-person (then where), perhaps a meeting link, the expert who gives it and their fee.  A fee is
-typed in euros the way people write it ("85", "85,50", "€ 1.250,00") and kept in cents.
+person (then where), perhaps a meeting link, the expert who gives it and their fee (typed in
+euros and kept in cents by the pool's rule, :func:`events_app.domain.experts.parse_fee`).
 """
 
 from __future__ import annotations
@@ -10,46 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
 
 from events_app.domain import wallclock
 from events_app.domain.errors import DomainError, gather
 from events_app.domain.expert_requests import MAX_TEXT, RequestKind
+from events_app.domain.experts import parse_fee
+from events_app.domain.sessions import is_web_address
 
 __all__ = [
     "CheckedProposal",
-    "MAX_FEE_CENTS",
     "ProposalForm",
     "check_proposal",
-    "euros",
-    "parse_euros",
     "series_kind",
 ]
 
-MAX_FEE_CENTS = 100_000_00  # a typing mistake beyond this
 MIN_MINUTES, MAX_MINUTES = 15, 12 * 60
-_EUROS = re.compile(r"(?P<whole>\d{1,3}(?:\.\d{3})+|\d+)(?:[,.](?P<cents>\d{1,2}))?")
-
-
-def parse_euros(text: str, field: str = "fee") -> int:
-    """Cents from an amount in euros as people type it; an empty field is no fee."""
-    cleaned = text.strip().removeprefix("€").strip().replace(" ", "")
-    if not cleaned:
-        return 0
-    found = _EUROS.fullmatch(cleaned)
-    if found is None:
-        raise DomainError("fee_invalid", "Give an amount in euros, e.g. 85 or 85,50.", field=field)
-    whole = int(found["whole"].replace(".", ""))
-    cents = int((found["cents"] or "0").ljust(2, "0"))
-    total = whole * 100 + cents
-    if total > MAX_FEE_CENTS:
-        raise DomainError("fee_invalid", "This amount is too high.", field=field)
-    return total
-
-
-def euros(cents: int) -> str:
-    """An amount for people to read, in the Dutch way ("85,50")."""
-    return f"{cents // 100},{cents % 100:02d}"
 
 
 def series_kind(kind: str) -> str:
@@ -147,9 +122,7 @@ def check_proposal(form: ProposalForm, timezone: str, now: datetime) -> CheckedP
             DomainError("too_long", "Please keep this under 500 characters.", field="location")
         )
     url = form.meeting_url.strip()
-    if url and (
-        urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc or len(url) > 500
-    ):
+    if url and (not is_web_address(url) or len(url) > 500):
         refusals.append(
             DomainError(
                 "invalid_url", "Give a web address that starts with https://.", field="meeting_url"
@@ -162,7 +135,7 @@ def check_proposal(form: ProposalForm, timezone: str, now: datetime) -> CheckedP
         )
     fee = 0
     try:
-        fee = parse_euros(form.fee)
+        fee = parse_fee(form.fee)
     except DomainError as refused:
         refusals.append(refused)
     gather(refusals)

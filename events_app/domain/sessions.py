@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from events_app.domain.errors import DomainError
 
-__all__ = ["FORMATS", "MAX_CAPACITY", "SessionInput", "copy_of", "refusals"]
+__all__ = ["FORMATS", "MAX_CAPACITY", "SessionInput", "copy_of", "is_web_address", "refusals"]
 
 FORMATS = ("online", "in_person", "hybrid")
 MAX_CAPACITY = 100_000
@@ -36,7 +36,9 @@ class SessionInput:
     speakers: Sequence[str] = ()
 
 
-def _web_address(url: str) -> bool:
+def is_web_address(url: str) -> bool:
+    """An http(s) address with a host: what a meeting link may be (no ``javascript:`` or
+    ``file:`` links in pages and mails)."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
@@ -72,7 +74,7 @@ def refusals(session: SessionInput, now: datetime) -> list[DomainError]:
     elif session.format != "online" and not session.location.strip():
         found.append(DomainError("location_missing", "Give the address.", field="location"))
     url = session.meeting_url.strip()
-    if url and not _web_address(url):
+    if url and not is_web_address(url):
         found.append(
             DomainError(
                 "invalid_url", "Give a web address that starts with https://.", field="meeting_url"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from events_app import db
 from events_app.accounts.credentials import Actor
 from events_app.domain.errors import Conflict
 from events_app.domain.proposals import series_kind
@@ -20,10 +21,23 @@ from events_app.requests.views import ProposalView
 from events_app.series import planning
 from events_app.tables import EventDate, Expert, Membership, SeriesHost, Speaker
 
-__all__ = ["make_event", "register_people"]
+__all__ = ["book"]
 
 
-async def make_event(request: dict[str, Any], proposal: ProposalView) -> tuple[int, int]:
+async def book(request: dict[str, Any], proposal: ProposalView) -> int:
+    """Make the event of an accepted proposal and register its requester and expert (inside the
+    caller's transaction); returns the series' id."""
+    expert = None
+    if proposal.expert_id is not None:
+        expert = await Expert.select().where(Expert.id == proposal.expert_id).first()
+    series_id, date_id = await _make_event(request, proposal, expert)
+    await _register_people(request, expert, date_id)
+    return series_id
+
+
+async def _make_event(
+    request: dict[str, Any], proposal: ProposalView, expert: dict[str, Any] | None
+) -> tuple[int, int]:
     """The series of one date the proposal becomes, with the expert as its speaker."""
     organisation_id = int(request["organisation"])
     maker = Actor(
@@ -58,7 +72,6 @@ async def make_event(request: dict[str, Any], proposal: ProposalView) -> tuple[i
     [made] = await EventDate.select(EventDate.id).where(EventDate.series == series_id)
     if proposal.expert_name:
         await Speaker.insert(Speaker(series=series_id, name=proposal.expert_name))
-    expert = await _expert_row(proposal.expert_id)
     if expert is not None and expert["account"] is not None:
         member = await Membership.exists().where(
             (Membership.account == expert["account"]) & (Membership.organisation == organisation_id)
@@ -85,13 +98,9 @@ async def _maker(organisation_id: int, proposer: int | None) -> int:
     return int(first["account"])
 
 
-async def _expert_row(expert_id: int | None) -> dict[str, Any] | None:
-    if expert_id is None:
-        return None
-    return await Expert.select().where(Expert.id == expert_id).output(load_json=True).first()
-
-
-async def register_people(request: dict[str, Any], proposal: ProposalView, date_id: int) -> None:
+async def _register_people(
+    request: dict[str, Any], expert: dict[str, Any] | None, date_id: int
+) -> None:
     """The requester and the expert, registered for the event: the invitation now, and every
     change of the date later."""
     await registrations.register(
@@ -102,9 +111,8 @@ async def register_people(request: dict[str, Any], proposal: ProposalView, date_
         source="organiser",
         receipt_kind="request_booked",
     )
-    expert = await _expert_row(proposal.expert_id)
     if expert is not None:
-        languages = expert["languages"] or []
+        languages = db.json_strings(expert["languages"])
         await registrations.register(
             [date_id],
             name=expert["name"],

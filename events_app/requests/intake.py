@@ -39,6 +39,7 @@ __all__ = [
     "check_message",
     "organisation_by_slug",
     "page_for_token",
+    "request_by_link",
     "send_links",
     "send_message",
     "submit",
@@ -161,7 +162,9 @@ async def submit(
         await notices.notify_organisation("request_new", request)
 
 
-async def _row(token: str, *, lock: bool = False) -> dict[str, Any]:
+async def request_by_link(token: str, *, lock: bool = False) -> dict[str, Any]:
+    """The request the private link opens (locked with ``lock``, inside a transaction); the
+    same 404 for any other token and for a request whose data was removed."""
     if not links.usable(token):
         raise _unknown()
     query = ExpertRequest.select().where(ExpertRequest.token_hash == links.find_hash(token))
@@ -184,7 +187,7 @@ async def _organisation_name(organisation_id: int) -> str:
 
 async def page_for_token(token: str) -> RequestPage:
     """The request as its requester sees it: what they sent, its status, the shared history."""
-    row = await _row(token)
+    row = await request_by_link(token)
     view = request_view(row, await _organisation_name(row["organisation"]))
     return RequestPage(view, await history.entries(view.id, shared_only=True))
 
@@ -194,7 +197,7 @@ async def send_message(token: str, text: str) -> None:
     contact hears of it at most once an hour per request."""
     text = check_message(text)
     async with db.transaction():
-        row = await _row(token, lock=True)
+        row = await request_by_link(token, lock=True)
         if not requester_may_write(row["status"]):
             raise DomainError(
                 "request_closed", "This request is closed: messages cannot be added.",
@@ -208,7 +211,7 @@ async def send_message(token: str, text: str) -> None:
 async def withdraw(token: str) -> None:
     """The requester withdraws the request (until it is accepted); it is then closed."""
     async with db.transaction():
-        row = await _row(token, lock=True)
+        row = await request_by_link(token, lock=True)
         target = check_move(row["status"], RequestStatus.withdrawn, Who.requester)
         now = clock.now()
         await ExpertRequest.update(

@@ -17,22 +17,20 @@ from typing import Any
 from events_app import clock, db
 from events_app.accounts.credentials import Actor
 from events_app.accounts.owned import not_found
-from events_app.domain.errors import Conflict, DomainError, NotFound
+from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.expert_requests import RequestStatus, Who, check_move
 from events_app.domain.proposals import ProposalForm, check_proposal
 from events_app.i18n import format_datetime, translate
-from events_app.requests import access, booking, history, links, notices
+from events_app.requests import access, asks, booking, history, intake, notices
 from events_app.requests.views import ProposalView, proposal_view
 from events_app.tables import (
     Expert,
-    ExpertAsk,
     ExpertRequest,
     Organisation,
     Proposal,
 )
 
 __all__ = [
-    "ExpertChoice",
     "Origin",
     "ProposalView",
     "accept",
@@ -75,13 +73,13 @@ async def _expert(organisation_id: int, expert_id: int | None) -> dict[str, Any]
     return row
 
 
-def _place(request_language: str, proposal: ProposalView | Any) -> str:
+def _place(request_language: str, proposal: ProposalView) -> str:
     location = proposal.location
     if proposal.format == "online":
         return translate(request_language, "Online")
     if proposal.format == "hybrid":
         return translate(request_language, "%(place)s, or online", place=location)
-    return str(location)
+    return location
 
 
 async def propose(
@@ -205,30 +203,13 @@ async def _open_proposal(request_id: int, proposal_id: int) -> ProposalView:
     return proposal
 
 
-async def _request_by_token(token: str) -> dict[str, Any]:
-    """The request the private link opens, locked (inside the caller's transaction)."""
-    if not links.usable(token):
-        raise _unknown_link()
-    query = ExpertRequest.select().where(ExpertRequest.token_hash == links.find_hash(token))
-    if db.is_postgres():
-        query = query.lock_rows("NO KEY UPDATE")
-    row = await query.output(load_json=True).first()
-    if row is None or row["anonymised_at"] is not None:
-        raise _unknown_link()
-    return row
-
-
-def _unknown_link() -> NotFound:
-    return NotFound("request_unknown", "This link does not work (any more).")
-
-
 async def accept(token: str, proposal_id: int) -> int:
     """The requester says yes: the proposal becomes an event; returns the series' id.
 
     Accepting twice (a double click) answers with the same event."""
     now = clock.now()
     async with db.transaction():
-        request = await _request_by_token(token)
+        request = await intake.request_by_link(token, lock=True)
         done = (
             await Proposal.select(Proposal.series)
             .where(
@@ -242,7 +223,7 @@ async def accept(token: str, proposal_id: int) -> int:
             return int(done["series"])
         proposal = await _open_proposal(request["id"], proposal_id)
         status = check_move(request["status"], RequestStatus.accepted, Who.requester)
-        series_id, date_id = await booking.make_event(request, proposal)
+        series_id = await booking.book(request, proposal)
         await Proposal.update(
             {
                 Proposal.status: Proposal.Status.accepted,
@@ -258,7 +239,6 @@ async def accept(token: str, proposal_id: int) -> int:
             request["id"], "requester", "proposal_accepted", status=status, text=proposal.title,
             shared=True,
         )  # fmt: skip
-        await booking.register_people(request, proposal, date_id)
         await notices.notify_organisation("request_accepted", request, title=proposal.title)
     return series_id
 
@@ -270,7 +250,7 @@ async def decline(token: str, proposal_id: int, answer: str) -> None:
         raise DomainError("too_long", "Please keep this under 5000 characters.", field="answer")
     now = clock.now()
     async with db.transaction():
-        request = await _request_by_token(token)
+        request = await intake.request_by_link(token, lock=True)
         proposal = await _open_proposal(request["id"], proposal_id)
         status = check_move(request["status"], RequestStatus.in_discussion, Who.requester)
         await Proposal.update(
@@ -289,34 +269,12 @@ async def decline(token: str, proposal_id: int, answer: str) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ExpertChoice:
-    """An expert of the pool as the proposal form offers them."""
-
-    id: int
-    name: str
-    fee_cents: int
-    answer: str  # their answer to this request's ask: accepted, declined, asked, or ""
-
-
-async def expert_choices(actor: Actor, request_id: int) -> list[ExpertChoice]:
-    """The organisation's active experts, those who said yes to this request first."""
-    request = await access.request_for(actor, request_id)
-    experts = await Expert.select(Expert.id, Expert.name, Expert.fee_cents).where(
-        (Expert.organisation == request["organisation"]) & Expert.active.eq(True)
-    )
-    asks = {
-        row["expert"]: row["status"]
-        for row in await ExpertAsk.select(ExpertAsk.expert, ExpertAsk.status).where(
-            ExpertAsk.request == request_id
-        )
-    }
-    order = {"accepted": 0, "asked": 1, "": 2, "declined": 3, "withdrawn": 3}
-    choices = [
-        ExpertChoice(row["id"], row["name"], row["fee_cents"], asks.get(row["id"], ""))
-        for row in experts
-    ]
-    return sorted(choices, key=lambda c: (order.get(c.answer, 2), c.name.casefold()))
+async def expert_choices(actor: Actor, request_id: int) -> list[asks.Candidate]:
+    """The pool's active experts for the proposal form: those who said yes to this request
+    first, then as :func:`asks.candidates` orders them (best fits first)."""
+    order = {"accepted": 0, "asked": 1, "": 2}
+    found = await asks.candidates(actor, request_id)
+    return sorted(found, key=lambda c: order.get(c.asked, 3))
 
 
 @dataclass(frozen=True, slots=True)

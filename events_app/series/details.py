@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from events_app import audit, clock, db
 from events_app.accounts.credentials import Actor
@@ -19,6 +18,7 @@ from events_app.domain import recurrence, slugs, together, wallclock
 from events_app.domain.emails import normalise_email
 from events_app.domain.errors import Conflict, DomainError
 from events_app.domain.needs import check_aftercare_hours
+from events_app.domain.sessions import is_web_address
 from events_app.registration import seats
 from events_app.series import notify
 from events_app.tables import EventDate, Programme, Registration, Series
@@ -55,7 +55,7 @@ def check_title(title: str) -> str:
 def check_url(url: str, field: str) -> str:
     """Only web addresses (no ``javascript:`` or ``file:`` links in pages and mails)."""
     url = url.strip()
-    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+    if url and not is_web_address(url):
         raise DomainError(
             "invalid_url", "Give a web address that starts with https://.", field=field
         )

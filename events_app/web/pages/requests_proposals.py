@@ -14,12 +14,13 @@ from litestar.response import Redirect
 from events_app.accounts.credentials import Actor
 from events_app.accounts.owned import not_found
 from events_app.domain.errors import DomainError
-from events_app.domain.proposals import ProposalForm, euros
+from events_app.domain.proposals import ProposalForm
 from events_app.requests import access, proposals
 from events_app.requests.views import RequestPage, request_view
 from events_app.tables import Organisation
 from events_app.web.api.types import id_from_text
 from events_app.web.pages.context import language_of
+from events_app.web.pages.experts_words import money
 from events_app.web.pages.form_input import Line, Location, Text, Title, Url, decode_to_show
 from events_app.web.pages.forms import field_messages
 from events_app.web.pages.requests_public import request_errors, request_page, words
@@ -89,7 +90,9 @@ class ProposalsAdminController(Controller):
         summary = request_view(row, organisation["name"])
         experts = await proposals.expert_choices(actor, request_id)
         default = {
-            "expert_id": str(experts[0].id) if experts and experts[0].answer == "accepted" else "",
+            "expert_id": str(experts[0].expert.id)
+            if experts and experts[0].asked == "accepted"
+            else "",
             "day": summary.preferred_days[0].isoformat() if summary.preferred_days else "",
             "start_time": "",
             "duration_minutes": "90",
@@ -114,7 +117,7 @@ class ProposalsAdminController(Controller):
             form=form or default,
             errors=errors or {},
             done=request.query_params.get("done", ""),
-            euros=euros,
+            money=lambda cents: money(cents, language_of(request)),
             **words(),
         )
 
